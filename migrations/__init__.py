@@ -1,0 +1,1 @@
+"""SQL migrations, shipped inside the package as redfed._migrations (see setup.py)."""

@@ -1,0 +1,229 @@
+"""Instance configuration (layer 0): frozen dataclasses loaded from a TOML file.
+
+Each `[section]` of instance.toml maps to one dataclass. Unknown keys and values of the wrong type
+are refused at load time with the key's dotted name, so a typo never silently becomes a default.
+Configuration is passed in (`create_app(config)`), never read from a global.
+"""
+
+import dataclasses
+import ipaddress
+import tomllib
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+from urllib.parse import urlsplit
+
+from .errors import ConfigError
+
+CONFIG_ENV_VAR = "REDFED_CONFIG"
+DEFAULT_CONFIG_NAME = "instance.toml"
+
+
+@dataclass(frozen=True)
+class InstanceConfig:
+    base_url: str = "http://127.0.0.1:8000"
+    name: str = "redfed"
+    description: str = "A redfed instance: photos, posts and shops on the fediverse."
+    contact_email: str = ""
+
+
+@dataclass(frozen=True)
+class DatabaseConfig:
+    path: str = "redfed.sqlite3"
+
+
+@dataclass(frozen=True)
+class ServerConfig:
+    # Where `redfed serve` listens; empty means the host and port of instance.base_url.
+    listen: str = ""
+
+
+@dataclass(frozen=True)
+class FederationConfig:
+    allow_private_addresses: bool = False
+    allow_http: bool = False
+    max_inbox_bytes: int = 1024 * 1024
+    max_response_bytes: int = 1024 * 1024
+    fetch_timeout_seconds: float = 10.0
+    max_redirects: int = 5
+    signature_skew_seconds: int = 3600
+    user_agent: str = ""
+    blocked_domains: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class DeliveryConfig:
+    max_attempts: int = 16
+    initial_delay_seconds: float = 30.0
+    max_delay_seconds: float = 6 * 3600.0
+
+
+@dataclass(frozen=True)
+class WorkersConfig:
+    in_process: bool = True
+    concurrency: int = 4
+
+
+@dataclass(frozen=True)
+class SecurityConfig:
+    secret_key_file: str = "secret.key"
+
+
+@dataclass(frozen=True)
+class Config:
+    instance: InstanceConfig = field(default_factory=InstanceConfig)
+    database: DatabaseConfig = field(default_factory=DatabaseConfig)
+    server: ServerConfig = field(default_factory=ServerConfig)
+    federation: FederationConfig = field(default_factory=FederationConfig)
+    delivery: DeliveryConfig = field(default_factory=DeliveryConfig)
+    workers: WorkersConfig = field(default_factory=WorkersConfig)
+    security: SecurityConfig = field(default_factory=SecurityConfig)
+    # Relative paths in the file are relative to the file's folder.
+    base_dir: Path = field(default_factory=Path.cwd)
+
+    @property
+    def base_url(self) -> str:
+        return self.instance.base_url
+
+    @property
+    def domain(self) -> str:
+        """host[:port] as it appears in acct: handles; the port only when it is not the default."""
+        return url_authority(self.instance.base_url)
+
+    @property
+    def database_path(self) -> Path:
+        return self._resolve(self.database.path)
+
+    @property
+    def secret_key_path(self) -> Path:
+        return self._resolve(self.security.secret_key_file)
+
+    @property
+    def listen_address(self) -> tuple[str, int]:
+        if self.server.listen:
+            host, _, port = self.server.listen.rpartition(":")
+            return host.strip("[]"), int(port)
+        parts = urlsplit(self.instance.base_url)
+        return parts.hostname or "127.0.0.1", parts.port or (443 if parts.scheme == "https" else 80)
+
+    @property
+    def user_agent(self) -> str:
+        from_redfed = f"redfed (+{self.instance.base_url})"
+        return self.federation.user_agent or from_redfed
+
+    def _resolve(self, value: str) -> Path:
+        path = Path(value).expanduser()
+        return path if path.is_absolute() else self.base_dir / path
+
+
+_SECTIONS = {f.name: f.type for f in dataclasses.fields(Config) if f.name != "base_dir"}
+
+
+def url_authority(url: str) -> str:
+    parts = urlsplit(url)
+    host = (parts.hostname or "").rstrip(".")
+    default_port = {"http": 80, "https": 443}.get(parts.scheme)
+    if ":" in host:
+        host = f"[{host}]"
+    if parts.port and parts.port != default_port:
+        return f"{host}:{parts.port}"
+    return host
+
+
+def is_loopback_host(host: str) -> bool:
+    if host == "localhost":
+        return True
+    try:
+        return ipaddress.ip_address(host.strip("[]")).is_loopback
+    except ValueError:
+        return False
+
+
+def load_config(path: str | Path) -> Config:
+    path = Path(path)
+    try:
+        with path.open("rb") as f:
+            data = tomllib.load(f)
+    except FileNotFoundError:
+        raise ConfigError(f"config file not found: {path}") from None
+    except tomllib.TOMLDecodeError as e:
+        raise ConfigError(f"{path}: not valid TOML: {e}") from None
+    except OSError as e:
+        raise ConfigError(f"cannot read config file {path}: {e.strerror}") from None
+    return config_from_dict(data, base_dir=path.resolve().parent)
+
+
+def config_from_dict(data: dict[str, Any], base_dir: Path | None = None) -> Config:
+    sections = {}
+    for name, value in data.items():
+        if name not in _SECTIONS:
+            raise ConfigError(f"unknown config section [{name}]")
+        if not isinstance(value, dict):
+            raise ConfigError(f"config key '{name}' must be a [{name}] table")
+        sections[name] = _build_section(name, _SECTIONS[name], value)
+    config = Config(**sections, base_dir=base_dir or Path.cwd())
+    _validate(config)
+    return config
+
+
+def _build_section(name: str, cls: type, values: dict[str, Any]):
+    fields = {f.name: f for f in dataclasses.fields(cls)}
+    kwargs = {}
+    for key, value in values.items():
+        if key not in fields:
+            raise ConfigError(f"unknown config key '{name}.{key}'")
+        kwargs[key] = _coerce(f"{name}.{key}", fields[key].type, value)
+    return cls(**kwargs)
+
+
+def _coerce(key: str, expected: Any, value: Any) -> Any:
+    if expected is bool:
+        ok = isinstance(value, bool)
+    elif expected is int:
+        ok = isinstance(value, int) and not isinstance(value, bool)
+    elif expected is float:
+        ok = isinstance(value, (int, float)) and not isinstance(value, bool)
+        value = float(value) if ok else value
+    elif expected is str:
+        ok = isinstance(value, str)
+    else:  # tuple[str, ...]
+        ok = isinstance(value, list) and all(isinstance(v, str) for v in value)
+        value = tuple(v.lower() for v in value) if ok else value
+    if not ok:
+        raise ConfigError(f"config key '{key}' must be {_TYPE_NAMES.get(expected, 'a list of strings')}")
+    return value
+
+
+_TYPE_NAMES = {bool: "true or false", int: "an integer", float: "a number", str: "a string"}
+
+
+def _validate(config: Config) -> None:
+    parts = urlsplit(config.instance.base_url)
+    if parts.scheme not in ("http", "https") or not parts.hostname:
+        raise ConfigError("config key 'instance.base_url' must be an http(s) URL such as https://example.com")
+    if parts.path not in ("", "/") or parts.query or parts.fragment:
+        raise ConfigError("config key 'instance.base_url' must not have a path, query or fragment")
+    if parts.scheme == "http" and not (config.federation.allow_http or is_loopback_host(parts.hostname)):
+        raise ConfigError(
+            "config key 'instance.base_url' uses plain http on a public host; "
+            "use https, or set federation.allow_http = true"
+        )
+    positive = {
+        "federation.max_inbox_bytes": config.federation.max_inbox_bytes,
+        "federation.max_response_bytes": config.federation.max_response_bytes,
+        "federation.fetch_timeout_seconds": config.federation.fetch_timeout_seconds,
+        "federation.signature_skew_seconds": config.federation.signature_skew_seconds,
+        "delivery.max_attempts": config.delivery.max_attempts,
+        "delivery.initial_delay_seconds": config.delivery.initial_delay_seconds,
+        "delivery.max_delay_seconds": config.delivery.max_delay_seconds,
+        "workers.concurrency": config.workers.concurrency,
+    }
+    for key, value in positive.items():
+        if value <= 0:
+            raise ConfigError(f"config key '{key}' must be greater than zero")
+    if config.federation.max_redirects < 0:
+        raise ConfigError("config key 'federation.max_redirects' must not be negative")
+    if config.server.listen and not config.server.listen.rpartition(":")[2].isdigit():
+        raise ConfigError("config key 'server.listen' must be HOST:PORT")
+    if config.database.path != ":memory:" and not config.database.path:
+        raise ConfigError("config key 'database.path' must not be empty")

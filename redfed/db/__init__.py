@@ -1,0 +1,1 @@
+"""Database plumbing (layer 2): connections, transactions and migrations."""

@@ -1,0 +1,81 @@
+"""Rows as frozen dataclasses (layer 0). Storage returns these; nothing above SQL sees a cursor row.
+
+Instants are integers (milliseconds since the epoch, UTC) until a serialisation edge formats them.
+"""
+
+from dataclasses import dataclass, field
+
+
+@dataclass(frozen=True)
+class ProfileField:
+    name: str
+    value: str  # HTML
+
+
+@dataclass(frozen=True)
+class Actor:
+    id: int
+    uri: str
+    type: str
+    username: str
+    domain: str
+    is_local: bool
+    display_name: str
+    summary: str
+    summary_source: str
+    url: str | None
+    inbox_uri: str | None
+    outbox_uri: str | None
+    followers_uri: str | None
+    following_uri: str | None
+    featured_uri: str | None
+    shared_inbox_uri: str | None
+    icon_url: str | None
+    image_url: str | None
+    fields: tuple[ProfileField, ...]
+    also_known_as: tuple[str, ...]
+    moved_to_uri: str | None
+    manually_approves_followers: bool
+    discoverable: bool
+    published_at: int
+    updated_at: int
+    fetched_at: int | None = None
+    suspended_at: int | None = None
+
+    @property
+    def handle(self) -> str:
+        """user@domain, the form used in acct: URIs and mentions."""
+        return f"{self.username}@{self.domain}"
+
+    @property
+    def is_bot(self) -> bool:
+        return self.type in ("Service", "Application")
+
+
+@dataclass(frozen=True)
+class ActorKey:
+    id: int
+    actor_id: int
+    key_id: str
+    kind: str  # "rsa" or "ed25519"
+    public_pem: str
+    private_pem: str | None = field(default=None, repr=False)
+    created_at: int = 0
+
+
+@dataclass(frozen=True)
+class User:
+    id: int
+    actor_id: int
+    username: str
+    email: str
+    password_hash: str = field(repr=False)
+    is_admin: bool
+    locale: str
+    created_at: int
+    last_active_at: int | None
+    disabled_at: int | None
+
+    @property
+    def is_disabled(self) -> bool:
+        return self.disabled_at is not None

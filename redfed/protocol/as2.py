@@ -1,0 +1,71 @@
+"""ActivityStreams 2.0 vocabulary and helpers (layer 1, pure)."""
+
+from datetime import UTC, datetime
+
+AS_CONTEXT = "https://www.w3.org/ns/activitystreams"
+SECURITY_CONTEXT = "https://w3id.org/security/v1"
+MULTIKEY_CONTEXT = "https://w3id.org/security/multikey/v1"
+PUBLIC = "https://www.w3.org/ns/activitystreams#Public"
+
+AP_CONTENT_TYPE = "application/activity+json"
+LD_CONTENT_TYPE = 'application/ld+json; profile="https://www.w3.org/ns/activitystreams"'
+
+# Mastodon's extension terms, so that Mastodon-family servers read our actors as they read their own.
+MASTODON_TERMS = {
+    "manuallyApprovesFollowers": "as:manuallyApprovesFollowers",
+    "toot": "http://joinmastodon.org/ns#",
+    "featured": {"@id": "toot:featured", "@type": "@id"},
+    "discoverable": "toot:discoverable",
+    "indexable": "toot:indexable",
+    "schema": "http://schema.org#",
+    "PropertyValue": "schema:PropertyValue",
+    "value": "schema:value",
+    "alsoKnownAs": {"@id": "as:alsoKnownAs", "@type": "@id"},
+    "movedTo": {"@id": "as:movedTo", "@type": "@id"},
+}
+
+ACTOR_CONTEXT = [AS_CONTEXT, SECURITY_CONTEXT, MULTIKEY_CONTEXT, MASTODON_TERMS]
+
+
+def wants_activitypub(accept: str | None) -> bool:
+    """Whether an Accept header asks for ActivityStreams JSON rather than a page.
+
+    Like Mastodon, any mention of application/activity+json or application/ld+json (with a
+    non-zero quality) selects JSON; browsers never send either.
+    """
+    for item in (accept or "").split(","):
+        media_type, *params = [part.strip() for part in item.split(";")]
+        if media_type.lower() in ("application/activity+json", "application/ld+json"):
+            if not any(p.replace(" ", "") in ("q=0", "q=0.0", "q=0.00", "q=0.000") for p in params):
+                return True
+    return False
+
+
+def iso_time(ms: int) -> str:
+    """Milliseconds since the epoch → ISO 8601 in UTC, second precision, as Mastodon publishes."""
+    return datetime.fromtimestamp(ms / 1000, UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+def as_list(value) -> list:
+    if value is None:
+        return []
+    return list(value) if isinstance(value, list) else [value]
+
+
+def get_id(value) -> str | None:
+    """The id of a link or embedded object, or None when there is none of the right type."""
+    if isinstance(value, str):
+        return value
+    if isinstance(value, dict) and isinstance(value.get("id"), str):
+        return value["id"]
+    return None
+
+
+def ordered_collection(collection_id: str, items: list, total: int | None = None) -> dict:
+    return {
+        "@context": AS_CONTEXT,
+        "id": collection_id,
+        "type": "OrderedCollection",
+        "totalItems": len(items) if total is None else total,
+        "orderedItems": items,
+    }

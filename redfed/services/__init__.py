@@ -1,0 +1,1 @@
+"""Business rules (layer 4). Services take plain arguments, own their transactions, return models."""

@@ -1,0 +1,31 @@
+"""Password hashing with Argon2id (layer 4).
+
+Argon2 is memory-hard by design and takes tens of milliseconds, so hashing runs in a thread and
+never blocks the event loop.
+"""
+
+import asyncio
+import secrets
+
+from argon2 import PasswordHasher
+from argon2.exceptions import InvalidHashError, VerificationError
+
+_hasher = PasswordHasher()
+
+MIN_LENGTH = 8
+MAX_LENGTH = 1024
+
+
+def generate_password() -> str:
+    return secrets.token_urlsafe(18)
+
+
+async def hash_password(password: str) -> str:
+    return await asyncio.to_thread(_hasher.hash, password)
+
+
+async def verify_password(password_hash: str, password: str) -> bool:
+    try:
+        return await asyncio.to_thread(_hasher.verify, password_hash, password)
+    except (VerificationError, InvalidHashError):
+        return False

@@ -1,0 +1,44 @@
+"""Turn errors into responses (layer 6): Mastodon-style {"error": ...} JSON for machine routes, a
+small HTML page for people. Internal causes are logged once here and never shown to clients."""
+
+import logging
+
+from quart import Quart, render_template, request
+from werkzeug.exceptions import HTTPException
+
+from ..errors import RedfedError
+from ..protocol import as2
+
+log = logging.getLogger(__name__)
+
+_JSON_PREFIXES = ("/api/", "/oauth/", "/.well-known/", "/nodeinfo/", "/inbox", "/actor")
+
+
+def wants_json() -> bool:
+    if request.path.startswith(_JSON_PREFIXES) or as2.wants_activitypub(request.headers.get("Accept")):
+        return True
+    accept = request.headers.get("Accept", "")
+    return "json" in accept and "text/html" not in accept
+
+
+async def _respond(status: int, message: str):
+    if wants_json():
+        return {"error": message}, status
+    return await render_template("error.html", status=status, message=message), status
+
+
+def register_error_handlers(app: Quart) -> None:
+    @app.errorhandler(RedfedError)
+    async def on_redfed_error(error: RedfedError):
+        if error.status >= 500:
+            log.error("%s %s failed: %s", request.method, request.path, error)
+        return await _respond(error.status, error.message)
+
+    @app.errorhandler(HTTPException)
+    async def on_http_exception(error: HTTPException):
+        return await _respond(error.code or 500, error.name.lower())
+
+    @app.errorhandler(Exception)
+    async def on_unexpected(error: Exception):
+        log.exception("%s %s crashed", request.method, request.path)
+        return await _respond(500, "internal server error")

@@ -1,0 +1,41 @@
+"""Shared fixtures: configs on temporary folders, migrated databases, live instances on loopback."""
+
+import pytest
+
+from redfed.db.connection import Database
+from redfed.db.migrate import migrate_database
+
+from .support.instance import LiveInstance, make_config
+
+
+@pytest.fixture
+def config(tmp_path):
+    """A config for an instance at http://127.0.0.1:8000 whose files live in tmp_path."""
+    return make_config(tmp_path, "http://127.0.0.1:8000")
+
+
+@pytest.fixture
+async def db(config):
+    await migrate_database(config.database_path)
+    async with Database(config.database_path) as database:
+        yield database
+
+
+@pytest.fixture
+def start_instance(tmp_path):
+    """Start live instances: `start_instance("a")`, each with its own folder, port and database."""
+    started = []
+
+    def start(name: str = "a", **sections) -> LiveInstance:
+        instance = LiveInstance(tmp_path / name, **sections).start()
+        started.append(instance)
+        return instance
+
+    yield start
+    for instance in started:
+        instance.stop()
+
+
+@pytest.fixture
+def instance(start_instance) -> LiveInstance:
+    return start_instance("a")

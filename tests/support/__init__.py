@@ -1,0 +1,1 @@
+"""Test support: live redfed instances on loopback and a small HTTP client for tests."""

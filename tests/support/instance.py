@@ -1,0 +1,92 @@
+"""A real redfed instance served by hypercorn on an ephemeral 127.0.0.1 port, in a thread of its own.
+
+Each instance has its own folder, database and keys. Its event loop runs in a background thread so
+that synchronous clients (urllib, Mastodon.py, a browser) and async tests can both talk to it over
+real HTTP; `run()` executes a coroutine inside the instance's loop, e.g. to read its database.
+"""
+
+import asyncio
+import socket
+import threading
+from collections.abc import Coroutine
+from pathlib import Path
+from typing import Any
+
+from hypercorn.asyncio import serve
+
+from redfed.app import create_app
+from redfed.config import Config, config_from_dict
+from redfed.server import hypercorn_config
+from redfed.services import accounts
+from redfed.web.context import Runtime
+
+from .http import get
+
+
+def make_config(folder: Path, base_url: str, **sections: dict) -> Config:
+    data = {
+        "instance": {"base_url": base_url, "name": f"test {folder.name}"},
+        "federation": {"allow_private_addresses": True},
+    }
+    for name, values in sections.items():
+        data[name] = {**data.get(name, {}), **values}
+    return config_from_dict(data, base_dir=folder)
+
+
+class LiveInstance:
+    def __init__(self, folder: Path, **sections: dict):
+        folder.mkdir(parents=True, exist_ok=True)
+        self._socket = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+        self._socket.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        self._socket.bind(("127.0.0.1", 0))
+        self.port = self._socket.getsockname()[1]
+        self.base_url = f"http://127.0.0.1:{self.port}"
+        self.domain = f"127.0.0.1:{self.port}"
+        self.config = make_config(folder, self.base_url, **sections)
+        self.app = create_app(self.config)
+        self._loop = asyncio.new_event_loop()
+        self._thread = threading.Thread(target=self._loop.run_forever, name=f"redfed-{self.port}", daemon=True)
+        self._stop: asyncio.Event | None = None
+        self._served: asyncio.Future | None = None
+
+    @property
+    def runtime(self) -> Runtime:
+        return self.app.extensions["redfed"]
+
+    def start(self) -> "LiveInstance":
+        self._thread.start()
+        self._served = asyncio.run_coroutine_threadsafe(self._serve(), self._loop)
+        for _ in range(200):
+            if self._served.done():
+                self._served.result()  # surfaces a startup error
+            try:
+                if get(f"{self.base_url}/.well-known/nodeinfo", timeout=1).status == 200:
+                    return self
+            except OSError:
+                pass
+            threading.Event().wait(0.05)
+        raise RuntimeError(f"instance on {self.base_url} did not start")
+
+    async def _serve(self) -> None:
+        self._stop = asyncio.Event()
+        # hypercorn takes the bound socket over, and closes it when it stops.
+        hconfig = hypercorn_config(self.config, bind=[f"fd://{self._socket.detach()}"])
+        await serve(self.app, hconfig, shutdown_trigger=self._stop.wait)
+
+    def run(self, coroutine: Coroutine) -> Any:
+        """Run `coroutine` in the instance's event loop and return its result."""
+        return asyncio.run_coroutine_threadsafe(coroutine, self._loop).result(timeout=60)
+
+    def create_user(self, username: str, password: str = "correct horse battery", **options) -> accounts.NewUser:
+        email = f"{username.lower()}@example.com"
+        return self.run(accounts.create_user(self.runtime.db, self.config, username, email, password, **options))
+
+    def url(self, path: str) -> str:
+        return self.base_url + path
+
+    def stop(self) -> None:
+        if self._stop is not None:
+            self._loop.call_soon_threadsafe(self._stop.set)
+            self._served.result(timeout=30)
+        self._loop.call_soon_threadsafe(self._loop.stop)
+        self._thread.join(timeout=10)
