@@ -1,48 +1,51 @@
 """The application factory (layer 7): one Quart app per Config, no globals."""
 
+import asyncio
+import contextlib
 import logging
 from importlib import resources
 
 from quart import Quart
 
 from .config import Config
-from .db.connection import Database
-from .db.migrate import migrate_database
-from .services import accounts
-from .urls import Urls
-from .web import activitypub, pages, wellknown
-from .web.context import Runtime, runtime
+from .instance import Instance
+from .web import activitypub, inbox, pages, wellknown
+from .web.context import Runtime
 from .web.errors import register_error_handlers
 
 log = logging.getLogger(__name__)
 
 
-def create_app(config: Config) -> Quart:
+def create_app(config: Config, instance: Instance | None = None) -> Quart:
+    """The web app of `instance` (made from `config` when not given). Its workers run inside the
+    server when `workers.in_process` is set; otherwise `redfed worker` (or a test) drives them."""
+    instance = instance or Instance(config)
     app = Quart(__name__, template_folder=str(resources.files("redfed._templates")))
-    db = Database(config.database_path)
-    app.extensions["redfed"] = Runtime(config=config, db=db, urls=Urls(config))
     app.config["MAX_CONTENT_LENGTH"] = config.federation.max_inbox_bytes
     app.json.sort_keys = False
     app.json.ensure_ascii = False
-
-    for blueprint in (wellknown.blueprint, activitypub.blueprint, pages.blueprint):
+    for blueprint in (wellknown.blueprint, activitypub.blueprint, inbox.blueprint, pages.blueprint):
         app.register_blueprint(blueprint)
     register_error_handlers(app)
+    workers: list[asyncio.Task] = []
 
     @app.context_processor
     async def instance_context():
-        return {"instance": runtime().config.instance}
+        return {"instance": config.instance}
 
     @app.before_serving
-    async def open_database():
-        applied = await migrate_database(config.database_path)
-        await db.open()
-        if applied:
-            log.info("applied migrations %s", ", ".join(f"{m.version:04d}_{m.name}" for m in applied))
-        await accounts.ensure_instance_actor(db, config)
+    async def start():
+        await instance.start()
+        app.extensions["redfed"] = Runtime(config, instance.db, instance.urls, instance.ctx, instance.wake)
+        if config.workers.in_process:
+            workers.append(asyncio.create_task(instance.run_workers(), name="redfed-workers"))
 
     @app.after_serving
-    async def close_database():
-        await db.close()
+    async def stop():
+        for task in workers:
+            task.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await task
+        await instance.close()
 
     return app

@@ -49,13 +49,15 @@ class FederationConfig:
     signature_skew_seconds: int = 3600
     user_agent: str = ""
     blocked_domains: tuple[str, ...] = ()
+    rfc9421_first: bool = False
+    outbox_backfill: int = 20
 
 
 @dataclass(frozen=True)
 class DeliveryConfig:
     max_attempts: int = 16
-    initial_delay_seconds: float = 30.0
-    max_delay_seconds: float = 6 * 3600.0
+    initial_delay_seconds: float = 15.0
+    max_delay_seconds: float = 24 * 3600.0
 
 
 @dataclass(frozen=True)
@@ -218,6 +220,8 @@ def _validate(config: Config) -> None:
         "delivery.max_delay_seconds": config.delivery.max_delay_seconds,
         "workers.concurrency": config.workers.concurrency,
     }
+    if config.federation.outbox_backfill < 0:
+        raise ConfigError("config key 'federation.outbox_backfill' must not be negative")
     for key, value in positive.items():
         if value <= 0:
             raise ConfigError(f"config key '{key}' must be greater than zero")

@@ -79,3 +79,68 @@ class User:
     @property
     def is_disabled(self) -> bool:
         return self.disabled_at is not None
+
+
+VISIBILITIES = ("public", "unlisted", "private", "direct")
+
+
+@dataclass(frozen=True)
+class Post:
+    id: int
+    uri: str
+    url: str | None
+    actor_id: int
+    is_local: bool
+    type: str
+    visibility: str  # public, unlisted, private (followers only) or direct, as Mastodon names them
+    content: str
+    source: str | None
+    summary: str
+    sensitive: bool
+    language: str | None
+    in_reply_to_uri: str | None
+    in_reply_to_id: int | None
+    reblog_of_id: int | None
+    conversation: str | None
+    audience: tuple[str, ...]  # every to/cc entry as addressed
+    attachments: tuple[dict, ...]
+    poll: dict | None
+    published_at: int
+    edited_at: int | None
+    created_at: int
+
+
+@dataclass(frozen=True)
+class Follow:
+    id: int
+    uri: str
+    follower_id: int
+    followee_id: int
+    state: str  # pending or accepted
+    show_reblogs: bool
+    notify: bool
+    created_at: int
+    accepted_at: int | None
+
+
+@dataclass(frozen=True)
+class InboxItem:
+    id: int
+    activity_id: str
+    activity_type: str
+    actor_uri: str
+    recipient_id: int | None
+    raw: str
+    state: str
+    attempts: int
+
+
+@dataclass(frozen=True)
+class Delivery:
+    id: int
+    outbox_activity_id: int
+    inbox_uri: str
+    host: str
+    attempts: int
+    actor_id: int
+    activity_raw: str

@@ -49,6 +49,20 @@ class Urls:
     def featured(actor_uri: str) -> str:
         return f"{actor_uri}/collections/featured"
 
+    @staticmethod
+    def post(actor_uri: str, post_id: int) -> str:
+        return f"{actor_uri}/statuses/{post_id}"
+
+    def post_page(self, username: str, post_id: int) -> str:
+        return f"{self.base}/@{username}/{post_id}"
+
+    def tag(self, name: str) -> str:
+        return f"{self.base}/tags/{name}"
+
+    def activity(self, activity_id: int) -> str:
+        """Ids for activities that are not the life of a post (follows, likes, undos, blocks)."""
+        return f"{self.base}/activities/{activity_id}"
+
     def shared_inbox(self) -> str:
         return f"{self.base}/inbox"
 

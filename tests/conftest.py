@@ -5,6 +5,7 @@ import pytest
 from redfed.db.connection import Database
 from redfed.db.migrate import migrate_database
 
+from .support.clock import Clock
 from .support.instance import LiveInstance, make_config
 
 
@@ -22,12 +23,18 @@ async def db(config):
 
 
 @pytest.fixture
-def start_instance(tmp_path):
-    """Start live instances: `start_instance("a")`, each with its own folder, port and database."""
+def clock():
+    return Clock()
+
+
+@pytest.fixture
+def start_instance(tmp_path, clock):
+    """Start live instances: `start_instance("a")`, each with its own folder, port and database,
+    all on the test's clock."""
     started = []
 
     def start(name: str = "a", **sections) -> LiveInstance:
-        instance = LiveInstance(tmp_path / name, **sections).start()
+        instance = LiveInstance(tmp_path / name, clock, **sections).start()
         started.append(instance)
         return instance
 

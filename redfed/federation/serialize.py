@@ -1,7 +1,8 @@
 """Models → ActivityStreams JSON (layer 3). One direction only; ingest.py reads the other way."""
 
-from ..models import Actor, ActorKey
+from ..models import Actor, ActorKey, Post
 from ..protocol import as2, keys
+from ..urls import Urls
 
 
 def actor_to_ap(actor: Actor, actor_keys: list[ActorKey]) -> dict:
@@ -57,3 +58,60 @@ def _key_properties(actor: Actor, actor_keys: list[ActorKey]) -> dict:
 
 def _image(url: str | None) -> dict | None:
     return {"type": "Image", "url": url} if url else None
+
+
+def post_to_ap(post: Post, author: Actor, mentioned: list[Actor], tags: list[str], urls: Urls) -> dict:
+    """A local post as a Note, addressed as Mastodon addresses the same visibility."""
+    to, cc = as2.addressing(post.visibility, author.followers_uri, [actor.uri for actor in mentioned])
+    note = {
+        "@context": [as2.AS_CONTEXT, {"sensitive": "as:sensitive", "Hashtag": "as:Hashtag"}],
+        "id": post.uri,
+        "type": post.type,
+        "attributedTo": author.uri,
+        "url": post.url,
+        "published": as2.iso_time(post.published_at),
+        "updated": as2.iso_time(post.edited_at) if post.edited_at else None,
+        "to": to,
+        "cc": cc,
+        "inReplyTo": post.in_reply_to_uri,
+        "summary": post.summary or None,
+        "sensitive": post.sensitive,
+        "content": post.content,
+        "contentMap": {post.language: post.content} if post.language else None,
+        "tag": [{"type": "Mention", "href": a.uri, "name": f"@{a.handle}"} for a in mentioned]
+        + [{"type": "Hashtag", "href": urls.tag(name), "name": f"#{name}"} for name in tags],
+        "attachment": list(post.attachments),
+    }
+    return {name: value for name, value in note.items() if value is not None}
+
+
+def create_activity(note: dict) -> dict:
+    return _wrap("Create", note["id"] + "/activity", note)
+
+
+def update_activity(note: dict, edited_at: int) -> dict:
+    return _wrap("Update", f"{note['id']}#updates/{edited_at}", note)
+
+
+def delete_activity(note: dict) -> dict:
+    return _wrap("Delete", note["id"] + "#delete", note, obj={"id": note["id"], "type": "Tombstone"})
+
+
+def _wrap(activity_type: str, activity_id: str, note: dict, obj=None) -> dict:
+    doc = as2.activity(
+        activity_type, activity_id, note["attributedTo"], obj or {k: v for k, v in note.items() if k != "@context"},
+        to=note.get("to", ()), cc=note.get("cc", ()), published=note.get("updated") or note.get("published"),
+    )
+    doc["@context"] = note["@context"]
+    return doc
+
+
+def tombstone(uri: str, deleted_at: int) -> dict:
+    return {"@context": as2.AS_CONTEXT, "id": uri, "type": "Tombstone", "deleted": as2.iso_time(deleted_at)}
+
+
+def actor_update_activity(actor_doc: dict, activity_id: str) -> dict:
+    body = {k: v for k, v in actor_doc.items() if k != "@context"}
+    doc = as2.activity("Update", activity_id, actor_doc["id"], body, to=[as2.PUBLIC], cc=[actor_doc.get("followers")])
+    doc["@context"] = actor_doc["@context"]
+    return doc

@@ -1,6 +1,7 @@
 """ActivityStreams 2.0 vocabulary and helpers (layer 1, pure)."""
 
 from datetime import UTC, datetime
+from urllib.parse import urlsplit
 
 AS_CONTEXT = "https://www.w3.org/ns/activitystreams"
 SECURITY_CONTEXT = "https://w3id.org/security/v1"
@@ -69,3 +70,49 @@ def ordered_collection(collection_id: str, items: list, total: int | None = None
         "totalItems": len(items) if total is None else total,
         "orderedItems": items,
     }
+
+
+PUBLIC_ALIASES = frozenset({PUBLIC, "as:Public", "Public"})
+
+
+def addressing(visibility: str, followers_uri: str | None, mention_uris: list[str]) -> tuple[list[str], list[str]]:
+    """(to, cc) for a post of the given visibility, exactly as Mastodon addresses them."""
+    followers = [followers_uri] if followers_uri else []
+    if visibility == "public":
+        return [PUBLIC], followers + mention_uris
+    if visibility == "unlisted":
+        return followers, [PUBLIC] + mention_uris
+    if visibility == "private":
+        return followers, mention_uris
+    return mention_uris, []
+
+
+def visibility_of(to: list, cc: list, followers_uri: str | None) -> str:
+    """Mastodon's reading of a remote object's addressing: Public in `to` is public, in `cc`
+    unlisted; addressed to the author's followers is followers-only; anything else is direct."""
+    to_ids = {get_id(value) for value in to}
+    cc_ids = {get_id(value) for value in cc}
+    if to_ids & PUBLIC_ALIASES:
+        return "public"
+    if cc_ids & PUBLIC_ALIASES:
+        return "unlisted"
+    if followers_uri and followers_uri in (to_ids | cc_ids):
+        return "private"
+    return "direct"
+
+
+def activity(activity_type: str, activity_id: str, actor: str, obj, *, to=(), cc=(), published: str | None = None) -> dict:
+    doc = {"@context": AS_CONTEXT, "id": activity_id, "type": activity_type, "actor": actor, "object": obj}
+    if to:
+        doc["to"] = list(to)
+    if cc:
+        doc["cc"] = list(cc)
+    if published:
+        doc["published"] = published
+    return doc
+
+
+def origin(uri: str) -> str:
+    """scheme://host[:port] of a URL, lower-cased: what "same origin" compares."""
+    parts = urlsplit(uri)
+    return f"{parts.scheme.lower()}://{(parts.netloc or '').lower()}"

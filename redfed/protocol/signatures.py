@@ -32,6 +32,7 @@ from http_message_signatures.signatures import HTTPSignatureHandler
 from httpsig.utils import generate_message, parse_signature_header
 
 from ..errors import SignatureError
+from ..models import ActorKey
 from .keys import PublicKey, load_private_key, load_public_key
 
 Headers = Mapping[str, str]
@@ -48,6 +49,12 @@ _FEDIFY_KEY_FRAGMENT = "#main-key"
 class SigningKey:
     key_id: str
     private_pem: str  # RSA (cavage or rsa-v1_5-sha256) or Ed25519 (RFC 9421 only)
+
+    @classmethod
+    def newest_rsa(cls, actor_keys: Sequence[ActorKey]) -> "SigningKey":
+        """The key a local actor signs HTTP requests with: its newest RSA key."""
+        rsa_keys = [k for k in actor_keys if k.kind == "rsa" and k.private_pem]
+        return cls(rsa_keys[-1].key_id, rsa_keys[-1].private_pem)
 
 
 @dataclass(frozen=True)

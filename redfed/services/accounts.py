@@ -12,6 +12,7 @@ from ..db.connection import Database
 from ..errors import Conflict, NotFound, Unprocessable
 from ..models import Actor, ActorKey, User
 from ..protocol import keys
+from ..protocol.signatures import SigningKey
 from ..protocol.webfinger import Acct
 from ..store import actors as actor_store
 from ..store import users as user_store
@@ -180,3 +181,9 @@ async def find_actor_for_resource(db: Database, config: Config, resource: Acct |
     if actor is None or actor.suspended_at is not None:
         raise NotFound("no such account on this server")
     return actor
+
+
+async def instance_signing_key(db: Database, config: Config) -> SigningKey:
+    """The instance actor's RSA key, which signs the fetches the instance makes on its own behalf."""
+    actor = await ensure_instance_actor(db, config)
+    return SigningKey.newest_rsa(await actor_store.list_keys(db.reader, actor.id))

@@ -1,11 +1,13 @@
 """SQL for actors and their keys (layer 2). No business rules here."""
 
+import dataclasses
 import json
 import sqlite3
 from collections.abc import Iterable
 
 import aiosqlite
 
+from ..errors import Forbidden
 from ..models import Actor, ActorKey, ProfileField
 
 _COLUMNS = (
@@ -86,3 +88,79 @@ async def find_key(conn: aiosqlite.Connection, key_id: str) -> ActorKey | None:
     async with conn.execute(f"SELECT {_KEY_COLUMNS} FROM actor_keys WHERE key_id = ?", (key_id,)) as cursor:
         row = await cursor.fetchone()
     return _row_to_key(row) if row else None
+
+
+async def find_actors_by_uris(conn: aiosqlite.Connection, uris: Iterable[str]) -> list[Actor]:
+    """The known actors among `uris`, in one statement however many there are (no variable limit)."""
+    sql = f"{_SELECT} WHERE uri IN (SELECT value FROM json_each(?))"
+    async with conn.execute(sql, (json.dumps(list(uris)),)) as cursor:
+        return [_row_to_actor(row) for row in await cursor.fetchall()]
+
+
+async def upsert_remote_actor(conn: aiosqlite.Connection, actor: Actor, keys: list[ActorKey]) -> Actor:
+    """Insert or update a remote actor by uri (keeping its row id) and replace its keys.
+
+    The remote document is the source of truth for its keys: whatever it no longer lists is gone
+    (key rotation). Call inside a transaction. Refuses to touch a local actor: a remote document
+    that names one of our URIs or handles must never overwrite our own account.
+    """
+    if actor.is_local:
+        raise Forbidden("refusing to store a local actor as remote")
+    existing = await find_actor_by_uri(conn, actor.uri)
+    if existing is not None and existing.is_local:
+        raise Forbidden("refusing to overwrite a local actor")
+    await _release_handle(conn, actor)
+    if existing is None:
+        stored = await insert_actor(conn, actor)
+    else:
+        stored = await _update_remote_actor(conn, existing.id, actor)
+    await _replace_keys(conn, stored.id, keys)
+    return stored
+
+
+async def _release_handle(conn: aiosqlite.Connection, actor: Actor) -> None:
+    """Park the row of another uri that holds this handle (lower(username), domain).
+
+    It happens when an account is deleted and recreated under the same name, or a server is
+    reinstalled: the old actor's uri is dead, the new one owns the handle. Mastodon lets the
+    newest win the same way (AccountMergingWorker / ResolveAccountService). The old row keeps its
+    id, so follows, posts and notifications that point at it stay intact; its username becomes
+    `name~<row id>`, which can never collide: ingest refuses '~' in remote usernames, and row ids
+    are unique.
+    """
+    holder = await find_actor_by_handle(conn, actor.username, actor.domain)
+    if holder is None or holder.uri == actor.uri:
+        return
+    if holder.is_local:
+        raise Forbidden("refusing to take the handle of a local actor")
+    await conn.execute(
+        "UPDATE actors SET username = username || '~' || id WHERE id = ?", (holder.id,)
+    )
+
+
+# A refresh rewrites what the document says; id, is_local and our own moderation state
+# (suspended_at) are ours and stay as they are.
+_REMOTE_UPDATE_COLUMNS = tuple(c for c in _COLUMNS if c not in ("id", "is_local", "suspended_at"))
+
+
+async def _update_remote_actor(conn: aiosqlite.Connection, actor_id: int, actor: Actor) -> Actor:
+    values = _actor_values(actor)
+    assignments = ", ".join(f"{name} = :{name}" for name in _REMOTE_UPDATE_COLUMNS)
+    sql = f"UPDATE actors SET {assignments} WHERE id = :row_id RETURNING {', '.join(_COLUMNS)}"
+    params = {name: values[name] for name in _REMOTE_UPDATE_COLUMNS} | {"row_id": actor_id}
+    async with conn.execute(sql, params) as cursor:
+        return _row_to_actor(await cursor.fetchone())
+
+
+async def _replace_keys(conn: aiosqlite.Connection, actor_id: int, keys: list[ActorKey]) -> None:
+    key_ids = json.dumps([k.key_id for k in keys])
+    await conn.execute("DELETE FROM actor_keys WHERE actor_id = ?", (actor_id,))
+    # key_id is unique across actors. A key id listed now by this actor and still recorded for
+    # another remote actor (on the same origin: ingest takes only same-origin keys) belongs to
+    # whichever document is newest; a local actor's key is never touched.
+    await conn.execute(
+        "DELETE FROM actor_keys WHERE key_id IN (SELECT value FROM json_each(?)) "
+        "AND actor_id IN (SELECT id FROM actors WHERE is_local = 0)",
+        (key_ids,),
+    )
+    await insert_keys(conn, [dataclasses.replace(k, actor_id=actor_id, private_pem=None) for k in keys])

@@ -1,15 +1,18 @@
-"""What every face needs from the running app: config, database, URL builder (layer 6).
+"""What every face needs from the running instance (layer 6).
 
-`create_app` stores one `Runtime` in `app.extensions["redfed"]`; faces read it through `runtime()`
-instead of module globals, which is what lets a test run several instances in one process.
+`create_app` stores one `Runtime` in `app.extensions["redfed"]` when the instance has started;
+faces read it through `runtime()` instead of module globals, which is what lets a test run several
+instances in one process.
 """
 
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from quart import current_app
 
 from ..config import Config
 from ..db.connection import Database
+from ..services.context import Context
 from ..urls import Urls
 
 
@@ -18,6 +21,8 @@ class Runtime:
     config: Config
     db: Database
     urls: Urls
+    services: Context
+    wake_workers: Callable[[], None]
 
 
 def runtime() -> Runtime:

@@ -16,10 +16,12 @@ from hypercorn.asyncio import serve
 
 from redfed.app import create_app
 from redfed.config import Config, config_from_dict
+from redfed.instance import Instance
 from redfed.server import hypercorn_config
 from redfed.services import accounts
 from redfed.web.context import Runtime
 
+from .clock import Clock
 from .http import get
 
 
@@ -27,6 +29,8 @@ def make_config(folder: Path, base_url: str, **sections: dict) -> Config:
     data = {
         "instance": {"base_url": base_url, "name": f"test {folder.name}"},
         "federation": {"allow_private_addresses": True},
+        # Tests drive the queues themselves with drain(), deterministically.
+        "workers": {"in_process": False},
     }
     for name, values in sections.items():
         data[name] = {**data.get(name, {}), **values}
@@ -34,7 +38,7 @@ def make_config(folder: Path, base_url: str, **sections: dict) -> Config:
 
 
 class LiveInstance:
-    def __init__(self, folder: Path, **sections: dict):
+    def __init__(self, folder: Path, clock: Clock | None = None, **sections: dict):
         folder.mkdir(parents=True, exist_ok=True)
         self._socket = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
         self._socket.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
@@ -43,7 +47,9 @@ class LiveInstance:
         self.base_url = f"http://127.0.0.1:{self.port}"
         self.domain = f"127.0.0.1:{self.port}"
         self.config = make_config(folder, self.base_url, **sections)
-        self.app = create_app(self.config)
+        self.clock = clock or Clock()
+        self.node = Instance(self.config, clock=self.clock)
+        self.app = create_app(self.config, self.node)
         self._loop = asyncio.new_event_loop()
         self._thread = threading.Thread(target=self._loop.run_forever, name=f"redfed-{self.port}", daemon=True)
         self._stop: asyncio.Event | None = None
@@ -77,9 +83,26 @@ class LiveInstance:
         """Run `coroutine` in the instance's event loop and return its result."""
         return asyncio.run_coroutine_threadsafe(coroutine, self._loop).result(timeout=60)
 
+    def drain(self) -> int:
+        """Run this instance's inbox and delivery queues until nothing is due."""
+        return self.run(self.node.drain())
+
     def create_user(self, username: str, password: str = "correct horse battery", **options) -> accounts.NewUser:
         email = f"{username.lower()}@example.com"
         return self.run(accounts.create_user(self.runtime.db, self.config, username, email, password, **options))
+
+    @property
+    def ctx(self):
+        """The services context, for driving the instance the way its faces do."""
+        return self.node.ctx
+
+    def actor(self, username: str):
+        """A local actor of this instance."""
+        return self.run(accounts.find_local_actor(self.runtime.db, self.config, username))
+
+    def resolve(self, uri: str):
+        """This instance's copy of an actor (fetched over HTTP when remote)."""
+        return self.run(self.node.ctx.resolver.actor(uri))
 
     def url(self, path: str) -> str:
         return self.base_url + path

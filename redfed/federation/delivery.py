@@ -1,0 +1,166 @@
+"""Outbound delivery (layer 3): the queue of signed POSTs to remote inboxes.
+
+`enqueue` writes the activity once and one delivery row per inbox inside the caller's transaction,
+so a post and its deliveries commit together: a crash leaves either neither or both. The
+`DeliveryWorker` claims due rows with a lease, signs at send time (a fresh Date each try), POSTs,
+and records each outcome on its row (STYLE §1.4):
+
+- 2xx: sent. 404/410: gone, never retried. 429/503: retried after Retry-After.
+- 401/408 and 5xx or network errors: retried on Mastodon's curve (attempt^4 s plus jitter).
+- other 4xx, and refused addresses: failed at once.
+
+A host that keeps failing on 7 distinct days is marked unavailable and skipped until it shows a
+sign of life, as Mastodon does. RFC 9421 is tried first only when configured, falling back to
+draft-cavage on 400/401 and remembering per host what worked (the "double knock").
+"""
+
+import asyncio
+import json
+import logging
+import random
+import time
+from collections.abc import Callable, Iterable
+from datetime import UTC, datetime
+from email.utils import parsedate_to_datetime
+
+import aiosqlite
+
+from ..config import Config
+from ..db.connection import Database
+from ..errors import AddressRefused, FetchError
+from ..models import Actor, Delivery
+from ..protocol.signatures import SigningKey
+from ..store import actors as actor_store
+from ..store import deliveries as store
+from .audience import host_of
+from .http import HttpClient, HttpResponse
+
+log = logging.getLogger(__name__)
+
+LEASE_MS = 5 * 60 * 1000
+UNAVAILABLE_AFTER_DAYS = 7
+_RETRYABLE = frozenset({401, 408, 429})
+
+
+async def enqueue(
+    conn: aiosqlite.Connection, activity: dict, actor: Actor, inboxes: Iterable[str], *,
+    is_public: bool, object_uri: str | None, now: int,
+) -> None:
+    """Store `activity` (always, so public ones form the outbox) and a delivery row per inbox."""
+    raw = json.dumps(activity, ensure_ascii=False)
+    row_id = await store.insert_activity(conn, activity["id"], actor.id, activity["type"], object_uri, is_public, raw, now)
+    targets = [(inbox, host_of(inbox)) for inbox in dict.fromkeys(inboxes)]
+    if targets:
+        await store.insert_deliveries(conn, row_id, targets, now)
+
+
+def retry_delay_seconds(attempts: int, config: Config, rng: Callable[[], float] = random.random) -> float:
+    """Delay before try number `attempts + 1`: Sidekiq's curve, which Mastodon's deliveries follow."""
+    jitter = rng() * 10 * (attempts + 1)
+    return min(config.delivery.max_delay_seconds, config.delivery.initial_delay_seconds + attempts**4 + jitter)
+
+
+def retry_after_seconds(value: str | None, now: float) -> float | None:
+    """Retry-After as delta-seconds or an HTTP date (RFC 9110 §10.2.3)."""
+    if not value:
+        return None
+    if value.strip().isdigit():
+        return float(value.strip())
+    try:
+        return max(0.0, parsedate_to_datetime(value).timestamp() - now)
+    except (TypeError, ValueError):
+        return None
+
+
+class DeliveryWorker:
+    def __init__(
+        self, db: Database, http: HttpClient, config: Config, *,
+        clock: Callable[[], float] = time.time, rng: Callable[[], float] = random.random,
+    ):
+        self.db, self.http, self.config = db, http, config
+        self.clock, self.rng = clock, rng
+        self._keys: dict[int, SigningKey] = {}
+
+    async def run_once(self, limit: int = 64) -> int:
+        """Deliver one batch of due rows; return how many were attempted (0: nothing due)."""
+        now_ms = int(self.clock() * 1000)
+        async with self.db.transaction() as conn:
+            batch = await store.claim_due(conn, now_ms, LEASE_MS, limit)
+        if not batch:
+            return 0
+        hosts = {d.host: await store.get_host(self.db.reader, d.host) for d in batch}
+        limit_concurrency = asyncio.Semaphore(self.config.workers.concurrency)
+
+        async def attempt(delivery: Delivery):
+            async with limit_concurrency:
+                return await self._attempt(delivery, hosts[delivery.host])
+
+        results = await asyncio.gather(*(attempt(d) for d in batch))
+        async with self.db.transaction() as conn:
+            await store.record_outcomes(conn, [outcome for outcome, _ in results], now_ms)
+            await self._record_hosts(conn, batch, results, now_ms)
+        return len(batch)
+
+    async def _attempt(self, delivery: Delivery, host: tuple) -> tuple[store.Outcome, str | None]:
+        """(outcome, signature style that worked) for one delivery."""
+        _, unavailable_since, known_style = host
+        if unavailable_since is not None:
+            return self._outcome(delivery, "failed", None, "host is marked unavailable"), None
+        key = await self._signing_key(delivery.actor_id)
+        body = delivery.activity_raw.encode()
+        style = known_style or ("rfc9421" if self.config.federation.rfc9421_first else "cavage")
+        try:
+            response = await self.http.post(delivery.inbox_uri, body, key=key, rfc9421=style == "rfc9421")
+            if style == "rfc9421" and not known_style and response.status in (400, 401):
+                # Double knock: a server that does not read RFC 9421 says so with 400/401.
+                style = "cavage"
+                response = await self.http.post(delivery.inbox_uri, body, key=key)
+        except AddressRefused as error:
+            return self._outcome(delivery, "failed", None, error.message), None
+        except FetchError as error:
+            return self._retry(delivery, None, error.message, None), None
+        log.info("delivered %s to %s: %s", delivery.outbox_activity_id, delivery.inbox_uri, response.status)
+        return self._classify(delivery, response), style if 200 <= response.status < 300 else None
+
+    def _classify(self, delivery: Delivery, response: HttpResponse) -> store.Outcome:
+        status = response.status
+        if 200 <= status < 300:
+            return self._outcome(delivery, "sent", status, None)
+        if status in (404, 410):
+            return self._outcome(delivery, "gone", status, f"inbox answered {status}")
+        if status in _RETRYABLE or status >= 500:
+            wait = retry_after_seconds(response.headers.get("Retry-After"), self.clock()) if status in (429, 503) else None
+            return self._retry(delivery, status, f"inbox answered {status}", wait)
+        return self._outcome(delivery, "failed", status, f"inbox answered {status}")
+
+    def _retry(self, delivery: Delivery, status: int | None, error: str, wait: float | None) -> store.Outcome:
+        if delivery.attempts + 1 >= self.config.delivery.max_attempts:
+            return self._outcome(delivery, "failed", status, f"gave up after {delivery.attempts + 1} tries: {error}")
+        delay = wait if wait is not None else retry_delay_seconds(delivery.attempts + 1, self.config, self.rng)
+        return store.Outcome(delivery.id, "pending", status, error, int((self.clock() + delay) * 1000))
+
+    def _outcome(self, delivery: Delivery, state: str, status: int | None, error: str | None) -> store.Outcome:
+        return store.Outcome(delivery.id, state, status, error, int(self.clock() * 1000))
+
+    async def _signing_key(self, actor_id: int) -> SigningKey:
+        if actor_id not in self._keys:
+            self._keys[actor_id] = SigningKey.newest_rsa(await actor_store.list_keys(self.db.reader, actor_id))
+        return self._keys[actor_id]
+
+    async def _record_hosts(self, conn, batch: list[Delivery], results, now_ms: int) -> None:
+        """A success clears a host's failure record; a retryable failure adds today to it."""
+        today = datetime.fromtimestamp(now_ms / 1000, UTC).date().isoformat()
+        per_host: dict[str, tuple[bool, str | None]] = {}
+        for delivery, (outcome, style) in zip(batch, results):
+            if outcome.state == "sent":
+                per_host[delivery.host] = (True, style)
+            elif outcome.state == "pending":
+                per_host.setdefault(delivery.host, (False, None))
+        for host, (succeeded, style) in per_host.items():
+            days, unavailable_since, known_style = await store.get_host(conn, host)
+            if succeeded:
+                await store.save_host(conn, host, [], None, style or known_style, now_ms)
+            elif unavailable_since is None:
+                days = sorted(set(days) | {today})
+                unavailable = now_ms if len(days) >= UNAVAILABLE_AFTER_DAYS else None
+                await store.save_host(conn, host, days, unavailable, known_style, None)

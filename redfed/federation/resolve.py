@@ -1,0 +1,288 @@
+"""Remote actors and keys: fetch, cache, bind keys to their owners; WebFinger lookup (layer 3).
+
+Every fetch is a signed GET with the instance actor's key, since servers in authorized-fetch mode
+(Mastodon's AUTHORIZED_FETCH, GoToSocial always) answer unsigned GETs with 401. Network calls
+happen here, outside any transaction; only the final upsert writes.
+
+Identity rules (checklist items 7, 8, 12, 17, 45):
+- blocked domains are refused before any request is made;
+- `actor(uri)` accepts only a document whose id is `uri` itself, as Mastodon's fetch_resource
+  does when the id is known;
+- a key belongs to an actor only if the actor's own document lists it;
+- a key id is refetched at most once per KEY_REFETCH_SECONDS, so invalid signatures cannot make
+  us hammer a remote.
+"""
+
+import asyncio
+import logging
+import time
+from collections.abc import Callable
+from urllib.parse import urlencode
+
+from yarl import URL
+
+from ..config import Config
+from ..db.connection import Database
+from ..errors import BadRequest, FetchError, Forbidden, Gone, NotFound, SignatureError
+from ..models import Actor, ActorKey
+from ..protocol.signatures import SigningKey
+from ..protocol.webfinger import Acct, parse_resource, self_link
+from ..store import actors as store
+from ..urls import Urls
+from . import ingest
+from .http import HttpClient, RemoteStatusError
+
+logger = logging.getLogger(__name__)
+
+# Mastodon refreshes a remote account it has not fetched for a day (Account#possibly_stale?).
+ACTOR_TTL_SECONDS = 24 * 3600
+KEY_REFETCH_SECONDS = 5 * 60
+_MAX_RATE_ENTRIES = 10_000
+_WEBFINGER_ACCEPT = "application/jrd+json, application/json"
+
+
+class Resolver:
+    def __init__(
+        self, db: Database, http: HttpClient, config: Config, signer: SigningKey | None, *,
+        clock: Callable[[], float] = time.time,
+    ):
+        """`signer` is the instance actor's key; every fetch is signed with it when given."""
+        self._db = db
+        self._http = http
+        self._config = config
+        self._urls = Urls(config)
+        self._signer = signer
+        self._clock = clock
+        self._key_fetched_at: dict[str, float] = {}
+        self._key_locks: dict[str, asyncio.Lock] = {}
+
+    # actors ----------------------------------------------------------------------------------
+
+    async def actor(self, uri: str, *, refresh: bool = False) -> Actor:
+        """The actor with this id: local ones from the database only, remote ones cached for a day."""
+        if ingest.parse_http_url(uri) is None:
+            raise BadRequest("actor id must be an http(s) URL")
+        if self._is_local(uri):
+            return await self._local_actor(uri)
+        self._refuse_blocked(uri)
+        if not refresh:
+            cached = await store.find_actor_by_uri(self._db.reader, uri)
+            if cached is not None and self._is_fresh(cached):
+                return cached
+        actor, keys = await self._fetch_actor(uri)
+        return await self._store(actor, keys)
+
+    async def _fetch_actor(self, uri: str) -> tuple[Actor, list[ActorKey]]:
+        document = await self._fetch(uri)
+        if _without_fragment(document.get("id")) != _without_fragment(uri):
+            # The id is known, so it must be what we asked for: a redirect elsewhere, or a
+            # document claiming another id, does not speak for `uri` (items 8, 12).
+            raise FetchError(f"{uri}: the document served has another id")
+        return ingest.ap_to_remote_actor(document, fetched_from=uri, now_ms=self._now_ms())
+
+    async def _store(self, actor: Actor, keys: list[ActorKey]) -> Actor:
+        async with self._db.transaction() as conn:
+            stored = await store.upsert_remote_actor(conn, actor, keys)
+        logger.info("stored remote actor %s with %d keys", stored.uri, len(keys))
+        return stored
+
+    async def _local_actor(self, uri: str) -> Actor:
+        actor = await store.find_actor_by_uri(self._db.reader, uri)
+        if actor is None or not actor.is_local:
+            raise NotFound("no such local actor")
+        return actor
+
+    # keys ------------------------------------------------------------------------------------
+
+    async def public_key(self, key_id: str, *, refresh: bool = False) -> tuple[Actor, ActorKey]:
+        """The key with this id and the actor that owns it (whose document lists the key).
+
+        `refresh=True` is for a signature that failed with the cached key (key rotation): the
+        owner's document is fetched again, but at most once per key id per KEY_REFETCH_SECONDS;
+        within that window the stored key is returned as it is.
+        """
+        if ingest.parse_http_url(key_id) is None:
+            raise SignatureError("keyId must be an http(s) URL")
+        if self._is_local(key_id):
+            return await self._local_key(key_id)
+        self._refuse_blocked(key_id)
+        lock = self._key_locks.setdefault(key_id, asyncio.Lock())
+        try:
+            # One fetch per key id at a time: the first delivery from a new actor often arrives
+            # at several inboxes at once, and the later ones should find the stored key.
+            async with lock:
+                return await self._public_key(key_id, refresh)
+        finally:
+            if not lock.locked() and self._key_locks.get(key_id) is lock:
+                del self._key_locks[key_id]
+
+    async def _public_key(self, key_id: str, refresh: bool) -> tuple[Actor, ActorKey]:
+        stored = await self._stored_key(key_id)
+        if stored is not None and not refresh:
+            return stored
+        if not self._may_fetch_key(key_id):
+            logger.info("not refetching key %s: fetched less than %d s ago", key_id, KEY_REFETCH_SECONDS)
+            if stored is not None:
+                return stored
+            raise SignatureError("unknown key; not fetched again so soon")
+        return await self._fetch_key(key_id)
+
+    async def _fetch_key(self, key_id: str) -> tuple[Actor, ActorKey]:
+        document = await self._fetch(key_id)
+        # Mastodon's key id is the actor's id plus #main-key, so the document is the actor.
+        # GoToSocial's /main-key serves a stub whose id is the actor's, which the HTTP client
+        # refetches (same origin) as the full actor. Anything else is a standalone key document
+        # naming its owner, whose own document must then list the key (item 7).
+        if not ingest.is_actor_document(document):
+            owner_uri = _key_owner(document, key_id)
+            document = await self._fetch(owner_uri)
+            if _without_fragment(document.get("id")) != _without_fragment(owner_uri):
+                raise SignatureError(f"{owner_uri}: the document served has another id")
+        owner_uri = document.get("id")
+        # Also catches a key URL that redirected to an actor elsewhere.
+        if not ingest.same_origin(owner_uri, key_id):
+            raise SignatureError(f"key {key_id} is not on its owner's origin")
+        actor, keys = ingest.ap_to_remote_actor(document, fetched_from=owner_uri, now_ms=self._now_ms())
+        if not any(k.key_id == key_id for k in keys):
+            raise SignatureError(f"key {key_id} is not listed by its owner {actor.uri}")
+        stored = await self._store(actor, keys)
+        return stored, await store.find_key(self._db.reader, key_id)
+
+    async def _local_key(self, key_id: str) -> tuple[Actor, ActorKey]:
+        stored = await self._stored_key(key_id)
+        if stored is None or not stored[0].is_local:
+            raise NotFound("no such local key")
+        return stored
+
+    async def _stored_key(self, key_id: str) -> tuple[Actor, ActorKey] | None:
+        key = await store.find_key(self._db.reader, key_id)
+        if key is None:
+            return None
+        return await store.get_actor(self._db.reader, key.actor_id), key
+
+    def _may_fetch_key(self, key_id: str) -> bool:
+        now = self._clock()
+        last = self._key_fetched_at.get(key_id)
+        if last is not None and now - last < KEY_REFETCH_SECONDS:
+            return False
+        if len(self._key_fetched_at) >= _MAX_RATE_ENTRIES:
+            self._prune_key_fetches(now)
+        self._key_fetched_at[key_id] = now
+        return True
+
+    def _prune_key_fetches(self, now: float) -> None:
+        # Bounded memory under a flood of made-up key ids: expired entries go first, then the
+        # oldest half (dicts keep insertion order, and entries are only ever added at `now`).
+        expired = [k for k, at in self._key_fetched_at.items() if now - at >= KEY_REFETCH_SECONDS]
+        for key in expired or list(self._key_fetched_at)[: _MAX_RATE_ENTRIES // 2]:
+            del self._key_fetched_at[key]
+
+    # WebFinger -------------------------------------------------------------------------------
+
+    async def webfinger(self, handle: str) -> Actor:
+        """`user@host[:port]` (a leading '@' is fine) → the actor, confirmed by its own server."""
+        if not isinstance(handle, str):
+            raise BadRequest("handle must be user@domain")
+        acct = parse_resource("acct:" + handle.strip().lstrip("@"))  # always an Acct, or BadRequest
+        if acct.domain == self._config.domain:
+            return await self._local_handle(acct)
+        actor = await self.actor(await self._webfinger_link(acct))
+        if actor.username.lower() == acct.username.lower() and actor.domain == acct.domain:
+            return actor
+        # The handle's server pointed elsewhere (another name, or an actor on another host): the
+        # actor's own server must agree that this is its account, as Mastodon's second lookup in
+        # FetchRemoteActorService#check_webfinger! requires.
+        confirmed = await self._webfinger_link(Acct(actor.username, actor.domain))
+        if confirmed != actor.uri:
+            raise FetchError(f"{actor.handle} is not confirmed by its own server's WebFinger")
+        return actor
+
+    async def _local_handle(self, acct: Acct) -> Actor:
+        actor = await store.find_actor_by_handle(self._db.reader, acct.username, acct.domain)
+        if actor is None or not actor.is_local:
+            raise NotFound("no such account")
+        return actor
+
+    async def _webfinger_link(self, acct: Acct) -> str:
+        self._refuse_blocked(f"https://{acct.domain}/")
+        # Plain http only where the HTTP client would allow it anyway (development, tests).
+        federation = self._config.federation
+        scheme = "http" if federation.allow_http or federation.allow_private_addresses else "https"
+        query = urlencode({"resource": f"acct:{acct.username}@{acct.domain}"})
+        url = f"{scheme}://{acct.domain}/.well-known/webfinger?{query}"
+        try:
+            _, jrd = await self._http.get_json(url, accept=_WEBFINGER_ACCEPT)
+        except RemoteStatusError as e:
+            raise _status_error(e, f"{acct.username}@{acct.domain}") from None
+        link = self_link(jrd)
+        if link is None:
+            raise NotFound(f"{acct.username}@{acct.domain} has no ActivityPub actor")
+        return link
+
+    # objects ---------------------------------------------------------------------------------
+
+    async def fetch_object(self, uri: str) -> dict:
+        """A remote ActivityPub object, fetched signed from its own origin."""
+        if ingest.parse_http_url(uri) is None:
+            raise BadRequest("object id must be an http(s) URL")
+        if self._is_local(uri):
+            raise BadRequest("local object")
+        self._refuse_blocked(uri)
+        document = await self._fetch(uri)
+        if not ingest.same_origin(document.get("id"), uri):
+            raise FetchError(f"{uri}: the document served is from another origin")
+        return document
+
+    # shared ----------------------------------------------------------------------------------
+
+    async def _fetch(self, url: str) -> dict:
+        try:
+            return await self._http.fetch_activitypub(url, key=self._signer)
+        except RemoteStatusError as e:
+            raise _status_error(e, url) from None
+
+    def _is_local(self, url: str) -> bool:
+        # Same host and port under another scheme still names our accounts.
+        return self._urls.is_local(url) or ingest.url_domain(url) == self._config.domain
+
+    def _refuse_blocked(self, url: str) -> None:
+        """Blocked domains and their subdomains, before any request (item 17)."""
+        origin = ingest.url_origin(url)
+        host = origin[1] if origin else ""
+        for blocked in self._config.federation.blocked_domains:
+            if host == blocked or host.endswith("." + blocked):
+                raise Forbidden("domain is blocked")
+
+    def _is_fresh(self, actor: Actor) -> bool:
+        return actor.fetched_at is not None and self._now_ms() - actor.fetched_at < ACTOR_TTL_SECONDS * 1000
+
+    def _now_ms(self) -> int:
+        return int(self._clock() * 1000)
+
+
+def _key_owner(document: dict, key_id: str) -> str:
+    if _without_fragment(document.get("id")) != _without_fragment(key_id):
+        raise SignatureError(f"{key_id}: the document served is not this key")
+    owner = document.get("owner") or document.get("controller")
+    if ingest.parse_http_url(owner) is None:
+        raise SignatureError(f"{key_id}: key document names no owner")
+    # Checked before fetching the owner: a key on one origin never speaks for an actor on another.
+    if not ingest.same_origin(owner, key_id):
+        raise SignatureError(f"key {key_id} is not on its owner's origin")
+    return owner
+
+
+def _status_error(error: RemoteStatusError, what: str) -> Exception:
+    # A 410 is a deletion (Mastodon answers 410 for a deleted account), a 404 an unknown id;
+    # both are final, unlike other statuses, which stay fetch failures the caller may retry.
+    if error.remote_status == 410:
+        return Gone(f"{what} is gone")
+    if error.remote_status == 404:
+        return NotFound(f"{what} was not found")
+    return error
+
+
+def _without_fragment(value) -> URL | None:
+    url = ingest.parse_http_url(value)
+    return url.with_fragment(None) if url is not None else None
+

@@ -1,0 +1,150 @@
+"""Apply one verified inbound activity (layer 5): `HANDLERS[type](ctx, actor, activity)`.
+
+Each handler is a few lines calling a service, and returns False when the activity did not apply
+to anything here (it is then recorded as ignored, not as an error). Identity and origin were
+checked before the activity was stored (verify.py); handlers still check ownership of what they
+change, because that needs the database.
+"""
+
+from collections.abc import Awaitable, Callable
+
+from ..models import Actor
+from ..protocol import as2
+from ..services import follows, interactions, posts
+from ..services.context import Context
+from ..store import actors as actor_store
+
+Handler = Callable[[Context, Actor, dict], Awaitable[bool]]
+
+ACTOR_TYPES = frozenset({"Person", "Service", "Application", "Group", "Organization"})
+
+
+def _object(activity: dict):
+    return activity.get("object")
+
+
+def _object_id(activity: dict) -> str | None:
+    return as2.get_id(activity.get("object"))
+
+
+async def _local_actor(ctx: Context, uri: str | None) -> Actor | None:
+    actor = uri and ctx.urls.is_local(uri) and await actor_store.find_actor_by_uri(ctx.db.reader, uri)
+    return actor or None
+
+
+async def on_follow(ctx: Context, actor: Actor, activity: dict) -> bool:
+    target = await _local_actor(ctx, _object_id(activity))
+    if target is None:
+        return False
+    await follows.receive_follow(ctx, actor, target, activity["id"])
+    return True
+
+
+async def on_accept(ctx: Context, actor: Actor, activity: dict) -> bool:
+    follow = _object(activity)
+    follower = as2.get_id(follow.get("actor")) if isinstance(follow, dict) else None
+    return await follows.receive_accept(ctx, actor, _object_id(activity), follower)
+
+
+async def on_reject(ctx: Context, actor: Actor, activity: dict) -> bool:
+    follow = _object(activity)
+    follower = as2.get_id(follow.get("actor")) if isinstance(follow, dict) else None
+    return await follows.receive_reject(ctx, actor, _object_id(activity), follower)
+
+
+async def on_undo(ctx: Context, actor: Actor, activity: dict) -> bool:
+    undone = _object(activity)
+    undone_id = _object_id(activity)
+    kind = undone.get("type") if isinstance(undone, dict) else None
+    inner = as2.get_id(undone.get("object")) if isinstance(undone, dict) else None
+    if kind == "Follow":
+        return await follows.receive_undo_follow(ctx, actor, undone_id, inner)
+    if kind == "Like":
+        return await interactions.receive_undo_like(ctx, actor, undone_id, inner)
+    if kind == "Announce" or (kind is None and undone_id):
+        if await interactions.receive_undo_announce(ctx, actor, undone_id):
+            return True
+    if kind == "Block":
+        await interactions.receive_undo_block(ctx, actor, undone_id, await _local_actor(ctx, inner))
+        return True
+    if kind is None and undone_id:
+        # Only an id: try each kind it could be.
+        return await follows.receive_undo_follow(ctx, actor, undone_id, None) or await interactions.receive_undo_like(
+            ctx, actor, undone_id, None
+        )
+    return False
+
+
+async def on_create(ctx: Context, actor: Actor, activity: dict) -> bool:
+    note = _object(activity)
+    if not isinstance(note, dict):
+        # Mastodon embeds the object; a bare id is fetched from its (already checked) origin.
+        return await posts.fetch_post(ctx, _object_id(activity)) is not None
+    return await posts.receive_create(ctx, actor, note) is not None
+
+
+async def on_update(ctx: Context, actor: Actor, activity: dict) -> bool:
+    obj = _object(activity)
+    if _object_id(activity) == actor.uri or (isinstance(obj, dict) and obj.get("type") in ACTOR_TYPES):
+        # A profile or key change: refetch the actor from its origin rather than trust the copy.
+        await ctx.resolver.actor(actor.uri, refresh=True)
+        return True
+    if not isinstance(obj, dict):
+        return False
+    return await posts.receive_update(ctx, actor, obj) is not None
+
+
+async def on_delete(ctx: Context, actor: Actor, activity: dict) -> bool:
+    object_id = _object_id(activity)
+    if object_id == actor.uri:
+        async with ctx.db.transaction() as conn:
+            await actor_store.delete_actor(conn, actor.id)
+        return True
+    return await posts.receive_delete(ctx, actor, object_id)
+
+
+async def on_like(ctx: Context, actor: Actor, activity: dict) -> bool:
+    return await interactions.receive_like(ctx, actor, activity["id"], _object_id(activity))
+
+
+async def on_announce(ctx: Context, actor: Actor, activity: dict) -> bool:
+    to, cc = as2.as_list(activity.get("to")), as2.as_list(activity.get("cc"))
+    return await interactions.receive_announce(ctx, actor, activity["id"], _object_id(activity), to, cc) is not None
+
+
+async def on_block(ctx: Context, actor: Actor, activity: dict) -> bool:
+    target = await _local_actor(ctx, _object_id(activity))
+    if target is None:
+        return False
+    await interactions.receive_block(ctx, actor, target, activity["id"])
+    return True
+
+
+async def on_add(ctx: Context, actor: Actor, activity: dict) -> bool:
+    return await _featured(ctx, actor, activity, True)
+
+
+async def on_remove(ctx: Context, actor: Actor, activity: dict) -> bool:
+    return await _featured(ctx, actor, activity, False)
+
+
+async def _featured(ctx: Context, actor: Actor, activity: dict, featured: bool) -> bool:
+    if as2.get_id(activity.get("target")) != actor.featured_uri or actor.featured_uri is None:
+        return False
+    return await interactions.receive_featured(ctx, actor, _object_id(activity), featured)
+
+
+HANDLERS: dict[str, Handler] = {
+    "Follow": on_follow,
+    "Accept": on_accept,
+    "Reject": on_reject,
+    "Undo": on_undo,
+    "Create": on_create,
+    "Update": on_update,
+    "Delete": on_delete,
+    "Like": on_like,
+    "Announce": on_announce,
+    "Block": on_block,
+    "Add": on_add,
+    "Remove": on_remove,
+}

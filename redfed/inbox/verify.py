@@ -1,0 +1,114 @@
+"""Authenticate an inbox request and bind the signer to the activity (layer 5).
+
+The order matters. Cheap refusals come before any fetch: malformed bodies, blocked domains, and a
+Delete of an actor we never knew (its key is gone; fetching it would only cost us). Then the key is
+resolved and the signature verified (a failure refetches the key once: it may have rotated). Then
+identity binding, the class of most ActivityPub advisories: the key's owner must be the activity's
+actor, the activity must come from the actor's origin, and an embedded object must too (Mastodon's
+CVE-2024-23832).
+
+Any signature we cannot verify is answered 401, never 202: senders such as Fedify try RFC 9421
+first and fall back to draft-cavage only after an explicit failure.
+"""
+
+from dataclasses import dataclass
+
+from ..config import Config
+from ..db.connection import Database
+from ..errors import BadRequest, FetchError, Forbidden, Gone, NotFound, SignatureError, Unauthorized
+from ..federation.audience import is_blocked_domain
+from ..federation.ingest_posts import attributed_to
+from ..federation.resolve import Resolver
+from ..models import Actor
+from ..protocol import as2
+from ..protocol.documents import parse_json_object
+from ..protocol.signatures import signature_key_id, signature_style, verify_request
+from ..store import actors as actor_store
+
+# Activities whose object must be the actor's own (embedded or by id).
+_OWN_OBJECT = frozenset({"Create", "Update", "Delete", "Undo", "Add", "Remove"})
+
+
+class Dropped(Exception):
+    """Accepted with 202 and not stored: blocked senders, deletes of actors we never knew."""
+
+
+@dataclass(frozen=True)
+class VerifiedActivity:
+    activity: dict
+    actor: Actor
+    key_id: str
+
+
+def parse_activity(body: bytes) -> dict:
+    """The activity's JSON, with the fields every handler relies on checked for type."""
+    activity = parse_json_object(body)
+    for field in ("id", "type"):
+        if not isinstance(activity.get(field), str) or not activity[field]:
+            raise BadRequest(f"activity must have a string {field}")
+    if not activity["id"].startswith(("https://", "http://")):
+        raise BadRequest("activity id must be an http(s) URL")
+    if not isinstance(as2.get_id(activity.get("actor")), str):
+        raise BadRequest("activity actor must be one actor id")
+    return activity
+
+
+async def verify_inbox_request(
+    db: Database, resolver: Resolver, config: Config, url: str, headers, body: bytes, activity: dict, now: float
+) -> VerifiedActivity:
+    actor_uri = as2.get_id(activity["actor"])
+    if is_blocked_domain(config, actor_uri):
+        raise Dropped("actor's domain is blocked")
+    if signature_style(headers) is None:
+        raise SignatureError("signature required")
+    key_id = signature_key_id(headers)
+    if is_blocked_domain(config, key_id):
+        raise Dropped("key's domain is blocked")
+    if activity["type"] == "Delete" and as2.get_id(activity.get("object")) == actor_uri:
+        if await actor_store.find_actor_by_uri(db.reader, actor_uri) is None:
+            raise Dropped("delete of an actor we never knew")
+    signer = await _verified_signer(resolver, config, url, headers, body, key_id, now)
+    if signer.uri != actor_uri:
+        raise Unauthorized("signer is not the actor")
+    check_origins(activity, actor_uri)
+    return VerifiedActivity(activity, signer, key_id)
+
+
+async def _verified_signer(resolver: Resolver, config: Config, url: str, headers, body: bytes, key_id: str, now: float) -> Actor:
+    skew = config.federation.signature_skew_seconds
+    for refresh in (False, True):
+        try:
+            actor, key = await resolver.public_key(key_id, refresh=refresh)
+        except Forbidden:
+            raise Dropped("signer's domain is blocked") from None
+        except (FetchError, NotFound, Gone, BadRequest) as error:
+            raise Unauthorized(f"could not fetch the signing key: {error.message}") from None
+        if actor.suspended_at is not None:
+            raise Dropped("signer is suspended")
+        try:
+            verify_request("POST", url, headers, body, key.public_pem, now, skew)
+            return actor
+        except SignatureError as error:
+            # Only a bad signature may mean a rotated key; an expired or malformed one never will.
+            if refresh or error.message != "signature does not verify":
+                raise
+    raise SignatureError()
+
+
+def check_origins(activity: dict, actor_uri: str) -> None:
+    """The activity and any object it claims as the actor's must share the actor's origin."""
+    actor_origin = as2.origin(actor_uri)
+    if as2.origin(activity["id"]) != actor_origin:
+        raise Unauthorized("activity id is on another origin than its actor")
+    if activity["type"] not in _OWN_OBJECT:
+        return
+    obj = activity.get("object")
+    object_id = as2.get_id(obj)
+    if object_id is None:
+        raise BadRequest("activity object must be an object or an id")
+    if as2.origin(object_id) != actor_origin:
+        raise Unauthorized("object is on another origin than its actor")
+    if activity["type"] == "Create" and isinstance(obj, dict) and attributed_to(obj) != actor_uri:
+        raise Unauthorized("object is not attributed to the activity's actor")
+    if activity["type"] == "Undo" and isinstance(obj, dict) and as2.get_id(obj.get("actor")) not in (None, actor_uri):
+        raise Unauthorized("an actor can only undo its own activities")

@@ -1,0 +1,89 @@
+"""One running redfed instance (layer 7): database, outbound HTTP, resolver, workers.
+
+The web app, `redfed worker` and the tests all drive the same object, so the workers' code is the
+same in every mode (STYLE: "the same run_once() code either way"). Tests call `drain()` to run the
+queues until idle instead of sleeping.
+"""
+
+import asyncio
+import logging
+import time
+from collections.abc import Callable
+
+from .config import Config
+from .db.connection import Database
+from .db.migrate import migrate_database
+from .federation.delivery import DeliveryWorker
+from .federation.http import HttpClient
+from .federation.resolve import Resolver
+from .inbox.worker import InboxWorker
+from .services import accounts
+from .services.context import Context
+from .urls import Urls
+
+log = logging.getLogger(__name__)
+
+# When no wake-up comes, the workers still look for due rows (retries, other processes' work).
+POLL_SECONDS = 1.0
+
+
+class Instance:
+    def __init__(self, config: Config, *, clock: Callable[[], float] = time.time):
+        self.config = config
+        self.clock = clock
+        self.urls = Urls(config)
+        self.db = Database(config.database_path)
+        self.http = HttpClient(config, clock=clock)
+        self._wake = asyncio.Event()
+        self.ctx: Context | None = None
+        self.delivery: DeliveryWorker | None = None
+        self.inbox: InboxWorker | None = None
+
+    async def start(self) -> "Instance":
+        applied = await migrate_database(self.config.database_path)
+        if applied:
+            log.info("applied migrations %s", ", ".join(f"{m.version:04d}_{m.name}" for m in applied))
+        await self.db.open()
+        await self.http.start()
+        signer = await accounts.instance_signing_key(self.db, self.config)
+        resolver = Resolver(self.db, self.http, self.config, signer, clock=self.clock)
+        self.ctx = Context(self.db, self.config, resolver, self.urls, clock=self.clock, wake_delivery=self._wake.set)
+        self.delivery = DeliveryWorker(self.db, self.http, self.config, clock=self.clock)
+        self.inbox = InboxWorker(self.ctx, clock=self.clock)
+        return self
+
+    async def close(self) -> None:
+        await self.http.close()
+        await self.db.close()
+
+    def wake(self) -> None:
+        self._wake.set()
+
+    async def run_once(self) -> int:
+        """One batch of each queue; how many items were handled."""
+        return await self.inbox.run_once() + await self.delivery.run_once()
+
+    async def drain(self, max_rounds: int = 100) -> int:
+        """Run both queues until neither has anything due; the total handled."""
+        total = 0
+        for _ in range(max_rounds):
+            handled = await self.run_once()
+            total += handled
+            if handled == 0:
+                return total
+        raise RuntimeError("queues did not drain")
+
+    async def run_workers(self) -> None:
+        """Work until cancelled: whenever woken, and every POLL_SECONDS regardless."""
+        while True:
+            self._wake.clear()
+            try:
+                await self.drain(max_rounds=10)
+            except RuntimeError:
+                continue  # more work is due right away
+            except Exception:
+                log.exception("worker round failed")
+            try:
+                await asyncio.wait_for(self._wake.wait(), POLL_SECONDS)
+            except TimeoutError:
+                pass

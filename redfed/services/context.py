@@ -1,0 +1,24 @@
+"""What federation-aware services need, bundled once per app (layer 4)."""
+
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+from ..config import Config
+from ..db.connection import Database
+from ..federation.resolve import Resolver
+from ..urls import Urls
+
+
+@dataclass(frozen=True)
+class Context:
+    db: Database
+    config: Config
+    resolver: Resolver
+    urls: Urls
+    clock: Callable[[], float] = time.time
+    # Called after a commit that queued deliveries, so an in-process worker wakes at once.
+    wake_delivery: Callable[[], None] = field(default=lambda: None)
+
+    def now_ms(self) -> int:
+        return int(self.clock() * 1000)

@@ -1,0 +1,46 @@
+"""Inboxes (layer 6): personal, shared and the instance actor's. Verify, store, answer 202."""
+
+import logging
+
+from quart import Blueprint, request
+
+from ..errors import UnsupportedMediaType
+from ..inbox.receive import store_activity
+from ..inbox.verify import Dropped, parse_activity, verify_inbox_request
+from ..services import accounts
+from .context import runtime
+
+log = logging.getLogger(__name__)
+
+blueprint = Blueprint("inbox", __name__)
+
+
+@blueprint.post("/inbox")
+@blueprint.post("/actor/inbox")
+@blueprint.post("/users/<username>/inbox")
+async def inbox_post(username: str | None = None):
+    rt = runtime()
+    recipient = await accounts.find_local_actor(rt.db, rt.config, username) if username else None
+    if not _is_activity_body(request.headers.get("Content-Type", "")):
+        raise UnsupportedMediaType("an inbox accepts application/activity+json")
+    body = await request.get_data(cache=False)
+    activity = parse_activity(body)
+    # Signatures cover our canonical URL, whatever a reverse proxy did to scheme and host.
+    query = request.query_string.decode("latin-1")
+    url = rt.urls.base + request.path + (f"?{query}" if query else "")
+    try:
+        verified = await verify_inbox_request(
+            rt.db, rt.services.resolver, rt.config, url, dict(request.headers.items()), body, activity,
+            rt.services.clock(),
+        )
+        if await store_activity(rt.services, verified, recipient):
+            rt.wake_workers()
+    except Dropped as reason:
+        log.info("dropped %s %s from %s: %s", activity["type"], activity["id"], activity.get("actor"), reason)
+    return "", 202
+
+
+def _is_activity_body(content_type: str) -> bool:
+    # Senders label inbox bodies application/activity+json or application/ld+json, the latter not
+    # always with the AS2 profile; like Mastodon, accept both.
+    return content_type.split(";")[0].strip().lower() in ("application/activity+json", "application/ld+json")

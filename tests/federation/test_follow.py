@@ -1,0 +1,26 @@
+"""Follows across two redfed instances: follow, accept, locked accounts, reject, undo."""
+
+from redfed.services import follows
+from redfed.store import follows as follow_store
+
+
+def _follow_state(instance, follower, followee):
+    found = instance.run(follow_store.find_follow(instance.runtime.db.reader, follower.id, followee.id))
+    return found.state if found else None
+
+
+def test_follow__a_remote_follow_is_accepted_by_an_open_account(start_instance):
+    a, b = start_instance("a"), start_instance("b")
+    alice, bob = a.create_user("alice").actor, b.create_user("bob").actor
+    bob_on_a = a.resolve(bob.uri)
+
+    a.run(follows.follow(a.ctx, alice, bob_on_a))
+    assert _follow_state(a, alice, bob_on_a) == "pending"
+
+    a.drain()  # Follow delivered to b's inbox
+    b.drain()  # b applies it, queues Accept and delivers it
+    a.drain()  # a applies the Accept
+
+    alice_on_b = b.resolve(alice.uri)
+    assert _follow_state(b, alice_on_b, bob) == "accepted"
+    assert _follow_state(a, alice, bob_on_a) == "accepted"
