@@ -6,9 +6,11 @@ stderr and a non-zero exit, never a traceback.
 
 import argparse
 import asyncio
+import contextlib
 import json
 import os
 import secrets
+import signal
 import sys
 import tomllib
 from collections.abc import AsyncIterator
@@ -20,6 +22,7 @@ from .config import CONFIG_ENV_VAR, DEFAULT_CONFIG_NAME, Config, config_from_dic
 from .db.connection import Database
 from .db.migrate import migrate_database
 from .errors import ConfigError, RedfedError
+from .instance import Instance
 from .server import serve
 from .services import accounts
 
@@ -54,6 +57,9 @@ def _parser() -> argparse.ArgumentParser:
     serve = commands.add_parser("serve", help="run the server (creates a config and an admin on first run)")
     serve.add_argument("--access-log", action="store_true", help="log every request to stdout")
     serve.set_defaults(command=cmd_serve)
+
+    worker = commands.add_parser("worker", help="run the delivery and inbox workers (several may run)")
+    worker.set_defaults(command=cmd_worker)
 
     migrate = commands.add_parser("migrate", help="apply pending database migrations")
     migrate.set_defaults(command=cmd_migrate)
@@ -138,6 +144,24 @@ async def cmd_serve(args) -> int:
         await _first_run(path.parent)
     config = load_config(path)
     await serve(config, access_log=args.access_log)
+    return 0
+
+
+async def cmd_worker(args) -> int:
+    """The same run_once() code as inside `redfed serve`, in a process of its own, until SIGTERM."""
+    config = _load(args)
+    instance = await Instance(config).start()
+    stop = asyncio.Event()
+    loop = asyncio.get_running_loop()
+    for signal_number in (signal.SIGINT, signal.SIGTERM):
+        loop.add_signal_handler(signal_number, stop.set)
+    work = asyncio.create_task(instance.run_workers())
+    print(f"redfed worker running for {config.base_url}", flush=True)
+    await stop.wait()
+    work.cancel()
+    with contextlib.suppress(asyncio.CancelledError):
+        await work
+    await instance.close()
     return 0
 
 

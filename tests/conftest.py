@@ -33,14 +33,15 @@ def start_instance(tmp_path, clock):
     all on the test's clock."""
     started = []
 
-    def start(name: str = "a", **sections) -> LiveInstance:
-        instance = LiveInstance(tmp_path / name, clock, **sections).start()
+    def start(name: str = "a", port: int = 0, **sections) -> LiveInstance:
+        instance = LiveInstance(tmp_path / name, clock, port, **sections).start()
         started.append(instance)
         return instance
 
     yield start
     for instance in started:
-        instance.stop()
+        if not instance.stopped:
+            instance.stop()
 
 
 @pytest.fixture

@@ -79,7 +79,6 @@ class DeliveryWorker:
     ):
         self.db, self.http, self.config = db, http, config
         self.clock, self.rng = clock, rng
-        self._keys: dict[int, SigningKey] = {}
 
     async def run_once(self, limit: int = 64) -> int:
         """Deliver one batch of due rows; return how many were attempted (0: nothing due)."""
@@ -89,11 +88,17 @@ class DeliveryWorker:
         if not batch:
             return 0
         hosts = {d.host: await store.get_host(self.db.reader, d.host) for d in batch}
+        # Looked up per batch, not cached for good: a rotated key must sign the next batch. The
+        # costly part, parsing the PEM, stays memoised in protocol.keys.
+        keys = {
+            actor_id: SigningKey.newest_rsa(await actor_store.list_keys(self.db.reader, actor_id))
+            for actor_id in {d.actor_id for d in batch}
+        }
         limit_concurrency = asyncio.Semaphore(self.config.workers.concurrency)
 
         async def attempt(delivery: Delivery):
             async with limit_concurrency:
-                return await self._attempt(delivery, hosts[delivery.host])
+                return await self._attempt(delivery, hosts[delivery.host], keys[delivery.actor_id])
 
         results = await asyncio.gather(*(attempt(d) for d in batch))
         async with self.db.transaction() as conn:
@@ -101,12 +106,11 @@ class DeliveryWorker:
             await self._record_hosts(conn, batch, results, now_ms)
         return len(batch)
 
-    async def _attempt(self, delivery: Delivery, host: tuple) -> tuple[store.Outcome, str | None]:
+    async def _attempt(self, delivery: Delivery, host: tuple, key: SigningKey) -> tuple[store.Outcome, str | None]:
         """(outcome, signature style that worked) for one delivery."""
         _, unavailable_since, known_style = host
         if unavailable_since is not None:
             return self._outcome(delivery, "failed", None, "host is marked unavailable"), None
-        key = await self._signing_key(delivery.actor_id)
         body = delivery.activity_raw.encode()
         style = known_style or ("rfc9421" if self.config.federation.rfc9421_first else "cavage")
         try:
@@ -141,11 +145,6 @@ class DeliveryWorker:
 
     def _outcome(self, delivery: Delivery, state: str, status: int | None, error: str | None) -> store.Outcome:
         return store.Outcome(delivery.id, state, status, error, int(self.clock() * 1000))
-
-    async def _signing_key(self, actor_id: int) -> SigningKey:
-        if actor_id not in self._keys:
-            self._keys[actor_id] = SigningKey.newest_rsa(await actor_store.list_keys(self.db.reader, actor_id))
-        return self._keys[actor_id]
 
     async def _record_hosts(self, conn, batch: list[Delivery], results, now_ms: int) -> None:
         """A success clears a host's failure record; a retryable failure adds today to it."""

@@ -225,7 +225,8 @@ def _fields(value) -> tuple[ProfileField, ...]:
             continue
         name, field_value = item.get("name"), item.get("value")
         if isinstance(name, str) and isinstance(field_value, str) and name.strip():
-            fields.append(ProfileField(_text(name, MAX_FIELD_NAME), _html(field_value, MAX_FIELD_VALUE_SOURCE)))
+            value_html = _html(field_value, MAX_FIELD_VALUE_SOURCE)
+            fields.append(ProfileField(_text(name, MAX_FIELD_NAME), value_html))
     return tuple(fields[:MAX_FIELDS])
 
 
@@ -267,10 +268,10 @@ def _multikeys(doc: dict, uri: str, now_ms: int) -> list[ActorKey]:
         if not isinstance(item, dict) or "Multikey" not in as_list(item.get("type")):
             continue
         multibase = item.get("publicKeyMultibase")
-        # base58 decoding is quadratic: an Ed25519 Multikey is 48 characters, so cap it early.
-        if not _own_key(item.get("id"), item.get("controller"), uri) or not isinstance(multibase, str):
+        # base58 decoding is quadratic in the length: an Ed25519 Multikey has 48 characters.
+        if not isinstance(multibase, str) or len(multibase) > 128:
             continue
-        if len(multibase) > 128:
+        if not _own_key(item.get("id"), item.get("controller"), uri):
             continue
         try:
             public = keys.ed25519_public_from_multibase(multibase)

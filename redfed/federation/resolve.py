@@ -25,6 +25,7 @@ from ..config import Config
 from ..db.connection import Database
 from ..errors import BadRequest, FetchError, Forbidden, Gone, NotFound, SignatureError
 from ..models import Actor, ActorKey
+from ..protocol.as2 import as_list, get_id
 from ..protocol.signatures import SigningKey
 from ..protocol.webfinger import Acct, parse_resource, self_link
 from ..store import actors as store
@@ -65,11 +66,19 @@ class Resolver:
         if self._is_local(uri):
             return await self._local_actor(uri)
         self._refuse_blocked(uri)
-        if not refresh:
-            cached = await store.find_actor_by_uri(self._db.reader, uri)
-            if cached is not None and self._is_fresh(cached):
-                return cached
-        actor, keys = await self._fetch_actor(uri)
+        cached = None if refresh else await store.find_actor_by_uri(self._db.reader, uri)
+        if cached is not None and self._is_fresh(cached):
+            return cached
+        try:
+            actor, keys = await self._fetch_actor(uri)
+        except FetchError as e:
+            if cached is None:
+                raise
+            # A remote that is down, or serving something unusable, leaves what we verified
+            # before in place, as Mastodon keeps a stale account when its refresh fails. A 404
+            # or 410 is not a FetchError here: those are answers, and they propagate.
+            logger.warning("refresh of actor %s failed, using the stored copy: %s", uri, e.message)
+            return cached
         return await self._store(actor, keys)
 
     async def _fetch_actor(self, uri: str) -> tuple[Actor, list[ActorKey]]:
@@ -167,12 +176,13 @@ class Resolver:
             return False
         if len(self._key_fetched_at) >= _MAX_RATE_ENTRIES:
             self._prune_key_fetches(now)
+        self._key_fetched_at.pop(key_id, None)  # re-added last, so the dict stays in time order
         self._key_fetched_at[key_id] = now
         return True
 
     def _prune_key_fetches(self, now: float) -> None:
         # Bounded memory under a flood of made-up key ids: expired entries go first, then the
-        # oldest half (dicts keep insertion order, and entries are only ever added at `now`).
+        # oldest half (the dict is in insertion order, which is time order).
         expired = [k for k, at in self._key_fetched_at.items() if now - at >= KEY_REFETCH_SECONDS]
         for key in expired or list(self._key_fetched_at)[: _MAX_RATE_ENTRIES // 2]:
             del self._key_fetched_at[key]
@@ -189,6 +199,8 @@ class Resolver:
         actor = await self.actor(await self._webfinger_link(acct))
         if actor.username.lower() == acct.username.lower() and actor.domain == acct.domain:
             return actor
+        if actor.is_local:
+            raise FetchError(f"WebFinger of {acct.domain} points at one of our own accounts")
         # The handle's server pointed elsewhere (another name, or an actor on another host): the
         # actor's own server must agree that this is its account, as Mastodon's second lookup in
         # FetchRemoteActorService#check_webfinger! requires.
@@ -214,7 +226,7 @@ class Resolver:
             _, jrd = await self._http.get_json(url, accept=_WEBFINGER_ACCEPT)
         except RemoteStatusError as e:
             raise _status_error(e, f"{acct.username}@{acct.domain}") from None
-        link = self_link(jrd)
+        link = self_link(jrd) if isinstance(jrd.get("links"), list) else None
         if link is None:
             raise NotFound(f"{acct.username}@{acct.domain} has no ActivityPub actor")
         return link
@@ -232,6 +244,27 @@ class Resolver:
         if not ingest.same_origin(document.get("id"), uri):
             raise FetchError(f"{uri}: the document served is from another origin")
         return document
+
+    async def collection_items(self, uri: str, limit: int, max_pages: int = 3) -> list:
+        """Up to `limit` items of a remote (Ordered)Collection, following `first` and `next` links
+        on the collection's own origin for at most `max_pages` pages."""
+        items: list = []
+        page = await self.fetch_object(uri)
+        first = page.get("first")
+        for _ in range(max_pages + 1):
+            items += as_list(page.get("orderedItems") or page.get("items"))[: limit - len(items)]
+            link = first if first is not None else page.get("next")
+            first = None
+            if len(items) >= limit or link is None:
+                break
+            if isinstance(link, dict) and ("orderedItems" in link or "items" in link):
+                page = link  # an embedded page, as Mastodon serves `first` of followers
+            else:
+                next_uri = get_id(link)
+                if next_uri is None or not ingest.same_origin(next_uri, uri):
+                    break
+                page = await self.fetch_object(next_uri)
+        return items
 
     # shared ----------------------------------------------------------------------------------
 

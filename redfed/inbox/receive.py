@@ -14,7 +14,9 @@ from .verify import Dropped, VerifiedActivity
 async def store_activity(ctx: Context, verified: VerifiedActivity, recipient: Actor | None) -> bool:
     """True when stored now, False for a replay of an id already stored (a no-op, still 202)."""
     activity, actor = verified.activity, verified.actor
-    if recipient is not None and await interaction_store.is_blocked_either_way(ctx.db.reader, recipient.id, actor.id):
+    # Only the recipient's own block drops: a sender that blocks the recipient still speaks to it
+    # (its Undo of that Block, for one).
+    if recipient is not None and await interaction_store.find_block(ctx.db.reader, recipient.id, actor.id):
         raise Dropped("the recipient blocks the sender")
     async with ctx.db.transaction() as conn:
         stored = await inbox_store.insert_item(

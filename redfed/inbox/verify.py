@@ -27,6 +27,9 @@ from ..store import actors as actor_store
 
 # Activities whose object must be the actor's own (embedded or by id).
 _OWN_OBJECT = frozenset({"Create", "Update", "Delete", "Undo", "Add", "Remove"})
+# Activities whose handler acts on the object they name: without an id there is nothing to act on.
+# (Accept and Reject may embed a Follow without an id; the follower inside names it.)
+_NAMED_OBJECT = _OWN_OBJECT | {"Follow", "Like", "Announce", "Block"}
 
 
 class Dropped(Exception):
@@ -50,6 +53,16 @@ def parse_activity(body: bytes) -> dict:
         raise BadRequest("activity id must be an http(s) URL")
     if not isinstance(as2.get_id(activity.get("actor")), str):
         raise BadRequest("activity actor must be one actor id")
+    # Checked here, before any fetch, for every type a handler exists for: an Announce of `42`
+    # used to reach the worker and crash it (fetch_post(None)), to be retried as a bug.
+    obj = activity.get("object")
+    if activity["type"] in _NAMED_OBJECT and as2.get_id(obj) is None:
+        raise BadRequest("activity object must be an object or an id")
+    if activity["type"] in ("Accept", "Reject") and not isinstance(obj, (str, dict)):
+        raise BadRequest("activity object must be an object or an id")
+    # Handlers compare an embedded object's type with sets of names; a list there raised TypeError.
+    if isinstance(obj, dict) and "type" in obj and not isinstance(obj["type"], str):
+        raise BadRequest("activity object type must be a string")
     return activity
 
 
@@ -103,9 +116,7 @@ def check_origins(activity: dict, actor_uri: str) -> None:
     if activity["type"] not in _OWN_OBJECT:
         return
     obj = activity.get("object")
-    object_id = as2.get_id(obj)
-    if object_id is None:
-        raise BadRequest("activity object must be an object or an id")
+    object_id = as2.get_id(obj)  # never None: parse_activity refuses these types without one
     if as2.origin(object_id) != actor_origin:
         raise Unauthorized("object is on another origin than its actor")
     if activity["type"] == "Create" and isinstance(obj, dict) and attributed_to(obj) != actor_uri:

@@ -16,6 +16,7 @@ from ..protocol import as2
 from ..store import actors as actor_store
 from ..store import follows as follow_store
 from ..store import interactions as interaction_store
+from . import posts
 from .context import Context
 
 log = logging.getLogger(__name__)
@@ -46,6 +47,9 @@ async def follow(ctx: Context, follower: Actor, target: Actor) -> Follow:
             object_uri=target.uri, now=ctx.now_ms(),
         )
     ctx.wake_delivery()
+    if not target.is_local:
+        # The fediverse's most-asked missing feature: a followed profile that is not empty.
+        await posts.backfill_outbox(ctx, target)
     return created
 
 

@@ -4,6 +4,7 @@ from dataclasses import dataclass
 
 from ..clock import now_ms
 from ..db.connection import Database
+from ..store import posts as post_store
 from ..store import users as user_store
 
 _DAY_MS = 24 * 3600 * 1000
@@ -23,5 +24,5 @@ async def usage(db: Database) -> Usage:
         users_total=await user_store.count_users(db.reader),
         users_active_month=await user_store.count_users(db.reader, active_since=now - 30 * _DAY_MS),
         users_active_halfyear=await user_store.count_users(db.reader, active_since=now - 180 * _DAY_MS),
-        local_posts=0,  # posts arrive with the federation core; until then there are none to count
+        local_posts=await post_store.count_local_posts(db.reader),
     )

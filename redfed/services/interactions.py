@@ -10,6 +10,7 @@ from ..federation import audience, delivery
 from ..models import Actor, Post
 from ..protocol import as2
 from ..store import actors as actor_store
+from ..store import deliveries as delivery_store
 from ..store import follows as follow_store
 from ..store import interactions as store
 from ..store import posts as post_store
@@ -60,7 +61,8 @@ async def boost(ctx: Context, actor: Actor, post: Post) -> Post:
             published=as2.iso_time(reblog.published_at),
         )
         inboxes = await audience.for_followers(conn, ctx.config, actor, [author])
-        await delivery.enqueue(conn, announce, actor, inboxes, is_public=True, object_uri=reblog.uri, now=ctx.now_ms())
+        # Filed under the boosted post, so that deleting the post takes its boosts off outboxes.
+        await delivery.enqueue(conn, announce, actor, inboxes, is_public=True, object_uri=post.uri, now=ctx.now_ms())
     ctx.wake_delivery()
     return reblog
 
@@ -72,6 +74,7 @@ async def unboost(ctx: Context, actor: Actor, post: Post) -> None:
         if reblog is None:
             return
         await post_store.delete_post(conn, reblog.id)
+        await delivery_store.unpublish_activity(conn, reblog.uri)
         announce = as2.activity("Announce", reblog.uri, actor.uri, post.uri)
         undo = as2.activity("Undo", f"{reblog.uri}/undo", actor.uri, announce, to=[as2.PUBLIC])
         inboxes = await audience.for_followers(conn, ctx.config, actor, [author])

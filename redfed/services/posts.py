@@ -7,6 +7,7 @@ before the transaction opens: SQLite has one writer, and it must not wait on the
 """
 
 import asyncio
+import json
 import logging
 from dataclasses import replace
 
@@ -26,6 +27,7 @@ from .visibility import can_see
 log = logging.getLogger(__name__)
 
 MAX_CHARACTERS = 500
+MAX_RAW_CHARACTERS = 2_000
 # How many posts up a reply chain one inbound activity may make us fetch (checklist 29).
 FETCH_DEPTH = 3
 
@@ -84,6 +86,8 @@ async def edit_local_post(ctx: Context, author: Actor, post: Post, text: str, *,
             conn, serialize.update_activity(note, edited.edited_at), author, inboxes, is_public=False,
             object_uri=post.uri, now=ctx.now_ms(),
         )
+        create = serialize.create_activity(note)
+        await delivery_store.republish_activity(conn, create["id"], json.dumps(create, ensure_ascii=False))
     ctx.wake_delivery()
     return edited
 
@@ -110,6 +114,10 @@ def _check_text(text: str, visibility: str, summary: str) -> None:
         raise Unprocessable(f"visibility must be one of {', '.join(VISIBILITIES)}")
     if not text.strip():
         raise Unprocessable("a post needs some text")
+    # Bounded before any regex sees it: bleach's URL pattern slows down sharply on long crafted
+    # input, and links count 23 characters each, so a valid post is never much longer than this.
+    if len(text) > MAX_RAW_CHARACTERS or len(summary) > MAX_CHARACTERS:
+        raise Unprocessable(f"text is longer than {MAX_CHARACTERS} characters")
     if content.content_text_length(text) + len(summary) > MAX_CHARACTERS:
         raise Unprocessable(f"text is longer than {MAX_CHARACTERS} characters")
 
@@ -122,7 +130,7 @@ async def _render(ctx: Context, text: str) -> tuple[content.RenderedPost, list[A
         handle: content.MentionTarget(handle, actor.uri, actor.url or actor.uri, actor.username)
         for handle, actor in actors.items()
     }
-    rendered = content.render_local_post(text, targets, ctx.urls.tag)
+    rendered = content.render_local_post(text, targets, ctx.urls.tag, local_domain=ctx.config.domain)
     by_uri = {actor.uri: actor for actor in actors.values()}
     return rendered, [by_uri[m.actor_uri] for m in rendered.mentions]
 

@@ -164,3 +164,26 @@ async def _replace_keys(conn: aiosqlite.Connection, actor_id: int, keys: list[Ac
         (key_ids,),
     )
     await insert_keys(conn, [dataclasses.replace(k, actor_id=actor_id, private_pem=None) for k in keys])
+
+
+async def update_local_profile(conn: aiosqlite.Connection, actor: Actor) -> None:
+    """Write the editable profile of a local actor (name, bio, fields, lock, images)."""
+    values = _actor_values(actor)
+    editable = (
+        "display_name", "summary", "summary_source", "fields", "manually_approves_followers", "discoverable",
+        "icon_url", "image_url", "also_known_as", "updated_at",
+    )
+    params = {name: values[name] for name in editable} | {"id": actor.id}
+    assignments = ", ".join(f"{name} = :{name}" for name in editable)
+    await conn.execute(f"UPDATE actors SET {assignments} WHERE id = :id AND is_local = 1", params)
+
+
+async def replace_local_key(conn: aiosqlite.Connection, actor_id: int, key: ActorKey) -> None:
+    """Swap a local actor's key of `key.kind` for `key` (rotation keeps the key id)."""
+    await conn.execute("DELETE FROM actor_keys WHERE actor_id = ? AND kind = ?", (actor_id, key.kind))
+    await insert_keys(conn, [key])
+
+
+async def delete_actor(conn: aiosqlite.Connection, actor_id: int) -> None:
+    """A remote actor deleted itself; its posts, follows and likes go with it (ON DELETE CASCADE)."""
+    await conn.execute("DELETE FROM actors WHERE id = ? AND is_local = 0", (actor_id,))

@@ -140,3 +140,12 @@ async def mark_host_available(conn: aiosqlite.Connection, host: str) -> None:
         "AND (unavailable_since IS NOT NULL OR failure_days != '[]')",
         (host,),
     )
+
+
+async def unpublish_activity(conn: aiosqlite.Connection, activity_id: str) -> None:
+    await conn.execute("DELETE FROM outbox_activities WHERE activity_id = ?", (activity_id,))
+
+
+async def republish_activity(conn: aiosqlite.Connection, activity_id: str, raw: str) -> None:
+    """The outbox serves an edited post's Create with the post as it is now."""
+    await conn.execute("UPDATE outbox_activities SET raw = ? WHERE activity_id = ?", (raw, activity_id))

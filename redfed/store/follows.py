@@ -93,3 +93,15 @@ async def count_follows(conn: aiosqlite.Connection, actor_id: int, direction: st
 async def list_pending_requests(conn: aiosqlite.Connection, followee_id: int) -> list[Follow]:
     async with conn.execute(f"{_SELECT} WHERE followee_id = ? AND state = 'pending' ORDER BY id", (followee_id,)) as cursor:
         return [_row_to_follow(row) for row in await cursor.fetchall()]
+
+
+async def list_follow_uris_at(conn: aiosqlite.Connection, actor_id: int, direction: str, limit: int, offset: int) -> list[str]:
+    """Actor uris of accepted followers or followees, newest first, by offset: the numbered pages
+    (`?page=N`) Mastodon serves for these collections."""
+    other, mine = ("follower_id", "followee_id") if direction == "followers" else ("followee_id", "follower_id")
+    async with conn.execute(
+        f"SELECT actors.uri FROM follows JOIN actors ON actors.id = follows.{other} "
+        f"WHERE follows.{mine} = ? AND follows.state = 'accepted' ORDER BY follows.id DESC LIMIT ? OFFSET ?",
+        (actor_id, limit, offset),
+    ) as cursor:
+        return [row[0] for row in await cursor.fetchall()]

@@ -2,6 +2,9 @@
 
 import aiosqlite
 
+from ..models import Post
+from .posts import SELECT_POSTS, row_to_post
+
 
 async def insert_like(conn: aiosqlite.Connection, uri: str, actor_id: int, post_id: int, now: int) -> bool:
     """True when the like is new."""
@@ -86,3 +89,13 @@ async def list_featured_uris(conn: aiosqlite.Connection, actor_id: int) -> list[
         (actor_id,),
     ) as cursor:
         return [row[0] for row in await cursor.fetchall()]
+
+
+async def list_featured_posts(conn: aiosqlite.Connection, actor_id: int) -> list[Post]:
+    """An actor's pinned posts, most recently pinned first."""
+    async with conn.execute(
+        f"{SELECT_POSTS} JOIN featured_posts ON featured_posts.post_id = posts.id "
+        "WHERE featured_posts.actor_id = ? ORDER BY featured_posts.created_at DESC, posts.id DESC",
+        (actor_id,),
+    ) as cursor:
+        return [row_to_post(row) for row in await cursor.fetchall()]

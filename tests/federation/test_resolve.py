@@ -84,7 +84,9 @@ def build_app(remote: Remote) -> web.Application:
         remote.seen.append(Seen(request.path, request.query_string, verified_signer(request, remote)))
         if request.path == "/.well-known/webfinger":
             jrd = remote.webfinger.get(request.query.get("resource", "").lower())
-            return web.json_response(jrd, content_type="application/jrd+json") if jrd else web.Response(status=404)
+            if jrd is None:
+                return web.Response(status=404)
+            return web.json_response(jrd, content_type="application/jrd+json")
         if request.path not in remote.routes:
             return web.Response(status=404)
         if remote.seen[-1].key_id is None:
@@ -101,7 +103,9 @@ def verified_signer(request: web.Request, remote: Remote) -> str | None:
     if "Signature" not in request.headers:
         return None
     try:
-        verified = verify_request("GET", str(request.url), request.headers, None, remote.signer_public_pem, time.time())
+        verified = verify_request(
+            "GET", str(request.url), request.headers, None, remote.signer_public_pem, time.time()
+        )
     except SignatureError:
         return None
     return verified.key_id
@@ -124,6 +128,7 @@ def fixture_on(remote: Remote, name: str, original_base: str) -> dict:
     return json.loads((FIXTURES / name).read_text().replace(original_base, remote.base))
 
 
+_generate_rsa_keypair = keys.generate_rsa_keypair
 _PEMS = []
 _pem_counter = itertools.count()
 
@@ -131,7 +136,7 @@ _pem_counter = itertools.count()
 def new_pem() -> str:
     """A public key different from the last few handed out (a small pool: generating costs ~50 ms)."""
     if not _PEMS:
-        _PEMS.extend(keys.generate_rsa_keypair()[1] for _ in range(8))
+        _PEMS.extend(_generate_rsa_keypair()[1] for _ in range(8))
     return _PEMS[next(_pem_counter) % len(_PEMS)]
 
 
@@ -151,7 +156,7 @@ class FakeClock:
 
 @functools.cache
 def _cached_rsa_keypair() -> tuple[str, str]:
-    return keys.generate_rsa_keypair()
+    return _generate_rsa_keypair()
 
 
 @pytest.fixture
@@ -234,6 +239,19 @@ async def test_actor__cached_for_a_day_then_refetched(resolver, remote, clock):
     assert refreshed.id == first.id and refreshed.display_name == "Alice Renamed"
 
 
+async def test_actor__stale_copy_is_kept_when_the_refresh_fails(resolver, remote, clock):
+    remote.serve("/users/alice", person(remote, "alice", new_pem()))
+    stored = await resolver.actor(remote.url("/users/alice"))
+    clock.advance(25 * 3600)
+    remote.fail("/users/alice", 503)
+    assert await resolver.actor(remote.url("/users/alice")) == stored
+    with pytest.raises(FetchError):  # an explicit refresh reports the failure
+        await resolver.actor(remote.url("/users/alice"), refresh=True)
+    remote.fail("/users/alice", 410)  # a deletion is an answer, not a failure
+    with pytest.raises(Gone):
+        await resolver.actor(remote.url("/users/alice"))
+
+
 async def test_actor__refresh_fetches_even_when_fresh(resolver, remote):
     remote.serve("/users/alice", person(remote, "alice", new_pem()))
     await resolver.actor(remote.url("/users/alice"))
@@ -281,7 +299,9 @@ async def test_blocked_domains_and_their_subdomains_are_refused_before_any_reque
     resolver._refuse_blocked("https://notblocked.example/u")
 
 
-@pytest.mark.parametrize(("status", "error"), [(410, Gone), (404, NotFound), (500, FetchError), (401, FetchError)])
+@pytest.mark.parametrize(
+    ("status", "error"), [(410, Gone), (404, NotFound), (500, FetchError), (401, FetchError)]
+)
 async def test_actor__remote_statuses(resolver, remote, db, status, error):
     remote.fail("/users/gone", status)
     with pytest.raises(error):
@@ -330,7 +350,8 @@ async def test_actor__invalid_document_is_a_bad_request_and_stores_nothing(resol
 
 
 async def test_public_key__mastodon_key_is_a_fragment_of_the_actor(resolver, remote):
-    remote.serve("/users/Gargron", fixture_on(remote, "mastodon.social/users/Gargron.json", "https://mastodon.social"))
+    doc = fixture_on(remote, "mastodon.social/users/Gargron.json", "https://mastodon.social")
+    remote.serve("/users/Gargron", doc)
     actor, key = await resolver.public_key(remote.url("/users/Gargron#main-key"))
     assert (actor.username, actor.display_name) == ("Gargron", "Eugen Rochko")
     assert key.key_id == remote.url("/users/Gargron#main-key") and key.actor_id == actor.id
@@ -375,7 +396,8 @@ async def test_public_key__key_claiming_an_owner_who_does_not_list_it_is_refused
 async def test_public_key__owner_on_another_origin_is_refused_without_fetching_it(resolver, start_remote, db):
     evil, victim = await start_remote(), await start_remote()
     victim.serve("/users/alice", person(victim, "alice", new_pem()))
-    evil.serve("/keys/1", {"id": evil.url("/keys/1"), "owner": victim.url("/users/alice"), "publicKeyPem": new_pem()})
+    key_doc = {"id": evil.url("/keys/1"), "owner": victim.url("/users/alice"), "publicKeyPem": new_pem()}
+    evil.serve("/keys/1", key_doc)
     with pytest.raises(SignatureError, match="origin"):
         await resolver.public_key(evil.url("/keys/1"))
     assert victim.seen == []
@@ -470,7 +492,8 @@ async def test_rotation_to_a_new_key_id_drops_the_old_key(resolver, remote, db):
     doc["publicKey"]["id"] = remote.url("/users/alice#key-2")
     remote.serve("/users/alice", doc)
     await resolver.actor(remote.url("/users/alice"), refresh=True)
-    assert [k.key_id for k in await store.list_keys(db.reader, actor.id)] == [remote.url("/users/alice#key-2")]
+    stored = await store.list_keys(db.reader, actor.id)
+    assert [k.key_id for k in stored] == [remote.url("/users/alice#key-2")]
     assert await store.find_key(db.reader, remote.url("/users/alice#main-key")) is None
 
 
@@ -550,6 +573,19 @@ async def test_webfinger__unknown_or_linkless_accounts(resolver, remote):
         await resolver.webfinger(f"nobody@{remote.domain}")
     with pytest.raises(NotFound, match="no ActivityPub actor"):
         await resolver.webfinger(f"nolink@{remote.domain}")
+
+
+async def test_webfinger__remote_cannot_claim_a_local_account(resolver, remote, db, config):
+    instance = await accounts.ensure_instance_actor(db, config)
+    remote.serve_webfinger("alice", instance.uri)
+    with pytest.raises(FetchError, match="our own"):
+        await resolver.webfinger(f"alice@{remote.domain}")
+
+
+async def test_webfinger__jrd_with_links_of_the_wrong_type(resolver, remote):
+    remote.webfinger[f"acct:alice@{remote.domain}"] = {"subject": f"acct:alice@{remote.domain}", "links": 5}
+    with pytest.raises(NotFound):
+        await resolver.webfinger(f"alice@{remote.domain}")
 
 
 async def test_webfinger__self_link_is_validated_like_a_first_hop(resolver, remote):

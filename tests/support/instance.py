@@ -38,11 +38,13 @@ def make_config(folder: Path, base_url: str, **sections: dict) -> Config:
 
 
 class LiveInstance:
-    def __init__(self, folder: Path, clock: Clock | None = None, **sections: dict):
+    def __init__(self, folder: Path, clock: Clock | None = None, port: int = 0, **sections: dict):
+        """`port` 0 picks a free one; an earlier instance's port and folder bring it back up."""
         folder.mkdir(parents=True, exist_ok=True)
+        self.folder, self._sections = folder, sections
         self._socket = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
         self._socket.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-        self._socket.bind(("127.0.0.1", 0))
+        self._socket.bind(("127.0.0.1", port))
         self.port = self._socket.getsockname()[1]
         self.base_url = f"http://127.0.0.1:{self.port}"
         self.domain = f"127.0.0.1:{self.port}"
@@ -53,6 +55,7 @@ class LiveInstance:
         self._loop = asyncio.new_event_loop()
         self._thread = threading.Thread(target=self._loop.run_forever, name=f"redfed-{self.port}", daemon=True)
         self._stop: asyncio.Event | None = None
+        self.stopped = False
         self._served: asyncio.Future | None = None
 
     @property
@@ -113,3 +116,4 @@ class LiveInstance:
             self._served.result(timeout=30)
         self._loop.call_soon_threadsafe(self._loop.stop)
         self._thread.join(timeout=10)
+        self.stopped = True

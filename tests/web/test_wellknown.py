@@ -2,7 +2,7 @@
 
 import pytest
 
-from redfed.services import accounts
+from redfed.services import accounts, posts
 
 from ..support.http import get
 
@@ -78,6 +78,8 @@ def test_nodeinfo__counts_enabled_users(instance, version):
     instance.create_user("bob")
     instance.create_user("carol")
     instance.run(_disable(instance, "carol"))
+    for text in ("one", "two"):
+        instance.run(posts.create_local_post(instance.ctx, instance.actor("alice"), text))
     reply = get(instance.url(f"/nodeinfo/{version}"))
     assert reply.headers["Content-Type"].startswith("application/json; profile=")
     doc = reply.json()
@@ -85,7 +87,7 @@ def test_nodeinfo__counts_enabled_users(instance, version):
     assert doc["software"]["name"] == "redfed"
     assert doc["protocols"] == ["activitypub"]
     assert doc["usage"]["users"] == {"total": 2, "activeMonth": 2, "activeHalfyear": 2}
-    assert doc["usage"]["localPosts"] == 0
+    assert doc["usage"]["localPosts"] == 2
     assert doc["metadata"]["nodeName"] == instance.config.instance.name
 
 

@@ -1,0 +1,90 @@
+"""Local posts as ActivityPub objects at their ids (layer 4): lookup, visibility, authorized fetch.
+
+A post is served at `/users/<name>/statuses/<id>` (its uri) and its Create at `…/activity`. As on
+Mastodon, a boost is no Note: its uri is the Announce's id, `…/statuses/<id>/activity`, and the
+bare `…/statuses/<id>` of a boost leads to the boosted post. Followers-only and direct posts are
+shown only to a signed fetch by someone allowed to see them; to anyone else they do not exist
+(404, never 403: checklist 35). Deleted posts are remembered as tombstones and answer 410.
+"""
+
+import json
+from dataclasses import dataclass
+
+from ..errors import Gone, NotFound
+from ..federation import serialize
+from ..models import Actor, Post
+from ..store import actors as actor_store
+from ..store import deliveries as delivery_store
+from ..store import posts as post_store
+from ..urls import Urls
+from . import accounts
+from .context import Context
+from .fetch_auth import FetchRequest, signer_of
+from .visibility import can_see
+
+PUBLIC_VISIBILITIES = ("public", "unlisted")
+
+
+@dataclass(frozen=True)
+class PostView:
+    post: Post
+    author: Actor
+    mentioned: list[Actor]
+    tags: list[str]
+    boosted: Post | None = None  # set when `post` is a boost: the post it boosts
+
+
+class Deleted(Gone):
+    """The post was deleted; `tombstone` is what an ActivityPub client is shown instead."""
+
+    def __init__(self, uri: str, deleted_at: int):
+        super().__init__("this post was deleted")
+        self.tombstone = serialize.tombstone(uri, deleted_at)
+
+
+async def find_post(ctx: Context, username: str, post_id: int, request: FetchRequest) -> PostView:
+    """Post `post_id` of local user `username`, if whoever signed `request` may see it."""
+    author = await accounts.find_local_actor(ctx.db, ctx.config, username)
+    post = await post_store.get_post(ctx.db.reader, post_id)
+    # Ids are shared by every post we store; only the author's own local posts live at its URLs.
+    if post is None or post.actor_id != author.id or not post.is_local:
+        uri = ctx.urls.post(author.uri, post_id)
+        deleted_at = await post_store.find_tombstone(ctx.db.reader, uri)
+        if deleted_at is not None:
+            raise Deleted(uri, deleted_at)
+        raise NotFound("no such post")
+    # Public posts need no signature: checking one would cost a key fetch for nothing.
+    viewer = None if post.visibility in PUBLIC_VISIBILITIES else await signer_of(ctx, request)
+    if not await can_see(ctx.db.reader, viewer, post):
+        raise NotFound("no such post")
+    return await view_of(ctx, author, post)
+
+
+async def find_activity(ctx: Context, username: str, post_id: int, request: FetchRequest) -> dict:
+    """The activity that published the post: its Create, or for a boost the Announce."""
+    view = await find_post(ctx, username, post_id, request)
+    if view.boosted is None:
+        # Built from the post as it is now, so an edited post's Create shows the edit (Mastodon's
+        # ActivityPresenter.from_status does the same).
+        return serialize.create_activity(note_of(view, ctx.urls))
+    raw = await delivery_store.find_activity(ctx.db.reader, view.post.uri)
+    if raw is None:
+        raise NotFound("no such post")
+    return json.loads(raw)
+
+
+async def view_of(ctx: Context, author: Actor, post: Post) -> PostView:
+    """`post` (by `author`) with what its Note names: mentioned actors, hashtags, boosted post."""
+    if post.reblog_of_id is not None:
+        boosted = await post_store.get_post(ctx.db.reader, post.reblog_of_id)
+        if boosted is None:
+            raise NotFound("no such post")
+        return PostView(post, author, [], [], boosted)
+    mention_ids = await post_store.list_mentioned_actor_ids(ctx.db.reader, post.id)
+    mentioned = [await actor_store.get_actor(ctx.db.reader, actor_id) for actor_id in mention_ids]
+    tags = await post_store.list_tags(ctx.db.reader, post.id)
+    return PostView(post, author, [actor for actor in mentioned if actor is not None], tags)
+
+
+def note_of(view: PostView, urls: Urls) -> dict:
+    return serialize.post_to_ap(view.post, view.author, view.mentioned, view.tags, urls)

@@ -1,0 +1,67 @@
+"""Editing a local profile, and rotating its signing key; both federate as Update (layer 4)."""
+
+import asyncio
+from dataclasses import replace
+
+from ..clock import new_id
+from ..content import render_local_text
+from ..errors import Unprocessable
+from ..federation import audience, delivery, serialize
+from ..models import Actor, ActorKey, ProfileField
+from ..protocol import keys
+from ..store import actors as actor_store
+from .context import Context
+
+MAX_DISPLAY_NAME = 30
+MAX_BIO = 500
+MAX_FIELDS = 4
+MAX_FIELD_LENGTH = 255  # Mastodon's limit for both
+
+
+async def update_profile(
+    ctx: Context, actor: Actor, *, display_name: str | None = None, bio: str | None = None,
+    fields: list[tuple[str, str]] | None = None, locked: bool | None = None,
+) -> Actor:
+    """Change what is given, keep the rest (Mastodon's update_credentials)."""
+    changed = actor
+    if display_name is not None:
+        if len(display_name) > MAX_DISPLAY_NAME:
+            raise Unprocessable(f"display name is longer than {MAX_DISPLAY_NAME} characters")
+        changed = replace(changed, display_name=display_name.strip())
+    if bio is not None:
+        if len(bio) > MAX_BIO:
+            raise Unprocessable(f"bio is longer than {MAX_BIO} characters")
+        changed = replace(changed, summary=render_local_text(bio), summary_source=bio)
+    if fields is not None:
+        if len(fields) > MAX_FIELDS:
+            raise Unprocessable(f"at most {MAX_FIELDS} profile fields")
+        if any(len(name) > MAX_FIELD_LENGTH or len(value) > MAX_FIELD_LENGTH for name, value in fields):
+            raise Unprocessable(f"profile field names and values are at most {MAX_FIELD_LENGTH} characters")
+        rendered = tuple(ProfileField(name.strip(), render_local_text(value)) for name, value in fields)
+        changed = replace(changed, fields=rendered)
+    if locked is not None:
+        changed = replace(changed, manually_approves_followers=locked)
+    changed = replace(changed, updated_at=ctx.now_ms())
+    async with ctx.db.transaction() as conn:
+        await actor_store.update_local_profile(conn, changed)
+        await _announce_update(ctx, conn, changed)
+    ctx.wake_delivery()
+    return changed
+
+
+async def rotate_key(ctx: Context, actor: Actor) -> ActorKey:
+    """A new RSA key under the same key id; followers' servers learn it from the Update."""
+    private_pem, public_pem = await asyncio.to_thread(keys.generate_rsa_keypair)
+    key = ActorKey(0, actor.id, ctx.urls.main_key(actor.uri), "rsa", public_pem, private_pem, ctx.now_ms())
+    async with ctx.db.transaction() as conn:
+        await actor_store.replace_local_key(conn, actor.id, key)
+        await _announce_update(ctx, conn, actor)
+    ctx.wake_delivery()
+    return key
+
+
+async def _announce_update(ctx: Context, conn, actor: Actor) -> None:
+    document = serialize.actor_to_ap(actor, await actor_store.list_keys(conn, actor.id))
+    activity = serialize.actor_update_activity(document, f"{actor.uri}#updates/{new_id(ctx.now_ms())}")
+    inboxes = await audience.for_followers(conn, ctx.config, actor)
+    await delivery.enqueue(conn, activity, actor, inboxes, is_public=False, object_uri=actor.uri, now=ctx.now_ms())

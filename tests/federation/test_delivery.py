@@ -1,0 +1,136 @@
+"""Delivery is a table: outages, retries on Mastodon's curve, crashes, and hosts that stay down."""
+
+import pytest
+
+from redfed.config import Config
+from redfed.federation import delivery
+from redfed.federation.http import HttpResponse
+from redfed.models import Delivery
+from redfed.services import posts
+from redfed.store import deliveries as delivery_store
+
+from .test_posts import _connect, _settle, _stored
+
+DAY = 24 * 3600
+
+
+def _rows(instance):
+    async def read():
+        async with instance.runtime.db.reader.execute(
+            "SELECT state, attempts, next_attempt_at, last_status, last_error FROM deliveries ORDER BY id"
+        ) as cursor:
+            return [tuple(row) for row in await cursor.fetchall()]
+
+    return instance.run(read())
+
+
+@pytest.fixture
+def followed(start_instance):
+    """bob@b follows alice@a, so alice's posts are delivered to b."""
+    a, b = start_instance("a"), start_instance("b")
+    a.create_user("alice")
+    b.create_user("bob")
+    _connect(b, a, "bob", "alice")
+    return a, b
+
+
+def test_delivery__a_down_receiver_gets_the_post_when_it_comes_back(followed, start_instance, clock):
+    a, b = followed
+    port, folder = b.port, b.folder
+    b.stop()
+    post = a.run(posts.create_local_post(a.ctx, a.actor("alice"), "are you there?"))
+    a.drain()
+    [(state, attempts, next_at, status, error)] = _rows(a)[-1:]
+    assert (state, attempts, status) == ("pending", 1, None)
+    assert "connect" in error.lower() or "refused" in error.lower()
+    assert next_at > clock() * 1000  # backed off, not due yet
+    assert a.drain() == 0
+
+    # Given: the receiver comes back at the same address. When: the retry falls due.
+    b = start_instance(folder.name, port=port)
+    clock.advance(120)
+    _settle(a, b)
+    assert _rows(a)[-1][0] == "sent"
+    assert _stored(b, post.uri) is not None
+
+
+def test_delivery__retries_follow_mastodons_curve_and_give_up_after_max_attempts(followed, clock):
+    a, b = followed
+    b.stop()
+    a.run(posts.create_local_post(a.ctx, a.actor("alice"), "hello?"))
+    delays = []
+    for _ in range(a.config.delivery.max_attempts):
+        before = clock() * 1000
+        a.drain()
+        state, attempts, next_at, _, error = _rows(a)[-1]
+        if state != "pending":
+            break
+        delays.append((next_at - before) / 1000)
+        clock.advance(next_at / 1000 - clock() + 1)
+    assert state == "failed" and attempts == a.config.delivery.max_attempts
+    assert "gave up after 16 tries" in error
+    # Each wait is longer than the one before (attempt^4 plus jitter), and the whole span is
+    # about two days, as with Mastodon's 16 tries.
+    assert all(later > earlier for earlier, later in zip(delays[3:], delays[4:]))
+    assert 1.5 * DAY < sum(delays) < 3.5 * DAY
+
+
+def test_delivery__a_worker_that_dies_mid_batch_leaves_its_rows_to_be_claimed_again(followed, clock):
+    a, b = followed
+    post = a.run(posts.create_local_post(a.ctx, a.actor("alice"), "survive this"))
+
+    async def claim_and_die():
+        async with a.runtime.db.transaction() as conn:
+            return await delivery_store.claim_due(conn, int(clock() * 1000), delivery.LEASE_MS, 10)
+
+    assert len(a.run(claim_and_die())) == 1  # claimed, then the "process" is gone
+    assert a.drain() == 0  # the lease still holds
+    clock.advance(delivery.LEASE_MS / 1000 + 1)
+    _settle(a, b)
+    assert _rows(a)[-1][0] == "sent"
+    assert _stored(b, post.uri) is not None
+
+
+def test_delivery__a_host_failing_on_seven_days_is_skipped_until_it_talks_to_us(followed, start_instance, clock):
+    a, b = followed
+    port, folder = b.port, b.folder
+    b.stop()
+    for day in range(delivery.UNAVAILABLE_AFTER_DAYS):
+        a.run(posts.create_local_post(a.ctx, a.actor("alice"), f"day {day}"))
+        a.drain()
+        clock.advance(DAY)
+    host = f"127.0.0.1:{port}"
+    days, unavailable_since, _ = a.run(delivery_store.get_host(a.runtime.db.reader, host))
+    assert len(days) == 7 and unavailable_since is not None
+    a.run(posts.create_local_post(a.ctx, a.actor("alice"), "skipped"))
+    a.drain()
+    assert _rows(a)[-1][:2] == ("failed", 1) and _rows(a)[-1][4] == "host is marked unavailable"
+
+    # Any inbound activity from the host clears the mark.
+    b = start_instance(folder.name, port=port)
+    bob_post = b.run(posts.create_local_post(b.ctx, b.actor("bob"), f"@alice@{a.domain} I am back"))
+    _settle(a, b)
+    assert _stored(a, bob_post.uri) is not None
+    assert a.run(delivery_store.get_host(a.runtime.db.reader, host))[:2] == ([], None)
+
+
+@pytest.mark.parametrize("status, state", [(404, "gone"), (410, "gone"), (400, "failed"), (403, "failed")])
+def test_classify__permanent_answers_are_not_retried(status, state):
+    outcome = _classify(status, {})
+    assert outcome.state == state
+
+
+@pytest.mark.parametrize("status", [401, 408, 429, 500, 502, 503])
+def test_classify__temporary_answers_are_retried(status):
+    assert _classify(status, {}).state == "pending"
+
+
+def test_classify__retry_after_is_honoured():
+    outcome = _classify(429, {"Retry-After": "3600"})
+    assert 3599 <= (outcome.next_attempt_at - 1_000_000_000_000) / 1000 <= 3601
+
+
+def _classify(status, headers):
+    worker = delivery.DeliveryWorker(None, None, Config(), clock=lambda: 1_000_000_000.0, rng=lambda: 0.0)
+    row = Delivery(1, 1, "https://remote.example/inbox", "remote.example", 0, 1, "{}")
+    return worker._classify(row, HttpResponse(status, headers, b"", "https://remote.example/inbox"))
