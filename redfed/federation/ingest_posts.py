@@ -37,7 +37,7 @@ def ap_to_remote_post(doc: dict, author: Actor, now_ms: int) -> RemotePost:
     uri = _url(doc.get("id"), "object id")
     if as2.origin(uri) != as2.origin(author.uri):
         raise BadRequest("object id is on another origin than its author")
-    if doc.get("type") not in POST_TYPES:
+    if not isinstance(doc.get("type"), str) or doc["type"] not in POST_TYPES:
         raise BadRequest(f"unsupported object type {str(doc.get('type'))[:40]}")
     if attributed_to(doc) != author.uri:
         raise BadRequest("object is not attributed to its actor")

@@ -85,7 +85,7 @@ async def on_create(ctx: Context, actor: Actor, activity: dict) -> bool:
 
 async def on_update(ctx: Context, actor: Actor, activity: dict) -> bool:
     obj = _object(activity)
-    if _object_id(activity) == actor.uri or (isinstance(obj, dict) and obj.get("type") in ACTOR_TYPES):
+    if _object_id(activity) == actor.uri or (isinstance(obj, dict) and str(obj.get("type")) in ACTOR_TYPES):
         # A profile or key change: refetch the actor from its origin rather than trust the copy.
         await ctx.resolver.actor(actor.uri, refresh=True)
         return True

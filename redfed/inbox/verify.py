@@ -9,9 +9,16 @@ CVE-2024-23832).
 
 Any signature we cannot verify is answered 401, never 202: senders such as Fedify try RFC 9421
 first and fall back to draft-cavage only after an explicit failure.
+
+A request without an HTTP signature may instead be authenticated by a FEP-8b32 integrity proof in
+the activity (eddsa-jcs-2022, made with a key from the actor's `assertionMethod`); the same binding
+rules follow. When both are present the HTTP signature decides, and the proof is not looked at.
 """
 
+from collections.abc import Callable
 from dataclasses import dataclass
+
+from cryptography.hazmat.primitives.asymmetric import ed25519
 
 from ..config import Config
 from ..db.connection import Database
@@ -19,9 +26,11 @@ from ..errors import BadRequest, FetchError, Forbidden, Gone, NotFound, Signatur
 from ..federation.audience import is_blocked_domain
 from ..federation.ingest_posts import attributed_to
 from ..federation.resolve import Resolver
-from ..models import Actor
+from ..models import Actor, ActorKey
 from ..protocol import as2
 from ..protocol.documents import parse_json_object
+from ..protocol.keys import load_public_key
+from ..protocol.proofs import proof_key_id, verify_proof
 from ..protocol.signatures import signature_key_id, signature_style, verify_request
 from ..store import actors as actor_store
 
@@ -30,6 +39,11 @@ _OWN_OBJECT = frozenset({"Create", "Update", "Delete", "Undo", "Add", "Remove"})
 # Activities whose handler acts on the object they name: without an id there is nothing to act on.
 # (Accept and Reject may embed a Follow without an id; the follower inside names it.)
 _NAMED_OBJECT = _OWN_OBJECT | {"Follow", "Like", "Announce", "Block"}
+# Refusals that a rotated key could explain; an expired or malformed signature never is one.
+_MAY_BE_ROTATED = frozenset({"signature does not verify", "proof does not verify"})
+
+# Checks a signature or proof with the key it names, at `now`; raises SignatureError.
+KeyCheck = Callable[[ActorKey, float], None]
 
 
 class Dropped(Exception):
@@ -72,23 +86,26 @@ async def verify_inbox_request(
     actor_uri = as2.get_id(activity["actor"])
     if is_blocked_domain(config, actor_uri):
         raise Dropped("actor's domain is blocked")
-    if signature_style(headers) is None:
+    if signature_style(headers) is not None:
+        key_id = signature_key_id(headers)
+        check = _http_signature(url, headers, body, config.federation.signature_skew_seconds)
+    elif (key_id := proof_key_id(activity)) is not None:
+        check = _integrity_proof(activity)
+    else:
         raise SignatureError("signature required")
-    key_id = signature_key_id(headers)
     if is_blocked_domain(config, key_id):
         raise Dropped("key's domain is blocked")
     if activity["type"] == "Delete" and as2.get_id(activity.get("object")) == actor_uri:
         if await actor_store.find_actor_by_uri(db.reader, actor_uri) is None:
             raise Dropped("delete of an actor we never knew")
-    signer = await _verified_signer(resolver, config, url, headers, body, key_id, now)
+    signer = await _verified_signer(resolver, key_id, check, now)
     if signer.uri != actor_uri:
         raise Unauthorized("signer is not the actor")
     check_origins(activity, actor_uri)
     return VerifiedActivity(activity, signer, key_id)
 
 
-async def _verified_signer(resolver: Resolver, config: Config, url: str, headers, body: bytes, key_id: str, now: float) -> Actor:
-    skew = config.federation.signature_skew_seconds
+async def _verified_signer(resolver: Resolver, key_id: str, check: KeyCheck, now: float) -> Actor:
     for refresh in (False, True):
         try:
             actor, key = await resolver.public_key(key_id, refresh=refresh)
@@ -99,13 +116,31 @@ async def _verified_signer(resolver: Resolver, config: Config, url: str, headers
         if actor.suspended_at is not None:
             raise Dropped("signer is suspended")
         try:
-            verify_request("POST", url, headers, body, key.public_pem, now, skew)
+            check(key, now)
             return actor
         except SignatureError as error:
-            # Only a bad signature may mean a rotated key; an expired or malformed one never will.
-            if refresh or error.message != "signature does not verify":
+            if refresh or error.message not in _MAY_BE_ROTATED:
                 raise
     raise SignatureError()
+
+
+def _http_signature(url: str, headers, body: bytes, skew: int) -> KeyCheck:
+    def check(key: ActorKey, now: float) -> None:
+        verify_request("POST", url, headers, body, key.public_pem, now, skew)
+
+    return check
+
+
+def _integrity_proof(activity: dict) -> KeyCheck:
+    def check(key: ActorKey, now: float) -> None:
+        # FEP-8b32: the proof's key must be one of the actor's assertionMethod keys (FEP-521a
+        # Multikeys, stored as "ed25519"), never the RSA key it signs HTTP requests with.
+        public_key = load_public_key(key.public_pem)
+        if key.kind != "ed25519" or not isinstance(public_key, ed25519.Ed25519PublicKey):
+            raise SignatureError("proof key is not an Ed25519 assertionMethod key")
+        verify_proof(activity, public_key, now)
+
+    return check
 
 
 def check_origins(activity: dict, actor_uri: str) -> None:

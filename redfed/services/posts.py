@@ -54,12 +54,9 @@ async def create_local_post(
     parent_author = await _author_of(ctx, in_reply_to)
     async with ctx.db.transaction() as conn:
         await post_store.insert_post(conn, post)
-        await post_store.replace_mentions(conn, post.id, [a.id for a in mentioned])
-        await post_store.replace_tags(conn, post.id, rendered.hashtags)
-        inboxes = await _inboxes(ctx, conn, author, post, mentioned, parent_author)
-        await delivery.enqueue(
-            conn, serialize.create_activity(note), author, inboxes,
-            is_public=visibility in ("public", "unlisted"), object_uri=post.uri, now=ctx.now_ms(),
+        await _link_and_fan_out(
+            ctx, conn, post, author, rendered, mentioned, parent_author, serialize.create_activity(note),
+            is_public=visibility in ("public", "unlisted"),
         )
     ctx.wake_delivery()
     return post
@@ -79,12 +76,9 @@ async def edit_local_post(ctx: Context, author: Actor, post: Post, text: str, *,
     parent_author = await _author_of(ctx, await _parent(ctx, post))
     async with ctx.db.transaction() as conn:
         await post_store.update_post(conn, edited)
-        await post_store.replace_mentions(conn, post.id, [a.id for a in mentioned])
-        await post_store.replace_tags(conn, post.id, rendered.hashtags)
-        inboxes = await _inboxes(ctx, conn, author, edited, mentioned, parent_author)
-        await delivery.enqueue(
-            conn, serialize.update_activity(note, edited.edited_at), author, inboxes, is_public=False,
-            object_uri=post.uri, now=ctx.now_ms(),
+        await _link_and_fan_out(
+            ctx, conn, edited, author, rendered, mentioned, parent_author,
+            serialize.update_activity(note, edited.edited_at), is_public=False,
         )
         create = serialize.create_activity(note)
         await delivery_store.republish_activity(conn, create["id"], json.dumps(create, ensure_ascii=False))
@@ -145,6 +139,17 @@ async def _mention_target(ctx: Context, handle: str) -> Actor | None:
         # An unknown or unreachable account stays plain text, as on Mastodon.
         log.info("mention %s not resolved: %s", handle, error.message)
         return None
+
+
+async def _link_and_fan_out(
+    ctx: Context, conn, post: Post, author: Actor, rendered: content.RenderedPost, mentioned: list[Actor],
+    parent_author: Actor | None, activity: dict, *, is_public: bool,
+) -> None:
+    """Inside the post's transaction: its mentions and tags, and the activity's deliveries."""
+    await post_store.replace_mentions(conn, post.id, [a.id for a in mentioned])
+    await post_store.replace_tags(conn, post.id, rendered.hashtags)
+    inboxes = await _inboxes(ctx, conn, author, post, mentioned, parent_author)
+    await delivery.enqueue(conn, activity, author, inboxes, is_public=is_public, object_uri=post.uri, now=ctx.now_ms())
 
 
 async def _inboxes(ctx: Context, conn, author: Actor, post: Post, mentioned: list[Actor], parent_author: Actor | None) -> list[str]:
@@ -209,6 +214,8 @@ async def receive_delete(ctx: Context, actor: Actor, object_uri: str) -> bool:
 
 async def fetch_post(ctx: Context, uri: str, depth: int = FETCH_DEPTH) -> Post | None:
     """A post by URI: ours or already stored, else fetched from its origin (None if unavailable)."""
+    if not isinstance(uri, str):
+        return None
     known = await post_store.find_post_by_uri(ctx.db.reader, uri)
     if known is not None or ctx.urls.is_local(uri) or depth <= 0:
         return known
@@ -237,11 +244,21 @@ async def store_remote_post(ctx: Context, doc: dict, author: Actor, depth: int) 
     async with ctx.db.transaction() as conn:
         if await post_store.find_post_by_uri(conn, post.uri) is not None:
             return await post_store.find_post_by_uri(conn, post.uri)
-        await post_store.insert_post(conn, post)
+        post = await _insert_with_free_id(conn, post)
         await post_store.link_replies(conn, post)
         await post_store.replace_mentions(conn, post.id, mention_ids)
         await post_store.replace_tags(conn, post.id, remote.hashtags)
     return post
+
+
+async def _insert_with_free_id(conn, post: Post) -> Post:
+    """Remote ids come from the remote's `published`, which it controls: many posts may claim the
+    same millisecond, so a taken id is drawn again rather than failing the whole activity."""
+    for _ in range(8):
+        if not await post_store.id_taken(conn, post.id):
+            break
+        post = replace(post, id=new_id(post.published_at))
+    return await post_store.insert_post(conn, post)
 
 
 async def _known_local_mentions(ctx: Context, remote: RemotePost) -> list[int]:

@@ -41,6 +41,11 @@ async def insert_post(conn: aiosqlite.Connection, post: Post) -> Post:
     return post
 
 
+async def id_taken(conn: aiosqlite.Connection, post_id: int) -> bool:
+    async with conn.execute("SELECT 1 FROM posts WHERE id = ?", (post_id,)) as cursor:
+        return await cursor.fetchone() is not None
+
+
 async def update_post(conn: aiosqlite.Connection, post: Post) -> None:
     """Write the editable fields of `post` (content, warnings, audience, attachments, poll)."""
     values = _post_values(post)

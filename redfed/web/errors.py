@@ -15,7 +15,9 @@ _JSON_PREFIXES = ("/api/", "/oauth/", "/.well-known/", "/nodeinfo/", "/inbox", "
 
 
 def wants_json() -> bool:
-    if request.path.startswith(_JSON_PREFIXES) or as2.wants_activitypub(request.headers.get("Accept")):
+    # Inboxes only ever answer servers, which read {"error": ...} whatever their Accept says.
+    path = request.path
+    if path.startswith(_JSON_PREFIXES) or path.endswith("/inbox") or as2.wants_activitypub(request.headers.get("Accept")):
         return True
     accept = request.headers.get("Accept", "")
     return "json" in accept and "text/html" not in accept

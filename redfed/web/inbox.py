@@ -3,9 +3,8 @@
 import logging
 
 from quart import Blueprint, request
-from werkzeug.exceptions import HTTPException
 
-from ..errors import RedfedError, UnsupportedMediaType
+from ..errors import UnsupportedMediaType
 from ..inbox.receive import store_activity
 from ..inbox.verify import Dropped, parse_activity, verify_inbox_request
 from ..services import accounts
@@ -14,21 +13,6 @@ from .context import runtime
 log = logging.getLogger(__name__)
 
 blueprint = Blueprint("inbox", __name__)
-
-
-# An inbox only ever answers servers, and they read {"error": ...} whatever their Accept header
-# says. The app-wide handlers choose JSON by path prefix, which /users/<name>/inbox lacks, so
-# without these a personal inbox answered refusals (401, 413, 415) with an HTML page.
-@blueprint.errorhandler(RedfedError)
-async def refused(error: RedfedError):
-    if error.status >= 500:
-        log.error("%s %s failed: %s", request.method, request.path, error)
-    return {"error": error.message}, error.status
-
-
-@blueprint.errorhandler(HTTPException)
-async def refused_by_http(error: HTTPException):
-    return {"error": error.name.lower()}, error.code or 500
 
 
 @blueprint.post("/inbox")

@@ -21,6 +21,7 @@ from cryptography.hazmat.primitives.asymmetric import rsa
 from multidict import CIMultiDict
 from yarl import URL
 
+from redfed.protocol import signatures as signature_module
 from redfed.config import config_from_dict
 from redfed.errors import AddressRefused, FetchError, SignatureError
 from redfed.federation.http import (
@@ -617,12 +618,7 @@ def rsa_pair() -> tuple[str, str]:
 
 @pytest.fixture
 def signatures():
-    try:
-        from redfed.protocol import signatures
-        from redfed.protocol.signatures import SigningKey, verify_request  # noqa: F401
-    except ImportError:
-        pytest.skip("redfed.protocol.signatures has not landed yet")
-    return signatures
+    return signature_module
 
 
 @pytest.fixture

@@ -133,3 +133,13 @@ def test_redfed_like_and_boost__reach_fedify(instance, peer, alice_follows_fern)
     instance.drain()
     received = {r["type"] for r in peer.received()}
     assert {"Like", "Announce"} <= received
+
+
+def test_reply_to_an_unknown_post__the_parent_is_fetched_from_its_origin(instance, peer):
+    alice = instance.create_user("alice").actor
+    parent = peer.post("fern", "<p>a post nobody here has seen</p>", to=[PUBLIC], cc=[])
+    reply = peer.post("fern", "<p>and a reply to it</p>", to=[alice.uri], cc=[PUBLIC], in_reply_to=parent["note"])
+    instance.drain()
+    fetched_parent = _stored(instance, parent["note"])
+    assert fetched_parent is not None and "nobody here" in fetched_parent.content
+    assert _stored(instance, reply["note"]).in_reply_to_id == fetched_parent.id

@@ -510,11 +510,6 @@ def test_inbox__refuses_an_embedded_object_whose_type_is_not_a_string(instance, 
     assert remote.requests() == []
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="federation/ingest_posts.py:40 tests `doc.get('type') not in POST_TYPES`, a TypeError for a list; "
-    "a fetched object is not checked by the inbox, so the worker takes it for a crash and retries",
-)
 def test_inbox__gives_up_on_a_fetched_object_whose_type_is_not_a_string(instance, remote, mallory):
     note = mallory.note() | {"type": ["Note", "Article"]}
     remote.serve(urlsplit(note["id"]).path, note)

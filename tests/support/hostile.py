@@ -207,7 +207,6 @@ class SignedPost:
     headers: dict[str, str]
     body: bytes
     key: SigningKey
-    now: float = 0.0
 
     def header(self, name: str) -> str | None:
         return next((v for k, v in self.headers.items() if k.lower() == name.lower()), None)
@@ -254,7 +253,7 @@ def sign_post(
     body = activity if isinstance(activity, bytes) else json.dumps(activity).encode()
     sign = {"cavage": sign_request, "rfc9421": sign_request_rfc9421}[style]
     headers = sign("POST", url, {"Content-Type": content_type}, body, key, now)
-    return SignedPost(url, headers, body, key, now)
+    return SignedPost(url, headers, body, key)
 
 
 @functools.cache
@@ -292,8 +291,8 @@ def _parse_params(value: str | None) -> dict[str, str]:
 
 
 def _request(url: str, headers: dict[str, str], body, *, timeout: float) -> Reply:
-    """POST with http.client: urllib cannot send chunked bodies, and a server may answer 413 and
-    close before the whole body is written, which must still leave the answer readable."""
+    """POST with http.client, chunked when `body` is an iterator of chunks. A server may answer 413
+    and stop reading before the whole body is written; its answer is still read then."""
     parts = urlsplit(url)
     conn = http.client.HTTPConnection(parts.hostname, parts.port, timeout=timeout)
     target = parts.path + (f"?{parts.query}" if parts.query else "")

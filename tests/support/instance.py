@@ -116,4 +116,5 @@ class LiveInstance:
             self._served.result(timeout=30)
         self._loop.call_soon_threadsafe(self._loop.stop)
         self._thread.join(timeout=10)
+        self._loop.close()
         self.stopped = True

@@ -1,0 +1,91 @@
+"""Remote posts as received: validated, sanitised and bounded, never a crash."""
+
+import pytest
+
+from redfed.errors import BadRequest
+from redfed.federation.ingest_posts import MAX_ADDRESSES, MAX_CONTENT, ap_to_remote_post
+from redfed.models import Actor
+from redfed.protocol.as2 import PUBLIC
+
+AUTHOR = Actor(
+    id=7, uri="https://remote.example/users/fern", type="Person", username="fern", domain="remote.example",
+    is_local=False, display_name="", summary="", summary_source="", url=None, inbox_uri=None, outbox_uri=None,
+    followers_uri="https://remote.example/users/fern/followers", following_uri=None, featured_uri=None,
+    shared_inbox_uri=None, icon_url=None, image_url=None, fields=(), also_known_as=(), moved_to_uri=None,
+    manually_approves_followers=False, discoverable=True, published_at=0, updated_at=0,
+)
+
+
+def note(**fields):
+    return {
+        "id": "https://remote.example/notes/1", "type": "Note", "attributedTo": AUTHOR.uri,
+        "content": "<p>hi</p>", "to": [PUBLIC], **fields,
+    }
+
+
+@pytest.mark.parametrize(
+    "to, cc, visibility",
+    [
+        ([PUBLIC], [], "public"),
+        (["as:Public"], [], "public"),
+        ([AUTHOR.followers_uri], [PUBLIC], "unlisted"),
+        ([AUTHOR.followers_uri], [], "private"),
+        (["https://here.example/users/alice"], [], "direct"),
+    ],
+)
+def test_visibility__is_read_from_the_addressing_as_mastodon_does(to, cc, visibility):
+    assert ap_to_remote_post(note(to=to, cc=cc), AUTHOR, 0).post.visibility == visibility
+
+
+def test_content__is_sanitised_and_bounded():
+    hostile = '<p onclick="x()">ok<script>bad()</script><a href="javascript:alert(1)">link</a><img src=x onerror=y></p>'
+    post = ap_to_remote_post(note(content=hostile + "a" * (2 * MAX_CONTENT)), AUTHOR, 0).post
+    assert "script" not in post.content and "onclick" not in post.content and "javascript" not in post.content
+    assert "<img" not in post.content
+    assert len(post.content) <= MAX_CONTENT + 100
+
+
+def test_mentions_tags_and_attachments__are_kept_within_their_caps():
+    tags = [{"type": "Mention", "href": f"https://remote.example/users/u{n}"} for n in range(500)]
+    tags += [{"type": "Hashtag", "name": "#Bread"}, {"type": "Hashtag", "name": "#<script>"}]
+    attachments = [{"type": "Image", "url": "https://remote.example/a.jpg", "name": "alt", "width": 10}] * 50
+    attachments.append({"type": "Image", "url": "javascript:alert(1)"})
+    remote = ap_to_remote_post(note(tag=tags, attachment=attachments, to=[PUBLIC] * (MAX_ADDRESSES * 3)), AUTHOR, 0)
+    assert len(remote.mention_uris) <= 100
+    assert len(remote.post.attachments) == 20 and remote.post.attachments[0]["name"] == "alt"
+    assert len(remote.post.audience) == MAX_ADDRESSES
+
+
+def test_question__keeps_its_options_read_only():
+    question = note(type="Question", oneOf=[{"name": "Tea", "replies": {"totalItems": 3}}, {"name": "Coffee"}])
+    poll = ap_to_remote_post(question, AUTHOR, 0).post.poll
+    assert poll["options"] == [{"title": "Tea", "votes_count": 3}, {"title": "Coffee", "votes_count": 0}]
+    assert poll["multiple"] is False
+
+
+@pytest.mark.parametrize(
+    "fields, reason",
+    [
+        ({"id": "https://elsewhere.example/notes/1"}, "another origin"),
+        ({"attributedTo": "https://remote.example/users/someone-else"}, "not attributed"),
+        ({"type": ["Note", "Article"]}, "unsupported object type"),
+        ({"type": "Person"}, "unsupported object type"),
+        ({"id": 5}, r"must be an http\(s\) URL"),
+        ({"id": "javascript:alert(1)"}, r"must be an http\(s\) URL"),
+    ],
+)
+def test_refused__wrong_origin_author_or_types(fields, reason):
+    with pytest.raises(BadRequest, match=reason):
+        ap_to_remote_post(note(**fields), AUTHOR, 0)
+
+
+@pytest.mark.parametrize(
+    "fields",
+    [
+        {"content": 5}, {"summary": {"x": 1}}, {"to": {"id": PUBLIC}}, {"tag": "nope"}, {"attachment": 3},
+        {"published": "yesterday"}, {"inReplyTo": ["a", "b"]}, {"sensitive": "yes"}, {"contentMap": []},
+        {"url": {"href": 5}},
+    ],
+)
+def test_wrong_types__are_ignored_not_crashes(fields):
+    assert ap_to_remote_post(note(**fields), AUTHOR, 0).post.uri == "https://remote.example/notes/1"
