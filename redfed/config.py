@@ -67,6 +67,23 @@ class WorkersConfig:
 
 
 @dataclass(frozen=True)
+class MediaConfig:
+    path: str = "media"
+    max_image_bytes: int = 16 * 1024 * 1024
+    max_video_bytes: int = 99 * 1024 * 1024
+    max_image_pixels: int = 8_294_400  # 3840 x 2160, Mastodon's limit for a processed image
+    max_decode_pixels: int = 64_000_000  # refuse anything larger before decoding it
+    max_attachments: int = 20
+
+
+@dataclass(frozen=True)
+class ApiConfig:
+    # Mastodon 4.4 dropped the password grant, but CLI clients (toot login_cli) still use it.
+    password_grant: bool = True
+    max_characters: int = 500
+
+
+@dataclass(frozen=True)
 class SecurityConfig:
     secret_key_file: str = "secret.key"
 
@@ -79,6 +96,8 @@ class Config:
     federation: FederationConfig = field(default_factory=FederationConfig)
     delivery: DeliveryConfig = field(default_factory=DeliveryConfig)
     workers: WorkersConfig = field(default_factory=WorkersConfig)
+    media: MediaConfig = field(default_factory=MediaConfig)
+    api: ApiConfig = field(default_factory=ApiConfig)
     security: SecurityConfig = field(default_factory=SecurityConfig)
     # Relative paths in the file are relative to the file's folder.
     base_dir: Path = field(default_factory=Path.cwd)
@@ -95,6 +114,10 @@ class Config:
     @property
     def database_path(self) -> Path:
         return self._resolve(self.database.path)
+
+    @property
+    def media_path(self) -> Path:
+        return self._resolve(self.media.path)
 
     @property
     def secret_key_path(self) -> Path:
@@ -219,6 +242,12 @@ def _validate(config: Config) -> None:
         "delivery.initial_delay_seconds": config.delivery.initial_delay_seconds,
         "delivery.max_delay_seconds": config.delivery.max_delay_seconds,
         "workers.concurrency": config.workers.concurrency,
+        "media.max_image_bytes": config.media.max_image_bytes,
+        "media.max_video_bytes": config.media.max_video_bytes,
+        "media.max_image_pixels": config.media.max_image_pixels,
+        "media.max_decode_pixels": config.media.max_decode_pixels,
+        "media.max_attachments": config.media.max_attachments,
+        "api.max_characters": config.api.max_characters,
     }
     if config.federation.outbox_backfill < 0:
         raise ConfigError("config key 'federation.outbox_backfill' must not be negative")

@@ -31,7 +31,7 @@ from ..protocol import as2
 from ..protocol.documents import parse_json_object
 from ..protocol.keys import load_public_key
 from ..protocol.proofs import proof_key_id, verify_proof
-from ..protocol.signatures import signature_key_id, signature_style, verify_request
+from ..protocol.signatures import precheck_request, signature_style, verify_request
 from ..store import actors as actor_store
 
 # Activities whose object must be the actor's own (embedded or by id).
@@ -87,7 +87,8 @@ async def verify_inbox_request(
     if is_blocked_domain(config, actor_uri):
         raise Dropped("actor's domain is blocked")
     if signature_style(headers) is not None:
-        key_id = signature_key_id(headers)
+        # Stale, under-covered or digest-mismatched requests are refused before any key fetch.
+        key_id = precheck_request(url, headers, body, now, config.federation.signature_skew_seconds)
         check = _http_signature(url, headers, body, config.federation.signature_skew_seconds)
     elif (key_id := proof_key_id(activity)) is not None:
         check = _integrity_proof(activity)

@@ -136,6 +136,18 @@ def signature_key_id(headers: Headers) -> str:
     return _parse_cavage(lowered)["keyid"]
 
 
+def precheck_request(url: str, headers: Headers, body: bytes | None, now: float, skew_seconds: int = 3600) -> str:
+    """Every check that needs no key (coverage, digest, time window, algorithm name), so that a
+    request that would fail anyway costs no key fetch. Returns the key id to fetch."""
+    lowered = _lower(headers)
+    style = signature_style(lowered)
+    if style is None:
+        raise SignatureError("signature required")
+    if style == "rfc9421":
+        return _check_rfc9421(lowered, body or b"", now, skew_seconds)[3]["keyid"]
+    return _check_cavage(url, lowered, body or b"", now, skew_seconds)[0]["keyid"]
+
+
 def verify_request(
     method: str, url: str, headers: Headers, body: bytes | None, public_key_pem: str, now: float,
     skew_seconds: int = 3600,
@@ -161,12 +173,19 @@ def _parse_cavage(h: dict[str, str]) -> dict[str, str]:
 
 
 def _verify_cavage(method, url, h, body, key, now, skew) -> VerifiedSignature:
+    params, covered, algorithm, created = _check_cavage(url, h, body, now, skew)
+    if algorithm == "rsa-sha256" and not isinstance(key, rsa.RSAPublicKey):
+        raise SignatureError("algorithm does not match key type")
+    _verify_bytes(key, _decode_b64(params["signature"]), _cavage_message(covered, params, h, method, url))
+    return VerifiedSignature(params["keyid"], "cavage", created)
+
+
+def _check_cavage(url, h, body, now, skew) -> tuple[dict, list[str], str, float]:
+    """Everything about a cavage signature that needs no key: (params, covered, algorithm, created)."""
     params = _parse_cavage(h)
     algorithm = params.get("algorithm", "hs2019").lower()  # draft-12: absent means hs2019
     if algorithm not in ("rsa-sha256", "hs2019"):
         raise SignatureError(f"unsupported algorithm {algorithm[:40]}")
-    if algorithm == "rsa-sha256" and not isinstance(key, rsa.RSAPublicKey):
-        raise SignatureError("algorithm does not match key type")
     covered = params.get("headers", "date").lower().split()  # draft-12: absent means date only
     _require_cavage_coverage(covered, params, h, body)
     if h["host"].lower() not in {_authority(url), _authority(url, explicit_port=True)}:
@@ -175,8 +194,7 @@ def _verify_cavage(method, url, h, body, key, now, skew) -> VerifiedSignature:
         _check_digest(h["digest"], body)
     created = _cavage_created(covered, params, h, algorithm)
     _check_window(created, _int_param(params, "expires"), now, skew)
-    _verify_bytes(key, _decode_b64(params["signature"]), _cavage_message(covered, params, h, method, url))
-    return VerifiedSignature(params["keyid"], "cavage", created)
+    return params, covered, algorithm, created
 
 
 def _require_cavage_coverage(covered: list[str], params: dict, h: dict, body: bytes) -> None:
@@ -273,21 +291,8 @@ def _sf_dictionary(value: str, name: str) -> Mapping[str, Any]:
 
 
 def _verify_rfc9421(method, url, h, body, key, now, skew) -> VerifiedSignature:
-    label, node, signature = _parse_rfc9421(h)
-    params, components = dict(node.params), {item.value for item in node}
+    label, node, signature, params, created = _check_rfc9421(h, body, now, skew)
     algorithm = _rfc9421_algorithm(params.get("alg"), key)
-    if "@method" not in components:
-        raise SignatureError("signature must cover @method")
-    if "@target-uri" not in components and not {"@authority", "@path"} <= components:
-        raise SignatureError("signature must cover @target-uri, or @authority and @path")
-    if body and "content-digest" not in components:
-        raise SignatureError("signature must cover content-digest")
-    created, expires = params.get("created"), params.get("expires")
-    if type(created) is not int:
-        raise SignatureError("signature must have created")
-    if expires is not None and type(expires) is not int:
-        raise SignatureError("malformed expires parameter")
-    _check_window(created, expires, now, skew)
     # Hand the library only the signature we judge: it refuses to pick among untagged ones.
     encoded = base64.b64encode(signature).decode("ascii")
     single = {**h, "signature-input": f"{label}={node}", "signature": f"{label}=:{encoded}:"}
@@ -302,9 +307,30 @@ def _verify_rfc9421(method, url, h, body, key, now, skew) -> VerifiedSignature:
             raise
         with_fragment = url + _FEDIFY_KEY_FRAGMENT
         _run_rfc9421_verifier(method, with_fragment, single, algorithm, resolver, _FragmentResolver)
+    return VerifiedSignature(params["keyid"], "rfc9421", float(created))
+
+
+def _check_rfc9421(h, body, now, skew) -> tuple[str, Any, bytes, dict, int]:
+    """Everything about an RFC 9421 signature that needs no key: (label, input, signature, params, created)."""
+    label, node, signature = _parse_rfc9421(h)
+    params, components = dict(node.params), {item.value for item in node}
+    if params.get("alg") is not None and params["alg"] not in _RFC9421_ALGORITHMS:
+        raise SignatureError(f"unsupported algorithm {str(params['alg'])[:40]}")
+    if "@method" not in components:
+        raise SignatureError("signature must cover @method")
+    if "@target-uri" not in components and not {"@authority", "@path"} <= components:
+        raise SignatureError("signature must cover @target-uri, or @authority and @path")
+    if body and "content-digest" not in components:
+        raise SignatureError("signature must cover content-digest")
+    created, expires = params.get("created"), params.get("expires")
+    if type(created) is not int:
+        raise SignatureError("signature must have created")
+    if expires is not None and type(expires) is not int:
+        raise SignatureError("malformed expires parameter")
+    _check_window(created, expires, now, skew)
     if "content-digest" in components:
         _check_content_digest(h, body)
-    return VerifiedSignature(params["keyid"], "rfc9421", float(created))
+    return label, node, signature, params, created
 
 
 def _rfc9421_algorithm(alg: Any, key: PublicKey) -> type[hms.HTTPSignatureAlgorithm]:

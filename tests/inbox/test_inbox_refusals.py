@@ -191,11 +191,12 @@ def test_inbox__refuses_an_rfc9421_signature_that_leaves_out_the_body_digest(ins
     ids=["1h06m-old", "1h01m-ahead"],
 )
 @pytest.mark.parametrize("style", ["cavage", "rfc9421"])
-def test_inbox__refuses_a_signature_outside_the_time_window(instance, mallory, style, age, error):
+def test_inbox__refuses_a_signature_outside_the_time_window(instance, remote, mallory, style, age, error):
     request = _post(instance, mallory, _note(mallory), style=style, age=age)
 
     assert_refused(request.send(), 401, error)
     assert_nothing_stored(instance)
+    assert remote.requests() == []  # refused before fetching the key
 
 
 def test_inbox__refuses_an_unparseable_date(instance, mallory):
@@ -206,12 +207,13 @@ def test_inbox__refuses_an_unparseable_date(instance, mallory):
     assert_nothing_stored(instance)
 
 
-def test_inbox__refuses_an_unsupported_signature_algorithm(instance, mallory):
+def test_inbox__refuses_an_unsupported_signature_algorithm(instance, remote, mallory):
     request = _post(instance, mallory, _note(mallory))
     request.resign(["(request-target)", "host", "date", "digest"], algorithm="hmac-sha256")
 
     assert_refused(request.send(), 401, "unsupported algorithm hmac-sha256")
     assert_nothing_stored(instance)
+    assert remote.requests() == []
 
 
 def test_inbox__refuses_a_digest_other_than_sha256(instance, mallory):
