@@ -6,5 +6,9 @@ from setuptools import find_packages, setup
 setup(
     packages=find_packages(include=["redfed", "redfed.*"]) + ["redfed._migrations", "redfed._templates"],
     package_dir={"redfed._migrations": "migrations", "redfed._templates": "templates"},
-    package_data={"redfed._migrations": ["*.sql"], "redfed._templates": ["*.html", "**/*.html"]},
+    package_data={
+        "redfed": ["static/*"],
+        "redfed._migrations": ["*.sql"],
+        "redfed._templates": ["*.html", "**/*.html"],
+    },
 )

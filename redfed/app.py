@@ -9,7 +9,7 @@ from quart import Quart
 
 from .config import Config
 from .instance import Instance
-from .web import activitypub, inbox, pages, wellknown
+from .web import activitypub, api, files, inbox, pages, wellknown
 from .web.context import Runtime
 from .web.errors import register_error_handlers
 
@@ -24,9 +24,11 @@ def create_app(config: Config, instance: Instance | None = None) -> Quart:
     app.config["MAX_CONTENT_LENGTH"] = config.federation.max_inbox_bytes
     app.json.sort_keys = False
     app.json.ensure_ascii = False
-    for blueprint in (wellknown.blueprint, activitypub.blueprint, inbox.blueprint, pages.blueprint):
+    for blueprint in (wellknown.blueprint, activitypub.blueprint, inbox.blueprint, files.blueprint, *api.blueprints()):
         app.register_blueprint(blueprint)
+    app.register_blueprint(pages.blueprint)
     register_error_handlers(app)
+    app.asgi_app = _without_trailing_slash(app.asgi_app)
     workers: list[asyncio.Task] = []
 
     @app.context_processor
@@ -47,5 +49,18 @@ def create_app(config: Config, instance: Instance | None = None) -> Quart:
             with contextlib.suppress(asyncio.CancelledError):
                 await task
         await instance.close()
+
+    return app
+
+
+def _without_trailing_slash(asgi_app):
+    """Rails ignores a trailing slash and Mastodon clients send one (Mastodon.py asks for
+    `/api/v2/instance/`): API paths are routed without it."""
+
+    async def app(scope, receive, send):
+        path = scope.get("path", "")
+        if scope["type"] in ("http", "websocket") and path.startswith(("/api/", "/oauth/")) and path.endswith("/"):
+            scope = dict(scope, path=path.rstrip("/"), raw_path=path.rstrip("/").encode())
+        await asgi_app(scope, receive, send)
 
     return app

@@ -144,3 +144,24 @@ class Delivery:
     attempts: int
     actor_id: int
     activity_raw: str
+
+
+@dataclass(frozen=True)
+class Media:
+    id: int
+    owner_id: int
+    post_id: int | None
+    position: int
+    type: str  # image, gifv, video, audio, unknown
+    state: str  # processing, ready, failed
+    file_key: str
+    preview_key: str | None
+    content_type: str
+    size: int
+    meta: dict
+    description: str | None
+    focus_x: float | None
+    focus_y: float | None
+    blurhash: str | None
+    error: str | None
+    created_at: int

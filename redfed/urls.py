@@ -63,6 +63,9 @@ class Urls:
         """Ids for activities that are not the life of a post (follows, likes, undos, blocks)."""
         return f"{self.base}/activities/{activity_id}"
 
+    def media(self, file_key: str) -> str:
+        return f"{self.base}/media/{file_key}"
+
     def shared_inbox(self) -> str:
         return f"{self.base}/inbox"
 

@@ -4,6 +4,7 @@ from dataclasses import dataclass
 
 from ..clock import now_ms
 from ..db.connection import Database
+from ..store import instance as instance_store
 from ..store import posts as post_store
 from ..store import users as user_store
 
@@ -16,6 +17,7 @@ class Usage:
     users_active_month: int
     users_active_halfyear: int
     local_posts: int
+    domains: int
 
 
 async def usage(db: Database) -> Usage:
@@ -25,4 +27,23 @@ async def usage(db: Database) -> Usage:
         users_active_month=await user_store.count_users(db.reader, active_since=now - 30 * _DAY_MS),
         users_active_halfyear=await user_store.count_users(db.reader, active_since=now - 180 * _DAY_MS),
         local_posts=await post_store.count_local_posts(db.reader),
+        domains=len(await instance_store.known_domains(db.reader)),
     )
+
+
+async def peers(db: Database) -> list[str]:
+    """Domains of the servers we know accounts on (Mastodon's /api/v1/instance/peers)."""
+    return await instance_store.known_domains(db.reader)
+
+
+async def weekly_activity(db: Database, weeks: int = 12) -> list[dict]:
+    """Statuses, logins and registrations per week, newest week first, as Mastodon reports them."""
+    now = now_ms()
+    week = 7 * _DAY_MS
+    start = now - now % week
+    rows = await instance_store.weekly_counts(db.reader, start - (weeks - 1) * week, week)
+    kinds = ("statuses", "logins", "registrations")
+    return [
+        {"week": str(bucket // 1000), **{kind: str(rows.get(bucket, {}).get(kind, 0)) for kind in kinds}}
+        for bucket in (start - n * week for n in range(weeks))
+    ]

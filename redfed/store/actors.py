@@ -17,11 +17,11 @@ _COLUMNS = (
     "moved_to_uri", "manually_approves_followers", "discoverable", "published_at", "updated_at",
     "fetched_at", "suspended_at",
 )
-_SELECT = f"SELECT {', '.join(_COLUMNS)} FROM actors"
+SELECT_ACTORS = f"SELECT {', '.join(_COLUMNS)} FROM actors"
 _KEY_COLUMNS = "id, actor_id, key_id, kind, public_pem, private_pem, created_at"
 
 
-def _row_to_actor(row: sqlite3.Row) -> Actor:
+def row_to_actor(row: sqlite3.Row) -> Actor:
     values = dict(zip(_COLUMNS, row))
     values["is_local"] = bool(values["is_local"])
     values["manually_approves_followers"] = bool(values["manually_approves_followers"])
@@ -49,7 +49,7 @@ async def insert_actor(conn: aiosqlite.Connection, actor: Actor) -> Actor:
     marks = ", ".join(f":{name}" for name in values)
     sql = f"INSERT INTO actors ({names}) VALUES ({marks}) RETURNING {', '.join(_COLUMNS)}"
     async with conn.execute(sql, values) as cursor:
-        return _row_to_actor(await cursor.fetchone())
+        return row_to_actor(await cursor.fetchone())
 
 
 async def insert_keys(conn: aiosqlite.Connection, keys: Iterable[ActorKey]) -> None:
@@ -61,9 +61,9 @@ async def insert_keys(conn: aiosqlite.Connection, keys: Iterable[ActorKey]) -> N
 
 
 async def _one(conn: aiosqlite.Connection, where: str, params: tuple) -> Actor | None:
-    async with conn.execute(f"{_SELECT} WHERE {where}", params) as cursor:
+    async with conn.execute(f"{SELECT_ACTORS} WHERE {where}", params) as cursor:
         row = await cursor.fetchone()
-    return _row_to_actor(row) if row else None
+    return row_to_actor(row) if row else None
 
 
 async def get_actor(conn: aiosqlite.Connection, actor_id: int) -> Actor | None:
@@ -92,9 +92,9 @@ async def find_key(conn: aiosqlite.Connection, key_id: str) -> ActorKey | None:
 
 async def find_actors_by_uris(conn: aiosqlite.Connection, uris: Iterable[str]) -> list[Actor]:
     """The known actors among `uris`, in one statement however many there are (no variable limit)."""
-    sql = f"{_SELECT} WHERE uri IN (SELECT value FROM json_each(?))"
+    sql = f"{SELECT_ACTORS} WHERE uri IN (SELECT value FROM json_each(?))"
     async with conn.execute(sql, (json.dumps(list(uris)),)) as cursor:
-        return [_row_to_actor(row) for row in await cursor.fetchall()]
+        return [row_to_actor(row) for row in await cursor.fetchall()]
 
 
 async def upsert_remote_actor(conn: aiosqlite.Connection, actor: Actor, keys: list[ActorKey]) -> Actor:
@@ -149,7 +149,7 @@ async def _update_remote_actor(conn: aiosqlite.Connection, actor_id: int, actor:
     sql = f"UPDATE actors SET {assignments} WHERE id = :row_id RETURNING {', '.join(_COLUMNS)}"
     params = {name: values[name] for name in _REMOTE_UPDATE_COLUMNS} | {"row_id": actor_id}
     async with conn.execute(sql, params) as cursor:
-        return _row_to_actor(await cursor.fetchone())
+        return row_to_actor(await cursor.fetchone())
 
 
 async def _replace_keys(conn: aiosqlite.Connection, actor_id: int, keys: list[ActorKey]) -> None:

@@ -59,3 +59,15 @@ async def count_users(conn: aiosqlite.Connection, active_since: int | None = Non
         params = (active_since,)
     async with conn.execute(sql, params) as cursor:
         return (await cursor.fetchone())[0]
+
+
+async def get_user(conn: aiosqlite.Connection, user_id: int) -> User | None:
+    async with conn.execute(f"{_SELECT} WHERE users.id = ?", (user_id,)) as cursor:
+        row = await cursor.fetchone()
+    return _row_to_user(row) if row else None
+
+
+async def find_user_by_actor(conn: aiosqlite.Connection, actor_id: int) -> User | None:
+    async with conn.execute(f"{_SELECT} WHERE users.actor_id = ?", (actor_id,)) as cursor:
+        row = await cursor.fetchone()
+    return _row_to_user(row) if row else None

@@ -1,0 +1,90 @@
+"""What an API entity shows about an account or a status, loaded in batches (layer 4).
+
+Rendering (web/api/entities.py) only formats these views; every count and per-viewer flag is
+fetched here with one query per kind for a whole page.
+"""
+
+from dataclasses import dataclass
+
+from ..db.connection import Database
+from ..models import Actor, Media, Post, User
+from ..store import media as media_store
+from ..store import users as user_store
+from ..store import views as store
+
+
+@dataclass(frozen=True)
+class AccountView:
+    actor: Actor
+    followers_count: int
+    following_count: int
+    statuses_count: int
+    last_status_at: int | None
+    user: User | None = None  # for local accounts
+
+
+@dataclass(frozen=True)
+class StatusView:
+    post: Post
+    account: AccountView
+    reblog: "StatusView | None"
+    mentions: tuple[Actor, ...]
+    tags: tuple[str, ...]
+    media: tuple[Media, ...]
+    replies_count: int
+    reblogs_count: int
+    favourites_count: int
+    flags: frozenset[str]  # favourited, reblogged, bookmarked, pinned, muted (for the viewer)
+    application: tuple[str, str | None] | None
+    in_reply_to_account_id: int | None
+
+
+async def account_views(db: Database, actors: list[Actor]) -> list[AccountView]:
+    counts = await store.actor_counts(db.reader, [a.id for a in actors])
+    views = []
+    for actor in actors:
+        followers, following, statuses, last = counts.get(actor.id, (0, 0, 0, None))
+        user = await user_store.find_user_by_actor(db.reader, actor.id) if actor.is_local else None
+        views.append(AccountView(actor, followers, following, statuses, last, user))
+    return views
+
+
+async def account_view(db: Database, actor: Actor) -> AccountView:
+    return (await account_views(db, [actor]))[0]
+
+
+async def status_views(db: Database, posts: list[Post], viewer: Actor | None) -> list[StatusView]:
+    """Views of `posts` in order, boosts with the boosted status inside."""
+    boosted = await store.posts_by_ids(db.reader, [p.reblog_of_id for p in posts if p.reblog_of_id])
+    everything = list(posts) + list(boosted.values())
+    ids = [p.id for p in everything]
+    mentions = await store.mentions_of(db.reader, ids)
+    parents = await store.posts_by_ids(db.reader, [p.in_reply_to_id for p in everything if p.in_reply_to_id])
+    actor_ids = {p.actor_id for p in everything} | {a for ids_ in mentions.values() for a in ids_}
+    actors = await store.actors_by_ids(db.reader, actor_ids)
+    accounts = {v.actor.id: v for v in await account_views(db, list(actors.values()))}
+    counts = await store.post_counts(db.reader, ids)
+    flags = await store.viewer_flags(db.reader, viewer.id, ids) if viewer else {}
+    tags = await store.tags_of(db.reader, ids)
+    media = await media_store.list_for_posts(db.reader, ids)
+    app_ids = await store.post_app_ids(db.reader, ids)
+    apps = await store.app_names(db.reader, list(set(app_ids.values())))
+
+    def view(post: Post) -> StatusView:
+        replies, reblogs, favourites = counts.get(post.id, (0, 0, 0))
+        parent = parents.get(post.in_reply_to_id)
+        return StatusView(
+            post=post, account=accounts[post.actor_id],
+            reblog=view(boosted[post.reblog_of_id]) if post.reblog_of_id in boosted else None,
+            mentions=tuple(actors[a] for a in mentions.get(post.id, []) if a in actors),
+            tags=tuple(tags.get(post.id, [])), media=tuple(media.get(post.id, [])),
+            replies_count=replies, reblogs_count=reblogs, favourites_count=favourites,
+            flags=frozenset(flags.get(post.id, set())),
+            application=apps.get(app_ids.get(post.id)), in_reply_to_account_id=parent.actor_id if parent else None,
+        )
+
+    return [view(post) for post in posts]
+
+
+async def status_view(db: Database, post: Post, viewer: Actor | None) -> StatusView:
+    return (await status_views(db, [post], viewer))[0]

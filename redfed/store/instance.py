@@ -1,0 +1,25 @@
+"""SQL for instance-wide figures (layer 2)."""
+
+import aiosqlite
+
+
+async def known_domains(conn: aiosqlite.Connection) -> list[str]:
+    async with conn.execute("SELECT DISTINCT domain FROM actors WHERE is_local = 0 ORDER BY domain") as cursor:
+        return [row[0] for row in await cursor.fetchall()]
+
+
+async def weekly_counts(conn: aiosqlite.Connection, since: int, week_ms: int) -> dict[int, dict[str, int]]:
+    """Local statuses, active users and registrations per week bucket (bucket start in ms)."""
+    sql = """
+        SELECT bucket, kind, count(*) FROM (
+            SELECT (published_at / :week) * :week AS bucket, 'statuses' AS kind FROM posts
+              WHERE is_local = 1 AND published_at >= :since
+            UNION ALL SELECT (coalesce(last_active_at, created_at) / :week) * :week, 'logins' FROM users
+              WHERE coalesce(last_active_at, created_at) >= :since
+            UNION ALL SELECT (created_at / :week) * :week, 'registrations' FROM users WHERE created_at >= :since
+        ) GROUP BY bucket, kind"""
+    found: dict[int, dict[str, int]] = {}
+    async with conn.execute(sql, {"week": week_ms, "since": since}) as cursor:
+        for bucket, kind, count in await cursor.fetchall():
+            found.setdefault(bucket, {})[kind] = count
+    return found

@@ -1,0 +1,202 @@
+"""Views → Mastodon API JSON (layer 6), one function per entity, shaped as docs.joinmastodon.org
+documents them. Ids are strings; instants are ISO 8601 with milliseconds, in UTC."""
+
+from datetime import UTC, datetime
+
+from ...models import Media, Post
+from ...services.views import AccountView, StatusView
+from ...urls import Urls
+
+def iso(ms: int | None) -> str | None:
+    if ms is None:
+        return None
+    return datetime.fromtimestamp(ms / 1000, UTC).strftime("%Y-%m-%dT%H:%M:%S.") + f"{ms % 1000:03d}Z"
+
+
+def day(ms: int | None) -> str | None:
+    return datetime.fromtimestamp(ms / 1000, UTC).strftime("%Y-%m-%d") if ms else None
+
+
+def account(view: AccountView, urls: Urls, *, with_source: bool = False) -> dict:
+    actor = view.actor
+    avatar = actor.icon_url or f"{urls.base}/static/avatar.png"
+    header = actor.image_url or f"{urls.base}/static/header.png"
+    entity = {
+        "id": str(actor.id),
+        "username": actor.username,
+        "acct": actor.username if actor.is_local else actor.handle,
+        "display_name": actor.display_name,
+        "locked": actor.manually_approves_followers,
+        "bot": actor.type in ("Service", "Application"),
+        "discoverable": actor.discoverable,
+        "indexable": actor.discoverable,
+        "group": actor.type == "Group",
+        "created_at": iso(_midnight(actor.published_at)),
+        "note": actor.summary,
+        "url": actor.url or actor.uri,
+        "uri": actor.uri,
+        "avatar": avatar,
+        "avatar_static": avatar,
+        "header": header,
+        "header_static": header,
+        "followers_count": view.followers_count,
+        "following_count": view.following_count,
+        "statuses_count": view.statuses_count,
+        "last_status_at": day(view.last_status_at),
+        "hide_collections": False,
+        "noindex": not actor.discoverable,
+        "emojis": [],
+        "roles": [],
+        "fields": [{"name": f.name, "value": f.value, "verified_at": None} for f in actor.fields],
+    }
+    if with_source and view.user is not None:
+        entity["source"] = source(view)
+        entity["role"] = role(view)
+    return entity
+
+
+def source(view: AccountView) -> dict:
+    """The editable form of a profile, for verify_credentials and update_credentials."""
+    return {
+        "privacy": "public",
+        "sensitive": False,
+        "language": view.user.locale if view.user else None,
+        "note": view.actor.summary_source,
+        "fields": [{"name": f.name, "value": f.value, "verified_at": None} for f in view.actor.fields],
+        "follow_requests_count": 0,
+        "discoverable": view.actor.discoverable,
+        "indexable": view.actor.discoverable,
+        "hide_collections": False,
+    }
+
+
+def role(view: AccountView) -> dict:
+    admin = bool(view.user and view.user.is_admin)
+    return {
+        "id": "3" if admin else "-99",
+        "name": "Admin" if admin else "",
+        "permissions": "1" if admin else "0",
+        "color": "",
+        "highlighted": admin,
+    }
+
+
+def status(view: StatusView, urls: Urls) -> dict:
+    post = view.post
+    entity = {
+        "id": str(post.id),
+        "uri": post.uri,
+        "url": post.url,
+        "created_at": iso(post.published_at),
+        "edited_at": iso(post.edited_at),
+        "account": account(view.account, urls),
+        "in_reply_to_id": str(post.in_reply_to_id) if post.in_reply_to_id else None,
+        "in_reply_to_account_id": str(view.in_reply_to_account_id) if view.in_reply_to_account_id else None,
+        "reblog": status(view.reblog, urls) if view.reblog else None,
+        "content": post.content,
+        "text": None,
+        "spoiler_text": post.summary,
+        "sensitive": post.sensitive,
+        "visibility": post.visibility,
+        "language": post.language,
+        "replies_count": view.replies_count,
+        "reblogs_count": view.reblogs_count,
+        "favourites_count": view.favourites_count,
+        "favourited": "favourited" in view.flags,
+        "reblogged": "reblogged" in view.flags,
+        "bookmarked": "bookmarked" in view.flags,
+        "muted": "muted" in view.flags,
+        "pinned": "pinned" in view.flags if post.is_local else None,
+        "media_attachments": [media_attachment(m, urls) for m in view.media] + remote_attachments(post),
+        "mentions": [
+            {"id": str(a.id), "username": a.username, "url": a.url or a.uri, "acct": a.username if a.is_local else a.handle}
+            for a in view.mentions
+        ],
+        "tags": [{"name": name, "url": urls.tag(name)} for name in view.tags],
+        "emojis": [],
+        "card": None,
+        "poll": poll(post),
+        "application": {"name": view.application[0], "website": view.application[1]} if view.application else None,
+        "filtered": [],
+    }
+    if not post.is_local:
+        entity.pop("pinned")
+    return entity
+
+
+def media_attachment(media: Media, urls: Urls) -> dict:
+    url = urls.media(media.file_key) if media.state == "ready" else None
+    preview = urls.media(media.preview_key) if media.preview_key and media.state == "ready" else url
+    meta = dict(media.meta)
+    if media.focus_x is not None:
+        meta["focus"] = {"x": media.focus_x, "y": media.focus_y}
+    return {
+        "id": str(media.id),
+        "type": media.type,
+        "url": url,
+        "preview_url": preview,
+        "remote_url": None,
+        "preview_remote_url": None,
+        "text_url": None,
+        "meta": meta,
+        "description": media.description,
+        "blurhash": media.blurhash,
+    }
+
+
+def remote_attachments(post: Post) -> list[dict]:
+    """Attachments of remote posts, referenced by their URLs (a media cache is later work)."""
+    entities = []
+    for index, item in enumerate(post.attachments if not post.is_local else ()):
+        media_type = str(item.get("mediaType", ""))
+        kind = next((k for k in ("image", "video", "audio") if media_type.startswith(k)), "unknown")
+        if kind == "unknown" and item.get("type") in ("Image", "Video", "Audio"):
+            kind = item["type"].lower()
+        size = {"width": item["width"], "height": item["height"]} if "width" in item and "height" in item else {}
+        entities.append({
+            # Stable per post and position; remote attachments have no row of their own.
+            "id": str(post.id * 32 + index),
+            "type": kind,
+            "url": item["url"],
+            "preview_url": item["url"],
+            "remote_url": item["url"],
+            "preview_remote_url": None,
+            "text_url": None,
+            "meta": {"original": size} if size else {},
+            "description": item.get("name"),
+            "blurhash": item.get("blurhash"),
+        })
+    return entities
+
+
+def poll(post: Post) -> dict | None:
+    if not post.poll:
+        return None
+    options = post.poll.get("options", [])
+    expires = post.poll.get("expires_at")
+    return {
+        "id": str(post.id),
+        "expires_at": iso(expires),
+        "expired": bool(post.poll.get("closed")),
+        "multiple": bool(post.poll.get("multiple")),
+        "votes_count": sum(o.get("votes_count", 0) for o in options),
+        "voters_count": None,
+        "voted": False,
+        "own_votes": [],
+        "options": [{"title": o["title"], "votes_count": o.get("votes_count", 0)} for o in options],
+        "emojis": [],
+    }
+
+
+def tag(name: str, urls: Urls) -> dict:
+    return {"name": name, "url": urls.tag(name), "history": [], "following": False}
+
+
+def application(name: str, website: str | None) -> dict:
+    return {"name": name, "website": website}
+
+
+def _midnight(ms: int) -> int:
+    # Mastodon shows the day an account was created, at midnight UTC.
+    return ms - ms % 86_400_000
+

@@ -1,0 +1,105 @@
+"""Instance information (layer 6): /api/v1/instance, /api/v2/instance and their small siblings."""
+
+from quart import Blueprint
+
+from ... import __version__
+from ...services import instance
+from ..context import runtime
+
+blueprint = Blueprint("api_instance", __name__)
+
+# Clients parse the version to decide which features exist; claim the Mastodon release we follow.
+MASTODON_VERSION = f"4.3.0 (compatible; redfed {__version__})"
+
+
+def _configuration(config) -> dict:
+    media = config.media
+    return {
+        "urls": {"streaming": config.base_url.replace("http", "ws", 1)},
+        "accounts": {"max_featured_tags": 10, "max_pinned_statuses": 5},
+        "statuses": {
+            "max_characters": config.api.max_characters,
+            "max_media_attachments": media.max_attachments,
+            "characters_reserved_per_url": 23,
+        },
+        "media_attachments": {
+            "supported_mime_types": [
+                "image/jpeg", "image/png", "image/gif", "image/webp", "image/heic", "image/avif",
+                "video/mp4", "video/webm", "video/quicktime", "audio/mpeg", "audio/ogg", "audio/wav",
+                "audio/mp4", "audio/flac",
+            ],
+            "image_size_limit": media.max_image_bytes,
+            "image_matrix_limit": media.max_image_pixels,
+            "video_size_limit": media.max_video_bytes,
+            "video_frame_rate_limit": 120,
+            "video_matrix_limit": media.max_image_pixels,
+        },
+        "polls": {"max_options": 4, "max_characters_per_option": 50, "min_expiration": 300, "max_expiration": 2629746},
+        "translation": {"enabled": False},
+    }
+
+
+@blueprint.get("/api/v2/instance")
+async def instance_v2():
+    rt = runtime()
+    figures = await instance.usage(rt.db)
+    config = rt.config
+    return {
+        "domain": config.domain,
+        "title": config.instance.name,
+        "version": MASTODON_VERSION,
+        "source_url": "https://github.com/redfed/redfed",
+        "description": config.instance.description,
+        "usage": {"users": {"active_month": figures.users_active_month}},
+        "thumbnail": {"url": f"{rt.urls.base}/static/header.png"},
+        "languages": ["en", "zh"],
+        "configuration": _configuration(config),
+        "registrations": {"enabled": False, "approval_required": False, "message": None},
+        "contact": {"email": config.instance.contact_email, "account": None},
+        "rules": [],
+    }
+
+
+@blueprint.get("/api/v1/instance")
+async def instance_v1():
+    rt = runtime()
+    figures = await instance.usage(rt.db)
+    config = rt.config
+    return {
+        "uri": config.domain,
+        "title": config.instance.name,
+        "short_description": config.instance.description,
+        "description": config.instance.description,
+        "email": config.instance.contact_email,
+        "version": MASTODON_VERSION,
+        "urls": {"streaming_api": config.base_url.replace("http", "ws", 1)},
+        "stats": {"user_count": figures.users_total, "status_count": figures.local_posts, "domain_count": figures.domains},
+        "thumbnail": f"{rt.urls.base}/static/header.png",
+        "languages": ["en", "zh"],
+        "registrations": False,
+        "approval_required": False,
+        "invites_enabled": False,
+        "configuration": _configuration(config),
+        "contact_account": None,
+        "rules": [],
+    }
+
+
+@blueprint.get("/api/v1/instance/peers")
+async def peers():
+    return await instance.peers(runtime().db)
+
+
+@blueprint.get("/api/v1/instance/activity")
+async def activity():
+    return await instance.weekly_activity(runtime().db)
+
+
+@blueprint.get("/api/v1/custom_emojis")
+async def custom_emojis():
+    return []
+
+
+@blueprint.get("/api/v1/announcements")
+async def announcements():
+    return []
