@@ -18,6 +18,7 @@ from ..store import follows as follow_store
 from ..store import interactions as interaction_store
 from . import posts
 from .context import Context
+from .notify import notify, withdraw
 
 log = logging.getLogger(__name__)
 
@@ -41,6 +42,7 @@ async def follow(ctx: Context, follower: Actor, target: Actor) -> Follow:
         created = await follow_store.insert_follow(
             conn, uri, follower.id, target.id, "accepted" if auto_accept else "pending", ctx.now_ms()
         )
+        await notify(conn, target.id, "follow" if auto_accept else "follow_request", follower, None, ctx.now_ms())
         activity = follow_activity(created, follower, target)
         await delivery.enqueue(
             conn, activity, follower, audience.for_actor(ctx.config, target), is_public=False,
@@ -72,6 +74,8 @@ async def accept_request(ctx: Context, followee: Actor, follower: Actor) -> Foll
     async with ctx.db.transaction() as conn:
         pending = await _pending(conn, follower, followee)
         await follow_store.accept_follow(conn, pending.id, ctx.now_ms())
+        await withdraw(conn, followee.id, "follow_request", follower, None)
+        await notify(conn, followee.id, "follow", follower, None, ctx.now_ms())
         await _answer(ctx, conn, "Accept", pending, follower, followee)
         accepted = await follow_store.find_follow(conn, follower.id, followee.id)
     ctx.wake_delivery()
@@ -118,6 +122,9 @@ async def receive_follow(ctx: Context, actor: Actor, target: Actor, activity_id:
         else:
             state = "pending" if target.manually_approves_followers else "accepted"
             follow = existing or await follow_store.insert_follow(conn, activity_id, actor.id, target.id, state, ctx.now_ms())
+            if existing is None:
+                kind = "follow" if state == "accepted" else "follow_request"
+                await notify(conn, target.id, kind, actor, None, ctx.now_ms())
             if follow.state == "accepted":
                 # A repeated Follow is answered again: the first Accept may have been lost. The
                 # Accept names the Follow as this actor sent it.

@@ -15,6 +15,7 @@ from ..store import follows as follow_store
 from ..store import interactions as store
 from ..store import posts as post_store
 from .context import Context
+from .notify import notify, withdraw
 from .posts import fetch_post
 from .visibility import can_see
 
@@ -27,6 +28,7 @@ async def like(ctx: Context, actor: Actor, post: Post) -> None:
     async with ctx.db.transaction() as conn:
         if not await store.insert_like(conn, uri, actor.id, post.id, ctx.now_ms()):
             return
+        await notify(conn, author.id, "favourite", actor, post.id, ctx.now_ms())
         activity = as2.activity("Like", uri, actor.uri, post.uri)
         await _send(ctx, conn, activity, actor, audience.for_actor(ctx.config, author), post.uri)
     ctx.wake_delivery()
@@ -39,6 +41,7 @@ async def unlike(ctx: Context, actor: Actor, post: Post) -> None:
         if found is None:
             return
         await store.delete_like(conn, actor.id, post.id)
+        await withdraw(conn, post.actor_id, "favourite", actor, post.id)
         liked = as2.activity("Like", found[1], actor.uri, post.uri)
         undo = as2.activity("Undo", f"{found[1]}/undo", actor.uri, liked)
         await _send(ctx, conn, undo, actor, audience.for_actor(ctx.config, author), post.uri)
@@ -56,6 +59,7 @@ async def boost(ctx: Context, actor: Actor, post: Post) -> Post:
         if existing:
             return existing
         await post_store.insert_post(conn, reblog)
+        await notify(conn, author.id, "reblog", actor, post.id, ctx.now_ms())
         announce = as2.activity(
             "Announce", reblog.uri, actor.uri, post.uri, to=[as2.PUBLIC], cc=[author.uri, actor.followers_uri],
             published=as2.iso_time(reblog.published_at),
@@ -75,6 +79,7 @@ async def unboost(ctx: Context, actor: Actor, post: Post) -> None:
             return
         await post_store.delete_post(conn, reblog.id)
         await delivery_store.unpublish_activity(conn, reblog.uri)
+        await withdraw(conn, post.actor_id, "reblog", actor, post.id)
         announce = as2.activity("Announce", reblog.uri, actor.uri, post.uri)
         undo = as2.activity("Undo", f"{reblog.uri}/undo", actor.uri, announce, to=[as2.PUBLIC])
         inboxes = await audience.for_followers(conn, ctx.config, actor, [author])
@@ -139,17 +144,25 @@ async def receive_like(ctx: Context, actor: Actor, like_id: str, object_uri: str
     if post is None or not await can_see(ctx.db.reader, actor, post):
         return False
     async with ctx.db.transaction() as conn:
-        return await store.insert_like(conn, like_id, actor.id, post.id, ctx.now_ms())
+        if not await store.insert_like(conn, like_id, actor.id, post.id, ctx.now_ms()):
+            return False
+        await notify(conn, post.actor_id, "favourite", actor, post.id, ctx.now_ms())
+    return True
 
 
 async def receive_undo_like(ctx: Context, actor: Actor, like_id: str | None, object_uri: str | None) -> bool:
     async with ctx.db.transaction() as conn:
-        if like_id and await store.delete_like_by_uri(conn, like_id, actor.id):
-            return True
-        post = object_uri and await post_store.find_post_by_uri(conn, object_uri)
-        if post:
-            await store.delete_like(conn, actor.id, post.id)
-        return bool(post)
+        post_id = await store.delete_like_by_uri(conn, like_id, actor.id) if like_id else None
+        if post_id is None and object_uri:
+            post = await post_store.find_post_by_uri(conn, object_uri)
+            if post and await store.find_like(conn, actor.id, post.id):
+                await store.delete_like(conn, actor.id, post.id)
+                post_id = post.id
+        if post_id is None:
+            return False
+        liked = await post_store.get_post(conn, post_id)
+        await withdraw(conn, liked.actor_id, "favourite", actor, post_id)
+        return True
 
 
 async def receive_announce(ctx: Context, actor: Actor, announce_id: str, object_uri: str, to: list, cc: list) -> Post | None:
@@ -165,6 +178,7 @@ async def receive_announce(ctx: Context, actor: Actor, announce_id: str, object_
         if existing or await post_store.find_post_by_uri(conn, announce_id):
             return existing
         await post_store.insert_post(conn, reblog)
+        await notify(conn, post.actor_id, "reblog", actor, post.id, ctx.now_ms())
     return reblog
 
 
@@ -174,6 +188,9 @@ async def receive_undo_announce(ctx: Context, actor: Actor, announce_id: str) ->
         if reblog is None or reblog.actor_id != actor.id or reblog.reblog_of_id is None:
             return False
         await post_store.delete_post(conn, reblog.id)
+        boosted = await post_store.get_post(conn, reblog.reblog_of_id)
+        if boosted:
+            await withdraw(conn, boosted.actor_id, "reblog", actor, boosted.id)
     return True
 
 

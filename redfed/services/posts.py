@@ -22,6 +22,7 @@ from ..store import actors as actor_store
 from ..store import deliveries as delivery_store
 from ..store import posts as post_store
 from .context import Context
+from .notify import notify
 from .visibility import can_see
 
 log = logging.getLogger(__name__)
@@ -148,6 +149,8 @@ async def _link_and_fan_out(
     """Inside the post's transaction: its mentions and tags, and the activity's deliveries."""
     await post_store.replace_mentions(conn, post.id, [a.id for a in mentioned])
     await post_store.replace_tags(conn, post.id, rendered.hashtags)
+    for actor in mentioned:
+        await notify(conn, actor.id, "mention", author, post.id, ctx.now_ms())
     inboxes = await _inboxes(ctx, conn, author, post, mentioned, parent_author)
     await delivery.enqueue(conn, activity, author, inboxes, is_public=is_public, object_uri=post.uri, now=ctx.now_ms())
 
@@ -247,6 +250,8 @@ async def store_remote_post(ctx: Context, doc: dict, author: Actor, depth: int) 
         post = await _insert_with_free_id(conn, post)
         await post_store.link_replies(conn, post)
         await post_store.replace_mentions(conn, post.id, mention_ids)
+        for recipient_id in mention_ids:
+            await notify(conn, recipient_id, "mention", author, post.id, ctx.now_ms())
         await post_store.replace_tags(conn, post.id, remote.hashtags)
     return post
 

@@ -21,9 +21,11 @@ async def find_like(conn: aiosqlite.Connection, actor_id: int, post_id: int) -> 
     return (row[0], row[1]) if row else None
 
 
-async def delete_like_by_uri(conn: aiosqlite.Connection, uri: str, actor_id: int) -> bool:
-    cursor = await conn.execute("DELETE FROM likes WHERE uri = ? AND actor_id = ?", (uri, actor_id))
-    return cursor.rowcount == 1
+async def delete_like_by_uri(conn: aiosqlite.Connection, uri: str, actor_id: int) -> int | None:
+    """The liked post's id, when a like by `actor_id` with this uri existed and is now gone."""
+    async with conn.execute("DELETE FROM likes WHERE uri = ? AND actor_id = ? RETURNING post_id", (uri, actor_id)) as cursor:
+        row = await cursor.fetchone()
+    return row[0] if row else None
 
 
 async def delete_like(conn: aiosqlite.Connection, actor_id: int, post_id: int) -> None:

@@ -1,0 +1,29 @@
+"""Writing notifications for local accounts, inside the transaction of the event (layer 4).
+
+Only local recipients get notifications, never for their own actions, and never from accounts
+they block. Grouping follows Mastodon's v2 grouped notifications: favourites and boosts of one
+post group together; every other notification is a group of its own.
+"""
+
+import aiosqlite
+
+from ..models import Actor
+from ..store import actors as actor_store
+from ..store import interactions as interaction_store
+from ..store import notifications as store
+
+GROUPED = frozenset({"favourite", "reblog"})
+
+
+async def notify(conn: aiosqlite.Connection, recipient_id: int, kind: str, sender: Actor, post_id: int | None, now: int) -> None:
+    if recipient_id == sender.id:
+        return
+    recipient = await actor_store.get_actor(conn, recipient_id)
+    if recipient is None or not recipient.is_local or await interaction_store.find_block(conn, recipient_id, sender.id):
+        return
+    group_key = f"{kind}-{post_id}" if kind in GROUPED else f"ungrouped-{kind}-{sender.id}-{post_id or 0}-{now}"
+    await store.insert_notification(conn, recipient_id, kind, sender.id, post_id, group_key, now)
+
+
+async def withdraw(conn: aiosqlite.Connection, recipient_id: int, kind: str, sender: Actor, post_id: int | None) -> None:
+    await store.delete_notifications_about(conn, kind, sender.id, post_id, recipient_id)
