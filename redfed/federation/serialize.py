@@ -1,6 +1,6 @@
 """Models → ActivityStreams JSON (layer 3). One direction only; ingest.py reads the other way."""
 
-from ..models import Actor, ActorKey, Post
+from ..models import Actor, ActorKey, Media, Post
 from ..protocol import as2, keys
 from ..urls import Urls
 
@@ -83,6 +83,22 @@ def post_to_ap(post: Post, author: Actor, mentioned: list[Actor], tags: list[str
         "attachment": list(post.attachments),
     }
     return {name: value for name, value in note.items() if value is not None}
+
+
+def media_to_ap(media: Media, urls: Urls) -> dict:
+    """A local upload as an attachment of a Note, with what Mastodon and Pixelfed read."""
+    original = media.meta.get("original", {})
+    attachment = {
+        "type": "Image" if media.type == "image" else "Document",
+        "mediaType": media.content_type,
+        "url": urls.media(media.file_key),
+        "name": media.description,
+        "blurhash": media.blurhash,
+        "width": original.get("width"),
+        "height": original.get("height"),
+        "focalPoint": [media.focus_x, media.focus_y] if media.focus_x is not None else None,
+    }
+    return {name: value for name, value in attachment.items() if value is not None}
 
 
 def create_activity(note: dict) -> dict:

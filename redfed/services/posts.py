@@ -16,10 +16,11 @@ from ..clock import new_id
 from ..errors import FetchError, Forbidden, NotFound, RedfedError, Unprocessable
 from ..federation import audience, delivery, serialize
 from ..federation.ingest_posts import RemotePost, ap_to_remote_post, attributed_to
-from ..models import VISIBILITIES, Actor, Post
+from ..models import VISIBILITIES, Actor, Media, Post
 from ..protocol import as2
 from ..store import actors as actor_store
 from ..store import deliveries as delivery_store
+from ..store import media as media_store
 from ..store import posts as post_store
 from .context import Context
 from .notify import notify
@@ -36,8 +37,10 @@ FETCH_DEPTH = 3
 async def create_local_post(
     ctx: Context, author: Actor, text: str, *, visibility: str = "public", summary: str = "",
     sensitive: bool = False, in_reply_to: Post | None = None, language: str | None = None,
+    media: list[Media] = (), app_id: int | None = None,
 ) -> Post:
-    _check_text(text, visibility, summary)
+    """A new local post. `media` are uploads already checked to be the author's, ready and unused."""
+    _check_text(text, visibility, summary, has_media=bool(media))
     if in_reply_to is not None and not await can_see(ctx.db.reader, author, in_reply_to):
         raise NotFound("the post you reply to does not exist")
     rendered, mentioned = await _render(ctx, text)
@@ -47,7 +50,8 @@ async def create_local_post(
         actor_id=author.id, is_local=True, type="Note", visibility=visibility, content=rendered.html, source=text,
         summary=summary.strip(), sensitive=sensitive or bool(summary.strip()), language=language,
         in_reply_to_uri=in_reply_to.uri if in_reply_to else None, in_reply_to_id=in_reply_to.id if in_reply_to else None,
-        reblog_of_id=None, conversation=None, audience=(), attachments=(), poll=None,
+        reblog_of_id=None, conversation=None, audience=(),
+        attachments=tuple(serialize.media_to_ap(m, ctx.urls) for m in media), poll=None,
         published_at=ctx.now_ms(), edited_at=None, created_at=ctx.now_ms(),
     )
     note = serialize.post_to_ap(post, author, mentioned, list(rendered.hashtags), ctx.urls)
@@ -55,6 +59,9 @@ async def create_local_post(
     parent_author = await _author_of(ctx, in_reply_to)
     async with ctx.db.transaction() as conn:
         await post_store.insert_post(conn, post)
+        await media_store.attach(conn, post.id, [m.id for m in media])
+        if app_id is not None:
+            await post_store.set_app(conn, post.id, app_id)
         await _link_and_fan_out(
             ctx, conn, post, author, rendered, mentioned, parent_author, serialize.create_activity(note),
             is_public=visibility in ("public", "unlisted"),
@@ -76,6 +83,7 @@ async def edit_local_post(ctx: Context, author: Actor, post: Post, text: str, *,
     edited = replace(edited, audience=tuple(note["to"] + note["cc"]))
     parent_author = await _author_of(ctx, await _parent(ctx, post))
     async with ctx.db.transaction() as conn:
+        await post_store.insert_edit(conn, post, ctx.now_ms())
         await post_store.update_post(conn, edited)
         await _link_and_fan_out(
             ctx, conn, edited, author, rendered, mentioned, parent_author,
@@ -104,11 +112,11 @@ async def delete_local_post(ctx: Context, author: Actor, post: Post) -> None:
     ctx.wake_delivery()
 
 
-def _check_text(text: str, visibility: str, summary: str) -> None:
+def _check_text(text: str, visibility: str, summary: str, has_media: bool = False) -> None:
     if visibility not in VISIBILITIES:
         raise Unprocessable(f"visibility must be one of {', '.join(VISIBILITIES)}")
-    if not text.strip():
-        raise Unprocessable("a post needs some text")
+    if not text.strip() and not has_media:
+        raise Unprocessable("a post needs some text or media")
     # Bounded before any regex sees it: bleach's URL pattern slows down sharply on long crafted
     # input, and links count 23 characters each, so a valid post is never much longer than this.
     if len(text) > MAX_RAW_CHARACTERS or len(summary) > MAX_CHARACTERS:
@@ -196,6 +204,7 @@ async def receive_update(ctx: Context, actor: Actor, note: dict) -> Post | None:
     )
     mention_ids = await _known_local_mentions(ctx, remote)
     async with ctx.db.transaction() as conn:
+        await post_store.insert_edit(conn, existing, ctx.now_ms())
         await post_store.update_post(conn, edited)
         await post_store.replace_mentions(conn, edited.id, mention_ids)
         await post_store.replace_tags(conn, edited.id, remote.hashtags)

@@ -10,19 +10,19 @@ import aiosqlite
 from ..errors import Forbidden
 from ..models import Actor, ActorKey, ProfileField
 
-_COLUMNS = (
+ACTOR_COLUMNS = (
     "id", "uri", "type", "username", "domain", "is_local", "display_name", "summary",
     "summary_source", "url", "inbox_uri", "outbox_uri", "followers_uri", "following_uri",
     "featured_uri", "shared_inbox_uri", "icon_url", "image_url", "fields", "also_known_as",
     "moved_to_uri", "manually_approves_followers", "discoverable", "published_at", "updated_at",
     "fetched_at", "suspended_at",
 )
-SELECT_ACTORS = f"SELECT {', '.join(_COLUMNS)} FROM actors"
+SELECT_ACTORS = f"SELECT {', '.join(ACTOR_COLUMNS)} FROM actors"
 _KEY_COLUMNS = "id, actor_id, key_id, kind, public_pem, private_pem, created_at"
 
 
 def row_to_actor(row: sqlite3.Row) -> Actor:
-    values = dict(zip(_COLUMNS, row))
+    values = dict(zip(ACTOR_COLUMNS, row))
     values["is_local"] = bool(values["is_local"])
     values["manually_approves_followers"] = bool(values["manually_approves_followers"])
     values["discoverable"] = bool(values["discoverable"])
@@ -36,7 +36,7 @@ def _row_to_key(row: sqlite3.Row) -> ActorKey:
 
 
 def _actor_values(actor: Actor) -> dict:
-    values = {name: getattr(actor, name) for name in _COLUMNS if name != "id"}
+    values = {name: getattr(actor, name) for name in ACTOR_COLUMNS if name != "id"}
     values["fields"] = json.dumps([{"name": f.name, "value": f.value} for f in actor.fields])
     values["also_known_as"] = json.dumps(list(actor.also_known_as))
     return values
@@ -47,7 +47,7 @@ async def insert_actor(conn: aiosqlite.Connection, actor: Actor) -> Actor:
     values = _actor_values(actor)
     names = ", ".join(values)
     marks = ", ".join(f":{name}" for name in values)
-    sql = f"INSERT INTO actors ({names}) VALUES ({marks}) RETURNING {', '.join(_COLUMNS)}"
+    sql = f"INSERT INTO actors ({names}) VALUES ({marks}) RETURNING {', '.join(ACTOR_COLUMNS)}"
     async with conn.execute(sql, values) as cursor:
         return row_to_actor(await cursor.fetchone())
 
@@ -140,13 +140,13 @@ async def _release_handle(conn: aiosqlite.Connection, actor: Actor) -> None:
 
 # A refresh rewrites what the document says; id, is_local and our own moderation state
 # (suspended_at) are ours and stay as they are.
-_REMOTE_UPDATE_COLUMNS = tuple(c for c in _COLUMNS if c not in ("id", "is_local", "suspended_at"))
+_REMOTE_UPDATE_COLUMNS = tuple(c for c in ACTOR_COLUMNS if c not in ("id", "is_local", "suspended_at"))
 
 
 async def _update_remote_actor(conn: aiosqlite.Connection, actor_id: int, actor: Actor) -> Actor:
     values = _actor_values(actor)
     assignments = ", ".join(f"{name} = :{name}" for name in _REMOTE_UPDATE_COLUMNS)
-    sql = f"UPDATE actors SET {assignments} WHERE id = :row_id RETURNING {', '.join(_COLUMNS)}"
+    sql = f"UPDATE actors SET {assignments} WHERE id = :row_id RETURNING {', '.join(ACTOR_COLUMNS)}"
     params = {name: values[name] for name in _REMOTE_UPDATE_COLUMNS} | {"row_id": actor_id}
     async with conn.execute(sql, params) as cursor:
         return row_to_actor(await cursor.fetchone())

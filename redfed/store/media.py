@@ -32,3 +32,11 @@ async def list_for_posts(conn: aiosqlite.Connection, post_ids: Iterable[int]) ->
             media = row_to_media(row)
             found.setdefault(media.post_id, []).append(media)
     return found
+
+
+async def attach(conn: aiosqlite.Connection, post_id: int, media_ids: list[int]) -> None:
+    """Bind uploads to their post, in the order given (their position in the post)."""
+    await conn.executemany(
+        "UPDATE media SET post_id = ?, position = ? WHERE id = ?",
+        [(post_id, position, media_id) for position, media_id in enumerate(media_ids)],
+    )

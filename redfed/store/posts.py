@@ -54,6 +54,28 @@ async def update_post(conn: aiosqlite.Connection, post: Post) -> None:
     await conn.execute(f"UPDATE posts SET {assignments} WHERE id = :id", values)
 
 
+async def set_app(conn: aiosqlite.Connection, post_id: int, app_id: int) -> None:
+    await conn.execute("UPDATE posts SET app_id = ? WHERE id = ?", (app_id, post_id))
+
+
+async def insert_edit(conn: aiosqlite.Connection, previous: Post, now: int) -> None:
+    """Keep the version an edit replaces (Mastodon's status history)."""
+    await conn.execute(
+        "INSERT INTO post_edits (post_id, content, summary, sensitive, attachments, poll, created_at) "
+        "VALUES (?, ?, ?, ?, ?, ?, ?)",
+        (previous.id, previous.content, previous.summary, int(previous.sensitive), json.dumps(list(previous.attachments)),
+         json.dumps(previous.poll) if previous.poll else None, previous.edited_at or previous.published_at),
+    )
+
+
+async def list_edits(conn: aiosqlite.Connection, post_id: int) -> list[tuple[str, str, bool, int]]:
+    """(content, summary, sensitive, created_at) of earlier versions, oldest first."""
+    async with conn.execute(
+        "SELECT content, summary, sensitive, created_at FROM post_edits WHERE post_id = ? ORDER BY id", (post_id,)
+    ) as cursor:
+        return [(row[0], row[1], bool(row[2]), row[3]) for row in await cursor.fetchall()]
+
+
 async def delete_post(conn: aiosqlite.Connection, post_id: int) -> None:
     await conn.execute("DELETE FROM posts WHERE id = ?", (post_id,))
 

@@ -1,11 +1,53 @@
-"""SQL for reading posts as people see them: visibility checks and timelines (layer 2)."""
+"""SQL for reading posts as people see them: visibility checks and timelines (layer 2).
+
+Every timeline takes an `IdRange` (Mastodon's max_id / since_id / min_id / limit) and returns
+posts newest first. `min_id` pages upward from an id, so it scans ascending and reverses.
+"""
+
+from dataclasses import dataclass
 
 import aiosqlite
 
 from ..models import Post
 from .posts import SELECT_POSTS, row_to_post
 
-_NO_BEFORE = 2**63 - 1
+_NO_ID = 2**63 - 1
+
+# Posts hidden from a viewer: authors it blocks, authors blocking it, authors it mutes.
+_NOT_HIDDEN = """
+    posts.actor_id NOT IN (SELECT target_id FROM blocks WHERE actor_id = :viewer)
+    AND posts.actor_id NOT IN (SELECT actor_id FROM blocks WHERE target_id = :viewer)
+    AND posts.actor_id NOT IN (SELECT target_id FROM mutes WHERE actor_id = :viewer
+                               AND (expires_at IS NULL OR expires_at > :now))"""
+
+# What a viewer may see of a post it is not the author of (services/visibility.py, in SQL).
+_VISIBLE = """
+    (posts.visibility IN ('public', 'unlisted')
+     OR posts.actor_id = :viewer
+     OR posts.id IN (SELECT post_id FROM post_mentions WHERE actor_id = :viewer)
+     OR (posts.visibility = 'private' AND posts.actor_id IN
+         (SELECT followee_id FROM follows WHERE follower_id = :viewer AND state = 'accepted')))"""
+
+
+@dataclass(frozen=True)
+class IdRange:
+    max_id: int | None = None
+    since_id: int | None = None
+    min_id: int | None = None
+    limit: int = 20
+
+
+async def _page(conn: aiosqlite.Connection, where: str, params: dict, page: IdRange, column: str = "posts.id") -> list[Post]:
+    lower = page.min_id if page.min_id is not None else page.since_id
+    bounds = {"max_id": page.max_id or _NO_ID, "lower": lower or 0, "limit": page.limit}
+    order = "ASC" if page.min_id is not None else "DESC"
+    sql = (
+        f"{SELECT_POSTS} WHERE {column} < :max_id AND {column} > :lower AND ({where}) "
+        f"ORDER BY {column} {order} LIMIT :limit"
+    )
+    async with conn.execute(sql, {**params, **bounds}) as cursor:
+        posts = [row_to_post(row) for row in await cursor.fetchall()]
+    return posts[::-1] if order == "ASC" else posts
 
 
 async def follows_accepted(conn: aiosqlite.Connection, follower_id: int, followee_id: int) -> bool:
@@ -20,21 +62,101 @@ async def is_mentioned(conn: aiosqlite.Connection, post_id: int, actor_id: int) 
         return await cursor.fetchone() is not None
 
 
-async def home(conn: aiosqlite.Connection, viewer_id: int, limit: int, before_id: int | None = None) -> list[Post]:
+async def home(conn: aiosqlite.Connection, viewer_id: int, limit: int, before_id: int | None = None, *,
+               page: IdRange | None = None, now: int = 0) -> list[Post]:
     """The viewer's own posts and boosts, those of accounts it follows (direct ones only when they
-    mention the viewer), and direct posts that mention it; nothing from blocked accounts."""
-    sql = f"""
-        {SELECT_POSTS}
-        WHERE posts.id < :before
-          AND (posts.actor_id = :viewer
-               OR (posts.actor_id IN (SELECT followee_id FROM follows WHERE follower_id = :viewer AND state = 'accepted')
-                   AND posts.visibility != 'direct')
-               OR posts.id IN (SELECT post_id FROM post_mentions WHERE actor_id = :viewer))
-          AND posts.actor_id NOT IN (SELECT target_id FROM blocks WHERE actor_id = :viewer)
-          AND posts.actor_id NOT IN (SELECT actor_id FROM blocks WHERE target_id = :viewer)
-        ORDER BY posts.id DESC LIMIT :limit"""
-    params = {"viewer": viewer_id, "before": before_id or _NO_BEFORE, "limit": limit}
+    mention the viewer), and posts that mention it; nothing from blocked or muted accounts."""
+    page = page or IdRange(max_id=before_id, limit=limit)
+    where = f"""
+        (posts.actor_id = :viewer
+         OR (posts.actor_id IN (SELECT followee_id FROM follows WHERE follower_id = :viewer AND state = 'accepted')
+             AND posts.visibility != 'direct')
+         OR posts.id IN (SELECT post_id FROM post_mentions WHERE actor_id = :viewer))
+        AND {_NOT_HIDDEN}"""
+    return await _page(conn, where, {"viewer": viewer_id, "now": now}, page)
+
+
+async def public(conn: aiosqlite.Connection, viewer_id: int | None, page: IdRange, *, local: bool | None,
+                 only_media: bool, now: int) -> list[Post]:
+    """Public posts (no boosts, no replies to others as Mastodon's federated timeline keeps them)."""
+    where = "posts.visibility = 'public' AND posts.reblog_of_id IS NULL"
+    if local is not None:
+        where += f" AND posts.is_local = {1 if local else 0}"
+    if only_media:
+        where += " AND (posts.attachments != '[]' OR EXISTS (SELECT 1 FROM media WHERE media.post_id = posts.id))"
+    if viewer_id is not None:
+        where += f" AND {_NOT_HIDDEN}"
+    return await _page(conn, where, {"viewer": viewer_id or 0, "now": now}, page)
+
+
+async def tagged(conn: aiosqlite.Connection, viewer_id: int | None, any_of: list[str], all_of: list[str],
+                 none_of: list[str], page: IdRange, *, local: bool | None, now: int) -> list[Post]:
+    params: dict = {"viewer": viewer_id or 0, "now": now}
+
+    def names(prefix: str, values: list[str]) -> str:
+        params.update({f"{prefix}{i}": v for i, v in enumerate(values)})
+        return ", ".join(f":{prefix}{i}" for i in range(len(values)))
+
+    where = f"posts.visibility = 'public' AND posts.id IN (SELECT post_id FROM post_tags WHERE name IN ({names('any', any_of)}))"
+    for i, name in enumerate(all_of):
+        params[f"all{i}"] = name
+        where += f" AND posts.id IN (SELECT post_id FROM post_tags WHERE name = :all{i})"
+    if none_of:
+        where += f" AND posts.id NOT IN (SELECT post_id FROM post_tags WHERE name IN ({names('none', none_of)}))"
+    if local is not None:
+        where += f" AND posts.is_local = {1 if local else 0}"
+    if viewer_id is not None:
+        where += f" AND {_NOT_HIDDEN}"
+    return await _page(conn, where, params, page)
+
+
+async def by_account(conn: aiosqlite.Connection, viewer_id: int | None, author_id: int, page: IdRange, *,
+                     exclude_replies: bool, exclude_reblogs: bool, only_media: bool, tagged_name: str | None,
+                     pinned: bool) -> list[Post]:
+    """An account's posts as the viewer may see them (its profile)."""
+    params: dict = {"viewer": viewer_id or 0, "author": author_id, "tag": tagged_name}
+    where = f"posts.actor_id = :author AND {_VISIBLE}"
+    if exclude_replies:
+        # Mastodon keeps self-replies (threads) on the profile.
+        where += " AND (posts.in_reply_to_uri IS NULL OR posts.in_reply_to_id IN (SELECT id FROM posts WHERE actor_id = :author))"
+    if exclude_reblogs:
+        where += " AND posts.reblog_of_id IS NULL"
+    if only_media:
+        where += " AND (posts.attachments != '[]' OR EXISTS (SELECT 1 FROM media WHERE media.post_id = posts.id))"
+    if tagged_name:
+        where += " AND posts.id IN (SELECT post_id FROM post_tags WHERE name = :tag)"
+    if pinned:
+        where += " AND posts.id IN (SELECT post_id FROM featured_posts WHERE actor_id = :author)"
+    return await _page(conn, where, params, page)
+
+
+async def favourited_by(conn: aiosqlite.Connection, viewer_id: int, page: IdRange) -> list[tuple[int, Post]]:
+    """(like id, post) of the viewer's favourites, newest like first: pages go by like id."""
+    return await _joined(conn, "likes", viewer_id, page)
+
+
+async def bookmarked_by(conn: aiosqlite.Connection, viewer_id: int, page: IdRange) -> list[tuple[int, Post]]:
+    return await _joined(conn, "bookmarks", viewer_id, page)
+
+
+async def _joined(conn: aiosqlite.Connection, table: str, viewer_id: int, page: IdRange) -> list[tuple[int, Post]]:
+    lower = page.min_id if page.min_id is not None else page.since_id
+    order = "ASC" if page.min_id is not None else "DESC"
+    sql = (
+        f"SELECT {table}.id, {SELECT_POSTS.removeprefix('SELECT ')} JOIN {table} ON {table}.post_id = posts.id "
+        f"WHERE {table}.actor_id = :viewer AND {table}.id < :max_id AND {table}.id > :lower AND {_VISIBLE} "
+        f"ORDER BY {table}.id {order} LIMIT :limit"
+    )
+    params = {"viewer": viewer_id, "max_id": page.max_id or _NO_ID, "lower": lower or 0, "limit": page.limit}
     async with conn.execute(sql, params) as cursor:
+        rows = [(row[0], row_to_post(row[1:])) for row in await cursor.fetchall()]
+    return rows[::-1] if order == "ASC" else rows
+
+
+async def replies_to(conn: aiosqlite.Connection, post_id: int, limit: int = 100) -> list[Post]:
+    async with conn.execute(
+        f"{SELECT_POSTS} WHERE posts.in_reply_to_id = ? ORDER BY posts.id LIMIT ?", (post_id, limit)
+    ) as cursor:
         return [row_to_post(row) for row in await cursor.fetchall()]
 
 
@@ -42,13 +164,6 @@ async def public_posts_by(conn: aiosqlite.Connection, actor_id: int, limit: int,
     async with conn.execute(
         f"{SELECT_POSTS} WHERE posts.actor_id = ? AND posts.visibility IN ('public', 'unlisted') AND posts.id < ? "
         "ORDER BY posts.id DESC LIMIT ?",
-        (actor_id, before_id or _NO_BEFORE, limit),
-    ) as cursor:
-        return [row_to_post(row) for row in await cursor.fetchall()]
-
-
-async def replies_to(conn: aiosqlite.Connection, post_id: int, limit: int = 100) -> list[Post]:
-    async with conn.execute(
-        f"{SELECT_POSTS} WHERE posts.in_reply_to_id = ? ORDER BY posts.id LIMIT ?", (post_id, limit)
+        (actor_id, before_id or _NO_ID, limit),
     ) as cursor:
         return [row_to_post(row) for row in await cursor.fetchall()]

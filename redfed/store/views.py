@@ -109,3 +109,25 @@ async def post_app_ids(conn: aiosqlite.Connection, ids: list[int]) -> dict[int, 
         return {}
     async with conn.execute(f"SELECT id, app_id FROM posts WHERE id IN ({_marks(ids)}) AND app_id IS NOT NULL", ids) as cursor:
         return {row[0]: row[1] for row in await cursor.fetchall()}
+
+
+async def likers(conn: aiosqlite.Connection, post_id: int, page) -> list[tuple[int, Actor]]:
+    """(like id, actor) of those who favourited a post, newest first, paged by like id."""
+    return await _who(conn, "SELECT id AS row_id, actor_id FROM likes WHERE post_id = :post", post_id, page)
+
+
+async def rebloggers(conn: aiosqlite.Connection, post_id: int, page) -> list[tuple[int, Actor]]:
+    """(boost id, actor) of those who boosted a post, newest first, paged by boost id."""
+    return await _who(conn, "SELECT id AS row_id, actor_id FROM posts WHERE reblog_of_id = :post", post_id, page)
+
+
+async def _who(conn: aiosqlite.Connection, base: str, post_id: int, page) -> list[tuple[int, Actor]]:
+    lower = page.min_id if page.min_id is not None else page.since_id
+    order = "ASC" if page.min_id is not None else "DESC"
+    sql = f"SELECT row_id, actor_id FROM ({base}) WHERE row_id < :max_id AND row_id > :lower ORDER BY row_id {order} LIMIT :limit"
+    params = {"post": post_id, "max_id": page.max_id or 2**63 - 1, "lower": lower or 0, "limit": page.limit}
+    async with conn.execute(sql, params) as cursor:
+        rows = await cursor.fetchall()
+    actors = await actors_by_ids(conn, [row[1] for row in rows])
+    found = [(row[0], actors[row[1]]) for row in rows if row[1] in actors]
+    return found[::-1] if order == "ASC" else found

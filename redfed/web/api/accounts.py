@@ -1,13 +1,45 @@
-"""Accounts (layer 6): /api/v1/accounts/…"""
+"""Accounts (layer 6): /api/v1/accounts/… and the lists around them (follow requests, blocks,
+mutes), with Mastodon's Relationship entity."""
 
-from quart import Blueprint
+from quart import Blueprint, request
 
-from ...services import views
+from ...errors import Unprocessable
+from ...services import follows, interactions, profiles, relationships, timelines, views
 from ..context import runtime
 from . import entities
-from .auth import caller, scope
+from .auth import caller, optional_token, scope, viewer
+from .pagination import link_header, read_page
+from .params import Params
+from .timelines import _range, render
 
 blueprint = Blueprint("api_accounts", __name__)
+
+
+def _id(value: str) -> int:
+    try:
+        return int(value)
+    except ValueError:
+        raise Unprocessable("Record not found") from None
+
+
+def relationship(rel: relationships.Relationship) -> dict:
+    return {
+        "id": str(rel.target_id), "following": rel.following, "showing_reblogs": rel.showing_reblogs,
+        "notifying": rel.notifying, "languages": None, "followed_by": rel.followed_by, "blocking": rel.blocking,
+        "blocked_by": rel.blocked_by, "muting": rel.muting, "muting_notifications": rel.muting_notifications,
+        "requested": rel.requested, "requested_by": rel.requested_by, "domain_blocking": False,
+        "endorsed": False, "note": "",
+    }
+
+
+async def _account(actor) -> dict:
+    rt = runtime()
+    return entities.account(await views.account_view(rt.db, actor), rt.urls)
+
+
+async def _relationship_with(target_id: int) -> dict:
+    [rel] = await relationships.relationships(runtime().services, caller().actor, [target_id])
+    return relationship(rel)
 
 
 @blueprint.get("/api/v1/accounts/verify_credentials")
@@ -16,3 +48,196 @@ async def verify_credentials():
     rt = runtime()
     view = await views.account_view(rt.db, caller().actor)
     return entities.account(view, rt.urls, with_source=True)
+
+
+@blueprint.patch("/api/v1/accounts/update_credentials")
+@scope("write:accounts")
+async def update_credentials():
+    rt = runtime()
+    params = await Params.read()
+    fields = _fields(params)
+    actor = await profiles.update_profile(
+        rt.services, caller().actor, display_name=params.text("display_name", max_length=1000),
+        bio=params.text("note", max_length=5000), fields=fields, locked=params.flag("locked"),
+    )
+    return entities.account(await views.account_view(rt.db, actor), rt.urls, with_source=True)
+
+
+def _fields(params: Params) -> list[tuple[str, str]] | None:
+    """fields_attributes as a JSON list or Rails' fields_attributes[0][name]=… form keys."""
+    value = params.get("fields_attributes")
+    if isinstance(value, list):
+        return [(str(f.get("name", "")), str(f.get("value", ""))) for f in value if isinstance(f, dict)]
+    if isinstance(value, dict):
+        value = [value[k] for k in sorted(value, key=str)]
+        return [(str(f.get("name", "")), str(f.get("value", ""))) for f in value if isinstance(f, dict)]
+    indexed: dict[str, dict] = {}
+    for key, item in params.values.items():
+        if key.startswith("fields_attributes[") and key.endswith("]"):
+            index, _, part = key[len("fields_attributes["):-1].partition("][")
+            indexed.setdefault(index, {})[part] = item
+    if not indexed:
+        return None
+    return [(f.get("name", ""), f.get("value", "")) for _, f in sorted(indexed.items()) if f.get("name")]
+
+
+@blueprint.get("/api/v1/accounts/relationships")
+@scope("read:follows")
+async def relationships_of():
+    ids = [_id(i) for i in (await Params.read()).strings("id", max_items=100)]
+    found = await relationships.relationships(runtime().services, caller().actor, ids)
+    return [relationship(rel) for rel in found]
+
+
+@blueprint.get("/api/v1/accounts/familiar_followers")
+@scope("read:follows")
+async def familiar_followers():
+    rt, out = runtime(), []
+    for target in [_id(i) for i in (await Params.read()).strings("id", max_items=40)]:
+        actors = await relationships.familiar_followers(rt.services, caller().actor, target)
+        out.append({"id": str(target), "accounts": [entities.account(v, rt.urls) for v in await views.account_views(rt.db, actors)]})
+    return out
+
+
+@blueprint.get("/api/v1/accounts/lookup")
+@optional_token
+async def lookup():
+    return await _account(await relationships.lookup(runtime().services, request.args.get("acct", "")))
+
+
+@blueprint.get("/api/v1/accounts/<account_id>")
+@optional_token
+async def show(account_id: str):
+    return await _account(await relationships.account(runtime().services, _id(account_id)))
+
+
+@blueprint.get("/api/v1/accounts/<account_id>/statuses")
+@optional_token
+async def statuses(account_id: str):
+    rt = runtime()
+    author = await relationships.account(rt.services, _id(account_id))
+    posts = await timelines.account_posts(
+        rt.services, viewer(), author, _range(), exclude_replies=_flag("exclude_replies"),
+        exclude_reblogs=_flag("exclude_reblogs"), only_media=_flag("only_media"),
+        tagged_name=(request.args.get("tagged") or "").lower().lstrip("#") or None, pinned=_flag("pinned"),
+    )
+    return await render(posts)
+
+
+def _flag(name: str) -> bool:
+    return request.args.get(name, "").lower() in ("true", "1", "on")
+
+
+async def _listed(kind: str, owner) -> tuple:
+    rt = runtime()
+    page = read_page(40, 80)
+    lower = page.min_id if page.min_id is not None else page.since_id
+    rows = await relationships.listed(rt.services, kind, owner, page.max_id, lower, page.limit)
+    accounts = await views.account_views(rt.db, [actor for _, actor in rows])
+    return [entities.account(v, rt.urls) for v in accounts], 200, link_header([row_id for row_id, _ in rows])
+
+
+@blueprint.get("/api/v1/accounts/<account_id>/followers")
+@optional_token
+async def followers(account_id: str):
+    return await _listed("followers", await relationships.account(runtime().services, _id(account_id)))
+
+
+@blueprint.get("/api/v1/accounts/<account_id>/following")
+@optional_token
+async def following(account_id: str):
+    return await _listed("following", await relationships.account(runtime().services, _id(account_id)))
+
+
+@blueprint.get("/api/v1/follow_requests")
+@scope("read:follows")
+async def follow_requests():
+    return await _listed("requests", caller().actor)
+
+
+@blueprint.get("/api/v1/blocks")
+@scope("read:blocks")
+async def blocks():
+    return await _listed("blocks", caller().actor)
+
+
+@blueprint.get("/api/v1/mutes")
+@scope("read:mutes")
+async def mutes():
+    return await _listed("mutes", caller().actor)
+
+
+@blueprint.post("/api/v1/accounts/<account_id>/follow")
+@scope("write:follows")
+async def follow(account_id: str):
+    rt = runtime()
+    target = await relationships.account(rt.services, _id(account_id))
+    params = await Params.read()
+    await relationships.follow_with_options(rt.services, caller().actor, target, params.flag("reblogs"), params.flag("notify"))
+    return await _relationship_with(target.id)
+
+
+# Account actions answered with the new Relationship: (scope, service call).
+_ACTIONS = {
+    "unfollow": ("write:follows", lambda ctx, me, target, _: follows.unfollow(ctx, me, target)),
+    "block": ("write:blocks", lambda ctx, me, target, _: interactions.block(ctx, me, target)),
+    "unblock": ("write:blocks", lambda ctx, me, target, _: interactions.unblock(ctx, me, target)),
+    "mute": ("write:mutes", lambda ctx, me, target, params: relationships.mute(
+        ctx, me, target, params.flag("notifications", True), params.integer("duration", 0, low=0) or 0)),
+    "unmute": ("write:mutes", lambda ctx, me, target, _: relationships.unmute(ctx, me, target)),
+}
+
+
+def _action_view(name: str):
+    required, act = _ACTIONS[name]
+
+    @scope(required)
+    async def view(account_id: str):
+        rt = runtime()
+        target = await relationships.account(rt.services, _id(account_id))
+        await act(rt.services, caller().actor, target, await Params.read())
+        return await _relationship_with(target.id)
+
+    view.__name__ = f"account_{name}"
+    return view
+
+
+for _name in _ACTIONS:
+    blueprint.add_url_rule(f"/api/v1/accounts/<account_id>/{_name}", view_func=_action_view(_name), methods=["POST"])
+
+
+@blueprint.post("/api/v1/follow_requests/<account_id>/authorize")
+@scope("write:follows")
+async def authorize(account_id: str):
+    rt = runtime()
+    follower = await relationships.account(rt.services, _id(account_id))
+    await follows.accept_request(rt.services, caller().actor, follower)
+    return await _relationship_with(follower.id)
+
+
+@blueprint.post("/api/v1/follow_requests/<account_id>/reject")
+@scope("write:follows")
+async def reject(account_id: str):
+    rt = runtime()
+    follower = await relationships.account(rt.services, _id(account_id))
+    await follows.reject_request(rt.services, caller().actor, follower)
+    return await _relationship_with(follower.id)
+
+
+@blueprint.get("/api/v1/endorsements")
+@scope("read:accounts")
+async def endorsements():
+    return []
+
+
+@blueprint.get("/api/v1/featured_tags")
+@scope("read:accounts")
+async def featured_tags():
+    return []
+
+
+@blueprint.get("/api/v1/accounts/<account_id>/featured_tags")
+@optional_token
+async def account_featured_tags(account_id: str):
+    await relationships.account(runtime().services, _id(account_id))
+    return []

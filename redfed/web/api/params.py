@@ -20,7 +20,8 @@ class Params:
         values: dict = {}
         for key in request.args:
             values[key] = _one_or_list(key, request.args.getlist(key))
-        if request.method in ("POST", "PUT", "PATCH", "DELETE"):
+        # Mastodon.py sends some GET parameters as a JSON body; Rails reads it there too.
+        if request.method in ("POST", "PUT", "PATCH", "DELETE") or request.is_json:
             if request.is_json:
                 body = await request.get_json(silent=True)
                 if not isinstance(body, dict):

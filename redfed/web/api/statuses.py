@@ -1,0 +1,188 @@
+"""Statuses (layer 6): /api/v1/statuses/… — create, read, edit, delete and act on posts."""
+
+from quart import Blueprint, request
+
+from ...errors import Unprocessable
+from ...models import VISIBILITIES
+from ...services import interactions, posts, statuses, views
+from ...store import timelines as timeline_store
+from ...store import views as view_store
+from ..context import runtime
+from . import entities
+from .auth import caller, optional_token, scope, viewer
+from .pagination import link_header, read_page
+from .params import Params
+
+blueprint = Blueprint("api_statuses", __name__)
+
+
+def _post_id(value: str) -> int:
+    try:
+        return int(value)
+    except ValueError:
+        raise Unprocessable("Record not found") from None
+
+
+async def _render(post, *, text: bool = False) -> dict:
+    rt = runtime()
+    entity = entities.status(await views.status_view(rt.db, post, viewer()), rt.urls)
+    if text:
+        entity["text"] = post.source
+    return entity
+
+
+@blueprint.post("/api/v1/statuses")
+@scope("write:statuses")
+async def create():
+    rt, author = runtime(), caller().actor
+    params = await Params.read()
+    key = request.headers.get("Idempotency-Key")
+    earlier = await statuses.remembered(rt.services, author, key)
+    if earlier is not None:
+        return await _render(earlier)
+    reply_to = params.text("in_reply_to_id")
+    parent = await statuses.visible_post(rt.services, _post_id(reply_to), author) if reply_to else None
+    visibility = params.text("visibility") or (parent.visibility if parent and parent.visibility == "direct" else "public")
+    if visibility not in VISIBILITIES:
+        raise Unprocessable(f"Validation failed: visibility must be one of {', '.join(VISIBILITIES)}")
+    post = await posts.create_local_post(
+        rt.services, author, params.text("status", "", max_length=20_000),
+        visibility=visibility, summary=params.text("spoiler_text", "", max_length=1_000) or "",
+        sensitive=bool(params.flag("sensitive", False)), in_reply_to=parent,
+        language=params.text("language", max_length=10), app_id=caller().app_id,
+    )
+    await statuses.remember(rt.services, author, key, post)
+    return await _render(post)
+
+
+@blueprint.get("/api/v1/statuses/<status_id>")
+@optional_token
+async def show(status_id: str):
+    return await _render(await statuses.visible_post(runtime().services, _post_id(status_id), viewer()))
+
+
+@blueprint.delete("/api/v1/statuses/<status_id>")
+@scope("write:statuses")
+async def delete(status_id: str):
+    rt, author = runtime(), caller().actor
+    post = await statuses.own_post(rt.services, _post_id(status_id), author)
+    entity = await _render(post, text=True)  # for "delete and redraft"
+    await posts.delete_local_post(rt.services, author, post)
+    return entity
+
+
+@blueprint.put("/api/v1/statuses/<status_id>")
+@scope("write:statuses")
+async def edit(status_id: str):
+    rt, author = runtime(), caller().actor
+    post = await statuses.own_post(rt.services, _post_id(status_id), author)
+    params = await Params.read()
+    edited = await posts.edit_local_post(
+        rt.services, author, post, params.text("status", "", max_length=20_000),
+        summary=params.text("spoiler_text", "", max_length=1_000) or "", sensitive=bool(params.flag("sensitive", False)),
+    )
+    return await _render(edited)
+
+
+@blueprint.get("/api/v1/statuses/<status_id>/source")
+@scope("read:statuses")
+async def source(status_id: str):
+    post = await statuses.own_post(runtime().services, _post_id(status_id), caller().actor)
+    return {"id": str(post.id), "text": post.source or "", "spoiler_text": post.summary}
+
+
+@blueprint.get("/api/v1/statuses/<status_id>/history")
+@optional_token
+async def history(status_id: str):
+    rt = runtime()
+    post = await statuses.visible_post(rt.services, _post_id(status_id), viewer())
+    account = entities.account(await views.account_view(rt.db, await _author(post)), rt.urls)
+    return [
+        {"content": content, "spoiler_text": summary, "sensitive": sensitive, "created_at": entities.iso(at),
+         "account": account, "media_attachments": [], "emojis": []}
+        for content, summary, sensitive, at in await statuses.history(rt.services, post)
+    ]
+
+
+@blueprint.get("/api/v1/statuses/<status_id>/context")
+@optional_token
+async def context(status_id: str):
+    rt = runtime()
+    post = await statuses.visible_post(rt.services, _post_id(status_id), viewer())
+    ancestors, descendants = await statuses.context(rt.services, post, viewer())
+    rendered = await views.status_views(rt.db, ancestors + descendants, viewer())
+    return {
+        "ancestors": [entities.status(v, rt.urls) for v in rendered[: len(ancestors)]],
+        "descendants": [entities.status(v, rt.urls) for v in rendered[len(ancestors):]],
+    }
+
+
+# Actions on a status: each is (scope, service call), answered with the status as it now is.
+async def _favourite(ctx, actor, post, on):
+    await (interactions.like if on else interactions.unlike)(ctx, actor, post)
+
+
+async def _reblog(ctx, actor, post, on):
+    if on:
+        return await interactions.boost(ctx, actor, post)
+    await interactions.unboost(ctx, actor, post)
+
+
+_ACTIONS = {
+    "favourite": ("write:favourites", _favourite, True),
+    "unfavourite": ("write:favourites", _favourite, False),
+    "reblog": ("write:statuses", _reblog, True),
+    "unreblog": ("write:statuses", _reblog, False),
+    "bookmark": ("write:bookmarks", statuses.bookmark, True),
+    "unbookmark": ("write:bookmarks", statuses.bookmark, False),
+    "pin": ("write:accounts", statuses.pin, True),
+    "unpin": ("write:accounts", statuses.pin, False),
+    "mute": ("write:mutes", statuses.mute_conversation, True),
+    "unmute": ("write:mutes", statuses.mute_conversation, False),
+}
+
+
+def _action_view(name: str):
+    required, act, on = _ACTIONS[name]
+
+    @scope(required)
+    async def view(status_id: str):
+        rt, actor = runtime(), caller().actor
+        post = await statuses.visible_post(rt.services, _post_id(status_id), actor)
+        reblog = await act(rt.services, actor, post, on)
+        if name == "reblog" and reblog is not None:
+            return await _render(reblog)
+        return await _render(post)
+
+    view.__name__ = f"status_{name}"
+    return view
+
+
+for _name in _ACTIONS:
+    blueprint.add_url_rule(f"/api/v1/statuses/<status_id>/{_name}", view_func=_action_view(_name), methods=["POST"])
+
+
+@blueprint.get("/api/v1/statuses/<status_id>/favourited_by")
+@optional_token
+async def favourited_by(status_id: str):
+    return await _accounts_who(status_id, view_store.likers)
+
+
+@blueprint.get("/api/v1/statuses/<status_id>/reblogged_by")
+@optional_token
+async def reblogged_by(status_id: str):
+    return await _accounts_who(status_id, view_store.rebloggers)
+
+
+async def _accounts_who(status_id: str, query):
+    rt = runtime()
+    post = await statuses.visible_post(rt.services, _post_id(status_id), viewer())
+    page = read_page(40, 80)
+    rows = await query(rt.db.reader, post.id, timeline_store.IdRange(page.max_id, page.since_id, page.min_id, page.limit))
+    accounts = await views.account_views(rt.db, [actor for _, actor in rows])
+    return [entities.account(v, rt.urls) for v in accounts], 200, link_header([row_id for row_id, _ in rows])
+
+
+async def _author(post):
+    found = await view_store.actors_by_ids(runtime().db.reader, [post.actor_id])
+    return found[post.actor_id]

@@ -1,0 +1,47 @@
+"""Timelines through Mastodon.py: what each shows, and Mastodon's pagination."""
+
+from redfed.services import follows
+
+from ..support import api
+from ..support.http import get
+
+
+def test_home__shows_own_and_followed_posts_and_pages_by_link_headers(instance):
+    instance.create_user("alice")
+    instance.create_user("bob")
+    alice, bob = api.client(instance, "alice"), api.client(instance, "bob")
+    instance.run(follows.follow(instance.ctx, instance.actor("alice"), instance.actor("bob")))
+    made = [bob.status_post(f"post {n}")["id"] for n in range(25)] + [alice.status_post("mine")["id"]]
+    first = alice.timeline_home()
+    assert [s["id"] for s in first] == made[::-1][:20]
+    second = alice.fetch_next(first)
+    assert [s["id"] for s in second] == made[::-1][20:]
+    assert alice.fetch_next(second) in (None, [])
+    newer = alice.timeline_home(min_id=made[10], limit=5)
+    assert [s["id"] for s in newer] == made[11:16][::-1]
+    assert [s["id"] for s in alice.timeline_home(since_id=made[23])] == made[24:][::-1]
+
+
+def test_public_local_and_tag_timelines(instance):
+    instance.create_user("alice")
+    alice = api.client(instance, "alice")
+    tagged = alice.status_post("fresh #Bread")
+    alice.status_post("unlisted #bread", visibility="unlisted")
+    anonymous = api.client(instance)
+    assert [s["id"] for s in anonymous.timeline_public(local=True)] == [tagged["id"]]
+    assert [s["id"] for s in anonymous.timeline_hashtag("bread")] == [tagged["id"]]
+    # any/all/none are not in Mastodon.py; Elk and Phanpy send them as query arrays.
+    excluded = get(instance.url("/api/v1/timelines/tag/bread?none[]=bread"))
+    assert excluded.status == 200 and excluded.json() == []
+    either = get(instance.url("/api/v1/timelines/tag/nothing?any[]=bread"))
+    assert [s["id"] for s in either.json()] == [tagged["id"]]
+
+
+def test_favourites_and_bookmarks__list_what_the_user_marked(instance):
+    instance.create_user("alice")
+    alice = api.client(instance, "alice")
+    one, two = alice.status_post("one"), alice.status_post("two")
+    alice.status_favourite(one["id"])
+    alice.status_bookmark(two["id"])
+    assert [s["id"] for s in alice.favourites()] == [one["id"]]
+    assert [s["id"] for s in alice.bookmarks()] == [two["id"]]
