@@ -17,7 +17,7 @@ from .federation.delivery import DeliveryWorker
 from .federation.http import HttpClient
 from .federation.resolve import Resolver
 from .inbox.worker import InboxWorker
-from .services import accounts
+from .services import accounts, scheduled
 from .services.context import Context
 from .urls import Urls
 
@@ -60,8 +60,8 @@ class Instance:
         self._wake.set()
 
     async def run_once(self) -> int:
-        """One batch of each queue; how many items were handled."""
-        return await self.inbox.run_once() + await self.delivery.run_once()
+        """One batch of each queue, and the scheduled posts that are due; how many were handled."""
+        return await self.inbox.run_once() + await scheduled.publish_due(self.ctx) + await self.delivery.run_once()
 
     async def drain(self, max_rounds: int = 100) -> int:
         """Run both queues until neither has anything due; the total handled."""

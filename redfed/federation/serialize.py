@@ -82,7 +82,22 @@ def post_to_ap(post: Post, author: Actor, mentioned: list[Actor], tags: list[str
         + [{"type": "Hashtag", "href": urls.tag(name), "name": f"#{name}"} for name in tags],
         "attachment": list(post.attachments),
     }
+    if post.poll:
+        note.update(_question(post.poll))
     return {name: value for name, value in note.items() if value is not None}
+
+
+def _question(poll: dict) -> dict:
+    """A poll as Mastodon publishes one: oneOf (or anyOf) Notes whose replies count the votes."""
+    options = [
+        {"type": "Note", "name": o["title"], "replies": {"type": "Collection", "totalItems": o.get("votes_count", 0)}}
+        for o in poll["options"]
+    ]
+    return {
+        "anyOf" if poll.get("multiple") else "oneOf": options,
+        "endTime": as2.iso_time(poll["expires_at"]) if poll.get("expires_at") else None,
+        "votersCount": poll.get("voters_count", 0),
+    }
 
 
 def media_to_ap(media: Media, urls: Urls) -> dict:

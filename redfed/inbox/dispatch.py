@@ -10,9 +10,10 @@ from collections.abc import Awaitable, Callable
 
 from ..models import Actor
 from ..protocol import as2
-from ..services import follows, interactions, posts
+from ..services import follows, interactions, polls, posts
 from ..services.context import Context
 from ..store import actors as actor_store
+from ..store import posts as post_store
 
 Handler = Callable[[Context, Actor, dict], Awaitable[bool]]
 
@@ -77,10 +78,21 @@ async def on_undo(ctx: Context, actor: Actor, activity: dict) -> bool:
 
 async def on_create(ctx: Context, actor: Actor, activity: dict) -> bool:
     note = _object(activity)
+    if _is_vote(note):
+        poll = await post_store.find_post_by_uri(ctx.db.reader, as2.get_id(note["inReplyTo"]))
+        return poll is not None and await polls.receive_vote(ctx, actor, poll, note["name"], activity["id"])
     if not isinstance(note, dict):
         # Mastodon embeds the object; a bare id is fetched from its (already checked) origin.
         return await posts.fetch_post(ctx, _object_id(activity)) is not None
     return await posts.receive_create(ctx, actor, note) is not None
+
+
+def _is_vote(note) -> bool:
+    """Mastodon's poll vote: a Note with a `name` (the option), no content, replying to the poll."""
+    return (
+        isinstance(note, dict) and note.get("type") == "Note" and isinstance(note.get("name"), str)
+        and not note.get("content") and isinstance(as2.get_id(note.get("inReplyTo")), str)
+    )
 
 
 async def on_update(ctx: Context, actor: Actor, activity: dict) -> bool:

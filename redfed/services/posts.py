@@ -37,21 +37,22 @@ FETCH_DEPTH = 3
 async def create_local_post(
     ctx: Context, author: Actor, text: str, *, visibility: str = "public", summary: str = "",
     sensitive: bool = False, in_reply_to: Post | None = None, language: str | None = None,
-    media: list[Media] = (), app_id: int | None = None,
+    media: list[Media] = (), app_id: int | None = None, poll: dict | None = None,
 ) -> Post:
     """A new local post. `media` are uploads already checked to be the author's, ready and unused."""
-    _check_text(text, visibility, summary, has_media=bool(media))
+    check_text(text, visibility, summary, has_media=bool(media) or bool(poll))
     if in_reply_to is not None and not await can_see(ctx.db.reader, author, in_reply_to):
         raise NotFound("the post you reply to does not exist")
     rendered, mentioned = await _render(ctx, text)
     post_id = new_id(ctx.now_ms())
     post = Post(
         id=post_id, uri=ctx.urls.post(author.uri, post_id), url=ctx.urls.post_page(author.username, post_id),
-        actor_id=author.id, is_local=True, type="Note", visibility=visibility, content=rendered.html, source=text,
+        actor_id=author.id, is_local=True, type="Question" if poll else "Note", visibility=visibility,
+        content=rendered.html, source=text,
         summary=summary.strip(), sensitive=sensitive or bool(summary.strip()), language=language,
         in_reply_to_uri=in_reply_to.uri if in_reply_to else None, in_reply_to_id=in_reply_to.id if in_reply_to else None,
         reblog_of_id=None, conversation=None, audience=(),
-        attachments=tuple(serialize.media_to_ap(m, ctx.urls) for m in media), poll=None,
+        attachments=tuple(serialize.media_to_ap(m, ctx.urls) for m in media), poll=poll,
         published_at=ctx.now_ms(), edited_at=None, created_at=ctx.now_ms(),
     )
     note = serialize.post_to_ap(post, author, mentioned, list(rendered.hashtags), ctx.urls)
@@ -73,7 +74,7 @@ async def create_local_post(
 async def edit_local_post(ctx: Context, author: Actor, post: Post, text: str, *, summary: str = "", sensitive: bool = False) -> Post:
     if post.actor_id != author.id or not post.is_local:
         raise Forbidden("you can only edit your own posts")
-    _check_text(text, post.visibility, summary)
+    check_text(text, post.visibility, summary)
     rendered, mentioned = await _render(ctx, text)
     edited = replace(
         post, content=rendered.html, source=text, summary=summary.strip(),
@@ -112,7 +113,7 @@ async def delete_local_post(ctx: Context, author: Actor, post: Post) -> None:
     ctx.wake_delivery()
 
 
-def _check_text(text: str, visibility: str, summary: str, has_media: bool = False) -> None:
+def check_text(text: str, visibility: str, summary: str, has_media: bool = False) -> None:
     if visibility not in VISIBILITIES:
         raise Unprocessable(f"visibility must be one of {', '.join(VISIBILITIES)}")
     if not text.strip() and not has_media:

@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from ..db.connection import Database
 from ..models import Actor, Media, Post, User
 from ..store import media as media_store
+from ..store import polls as poll_store
 from ..store import users as user_store
 from ..store import views as store
 
@@ -37,6 +38,7 @@ class StatusView:
     flags: frozenset[str]  # favourited, reblogged, bookmarked, pinned, muted (for the viewer)
     application: tuple[str, str | None] | None
     in_reply_to_account_id: int | None
+    own_votes: tuple[int, ...] | None = None  # the viewer's choices, when the post has a poll
 
 
 async def account_views(db: Database, actors: list[Actor]) -> list[AccountView]:
@@ -67,6 +69,7 @@ async def status_views(db: Database, posts: list[Post], viewer: Actor | None) ->
     flags = await store.viewer_flags(db.reader, viewer.id, ids) if viewer else {}
     tags = await store.tags_of(db.reader, ids)
     media = await media_store.list_for_posts(db.reader, ids)
+    votes = await poll_store.votes_for(db.reader, viewer.id, [p.id for p in everything if p.poll]) if viewer else {}
     app_ids = await store.post_app_ids(db.reader, ids)
     apps = await store.app_names(db.reader, list(set(app_ids.values())))
 
@@ -81,6 +84,7 @@ async def status_views(db: Database, posts: list[Post], viewer: Actor | None) ->
             replies_count=replies, reblogs_count=reblogs, favourites_count=favourites,
             flags=frozenset(flags.get(post.id, set())),
             application=apps.get(app_ids.get(post.id)), in_reply_to_account_id=parent.actor_id if parent else None,
+            own_votes=tuple(votes.get(post.id, ())) if post.poll and viewer else None,
         )
 
     return [view(post) for post in posts]

@@ -167,3 +167,14 @@ async def public_posts_by(conn: aiosqlite.Connection, actor_id: int, limit: int,
         (actor_id, before_id or _NO_ID, limit),
     ) as cursor:
         return [row_to_post(row) for row in await cursor.fetchall()]
+
+
+async def direct_posts(conn: aiosqlite.Connection, viewer_id: int, limit: int) -> list[Post]:
+    """The newest direct posts the viewer wrote or was addressed in."""
+    async with conn.execute(
+        f"{SELECT_POSTS} WHERE posts.visibility = 'direct' AND (posts.actor_id = :viewer "
+        "OR posts.id IN (SELECT post_id FROM post_mentions WHERE actor_id = :viewer)) "
+        "ORDER BY posts.id DESC LIMIT :limit",
+        {"viewer": viewer_id, "limit": limit},
+    ) as cursor:
+        return [row_to_post(row) for row in await cursor.fetchall()]

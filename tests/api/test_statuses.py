@@ -1,11 +1,13 @@
 """Statuses through Mastodon.py: post, read, edit, delete, and act on them, as apps do."""
 
 import json
+from datetime import UTC, datetime, timedelta
 
 import pytest
 from mastodon import MastodonAPIError, MastodonNotFoundError
 
 from redfed.services import follows
+from redfed.store import posts as post_store
 
 from ..support import api
 from ..support.http import request
@@ -113,3 +115,50 @@ def test_scopes__read_only_token_cannot_post(instance, alice):
     with pytest.raises(MastodonAPIError) as raised:
         reader.status_post("nope")
     assert raised.value.args[1] == 403
+
+
+def test_poll__local_votes_are_counted_once(instance, alice, bob):
+    status = alice.status_post("tea or coffee?", poll=alice.make_poll(["tea", "coffee"], expires_in=3600))
+    assert [o["title"] for o in status["poll"]["options"]] == ["tea", "coffee"]
+    poll = bob.poll_vote(status["poll"]["id"], [1])
+    assert poll["voted"] and poll["own_votes"] == [1]
+    assert [o["votes_count"] for o in bob.poll(status["poll"]["id"])["options"]] == [0, 1]
+    with pytest.raises(MastodonAPIError, match="already voted"):
+        bob.poll_vote(status["poll"]["id"], [0])
+    with pytest.raises(MastodonAPIError, match="your own poll"):
+        alice.poll_vote(status["poll"]["id"], [0])
+
+
+def test_poll__votes_federate_to_the_polls_server(instance, start_instance):
+    other = start_instance("other")
+    other.create_user("dana")
+    instance.create_user("alice")
+    dana, alice = api.client(other, "dana"), api.client(instance, "alice")
+    question = dana.status_post(f"@alice@{instance.domain} pick one", poll=dana.make_poll(["a", "b"], expires_in=3600))
+    other.drain()
+    instance.drain()
+    on_here = alice.status(instance.run(_post_id_by_uri(instance, question["uri"])))
+    assert on_here["poll"]["options"][0]["title"] == "a"
+    alice.poll_vote(on_here["poll"]["id"], [0])
+    instance.drain()
+    other.drain()
+    assert [o["votes_count"] for o in dana.poll(question["poll"]["id"])["options"]] == [1, 0]
+
+
+async def _post_id_by_uri(instance, uri):
+    return (await post_store.find_post_by_uri(instance.runtime.db.reader, uri)).id
+
+
+def test_scheduled_post__is_published_when_its_time_comes(instance, alice, clock):
+    at = datetime.now(UTC) + timedelta(minutes=10)
+    scheduled = alice.status_post("good morning", scheduled_at=at)
+    assert scheduled["params"]["text"] == "good morning"
+    assert [s["id"] for s in alice.scheduled_statuses()] == [scheduled["id"]]
+    with pytest.raises(MastodonAPIError, match="5 minutes"):
+        alice.status_post("too soon", scheduled_at=datetime.now(UTC) + timedelta(minutes=1))
+    instance.drain()
+    assert alice.account_verify_credentials()["statuses_count"] == 0
+    clock.advance(11 * 60)
+    instance.drain()
+    assert alice.scheduled_statuses() == []
+    assert [s["content"] for s in alice.timeline_home()] == ["<p>good morning</p>"]

@@ -45,3 +45,18 @@ def test_favourites_and_bookmarks__list_what_the_user_marked(instance):
     alice.status_bookmark(two["id"])
     assert [s["id"] for s in alice.favourites()] == [one["id"]]
     assert [s["id"] for s in alice.bookmarks()] == [two["id"]]
+
+
+def test_conversations__group_direct_posts_by_thread(instance):
+    for name in ("alice", "bob", "carol"):
+        instance.create_user(name)
+    alice, bob = api.client(instance, "alice"), api.client(instance, "bob")
+    first = alice.status_post("@bob secret plans", visibility="direct")
+    bob.status_post("@alice tell me more", visibility="direct", in_reply_to_id=first["id"])
+    alice.status_post("@carol another thread", visibility="direct")
+    mine = alice.conversations()
+    assert len(mine) == 2
+    with_bob = next(c for c in mine if c["id"] == first["id"])
+    assert with_bob["unread"] and [a["username"] for a in with_bob["accounts"]] == ["bob"]
+    assert with_bob["last_status"]["content"].endswith("tell me more</p>")
+    assert [c["id"] for c in api.client(instance, "carol").conversations()] != [first["id"]]

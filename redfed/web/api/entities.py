@@ -3,6 +3,7 @@ documents them. Ids are strings; instants are ISO 8601 with milliseconds, in UTC
 
 from datetime import UTC, datetime
 
+from ...clock import now_ms
 from ...models import Media, Post
 from ...services.views import AccountView, StatusView
 from ...urls import Urls
@@ -115,7 +116,7 @@ def status(view: StatusView, urls: Urls) -> dict:
         "tags": [{"name": name, "url": urls.tag(name)} for name in view.tags],
         "emojis": [],
         "card": None,
-        "poll": poll(post),
+        "poll": poll(post, view.own_votes, now_ms()),
         "application": {"name": view.application[0], "website": view.application[1]} if view.application else None,
         "filtered": [],
     }
@@ -169,20 +170,21 @@ def remote_attachments(post: Post) -> list[dict]:
     return entities
 
 
-def poll(post: Post) -> dict | None:
+def poll(post: Post, own_votes: tuple[int, ...] | None = None, now_ms: int | None = None) -> dict | None:
     if not post.poll:
         return None
     options = post.poll.get("options", [])
     expires = post.poll.get("expires_at")
+    ended = bool(post.poll.get("closed")) or (expires is not None and now_ms is not None and expires <= now_ms)
     return {
         "id": str(post.id),
         "expires_at": iso(expires),
-        "expired": bool(post.poll.get("closed")),
+        "expired": ended,
         "multiple": bool(post.poll.get("multiple")),
         "votes_count": sum(o.get("votes_count", 0) for o in options),
-        "voters_count": None,
-        "voted": False,
-        "own_votes": [],
+        "voters_count": post.poll.get("voters_count"),
+        "voted": bool(own_votes),
+        "own_votes": list(own_votes or ()),
         "options": [{"title": o["title"], "votes_count": o.get("votes_count", 0)} for o in options],
         "emojis": [],
     }

@@ -1,10 +1,12 @@
 """Statuses (layer 6): /api/v1/statuses/… — create, read, edit, delete and act on posts."""
 
+from datetime import datetime
+
 from quart import Blueprint, request
 
-from ...errors import Unprocessable
+from ...errors import NotFound, Unprocessable
 from ...models import VISIBILITIES
-from ...services import interactions, posts, statuses, views
+from ...services import interactions, polls, posts, scheduled, statuses, views
 from ...store import timelines as timeline_store
 from ...store import views as view_store
 from ..context import runtime
@@ -45,14 +47,107 @@ async def create():
     visibility = params.text("visibility") or (parent.visibility if parent and parent.visibility == "direct" else "public")
     if visibility not in VISIBILITIES:
         raise Unprocessable(f"Validation failed: visibility must be one of {', '.join(VISIBILITIES)}")
+    if params.text("scheduled_at"):
+        return await _schedule(params, author, visibility, parent)
     post = await posts.create_local_post(
         rt.services, author, params.text("status", "", max_length=20_000),
         visibility=visibility, summary=params.text("spoiler_text", "", max_length=1_000) or "",
         sensitive=bool(params.flag("sensitive", False)), in_reply_to=parent,
-        language=params.text("language", max_length=10), app_id=caller().app_id,
+        language=params.text("language", max_length=10), app_id=caller().app_id, poll=_poll(params, rt),
     )
     await statuses.remember(rt.services, author, key, post)
     return await _render(post)
+
+
+async def _schedule(params: Params, author, visibility: str, parent) -> dict:
+    rt = runtime()
+    stored = {
+        "text": params.text("status", "", max_length=20_000), "visibility": visibility,
+        "spoiler_text": params.text("spoiler_text", "", max_length=1_000) or "",
+        "sensitive": bool(params.flag("sensitive", False)), "language": params.text("language", max_length=10),
+        "in_reply_to_id": str(parent.id) if parent else None, "poll": _poll(params, rt),
+        "application_id": caller().app_id,
+    }
+    posts.check_text(stored["text"], visibility, stored["spoiler_text"], has_media=bool(stored["poll"]))
+    item = await scheduled.schedule(rt.services, author, stored, _instant(params.text("scheduled_at")))
+    return scheduled_entity(item)
+
+
+def scheduled_entity(item) -> dict:
+    params = {k: v for k, v in item.params.items() if k != "application_id"}
+    return {"id": str(item.id), "scheduled_at": entities.iso(item.scheduled_at), "params": params, "media_attachments": []}
+
+
+def _instant(value: str) -> int:
+    try:
+        return int(datetime.fromisoformat(value.replace("Z", "+00:00")).timestamp() * 1000)
+    except ValueError:
+        raise Unprocessable("Validation failed: scheduled_at must be an ISO 8601 date and time") from None
+
+
+@blueprint.get("/api/v1/scheduled_statuses")
+@scope("read:statuses")
+async def scheduled_index():
+    found = await scheduled.list_scheduled(runtime().services, caller().actor, read_page(20, 40).limit)
+    return [scheduled_entity(item) for item in found]
+
+
+@blueprint.get("/api/v1/scheduled_statuses/<scheduled_id>")
+@scope("read:statuses")
+async def scheduled_show(scheduled_id: str):
+    return scheduled_entity(await scheduled.find(runtime().services, caller().actor, _post_id(scheduled_id)))
+
+
+@blueprint.put("/api/v1/scheduled_statuses/<scheduled_id>")
+@scope("write:statuses")
+async def scheduled_update(scheduled_id: str):
+    params = await Params.read()
+    at = _instant(params.text("scheduled_at") or "")
+    return scheduled_entity(await scheduled.reschedule(runtime().services, caller().actor, _post_id(scheduled_id), at))
+
+
+@blueprint.delete("/api/v1/scheduled_statuses/<scheduled_id>")
+@scope("write:statuses")
+async def scheduled_delete(scheduled_id: str):
+    await scheduled.cancel(runtime().services, caller().actor, _post_id(scheduled_id))
+    return {}
+
+
+def _poll(params: Params, rt) -> dict | None:
+    """poll[options][]=…&poll[expires_in]=… from forms, or {"poll": {...}} from JSON."""
+    nested = params.get("poll")
+    source = Params(nested) if isinstance(nested, dict) else Params(
+        {k[len("poll["):].replace("]", "", 1): v for k, v in params.values.items() if k.startswith("poll[")}
+    )
+    options = source.strings("options", max_items=polls.MAX_OPTIONS + 1)
+    if not options:
+        return None
+    return polls.new_poll(
+        options, source.integer("expires_in", 86400) or 0, bool(source.flag("multiple", False)), rt.services.now_ms()
+    )
+
+
+@blueprint.get("/api/v1/polls/<poll_id>")
+@optional_token
+async def poll(poll_id: str):
+    rt = runtime()
+    post = await statuses.visible_post(rt.services, _post_id(poll_id), viewer())
+    view = await views.status_view(rt.db, post, viewer())
+    rendered = entities.poll(post, view.own_votes, rt.services.now_ms())
+    if rendered is None:
+        raise NotFound("Record not found")
+    return rendered
+
+
+@blueprint.post("/api/v1/polls/<poll_id>/votes")
+@scope("write:statuses")
+async def vote(poll_id: str):
+    rt, voter = runtime(), caller().actor
+    post = await statuses.visible_post(rt.services, _post_id(poll_id), voter)
+    params = await Params.read()
+    choices = [_post_id(c) for c in params.strings("choices", max_items=polls.MAX_OPTIONS)]
+    voted = await polls.vote(rt.services, voter, post, choices)
+    return entities.poll(voted, tuple(sorted(set(choices))), rt.services.now_ms())
 
 
 @blueprint.get("/api/v1/statuses/<status_id>")
