@@ -3,11 +3,15 @@
 from ..models import Actor, Post
 from ..store import timelines as store
 from ..store.timelines import IdRange
+from . import lists
 from .context import Context
 
 
 async def home(ctx: Context, viewer: Actor, page: IdRange) -> list[Post]:
-    return await store.home(ctx.db.reader, viewer.id, page.limit, page=page, now=ctx.now_ms())
+    """Home, less the members of the viewer's exclusive lists (their posts live in the list)."""
+    excluded = await lists.exclusive_member_ids(ctx.db, viewer)
+    posts = await store.home(ctx.db.reader, viewer.id, page.limit, page=page, now=ctx.now_ms())
+    return [p for p in posts if p.actor_id not in excluded or p.actor_id == viewer.id]
 
 
 async def public(ctx: Context, viewer: Actor | None, page: IdRange, *, local: bool, remote: bool, only_media: bool) -> list[Post]:

@@ -60,3 +60,22 @@ def test_conversations__group_direct_posts_by_thread(instance):
     assert with_bob["unread"] and [a["username"] for a in with_bob["accounts"]] == ["bob"]
     assert with_bob["last_status"]["content"].endswith("tell me more</p>")
     assert [c["id"] for c in api.client(instance, "carol").conversations()] != [first["id"]]
+
+
+def test_filters__hide_or_warn_in_their_contexts(instance):
+    instance.create_user("alice")
+    instance.create_user("bob")
+    alice, bob = api.client(instance, "alice"), api.client(instance, "bob")
+    instance.run(follows.follow(instance.ctx, instance.actor("alice"), instance.actor("bob")))
+    spoiler = bob.status_post("the butler did it")
+    bob.status_post("nice weather")
+    alice.create_filter_v2("spoilers", context=["home"], filter_action="hide", keywords_attributes=[{"keyword": "butler"}])
+    alice.create_filter_v2("weather", context=["home", "public"], filter_action="warn",
+                           keywords_attributes=[{"keyword": "weather", "whole_word": True}])
+    home = alice.timeline_home()
+    assert spoiler["id"] not in [s["id"] for s in home]
+    [weather] = home
+    assert weather["filtered"][0]["filter"]["title"] == "weather"
+    assert weather["filtered"][0]["keyword_matches"] == ["weather"]
+    public = alice.timeline_public(local=True)
+    assert spoiler["id"] in [s["id"] for s in public]  # the hide filter is for home only

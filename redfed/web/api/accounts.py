@@ -121,7 +121,7 @@ async def statuses(account_id: str):
         exclude_reblogs=_flag("exclude_reblogs"), only_media=_flag("only_media"),
         tagged_name=(request.args.get("tagged") or "").lower().lstrip("#") or None, pinned=_flag("pinned"),
     )
-    return await render(posts)
+    return await render(posts, context="account")
 
 
 def _flag(name: str) -> bool:

@@ -48,6 +48,7 @@ async def instance_v2():
         "domain": config.domain,
         "title": config.instance.name,
         "version": MASTODON_VERSION,
+        "api_versions": {"mastodon": 2},
         "source_url": "https://github.com/redfed/redfed",
         "description": config.instance.description,
         "usage": {"users": {"active_month": figures.users_active_month}},

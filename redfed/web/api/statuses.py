@@ -14,6 +14,7 @@ from . import entities
 from .auth import caller, optional_token, scope, viewer
 from .pagination import link_header, read_page
 from .params import Params
+from .timelines import render
 
 blueprint = Blueprint("api_statuses", __name__)
 
@@ -205,11 +206,9 @@ async def context(status_id: str):
     rt = runtime()
     post = await statuses.visible_post(rt.services, _post_id(status_id), viewer())
     ancestors, descendants = await statuses.context(rt.services, post, viewer())
-    rendered = await views.status_views(rt.db, ancestors + descendants, viewer())
-    return {
-        "ancestors": [entities.status(v, rt.urls) for v in rendered[: len(ancestors)]],
-        "descendants": [entities.status(v, rt.urls) for v in rendered[len(ancestors):]],
-    }
+    older, _, _ = await render(ancestors, context="thread")
+    newer, _, _ = await render(descendants, context="thread")
+    return {"ancestors": older, "descendants": newer}
 
 
 # Actions on a status: each is (scope, service call), answered with the status as it now is.

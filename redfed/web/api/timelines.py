@@ -3,7 +3,7 @@
 from quart import Blueprint, request
 
 from ...errors import Unprocessable
-from ...services import timelines, views
+from ...services import filters, timelines, views
 from ...store.timelines import IdRange
 from ..context import runtime
 from . import entities
@@ -22,17 +22,24 @@ def _flag(name: str) -> bool:
     return request.args.get(name, "").lower() in ("true", "1", "on")
 
 
-async def render(posts, link_ids: list[int] | None = None):
-    """Statuses as entities, with the Link header Mastodon clients page by."""
-    rt = runtime()
-    rendered = [entities.status(v, rt.urls) for v in await views.status_views(rt.db, posts, viewer())]
+async def render(posts, link_ids: list[int] | None = None, context: str | None = None):
+    """Statuses as entities, the viewer's filters of `context` applied (`hide` ones dropped, the
+    others reported in `filtered`), with the Link header Mastodon clients page by."""
+    rt, me = runtime(), viewer()
+    shown = await views.status_views(rt.db, posts, me)
+    matched = {}
+    if me is not None and context is not None:
+        matched = await filters.filter_results(rt.db, me.id, context, shown, now=rt.services.now_ms())
+        shown = [v for v in shown if not filters.hides(matched.get(v.post.id, []))]
+    rendered = [{**entities.status(v, rt.urls), "filtered": matched.get(v.post.id, [])} for v in shown]
+    # Paging goes by what the page held before filtering, so no post is skipped.
     return rendered, 200, link_header(link_ids if link_ids is not None else [p.id for p in posts])
 
 
 @blueprint.get("/api/v1/timelines/home")
 @scope("read:statuses")
 async def home():
-    return await render(await timelines.home(runtime().services, caller().actor, _range()))
+    return await render(await timelines.home(runtime().services, caller().actor, _range()), context="home")
 
 
 @blueprint.get("/api/v1/timelines/public")
@@ -41,7 +48,7 @@ async def public():
     posts = await timelines.public(
         runtime().services, viewer(), _range(), local=_flag("local"), remote=_flag("remote"), only_media=_flag("only_media"),
     )
-    return await render(posts)
+    return await render(posts, context="public")
 
 
 @blueprint.get("/api/v1/timelines/tag/<name>")
@@ -53,7 +60,7 @@ async def tag(name: str):
         runtime().services, viewer(), name, _range(), any_of=request.args.getlist("any[]"),
         all_of=request.args.getlist("all[]"), none_of=request.args.getlist("none[]"), local=_flag("local"),
     )
-    return await render(posts)
+    return await render(posts, context="public")
 
 
 @blueprint.get("/api/v1/favourites")

@@ -1,0 +1,41 @@
+"""Id windows for Mastodon's pagination (layer 2): max_id, since_id and min_id as SQL.
+
+`max_id` is an upper bound, `since_id` and `min_id` lower bounds; `min_id` also turns the scan
+upwards, so that the page is the one just above the cursor. Callers reverse an upward page so
+that every page reaches the client newest first.
+"""
+
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class Cursor:
+    """Where a page starts, as the client asked."""
+
+    max_id: int | None = None
+    since_id: int | None = None
+    min_id: int | None = None
+
+
+@dataclass(frozen=True)
+class IdWindow:
+    condition: str  # SQL over `column`, "1" when unbounded
+    params: dict
+    upward: bool
+
+    @property
+    def order(self) -> str:
+        return "ASC" if self.upward else "DESC"
+
+
+def id_window(column: str, cursor: Cursor) -> IdWindow:
+    max_id, since_id, min_id = cursor.max_id, cursor.since_id, cursor.min_id
+    clauses, params = [], {}
+    if max_id is not None:
+        clauses.append(f"{column} < :window_max")
+        params["window_max"] = max_id
+    lower = max((bound for bound in (since_id, min_id) if bound is not None), default=None)
+    if lower is not None:
+        clauses.append(f"{column} > :window_min")
+        params["window_min"] = lower
+    return IdWindow(" AND ".join(clauses) or "1", params, min_id is not None)

@@ -1,0 +1,20 @@
+"""SQL for a local account's posting defaults (layer 2): the users.default_* columns."""
+
+from dataclasses import dataclass
+
+import aiosqlite
+
+
+@dataclass(frozen=True)
+class PostingDefaults:
+    visibility: str
+    sensitive: bool
+    language: str | None
+
+
+async def posting_defaults(conn: aiosqlite.Connection, actor_id: int) -> PostingDefaults | None:
+    async with conn.execute(
+        "SELECT default_visibility, default_sensitive, default_language FROM users WHERE actor_id = ?", (actor_id,)
+    ) as cursor:
+        row = await cursor.fetchone()
+    return PostingDefaults(row[0], bool(row[1]), row[2]) if row else None

@@ -1,0 +1,41 @@
+"""Read markers (layer 6): /api/v1/markers."""
+
+from quart import Blueprint
+
+from ...services import markers
+from ...store.markers import Marker
+from ..context import runtime
+from . import entities
+from .auth import caller, scope
+from .params import Params
+
+blueprint = Blueprint("api_markers", __name__)
+
+
+def _markers(found: list[Marker]) -> dict:
+    return {
+        m.timeline: {"last_read_id": m.last_read_id, "version": m.version, "updated_at": entities.iso(m.updated_at)}
+        for m in found
+    }
+
+
+@blueprint.get("/api/v1/markers")
+@scope("read:statuses")
+async def index():
+    params = await Params.read()
+    return _markers(await markers.get_markers(runtime().db, caller().actor, params.strings("timeline")))
+
+
+@blueprint.post("/api/v1/markers")
+@scope("write:statuses")
+async def save():
+    params = await Params.read()
+    positions = {}
+    for timeline in markers.TIMELINES:
+        # JSON sends {"home": {"last_read_id": …}}; forms send home[last_read_id]=….
+        nested = params.get(timeline)
+        value = nested.get("last_read_id") if isinstance(nested, dict) else params.get(f"{timeline}[last_read_id]")
+        if isinstance(value, (str, int)) and not isinstance(value, bool):
+            positions[timeline] = str(value)
+    found = await markers.set_markers(runtime().db, caller().actor, positions, runtime().services.now_ms())
+    return _markers(found)

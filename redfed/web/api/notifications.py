@@ -1,0 +1,179 @@
+"""Notifications (layer 6): /api/v1/notifications and the grouped /api/v2/notifications."""
+
+from quart import Blueprint, request
+
+from ...errors import NotFound
+from ...services import notifications
+from ...services.notifications import GroupedPage, GroupView, NotificationView
+from ...store.id_pages import Cursor
+from ...store.notification_queries import Selection
+from ..context import runtime
+from . import entities
+from .auth import caller, scope
+from .pagination import Page, link_header, read_page
+from .params import Params
+
+blueprint = Blueprint("api_notifications", __name__)
+_MAX_ID = 2**63 - 1  # SQLite's largest integer
+
+# PartialAccountWithAvatar: what a client needs to draw the avatars of a group.
+_PARTIAL_FIELDS = ("id", "acct", "url", "avatar", "avatar_static", "locked", "bot")
+
+
+def _now() -> int:
+    return runtime().services.now_ms()
+
+
+def _id(value: str) -> int:
+    """A notification id from the path; anything else is a record that does not exist."""
+    if not (value.isascii() and value.isdigit()) or len(value) > 19 or int(value) > _MAX_ID:
+        raise NotFound("Record not found")
+    return int(value)
+
+
+def _cursor(page: Page) -> Cursor:
+    return Cursor(page.max_id, page.since_id, page.min_id)
+
+
+async def _selection(params: Params) -> Selection:
+    account = params.text("account_id", max_length=40)
+    return Selection(
+        types=tuple(params.strings("types")),
+        exclude_types=tuple(params.strings("exclude_types")),
+        account_id=(int(account) if account.isascii() and account.isdigit() and len(account) < 19 else 0) if account else None,
+    )
+
+
+def _grouped_types(params: Params) -> list[str] | None:
+    return params.strings("grouped_types") if params.get("grouped_types") is not None else None
+
+
+def notification(view: NotificationView) -> dict:
+    urls = runtime().urls
+    row = view.notification
+    entity = {
+        "id": str(row.id),
+        "type": row.type,
+        "created_at": entities.iso(row.created_at),
+        "group_key": view.group_key,
+        "account": entities.account(view.account, urls),
+    }
+    if view.status is not None:
+        entity["status"] = {**entities.status(view.status, urls), "filtered": view.filtered}
+    return entity
+
+
+def _group(group: GroupView, paginated: bool) -> dict:
+    entity = {
+        "group_key": group.group_key,
+        "notifications_count": group.count,
+        "type": group.type,
+        "most_recent_notification_id": str(group.most_recent_id),
+        "sample_account_ids": [str(a) for a in group.sample_account_ids],
+    }
+    if paginated:
+        entity["page_min_id"] = str(group.page_min_id)
+        entity["page_max_id"] = str(group.page_max_id)
+        entity["latest_page_notification_at"] = entities.iso(group.latest_at)
+    if group.post_id is not None:
+        entity["status_id"] = str(group.post_id)
+    return entity
+
+
+def _results(result: GroupedPage, *, paginated: bool, partial: bool) -> dict:
+    """GroupedNotificationsResults. With partial avatars, only each group's most recent account
+    comes in full; the others come as PartialAccountWithAvatar."""
+    urls = runtime().urls
+    referenced = [a for a in dict.fromkeys(a for g in result.groups for a in g.sample_account_ids) if a in result.accounts]
+    full = {g.sample_account_ids[0] for g in result.groups if g.sample_account_ids} if partial else set(referenced)
+    body = {
+        "accounts": [entities.account(result.accounts[a], urls) for a in referenced if a in full],
+        "statuses": [{**entities.status(s, urls), "filtered": result.filtered.get(s.post.id, [])} for s in result.statuses],
+        "notification_groups": [_group(g, paginated) for g in result.groups],
+    }
+    if partial:
+        rendered = (entities.account(result.accounts[a], urls) for a in referenced if a not in full)
+        body["partial_accounts"] = [{field: account[field] for field in _PARTIAL_FIELDS} for account in rendered]
+    return body
+
+
+@blueprint.get("/api/v1/notifications")
+@scope("read:notifications")
+async def index():
+    page = read_page(default=40, maximum=80)
+    result = await notifications.list_notifications(
+        runtime().db, caller().actor, await _selection(await Params.read()), _cursor(page), page.limit, _now()
+    )
+    return [notification(v) for v in result.items], 200, link_header(result.page_ids)
+
+
+@blueprint.get("/api/v1/notifications/unread_count")
+@scope("read:notifications")
+async def unread_count():
+    params = await Params.read()
+    cap = params.integer("limit", 100, low=1, high=1000)
+    return {"count": await notifications.unread_count(runtime().db, caller().actor, await _selection(params), cap, _now())}
+
+
+@blueprint.get("/api/v1/notifications/<notification_id>")
+@scope("read:notifications")
+async def show(notification_id: str):
+    return notification(await notifications.get_notification(runtime().db, caller().actor, _id(notification_id), _now()))
+
+
+@blueprint.post("/api/v1/notifications/clear")
+@scope("write:notifications")
+async def clear():
+    await notifications.clear(runtime().db, caller().actor)
+    return {}
+
+
+@blueprint.post("/api/v1/notifications/<notification_id>/dismiss")
+@scope("write:notifications")
+async def dismiss(notification_id: str):
+    await notifications.dismiss(runtime().db, caller().actor, _id(notification_id))
+    return {}
+
+
+@blueprint.get("/api/v2/notifications")
+@scope("read:notifications")
+async def grouped_index():
+    page = read_page(default=40, maximum=80)
+    params = await Params.read()
+    result = await notifications.grouped_page(
+        runtime().db, caller().actor, await _selection(params), _grouped_types(params), _cursor(page), page.limit, _now()
+    )
+    partial = request.args.get("expand_accounts") == "partial_avatars"
+    return _results(result, paginated=True, partial=partial), 200, link_header(result.page_ids)
+
+
+@blueprint.get("/api/v2/notifications/unread_count")
+@scope("read:notifications")
+async def grouped_unread_count():
+    params = await Params.read()
+    cap = params.integer("limit", 100, low=1, high=1000)
+    count = await notifications.unread_group_count(
+        runtime().db, caller().actor, await _selection(params), _grouped_types(params), cap, _now()
+    )
+    return {"count": count}
+
+
+@blueprint.get("/api/v2/notifications/<group_key>")
+@scope("read:notifications")
+async def grouped_show(group_key: str):
+    result = await notifications.get_group(runtime().db, caller().actor, group_key, _now())
+    return _results(result, paginated=False, partial=False)
+
+
+@blueprint.get("/api/v2/notifications/<group_key>/accounts")
+@scope("read:notifications")
+async def grouped_accounts(group_key: str):
+    found = await notifications.group_accounts(runtime().db, caller().actor, group_key, _now())
+    return [entities.account(v, runtime().urls) for v in found]
+
+
+@blueprint.post("/api/v2/notifications/<group_key>/dismiss")
+@scope("write:notifications")
+async def grouped_dismiss(group_key: str):
+    await notifications.dismiss_group(runtime().db, caller().actor, group_key)
+    return {}
