@@ -18,13 +18,14 @@ from contextlib import asynccontextmanager
 from pathlib import Path
 
 from . import __version__
+from .clock import now_ms
 from .config import CONFIG_ENV_VAR, DEFAULT_CONFIG_NAME, Config, config_from_dict, load_config
 from .db.connection import Database
 from .db.migrate import migrate_database
 from .errors import ConfigError, RedfedError
 from .instance import Instance
 from .server import serve
-from .services import accounts
+from .services import accounts, oauth
 
 DEFAULT_URL = "http://127.0.0.1:8000"
 
@@ -76,6 +77,12 @@ def _parser() -> argparse.ArgumentParser:
         toggle = user.add_parser(action, help=f"{action} a user's login")
         toggle.add_argument("name")
         toggle.set_defaults(command=cmd_user_toggle, disabled=disabled)
+
+    token = commands.add_parser("token", help="manage API access tokens").add_subparsers(required=True, metavar="ACTION")
+    token_create = token.add_parser("create", help="print a new access token for a user")
+    token_create.add_argument("user")
+    token_create.add_argument("--scopes", default="read write follow push", help='space-separated OAuth scopes (default: "%(default)s")')
+    token_create.set_defaults(command=cmd_token_create)
     return parser
 
 
@@ -207,6 +214,14 @@ async def cmd_user_toggle(args) -> int:
     async with _database(config) as db:
         user = await accounts.set_user_disabled(db, args.name, args.disabled)
     print(f"{user.username} {'disabled' if user.is_disabled else 'enabled'}")
+    return 0
+
+
+async def cmd_token_create(args) -> int:
+    config = _load(args)
+    async with _database(config) as db:
+        token = await oauth.cli_token(db, args.user, args.scopes, now_ms())
+    print(token)
     return 0
 
 

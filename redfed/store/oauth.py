@@ -82,3 +82,96 @@ async def find_token(conn: aiosqlite.Connection, token_hash: str) -> AccessToken
     ) as cursor:
         row = await cursor.fetchone()
     return AccessToken(*row) if row else None
+
+
+@dataclass(frozen=True)
+class AuthCode:
+    app_id: int
+    user_id: int
+    redirect_uri: str
+    scopes: str
+    code_challenge: str | None
+    code_challenge_method: str | None
+    expires_at: int
+    used_at: int | None
+
+
+_CODE_COLUMNS = "app_id, user_id, redirect_uri, scopes, code_challenge, code_challenge_method, expires_at, used_at"
+
+
+async def find_app_by_name(conn: aiosqlite.Connection, name: str) -> OAuthApp | None:
+    """The oldest app registered under `name`."""
+    async with conn.execute(f"SELECT {_APP_COLUMNS} FROM oauth_apps WHERE name = ? ORDER BY id LIMIT 1", (name,)) as cursor:
+        row = await cursor.fetchone()
+    return _row_to_app(row) if row else None
+
+
+async def insert_code(
+    conn: aiosqlite.Connection, code_hash: str, app_id: int, user_id: int, redirect_uri: str, scopes: str,
+    code_challenge: str | None, code_challenge_method: str | None, expires_at: int,
+) -> None:
+    await conn.execute(
+        "INSERT INTO oauth_codes (code_hash, app_id, user_id, redirect_uri, scopes, code_challenge, "
+        "code_challenge_method, expires_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+        (code_hash, app_id, user_id, redirect_uri, scopes, code_challenge, code_challenge_method, expires_at),
+    )
+
+
+async def consume_code(conn: aiosqlite.Connection, code_hash: str, now: int) -> AuthCode | None:
+    """Mark an unused, unexpired code used and return it; None when there is no such code."""
+    async with conn.execute(
+        f"UPDATE oauth_codes SET used_at = ? WHERE code_hash = ? AND used_at IS NULL AND expires_at > ? "
+        f"RETURNING {_CODE_COLUMNS}",
+        (now, code_hash, now),
+    ) as cursor:
+        row = await cursor.fetchone()
+    return AuthCode(*row) if row else None
+
+
+async def find_code(conn: aiosqlite.Connection, code_hash: str) -> AuthCode | None:
+    async with conn.execute(f"SELECT {_CODE_COLUMNS} FROM oauth_codes WHERE code_hash = ?", (code_hash,)) as cursor:
+        row = await cursor.fetchone()
+    return AuthCode(*row) if row else None
+
+
+async def delete_code(conn: aiosqlite.Connection, code_hash: str) -> None:
+    await conn.execute("DELETE FROM oauth_codes WHERE code_hash = ?", (code_hash,))
+
+
+async def delete_expired_codes(conn: aiosqlite.Connection, now: int) -> None:
+    """Codes past their expiry that were never used; used ones stay to recognise a replay."""
+    await conn.execute("DELETE FROM oauth_codes WHERE expires_at <= ? AND used_at IS NULL", (now,))
+
+
+async def revoke_refresh(conn: aiosqlite.Connection, refresh_hash: str, app_id: int, now: int) -> AccessToken | None:
+    """Revoke the live token holding this refresh token for this app, returning it (rotation)."""
+    async with conn.execute(
+        f"UPDATE oauth_tokens SET revoked_at = ? WHERE refresh_hash = ? AND app_id = ? AND revoked_at IS NULL "
+        f"RETURNING {_TOKEN_COLUMNS}",
+        (now, refresh_hash, app_id),
+    ) as cursor:
+        row = await cursor.fetchone()
+    return AccessToken(*row) if row else None
+
+
+async def find_token_by_secret(conn: aiosqlite.Connection, secret_hash: str) -> AccessToken | None:
+    """A live token whose access or refresh token hashes to `secret_hash`."""
+    async with conn.execute(
+        f"SELECT {_TOKEN_COLUMNS} FROM oauth_tokens WHERE (token_hash = ? OR refresh_hash = ?) AND revoked_at IS NULL",
+        (secret_hash, secret_hash),
+    ) as cursor:
+        row = await cursor.fetchone()
+    return AccessToken(*row) if row else None
+
+
+async def revoke_token(conn: aiosqlite.Connection, token_id: int, now: int) -> None:
+    await conn.execute("UPDATE oauth_tokens SET revoked_at = ? WHERE id = ? AND revoked_at IS NULL", (now, token_id))
+
+
+async def revoke_tokens_since(conn: aiosqlite.Connection, app_id: int, user_id: int, since: int, now: int) -> int:
+    """Revoke the tokens an app holds for a user that were issued at or after `since`."""
+    cursor = await conn.execute(
+        "UPDATE oauth_tokens SET revoked_at = ? WHERE app_id = ? AND user_id = ? AND created_at >= ? AND revoked_at IS NULL",
+        (now, app_id, user_id, since),
+    )
+    return cursor.rowcount

@@ -71,3 +71,13 @@ async def find_user_by_actor(conn: aiosqlite.Connection, actor_id: int) -> User 
     async with conn.execute(f"{_SELECT} WHERE users.actor_id = ?", (actor_id,)) as cursor:
         row = await cursor.fetchone()
     return _row_to_user(row) if row else None
+
+
+async def username_for_email(conn: aiosqlite.Connection, email: str) -> str | None:
+    """The local username registered with `email` (case-insensitive), to sign in by email."""
+    async with conn.execute(
+        "SELECT actors.username FROM users JOIN actors ON actors.id = users.actor_id WHERE lower(users.email) = lower(?)",
+        (email,),
+    ) as cursor:
+        row = await cursor.fetchone()
+    return row[0] if row else None
