@@ -17,7 +17,7 @@ from .federation.delivery import DeliveryWorker
 from .federation.http import HttpClient
 from .federation.resolve import Resolver
 from .inbox.worker import InboxWorker
-from .services import accounts, scheduled
+from .services import accounts, media, scheduled
 from .services.context import Context
 from .urls import Urls
 
@@ -50,6 +50,7 @@ class Instance:
         self.ctx = Context(self.db, self.config, resolver, self.urls, clock=self.clock, wake_delivery=self._wake.set)
         self.delivery = DeliveryWorker(self.db, self.http, self.config, clock=self.clock)
         self.inbox = InboxWorker(self.ctx, clock=self.clock)
+        await media.recover_interrupted(self.ctx)
         return self
 
     async def close(self) -> None:

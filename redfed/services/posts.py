@@ -71,21 +71,30 @@ async def create_local_post(
     return post
 
 
-async def edit_local_post(ctx: Context, author: Actor, post: Post, text: str, *, summary: str = "", sensitive: bool = False) -> Post:
+async def edit_local_post(
+    ctx: Context, author: Actor, post: Post, text: str, *, summary: str = "", sensitive: bool = False,
+    media: list[Media] | None = None,
+) -> Post:
+    """An edit; `media`, when given, replaces the post's attachments (None keeps them)."""
     if post.actor_id != author.id or not post.is_local:
         raise Forbidden("you can only edit your own posts")
-    check_text(text, post.visibility, summary)
+    check_text(text, post.visibility, summary, has_media=bool(media if media is not None else post.attachments))
     rendered, mentioned = await _render(ctx, text)
     edited = replace(
         post, content=rendered.html, source=text, summary=summary.strip(),
         sensitive=sensitive or bool(summary.strip()), edited_at=ctx.now_ms(),
     )
+    if media is not None:
+        edited = replace(edited, attachments=tuple(serialize.media_to_ap(m, ctx.urls) for m in media))
     note = serialize.post_to_ap(edited, author, mentioned, list(rendered.hashtags), ctx.urls)
     edited = replace(edited, audience=tuple(note["to"] + note["cc"]))
     parent_author = await _author_of(ctx, await _parent(ctx, post))
     async with ctx.db.transaction() as conn:
         await post_store.insert_edit(conn, post, ctx.now_ms())
         await post_store.update_post(conn, edited)
+        if media is not None:
+            await media_store.detach_all(conn, post.id)
+            await media_store.attach(conn, post.id, [m.id for m in media])
         await _link_and_fan_out(
             ctx, conn, edited, author, rendered, mentioned, parent_author,
             serialize.update_activity(note, edited.edited_at), is_public=False,

@@ -20,10 +20,19 @@ MAX_FIELD_LENGTH = 255  # Mastodon's limit for both
 
 async def update_profile(
     ctx: Context, actor: Actor, *, display_name: str | None = None, bio: str | None = None,
-    fields: list[tuple[str, str]] | None = None, locked: bool | None = None,
+    fields: list[tuple[str, str]] | None = None, locked: bool | None = None, bot: bool | None = None,
+    discoverable: bool | None = None, avatar_url: str | None = None, header_url: str | None = None,
 ) -> Actor:
     """Change what is given, keep the rest (Mastodon's update_credentials)."""
     changed = actor
+    if bot is not None:
+        changed = replace(changed, type="Service" if bot else "Person")
+    if discoverable is not None:
+        changed = replace(changed, discoverable=discoverable)
+    if avatar_url is not None:
+        changed = replace(changed, icon_url=avatar_url)
+    if header_url is not None:
+        changed = replace(changed, image_url=header_url)
     if display_name is not None:
         if len(display_name) > MAX_DISPLAY_NAME:
             raise Unprocessable(f"display name is longer than {MAX_DISPLAY_NAME} characters")

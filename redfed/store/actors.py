@@ -170,7 +170,7 @@ async def update_local_profile(conn: aiosqlite.Connection, actor: Actor) -> None
     """Write the editable profile of a local actor (name, bio, fields, lock, images)."""
     values = _actor_values(actor)
     editable = (
-        "display_name", "summary", "summary_source", "fields", "manually_approves_followers", "discoverable",
+        "type", "display_name", "summary", "summary_source", "fields", "manually_approves_followers", "discoverable",
         "icon_url", "image_url", "also_known_as", "updated_at",
     )
     params = {name: values[name] for name in editable} | {"id": actor.id}

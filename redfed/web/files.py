@@ -1,8 +1,17 @@
-"""Static files shipped with redfed (default avatar and header) (layer 6)."""
+"""Files (layer 6): static files shipped with redfed (default avatar and header), and uploaded media.
+
+Uploads are served only under keys of exactly the shape the server mints, with the type that key
+was stored as, `nosniff`, and a CSP that keeps a hostile file from running anything even when
+opened directly (checklist 31, 33).
+"""
 
 from importlib import resources
 
-from quart import Blueprint, send_from_directory
+from quart import Blueprint, send_file, send_from_directory
+
+from ..errors import NotFound
+from ..services import media_files
+from .context import runtime
 
 blueprint = Blueprint("files", __name__)
 
@@ -13,4 +22,20 @@ STATIC = resources.files("redfed") / "static"
 async def static_file(name: str):
     response = await send_from_directory(str(STATIC), name)
     response.headers["Cache-Control"] = "public, max-age=86400"
+    return response
+
+
+@blueprint.get("/media/<path:key>")
+async def media_file(key: str):
+    content_type = media_files.content_type_of(key)
+    path = runtime().config.media_path / key
+    if content_type is None or not path.is_file():
+        raise NotFound("not found")
+    response = await send_file(path, mimetype=content_type, conditional=True)
+    # A key names one file forever: a changed upload gets a new key.
+    response.headers["Cache-Control"] = "public, max-age=31536000, immutable"
+    response.headers["X-Content-Type-Options"] = "nosniff"
+    response.headers["Content-Security-Policy"] = "default-src 'none'; sandbox"
+    response.headers["Cross-Origin-Resource-Policy"] = "cross-origin"
+    response.headers["Access-Control-Allow-Origin"] = "*"
     return response

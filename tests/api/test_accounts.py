@@ -1,9 +1,13 @@
 """Accounts through Mastodon.py: profiles, follows (local and remote), blocks, mutes, requests."""
 
+import io
+
 import pytest
-from mastodon import MastodonNotFoundError
+from mastodon import MastodonAPIError, MastodonNotFoundError
+from PIL import Image
 
 from ..support import api
+from ..support.http import AP, get
 
 
 @pytest.fixture
@@ -106,3 +110,17 @@ def test_remote_follow__through_the_api_reaches_the_other_server(instance, start
     instance.drain()
     assert alice.account_relationships([dana_on_here.id])[0]["following"]
     assert alice.account(dana_on_here.id)["acct"] == f"dana@{other.domain}"
+
+
+def test_update_credentials__avatar_and_header_are_processed_images(instance, people):
+    alice = people["alice"]
+    buffer = io.BytesIO()
+    Image.new("RGB", (1200, 1200), (10, 120, 200)).save(buffer, "JPEG", quality=95)
+    me = alice.account_update_credentials(avatar=buffer.getvalue(), avatar_mime_type="image/jpeg", bot=True)
+    assert me["avatar"].startswith(instance.url("/media/")) and me["bot"]
+    served = get(me["avatar"])
+    assert served.status == 200 and served.headers["Content-Type"] == "image/jpeg"
+    with pytest.raises(MastodonAPIError):
+        alice.account_update_credentials(header=b"<html>not an image</html>", header_mime_type="image/png")
+    actor = get(instance.url("/users/alice"), AP).json()
+    assert actor["icon"]["url"] == me["avatar"] and actor["type"] == "Service"

@@ -1,16 +1,18 @@
 """Statuses through Mastodon.py: post, read, edit, delete, and act on them, as apps do."""
 
+import io
 import json
 from datetime import UTC, datetime, timedelta
 
 import pytest
+from PIL import Image
 from mastodon import MastodonAPIError, MastodonNotFoundError
 
 from redfed.services import follows
 from redfed.store import posts as post_store
 
 from ..support import api
-from ..support.http import request
+from ..support.http import AP, get, request
 
 
 @pytest.fixture
@@ -162,3 +164,33 @@ def test_scheduled_post__is_published_when_its_time_comes(instance, alice, clock
     instance.drain()
     assert alice.scheduled_statuses() == []
     assert [s["content"] for s in alice.timeline_home()] == ["<p>good morning</p>"]
+
+
+def _photo(width=64, height=48) -> bytes:
+    buffer = io.BytesIO()
+    Image.new("RGB", (width, height), (200, 40, 90)).save(buffer, "JPEG")
+    return buffer.getvalue()
+
+
+def test_post_with_photos__attaches_them_in_order_and_federates_them(instance, alice, bob):
+    first = alice.media_post(_photo(), mime_type="image/jpeg", description="a loaf")
+    second = alice.media_post(_photo(32, 32), mime_type="image/jpeg", description="a crumb")
+    status = alice.status_post("new bake", media_ids=[second["id"], first["id"]])
+    assert [m["description"] for m in status["media_attachments"]] == ["a crumb", "a loaf"]
+    assert status["media_attachments"][0]["meta"]["original"]["width"] == 32
+    note = get(status["uri"], AP).json()
+    assert [a["name"] for a in note["attachment"]] == ["a crumb", "a loaf"]
+    assert note["attachment"][0]["mediaType"] == "image/jpeg"
+    with pytest.raises(MastodonAPIError, match="already attached"):
+        alice.status_post("again", media_ids=[first["id"]])
+    with pytest.raises(MastodonAPIError, match="not found"):
+        bob.status_post("not mine", media_ids=[first["id"]])
+
+
+def test_post_with_photos__needs_no_text_and_edits_can_change_them(instance, alice):
+    photo = alice.media_post(_photo(), mime_type="image/jpeg")
+    status = alice.status_post("", media_ids=[photo["id"]])
+    assert len(status["media_attachments"]) == 1
+    other = alice.media_post(_photo(10, 10), mime_type="image/jpeg")
+    edited = alice.status_update(status["id"], "now with words", media_ids=[other["id"]])
+    assert [m["id"] for m in edited["media_attachments"]] == [other["id"]]

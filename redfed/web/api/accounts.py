@@ -4,10 +4,11 @@ mutes), with Mastodon's Relationship entity."""
 from quart import Blueprint, request
 
 from ...errors import Unprocessable
-from ...services import follows, interactions, profiles, relationships, timelines, views
+from ...services import follows, interactions, media, profiles, relationships, timelines, views
 from ..context import runtime
 from . import entities
 from .auth import caller, optional_token, scope, viewer
+from .media import allow_upload
 from .pagination import link_header, read_page
 from .params import Params
 from .timelines import _range, render
@@ -54,13 +55,30 @@ async def verify_credentials():
 @scope("write:accounts")
 async def update_credentials():
     rt = runtime()
+    allow_upload()
     params = await Params.read()
     fields = _fields(params)
+    files = await request.files
+    avatar = await _image_url(files.get("avatar"))
+    header = await _image_url(files.get("header"))
     actor = await profiles.update_profile(
         rt.services, caller().actor, display_name=params.text("display_name", max_length=1000),
         bio=params.text("note", max_length=5000), fields=fields, locked=params.flag("locked"),
+        bot=params.flag("bot"), discoverable=params.flag("discoverable"), avatar_url=avatar, header_url=header,
     )
     return entities.account(await views.account_view(rt.db, actor), rt.urls, with_source=True)
+
+
+async def _image_url(upload) -> str | None:
+    """An uploaded avatar or header, through the same checks as any photo (type sniffed, EXIF
+    stripped, size and pixel limits)."""
+    if upload is None:
+        return None
+    rt = runtime()
+    accepted = await media.upload(rt.services, caller().actor, upload.stream)
+    if accepted.media.type != "image":
+        raise Unprocessable("Validation failed: avatar and header must be images")
+    return rt.urls.media(accepted.media.file_key)
 
 
 def _fields(params: Params) -> list[tuple[str, str]] | None:

@@ -6,7 +6,7 @@ from quart import Blueprint, request
 
 from ...errors import NotFound, Unprocessable
 from ...models import VISIBILITIES
-from ...services import interactions, polls, posts, scheduled, statuses, views
+from ...services import interactions, media, polls, posts, scheduled, statuses, views
 from ...store import timelines as timeline_store
 from ...store import views as view_store
 from ..context import runtime
@@ -50,14 +50,25 @@ async def create():
         raise Unprocessable(f"Validation failed: visibility must be one of {', '.join(VISIBILITIES)}")
     if params.text("scheduled_at"):
         return await _schedule(params, author, visibility, parent)
+    attached = await _media(params, author)
     post = await posts.create_local_post(
-        rt.services, author, params.text("status", "", max_length=20_000),
+        rt.services, author, params.text("status", "", max_length=20_000), media=attached,
         visibility=visibility, summary=params.text("spoiler_text", "", max_length=1_000) or "",
         sensitive=bool(params.flag("sensitive", False)), in_reply_to=parent,
         language=params.text("language", max_length=10), app_id=caller().app_id, poll=_poll(params, rt),
     )
     await statuses.remember(rt.services, author, key, post)
     return await _render(post)
+
+
+async def _media(params: Params, author, post_id: int | None = None) -> list:
+    rt = runtime()
+    ids = [_post_id(i) for i in params.strings("media_ids", max_items=rt.config.media.max_attachments + 1)]
+    if not ids:
+        return []
+    return await media.claim_for_post(
+        rt.db, author.id, ids, max_attachments=rt.config.media.max_attachments, post_id=post_id
+    )
 
 
 async def _schedule(params: Params, author, visibility: str, parent) -> dict:
@@ -173,9 +184,11 @@ async def edit(status_id: str):
     rt, author = runtime(), caller().actor
     post = await statuses.own_post(rt.services, _post_id(status_id), author)
     params = await Params.read()
+    attached = await _media(params, author, post.id) if params.get("media_ids") is not None else None
     edited = await posts.edit_local_post(
         rt.services, author, post, params.text("status", "", max_length=20_000),
         summary=params.text("spoiler_text", "", max_length=1_000) or "", sensitive=bool(params.flag("sensitive", False)),
+        media=attached,
     )
     return await _render(edited)
 
