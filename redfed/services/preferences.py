@@ -2,8 +2,8 @@
 settings; reading preferences are Mastodon's defaults, which redfed does not let users change yet."""
 
 from ..db.connection import Database
-from ..errors import NotFound
-from ..models import Actor
+from ..errors import NotFound, Unprocessable
+from ..models import VISIBILITIES, Actor
 from ..store import preferences as store
 
 
@@ -18,3 +18,19 @@ async def preferences(db: Database, viewer: Actor) -> dict[str, str | bool | Non
         "reading:expand:media": "default",
         "reading:expand:spoilers": False,
     }
+
+
+async def posting_defaults(db: Database, author: Actor) -> store.PostingDefaults:
+    return await store.posting_defaults(db.reader, author.id) or store.PostingDefaults("public", False, None)
+
+
+async def set_posting_defaults(
+    db: Database, author: Actor, *, visibility: str | None = None, sensitive: bool | None = None, language: str | None = None,
+) -> None:
+    """Mastodon's source[privacy], source[sensitive] and source[language]."""
+    if visibility is not None and visibility not in VISIBILITIES:
+        raise Unprocessable(f"Validation failed: privacy must be one of {', '.join(VISIBILITIES)}")
+    if language is not None and not (2 <= len(language) <= 8 and language.replace("-", "").isalpha()):
+        raise Unprocessable("Validation failed: language must be a language code")
+    async with db.transaction() as conn:
+        await store.set_posting_defaults(conn, author.id, visibility, sensitive, language)

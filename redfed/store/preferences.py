@@ -18,3 +18,14 @@ async def posting_defaults(conn: aiosqlite.Connection, actor_id: int) -> Posting
     ) as cursor:
         row = await cursor.fetchone()
     return PostingDefaults(row[0], bool(row[1]), row[2]) if row else None
+
+
+async def set_posting_defaults(
+    conn: aiosqlite.Connection, actor_id: int, visibility: str | None, sensitive: bool | None, language: str | None
+) -> None:
+    await conn.execute(
+        "UPDATE users SET default_visibility = coalesce(?, default_visibility), "
+        "default_sensitive = coalesce(?, default_sensitive), default_language = coalesce(?, default_language) "
+        "WHERE actor_id = ?",
+        (visibility, None if sensitive is None else int(sensitive), language, actor_id),
+    )

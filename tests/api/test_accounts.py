@@ -124,3 +124,13 @@ def test_update_credentials__avatar_and_header_are_processed_images(instance, pe
         alice.account_update_credentials(header=b"<html>not an image</html>", header_mime_type="image/png")
     actor = get(instance.url("/users/alice"), AP).json()
     assert actor["icon"]["url"] == me["avatar"] and actor["type"] == "Service"
+
+
+def test_posting_defaults__are_set_in_source_and_used_for_new_posts(people):
+    alice = people["alice"]
+    me = alice.account_update_credentials(default_privacy="unlisted", default_sensitive=True)
+    assert me["source"]["privacy"] == "unlisted" and me["source"]["sensitive"] is True
+    preferences = alice.preferences()
+    assert preferences["posting:default:visibility"] == "unlisted" and preferences["posting:default:sensitive"]
+    # Mastodon.py always sends sensitive=false, which overrides the default; visibility it leaves out.
+    assert alice.status_post("defaults apply")["visibility"] == "unlisted"

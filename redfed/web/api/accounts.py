@@ -4,7 +4,7 @@ mutes), with Mastodon's Relationship entity."""
 from quart import Blueprint, request
 
 from ...errors import Unprocessable
-from ...services import follows, interactions, media, profiles, relationships, timelines, views
+from ...services import follows, interactions, media, preferences, profiles, relationships, timelines, views
 from ..context import runtime
 from . import entities
 from .auth import caller, optional_token, scope, viewer
@@ -43,12 +43,18 @@ async def _relationship_with(target_id: int) -> dict:
     return relationship(rel)
 
 
+async def _own_account(actor) -> dict:
+    rt = runtime()
+    entity = entities.account(await views.account_view(rt.db, actor), rt.urls, with_source=True)
+    defaults = await preferences.posting_defaults(rt.db, actor)
+    entity["source"].update(privacy=defaults.visibility, sensitive=defaults.sensitive, language=defaults.language)
+    return entity
+
+
 @blueprint.get("/api/v1/accounts/verify_credentials")
 @scope("profile")
 async def verify_credentials():
-    rt = runtime()
-    view = await views.account_view(rt.db, caller().actor)
-    return entities.account(view, rt.urls, with_source=True)
+    return await _own_account(caller().actor)
 
 
 @blueprint.patch("/api/v1/accounts/update_credentials")
@@ -66,7 +72,15 @@ async def update_credentials():
         bio=params.text("note", max_length=5000), fields=fields, locked=params.flag("locked"),
         bot=params.flag("bot"), discoverable=params.flag("discoverable"), avatar_url=avatar, header_url=header,
     )
-    return entities.account(await views.account_view(rt.db, actor), rt.urls, with_source=True)
+    source = params.get("source") if isinstance(params.get("source"), dict) else {
+        key[len("source["):-1]: value for key, value in params.values.items() if key.startswith("source[")
+    }
+    if source:
+        sensitive = Params(source).flag("sensitive")
+        await preferences.set_posting_defaults(
+            rt.db, actor, visibility=source.get("privacy"), sensitive=sensitive, language=source.get("language")
+        )
+    return await _own_account(actor)
 
 
 async def _image_url(upload) -> str | None:

@@ -6,7 +6,7 @@ from quart import Blueprint, request
 
 from ...errors import NotFound, Unprocessable
 from ...models import VISIBILITIES
-from ...services import interactions, media, polls, posts, scheduled, statuses, views
+from ...services import interactions, media, polls, posts, preferences, scheduled, statuses, views
 from ...store import timelines as timeline_store
 from ...store import views as view_store
 from ..context import runtime
@@ -45,7 +45,8 @@ async def create():
         return await _render(earlier)
     reply_to = params.text("in_reply_to_id")
     parent = await statuses.visible_post(rt.services, _post_id(reply_to), author) if reply_to else None
-    visibility = params.text("visibility") or (parent.visibility if parent and parent.visibility == "direct" else "public")
+    defaults = await preferences.posting_defaults(rt.db, author)
+    visibility = params.text("visibility") or ("direct" if parent and parent.visibility == "direct" else defaults.visibility)
     if visibility not in VISIBILITIES:
         raise Unprocessable(f"Validation failed: visibility must be one of {', '.join(VISIBILITIES)}")
     if params.text("scheduled_at"):
@@ -54,8 +55,9 @@ async def create():
     post = await posts.create_local_post(
         rt.services, author, params.text("status", "", max_length=20_000), media=attached,
         visibility=visibility, summary=params.text("spoiler_text", "", max_length=1_000) or "",
-        sensitive=bool(params.flag("sensitive", False)), in_reply_to=parent,
-        language=params.text("language", max_length=10), app_id=caller().app_id, poll=_poll(params, rt),
+        sensitive=bool(params.flag("sensitive", defaults.sensitive)), in_reply_to=parent,
+        language=params.text("language", max_length=10) or defaults.language, app_id=caller().app_id,
+        poll=_poll(params, rt),
     )
     await statuses.remember(rt.services, author, key, post)
     return await _render(post)
