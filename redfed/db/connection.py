@@ -16,6 +16,7 @@ from pathlib import Path
 import aiosqlite
 
 from ..errors import ConfigError, ServiceUnavailable
+from ..store.search import indexed_text
 
 PRAGMAS = (
     "PRAGMA journal_mode=WAL",
@@ -38,6 +39,9 @@ async def connect(path: Path) -> aiosqlite.Connection:
     conn.row_factory = sqlite3.Row
     for pragma in PRAGMAS:
         await conn.execute(pragma)
+    # Called by the triggers of migration 0004 that keep the search index in step with posts: every
+    # connection that may write posts needs it, the migration runner's too.
+    await conn.create_function("redfed_text", 1, indexed_text, deterministic=True)
     return conn
 
 

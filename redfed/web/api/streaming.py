@@ -1,0 +1,191 @@
+"""Streaming (layer 6): Mastodon's /api/v1/streaming as server-sent events (one stream per
+connection) and over a WebSocket (several, subscribed and unsubscribed by message).
+
+Authentication as Mastodon's streaming server (4.2 and later) does it: every stream needs a user's
+token, from the Authorization header, the `access_token` parameter or, for browsers that cannot
+set headers on a WebSocket, the Sec-WebSocket-Protocol header (echoed back, as the protocol
+requires). A bad token is refused before the upgrade, with 401.
+"""
+
+import asyncio
+import json
+import logging
+
+from quart import Blueprint, Response, current_app, request, stream_with_context, websocket
+
+from ...errors import NotFound, RedfedError, Unauthorized
+from ...services import oauth, streaming
+from ...services.streaming import StreamHub, Subscriber
+from ...urls import Urls
+from ..context import runtime
+from . import entities
+from .notifications import notification as notification_entity
+
+log = logging.getLogger(__name__)
+
+blueprint = Blueprint("api_streaming", __name__)
+
+HEARTBEAT_SECONDS = 15.0
+MISSING_TOKEN = "Missing access token"
+INVALID_TOKEN = "Invalid access token"
+# SSE path under /api/v1/streaming/ → stream name.
+SSE_STREAMS = {
+    "user": "user", "user/notification": "user:notification", "public": "public", "public/local": "public:local",
+    "public/remote": "public:remote", "hashtag": "hashtag", "hashtag/local": "hashtag:local", "list": "list",
+}
+
+
+def _hub() -> StreamHub:
+    """One hub per app, made on first use (no module state: tests run several apps at once)."""
+    hub = current_app.extensions.get("redfed.streaming")
+    if hub is None:
+        hub = current_app.extensions["redfed.streaming"] = StreamHub(runtime().services)
+    return hub
+
+
+async def _authenticate(headers, args) -> tuple[oauth.Caller, str | None]:
+    """The caller, and the subprotocol to accept when the token came as one."""
+    scheme, _, bearer = headers.get("Authorization", "").partition(" ")
+    token, protocol = (bearer.strip() if scheme.lower() == "bearer" else ""), None
+    if not token:
+        token = args.get("access_token", "").strip()
+    if not token:
+        token = protocol = headers.get("Sec-WebSocket-Protocol", "").strip() or None
+    if not token:
+        raise Unauthorized(MISSING_TOKEN)
+    caller = await oauth.authenticate_token(runtime().db, token)
+    if caller is None or caller.actor is None:
+        raise Unauthorized(INVALID_TOKEN)
+    return caller, protocol
+
+
+def _render(message: streaming.Message, urls: Urls) -> tuple[str, str]:
+    """(event name, payload): the payload is JSON text, a deleted status's id plain text."""
+    if message.deleted_id is not None:
+        return message.event, str(message.deleted_id)
+    if message.notification is not None:
+        return message.event, json.dumps(notification_entity(message.notification), ensure_ascii=False)
+    status = {**entities.status(message.status, urls), "filtered": message.filtered}
+    return message.event, json.dumps(status, ensure_ascii=False)
+
+
+@blueprint.after_app_serving
+async def stop_streaming():
+    hub = current_app.extensions.get("redfed.streaming")
+    if hub is not None:
+        await hub.shutdown()
+
+
+@blueprint.get("/api/v1/streaming/health")
+async def health():
+    return Response("OK", content_type="text/plain; charset=utf-8")
+
+
+@blueprint.get("/api/v1/streaming/<path:path>")
+async def server_sent_events(path: str):
+    name = SSE_STREAMS.get(path)
+    if name is None:
+        raise NotFound("Unknown stream type")
+    if name.startswith("public") and request.args.get("only_media", "").lower() in ("true", "1"):
+        name += ":media"
+    caller, _ = await _authenticate(request.headers, request.args)
+    wanted = streaming.channel(name, tag=request.args.get("tag"), list_id=request.args.get("list"))
+    hub, urls = _hub(), runtime().urls
+    subscriber = await hub.open(caller.actor, notifications=caller.allows("read:notifications"))
+    try:
+        await hub.add(subscriber, wanted, caller.allows)
+    except BaseException:
+        hub.close(subscriber)
+        raise
+
+    @stream_with_context  # rendering a notification reads the app's runtime
+    async def events():
+        try:
+            yield b":)\n"
+            while not subscriber.closed:
+                message = await subscriber.next(HEARTBEAT_SECONDS)
+                if message is None:
+                    yield b":thump\n"
+                    continue
+                event, payload = _render(message, urls)
+                yield f"event: {event}\ndata: {payload}\n\n".encode()
+        finally:
+            hub.close(subscriber)
+
+    response = Response(events(), content_type="text/event-stream", headers={"Cache-Control": "no-store"})
+    response.timeout = None  # Quart ends responses after 60 s unless told otherwise
+    return response
+
+
+@blueprint.websocket("/api/v1/streaming")
+async def socket():
+    try:
+        caller, protocol = await _authenticate(websocket.headers, websocket.args)
+    except RedfedError as error:
+        # Answered instead of the upgrade (the ASGI websocket.http.response extension).
+        return {"error": error.message}, error.status
+    hub, urls = _hub(), runtime().urls
+    subscriber = await hub.open(caller.actor, notifications=caller.allows("read:notifications"))
+    lock = asyncio.Lock()
+    try:
+        await websocket.accept(subprotocol=protocol)
+        if websocket.args.get("stream"):
+            await _subscribe(hub, subscriber, caller, dict(websocket.args), lock)
+        sender = asyncio.create_task(_send_messages(subscriber, urls, lock))
+        try:
+            await _receive_commands(hub, subscriber, caller, lock)
+        finally:
+            sender.cancel()
+    finally:
+        hub.close(subscriber)
+
+
+async def _send_messages(subscriber: Subscriber, urls: Urls, lock: asyncio.Lock) -> None:
+    while not subscriber.closed:
+        message = await subscriber.next(HEARTBEAT_SECONDS)
+        if message is None:
+            continue  # hypercorn answers pings; an idle connection needs nothing from us
+        event, payload = _render(message, urls)
+        async with lock:
+            await websocket.send(json.dumps({"stream": list(message.stream), "event": event, "payload": payload}))
+    await websocket.close(1011)  # dropped for falling behind: the client reconnects
+
+
+async def _receive_commands(hub: StreamHub, subscriber: Subscriber, caller: oauth.Caller, lock: asyncio.Lock) -> None:
+    """`{"type": "subscribe" | "unsubscribe", "stream": ..., "tag": ..., "list": ...}` until closed."""
+    while True:
+        raw = await websocket.receive()
+        try:
+            command = json.loads(raw)
+        except ValueError:
+            command = None
+        if not isinstance(command, dict) or command.get("type") not in ("subscribe", "unsubscribe"):
+            await _send_error(lock, "Invalid message", 400)
+            continue
+        if command["type"] == "subscribe":
+            await _subscribe(hub, subscriber, caller, command, lock)
+            continue
+        try:
+            subscriber.channels.discard(_channel(command))
+        except RedfedError as error:
+            await _send_error(lock, error.message, error.status)
+
+
+def _channel(values: dict) -> streaming.Channel:
+    def text(name: str) -> str | None:
+        value = values.get(name)
+        return str(value) if isinstance(value, (str, int)) and not isinstance(value, bool) else None
+
+    return streaming.channel(text("stream"), tag=text("tag"), list_id=text("list"))
+
+
+async def _subscribe(hub: StreamHub, subscriber: Subscriber, caller: oauth.Caller, values: dict, lock: asyncio.Lock) -> None:
+    try:
+        await hub.add(subscriber, _channel(values), caller.allows)
+    except RedfedError as error:
+        await _send_error(lock, error.message, error.status)
+
+
+async def _send_error(lock: asyncio.Lock, message: str, status: int) -> None:
+    async with lock:
+        await websocket.send(json.dumps({"error": message, "status": status}))
