@@ -3,7 +3,7 @@
 from redfed.services import follows
 
 from ..support import api
-from ..support.http import get
+from ..support.http import get, request
 
 
 def test_home__shows_own_and_followed_posts_and_pages_by_link_headers(instance):
@@ -60,6 +60,15 @@ def test_conversations__group_direct_posts_by_thread(instance):
     assert with_bob["unread"] and [a["username"] for a in with_bob["accounts"]] == ["bob"]
     assert with_bob["last_status"]["content"].endswith("tell me more</p>")
     assert [c["id"] for c in api.client(instance, "carol").conversations()] != [first["id"]]
+    assert alice.conversations_read(first["id"])["unread"] is False
+    assert not next(c for c in alice.conversations() if c["id"] == first["id"])["unread"]
+    # Mastodon.py has no call for removing a conversation; Tusky and Elk do.
+    removed = request("DELETE", instance.url(f"/api/v1/conversations/{first['id']}"),
+                      headers={"Authorization": f"Bearer {alice.access_token}"})
+    assert removed.status == 200
+    assert first["id"] not in [c["id"] for c in alice.conversations()]
+    bob.status_post("@alice still there?", visibility="direct", in_reply_to_id=first["id"])
+    assert first["id"] in [c["id"] for c in alice.conversations()]  # a new message brings it back
 
 
 def test_filters__hide_or_warn_in_their_contexts(instance):

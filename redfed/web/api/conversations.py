@@ -2,6 +2,7 @@
 
 from quart import Blueprint
 
+from ...errors import NotFound
 from ...services import conversations, views
 from ...store import views as view_store
 from ..context import runtime
@@ -12,22 +13,45 @@ from .pagination import link_header, read_page
 blueprint = Blueprint("api_conversations", __name__)
 
 
-@blueprint.get("/api/v1/conversations")
-@scope("read:statuses")
-async def index():
+async def _render(found: list[conversations.Conversation]) -> list[dict]:
     rt, me = runtime(), caller().actor
-    page = read_page(20, 40)
-    found = await conversations.conversations(rt.services, me, page.limit, page.max_id)
     statuses = await views.status_views(rt.db, [c.last for c in found], me)
     actors = await view_store.actors_by_ids(rt.db.reader, {i for c in found for i in c.participant_ids})
     accounts = {v.actor.id: entities.account(v, rt.urls) for v in await views.account_views(rt.db, list(actors.values()))}
-    rendered = [
+    return [
         {
             "id": str(c.root_id),
-            "unread": c.last.actor_id != me.id,
+            "unread": c.unread,
             "accounts": [accounts[i] for i in c.participant_ids if i in accounts],
             "last_status": entities.status(view, rt.urls),
         }
         for c, view in zip(found, statuses)
     ]
-    return rendered, 200, link_header([c.last.id for c in found])
+
+
+def _id(value: str) -> int:
+    if not (value.isascii() and value.isdigit()) or int(value) >= 2**63:
+        raise NotFound("Record not found")
+    return int(value)
+
+
+@blueprint.get("/api/v1/conversations")
+@scope("read:statuses")
+async def index():
+    page = read_page(20, 40)
+    found = await conversations.conversations(runtime().services, caller().actor, page.limit, page.max_id)
+    return await _render(found), 200, link_header([c.last.id for c in found])
+
+
+@blueprint.post("/api/v1/conversations/<conversation_id>/read")
+@scope("write:conversations")
+async def read(conversation_id: str):
+    conversation = await conversations.mark_read(runtime().services, caller().actor, _id(conversation_id))
+    return (await _render([conversation]))[0]
+
+
+@blueprint.delete("/api/v1/conversations/<conversation_id>")
+@scope("write:conversations")
+async def remove(conversation_id: str):
+    await conversations.remove(runtime().services, caller().actor, _id(conversation_id))
+    return {}
