@@ -241,18 +241,19 @@ for _name in _ACTIONS:
 @blueprint.post("/api/v1/follow_requests/<account_id>/authorize")
 @scope("write:follows")
 async def authorize(account_id: str):
-    rt = runtime()
-    follower = await relationships.account(rt.services, _id(account_id))
-    await follows.accept_request(rt.services, caller().actor, follower)
-    return await _relationship_with(follower.id)
+    return await _answer_request(account_id, follows.accept_request)
 
 
 @blueprint.post("/api/v1/follow_requests/<account_id>/reject")
 @scope("write:follows")
 async def reject(account_id: str):
+    return await _answer_request(account_id, follows.reject_request)
+
+
+async def _answer_request(account_id: str, answer) -> dict:
     rt = runtime()
     follower = await relationships.account(rt.services, _id(account_id))
-    await follows.reject_request(rt.services, caller().actor, follower)
+    await answer(rt.services, caller().actor, follower)
     return await _relationship_with(follower.id)
 
 
