@@ -11,6 +11,7 @@ from ..protocol import as2
 
 log = logging.getLogger(__name__)
 
+RETRY_AFTER_SECONDS = 5
 _JSON_PREFIXES = ("/api/", "/oauth/", "/.well-known/", "/nodeinfo/", "/inbox", "/actor")
 
 
@@ -34,7 +35,11 @@ def register_error_handlers(app: Quart) -> None:
     async def on_redfed_error(error: RedfedError):
         if error.status >= 500:
             log.error("%s %s failed: %s", request.method, request.path, error)
-        return await _respond(error.status, error.message)
+        response = await _respond(error.status, error.message)
+        if error.status == 503:
+            # A busy database clears in moments; tell clients and servers when to come back.
+            return response[0], 503, {"Retry-After": str(RETRY_AFTER_SECONDS)}
+        return response
 
     @app.errorhandler(HTTPException)
     async def on_http_exception(error: HTTPException):
