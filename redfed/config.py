@@ -51,6 +51,7 @@ class FederationConfig:
     blocked_domains: tuple[str, ...] = ()
     rfc9421_first: bool = False
     outbox_backfill: int = 20
+    inbox_per_host_per_minute: int = 600
 
 
 @dataclass(frozen=True)
@@ -242,6 +243,7 @@ def _validate(config: Config) -> None:
         "delivery.initial_delay_seconds": config.delivery.initial_delay_seconds,
         "delivery.max_delay_seconds": config.delivery.max_delay_seconds,
         "workers.concurrency": config.workers.concurrency,
+        "federation.inbox_per_host_per_minute": config.federation.inbox_per_host_per_minute,
         "media.max_image_bytes": config.media.max_image_bytes,
         "media.max_video_bytes": config.media.max_video_bytes,
         "media.max_image_pixels": config.media.max_image_pixels,

@@ -2,10 +2,12 @@
 
 import logging
 
-from quart import Blueprint, request
+from quart import Blueprint, current_app, request
 
 from ..errors import UnsupportedMediaType
+from ..federation.audience import host_of
 from ..inbox.receive import store_activity
+from ..inbox.throttle import HostThrottle
 from ..inbox.verify import Dropped, parse_activity, verify_inbox_request
 from ..services import accounts
 from .context import runtime
@@ -33,11 +35,22 @@ async def inbox_post(username: str | None = None):
             rt.db, rt.services.resolver, rt.config, url, dict(request.headers.items()), body, activity,
             rt.services.clock(),
         )
+        # Counted once the sender is proven: a forged actor must not spend another server's share.
+        wait = _throttle().take(host_of(verified.actor.uri))
+        if wait is not None:
+            return {"error": "too many requests from your server"}, 429, {"Retry-After": str(int(wait) + 1)}
         if await store_activity(rt.services, verified, recipient):
             rt.wake_workers()
     except Dropped as reason:
         log.info("dropped %s %s from %s: %s", activity["type"], activity["id"], activity.get("actor"), reason)
     return "", 202
+
+
+def _throttle() -> HostThrottle:
+    extensions = current_app.extensions
+    if "redfed.inbox_throttle" not in extensions:
+        extensions["redfed.inbox_throttle"] = HostThrottle(runtime().config.federation.inbox_per_host_per_minute)
+    return extensions["redfed.inbox_throttle"]
 
 
 def _is_activity_body(content_type: str) -> bool:

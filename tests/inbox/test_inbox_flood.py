@@ -1,0 +1,45 @@
+"""One server flooding the inbox is slowed with 429 and Retry-After before anything is stored;
+other servers are not, and a forger cannot spend another server's share (CHECKLIST 42)."""
+
+from redfed.inbox.throttle import HostThrottle
+from redfed.store import inbox as inbox_store
+
+from ..support.hostile import PUBLIC, sign_post
+
+
+def test_inbox__a_flooding_host_gets_429_with_retry_after(start_instance, start_remote):
+    instance = start_instance("a", federation={"inbox_per_host_per_minute": 5})
+    flooder, other = start_remote(), start_remote()
+    mallory, fern = flooder.add_actor("mallory"), other.add_actor("fern")
+    replies = [
+        sign_post(instance.url("/inbox"), mallory.create(mallory.note(f"spam {n}")), mallory.signing_key, instance.clock()).send()
+        for n in range(8)
+    ]
+    assert [r.status for r in replies] == [202] * 5 + [429] * 3
+    assert int(replies[-1].headers["Retry-After"]) >= 1
+    assert replies[-1].json() == {"error": "too many requests from your server"}
+    assert instance.run(inbox_store.item_states(instance.runtime.db.reader)) == {"pending": 5}
+    # Another server is not held back by the first one's flood.
+    polite = sign_post(instance.url("/inbox"), fern.create(fern.note("hello", to=[PUBLIC])), fern.signing_key, instance.clock())
+    assert polite.send().status == 202
+
+
+def test_throttle__refills_over_time():
+    now = [0.0]
+    throttle = HostThrottle(per_minute=60, clock=lambda: now[0])
+    assert all(throttle.take("a.example") is None for _ in range(60))
+    wait = throttle.take("a.example")
+    assert 0.9 <= wait <= 1.1
+    now[0] += 1.0
+    assert throttle.take("a.example") is None
+
+
+def test_inbox__forged_activities_do_not_spend_the_claimed_servers_share(start_instance, start_remote):
+    instance = start_instance("a", federation={"inbox_per_host_per_minute": 3})
+    victim_server, forger_server = start_remote(), start_remote()
+    victim, forger = victim_server.add_actor("victim"), forger_server.add_actor("forger")
+    for n in range(5):  # claims to be the victim, signs with its own key: refused, not counted
+        forged = sign_post(instance.url("/inbox"), victim.create(victim.note(f"fake {n}")), forger.signing_key, instance.clock())
+        assert forged.send().status == 401
+    genuine = sign_post(instance.url("/inbox"), victim.create(victim.note("real")), victim.signing_key, instance.clock())
+    assert genuine.send().status == 202
