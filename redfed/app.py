@@ -9,7 +9,7 @@ from quart import Quart
 
 from .config import Config
 from .instance import Instance
-from .web import activitypub, api, files, inbox, pages, wellknown
+from .web import activitypub, api, files, inbox, listings, pages, wellknown
 from .web.context import Runtime
 from .web.errors import register_error_handlers
 
@@ -24,7 +24,8 @@ def create_app(config: Config, instance: Instance | None = None) -> Quart:
     app.config["MAX_CONTENT_LENGTH"] = config.federation.max_inbox_bytes
     app.json.sort_keys = False
     app.json.ensure_ascii = False
-    for blueprint in (wellknown.blueprint, activitypub.blueprint, inbox.blueprint, files.blueprint, *api.blueprints()):
+    faces = (wellknown, activitypub, inbox, listings, files)
+    for blueprint in (*(face.blueprint for face in faces), *api.blueprints()):
         app.register_blueprint(blueprint)
     app.register_blueprint(pages.blueprint)
     register_error_handlers(app)

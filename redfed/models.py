@@ -165,3 +165,23 @@ class Media:
     blurhash: str | None
     error: str | None
     created_at: int
+
+
+@dataclass(frozen=True)
+class Listing:
+    post_id: int  # the carrying post's id, which is also the listing's id in the API
+    proposal_uri: str
+    actor_id: int  # the seller
+    title: str
+    price_kind: str  # fixed, free or on_request
+    price_amount: str | None  # decimal string, e.g. "12.50"
+    price_currency: str | None  # ISO 4217
+    quantity: int | None
+    availability: str  # in_stock, sold_out, made_to_order
+    condition: str | None  # new, used, refurbished
+    category: str | None
+    regions: tuple[str, ...]
+    checkout_url: str | None
+    status: str  # open, paused, sold, closed
+    created_at: int
+    updated_at: int

@@ -10,7 +10,7 @@ from collections.abc import Awaitable, Callable
 
 from ..models import Actor
 from ..protocol import as2
-from ..services import follows, interactions, polls, posts
+from ..services import follows, interactions, listings, polls, posts
 from ..services.context import Context
 from ..store import actors as actor_store
 from ..store import posts as post_store
@@ -84,6 +84,9 @@ async def on_create(ctx: Context, actor: Actor, activity: dict) -> bool:
     if not isinstance(note, dict):
         # Mastodon embeds the object; a bare id is fetched from its (already checked) origin.
         return await posts.fetch_post(ctx, _object_id(activity)) is not None
+    # Listings: a Note carrying a FEP-0837 Proposal, or a bare Proposal, becomes one post + listing.
+    if listings.carries_listing(note):
+        return await listings.receive_create(ctx, actor, note) is not None
     return await posts.receive_create(ctx, actor, note) is not None
 
 
@@ -103,6 +106,9 @@ async def on_update(ctx: Context, actor: Actor, activity: dict) -> bool:
         return True
     if not isinstance(obj, dict):
         return False
+    # Listings: an edit or status change of a listing updates its post and its listing row.
+    if listings.carries_listing(obj):
+        return await listings.receive_update(ctx, actor, obj) is not None
     return await posts.receive_update(ctx, actor, obj) is not None
 
 
@@ -111,6 +117,9 @@ async def on_delete(ctx: Context, actor: Actor, activity: dict) -> bool:
     if object_id == actor.uri:
         async with ctx.db.transaction() as conn:
             await actor_store.delete_actor(conn, actor.id)
+        return True
+    # Listings: a Delete naming a listing's Proposal (not its Note) removes the listing's post.
+    if await listings.receive_delete(ctx, actor, object_id):
         return True
     return await posts.receive_delete(ctx, actor, object_id)
 

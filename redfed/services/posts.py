@@ -22,6 +22,7 @@ from ..store import actors as actor_store
 from ..store import deliveries as delivery_store
 from ..store import media as media_store
 from ..store import posts as post_store
+from ..store import views as view_store
 from .context import Context
 from .notify import notify
 from .visibility import can_see
@@ -43,7 +44,7 @@ async def create_local_post(
     check_text(text, visibility, summary, has_media=bool(media) or bool(poll))
     if in_reply_to is not None and not await can_see(ctx.db.reader, author, in_reply_to):
         raise NotFound("the post you reply to does not exist")
-    rendered, mentioned = await _render(ctx, text)
+    rendered, mentioned = await render_text(ctx, text)
     post_id = new_id(ctx.now_ms())
     post = Post(
         id=post_id, uri=ctx.urls.post(author.uri, post_id), url=ctx.urls.post_page(author.username, post_id),
@@ -63,7 +64,7 @@ async def create_local_post(
         await media_store.attach(conn, post.id, [m.id for m in media])
         if app_id is not None:
             await post_store.set_app(conn, post.id, app_id)
-        await _link_and_fan_out(
+        await link_and_fan_out(
             ctx, conn, post, author, rendered, mentioned, parent_author, serialize.create_activity(note),
             is_public=visibility in ("public", "unlisted"),
         )
@@ -79,7 +80,7 @@ async def edit_local_post(
     if post.actor_id != author.id or not post.is_local:
         raise Forbidden("you can only edit your own posts")
     check_text(text, post.visibility, summary, has_media=bool(media if media is not None else post.attachments))
-    rendered, mentioned = await _render(ctx, text)
+    rendered, mentioned = await render_text(ctx, text)
     edited = replace(
         post, content=rendered.html, source=text, summary=summary.strip(),
         sensitive=sensitive or bool(summary.strip()), edited_at=ctx.now_ms(),
@@ -95,7 +96,7 @@ async def edit_local_post(
         if media is not None:
             await media_store.detach_all(conn, post.id)
             await media_store.attach(conn, post.id, [m.id for m in media])
-        await _link_and_fan_out(
+        await link_and_fan_out(
             ctx, conn, edited, author, rendered, mentioned, parent_author,
             serialize.update_activity(note, edited.edited_at), is_public=False,
         )
@@ -108,7 +109,7 @@ async def edit_local_post(
 async def delete_local_post(ctx: Context, author: Actor, post: Post) -> None:
     if post.actor_id != author.id or not post.is_local:
         raise Forbidden("you can only delete your own posts")
-    mentioned = await _mentioned(ctx, post)
+    mentioned = await mentioned_in(ctx, post)
     note = serialize.post_to_ap(post, author, mentioned, [], ctx.urls)
     parent_author = await _author_of(ctx, await _parent(ctx, post))
     async with ctx.db.transaction() as conn:
@@ -135,9 +136,16 @@ def check_text(text: str, visibility: str, summary: str, has_media: bool = False
         raise Unprocessable(f"text is longer than {MAX_CHARACTERS} characters")
 
 
-async def _render(ctx: Context, text: str) -> tuple[content.RenderedPost, list[Actor]]:
+async def render_text(ctx: Context, text: str, known: list[Actor] | None = None) -> tuple[content.RenderedPost, list[Actor]]:
+    """What a local author typed, as HTML, and the accounts it mentions. Mentions are resolved
+    (WebFinger for remote ones) unless `known` gives the accounts already: call before any
+    transaction opens."""
     handles = content.find_mentions(text, ctx.config.domain)
-    found = await asyncio.gather(*(_mention_target(ctx, handle) for handle in handles))
+    if known is None:
+        found = await asyncio.gather(*(_mention_target(ctx, handle) for handle in handles))
+    else:
+        by_handle = {actor.handle.lower(): actor for actor in known}
+        found = [by_handle.get(handle.lower()) for handle in handles]
     actors = {handle: actor for handle, actor in zip(handles, found) if actor is not None}
     targets = {
         handle: content.MentionTarget(handle, actor.uri, actor.url or actor.uri, actor.username)
@@ -160,7 +168,7 @@ async def _mention_target(ctx: Context, handle: str) -> Actor | None:
         return None
 
 
-async def _link_and_fan_out(
+async def link_and_fan_out(
     ctx: Context, conn, post: Post, author: Actor, rendered: content.RenderedPost, mentioned: list[Actor],
     parent_author: Actor | None, activity: dict, *, is_public: bool,
 ) -> None:
@@ -188,9 +196,10 @@ async def _parent(ctx: Context, post: Post) -> Post | None:
     return await post_store.get_post(ctx.db.reader, post.in_reply_to_id) if post.in_reply_to_id else None
 
 
-async def _mentioned(ctx: Context, post: Post) -> list[Actor]:
+async def mentioned_in(ctx: Context, post: Post) -> list[Actor]:
+    """The accounts a stored post mentions."""
     ids = await post_store.list_mentioned_actor_ids(ctx.db.reader, post.id)
-    return [a for a in [await actor_store.get_actor(ctx.db.reader, i) for i in ids] if a]
+    return list((await view_store.actors_by_ids(ctx.db.reader, ids)).values())
 
 
 # Remote posts ----------------------------------------------------------------------------------

@@ -1,0 +1,168 @@
+"""Listings (layer 6): redfed's client API extension under /api/v1/listings, documented in
+FEDERATION.md ("Listings API"). Same tokens, scopes, errors and pagination as the Mastodon API;
+a listing's id is the id of the status that carries it, so Mastodon apps see that status as usual.
+"""
+
+from quart import Blueprint, request
+
+from ...errors import NotFound, Unprocessable
+from ...services import listings, media, relationships, views
+from ...models import Listing
+from ...store.listings import ListingQuery
+from ...store.timelines import IdRange
+from ..context import runtime
+from . import entities
+from .auth import caller, optional_token, scope, viewer
+from .pagination import link_header, read_page
+from .params import Params
+
+blueprint = Blueprint("api_listings", __name__)
+
+# Plain text fields a request may carry, and their length limits (the service checks meaning).
+_TEXT_FIELDS = {"title": 1_000, "quantity": 20, "availability": 40, "condition": 40, "category": 1_000, "checkout_url": 4_000}
+_ACTIONS = {"pause": "paused", "sell": "sold", "close": "closed", "reopen": "open"}
+
+
+def _id(value: str) -> int:
+    if not (value.isascii() and value.isdigit()) or len(value) > 19 or int(value) >= 2**63:
+        raise NotFound("Record not found")
+    return int(value)
+
+
+def _range() -> IdRange:
+    page = read_page(20, 40)
+    return IdRange(page.max_id, page.since_id, page.min_id, page.limit)
+
+
+def _changes(params: Params) -> dict:
+    """The listing fields present in the request (form, query or JSON); absent ones stay as they are."""
+    changes = {name: params.text(name, max_length=limit) for name, limit in _TEXT_FIELDS.items() if params.get(name) is not None}
+    if params.get("regions") is not None:
+        changes["regions"] = params.strings("regions", max_items=50)
+    nested = params.get("price")
+    if nested is not None and not isinstance(nested, dict):
+        raise Unprocessable("price must be an object: {amount, currency, kind}")
+    price = Params(nested) if nested is not None else Params(
+        {k[len("price["):-1]: v for k, v in params.values.items() if k.startswith("price[") and k.endswith("]")}
+    )
+    for part in ("kind", "amount", "currency"):
+        if price.get(part) is not None:
+            changes[f"price_{part}"] = price.text(part, max_length=60)
+    return changes
+
+
+async def _photos(params: Params, seller, post_id: int | None = None) -> list | None:
+    if params.get("media_ids") is None:
+        return None
+    ids = [_id(i) for i in params.strings("media_ids", max_items=listings.MAX_PHOTOS + 1)]
+    return await media.claim_for_post(runtime().db, seller.id, ids, max_attachments=listings.MAX_PHOTOS, post_id=post_id)
+
+
+def _entity(listing: Listing, view: views.StatusView) -> dict:
+    status = entities.status(view, runtime().urls)
+    return {
+        "id": str(listing.post_id),
+        "uri": listing.proposal_uri,
+        "url": view.post.url,
+        "title": listing.title,
+        "price": {"amount": listing.price_amount, "currency": listing.price_currency, "kind": listing.price_kind},
+        "quantity": listing.quantity,
+        "availability": listing.availability,
+        "condition": listing.condition,
+        "category": listing.category,
+        "regions": list(listing.regions),
+        "checkout_url": listing.checkout_url,
+        "state": listing.status,
+        "seller": status["account"],
+        "seller_instance": view.account.actor.domain,
+        "status": status,
+        "created_at": entities.iso(listing.created_at),
+        "updated_at": entities.iso(listing.updated_at),
+    }
+
+
+async def _render(pairs: list) -> list[dict]:
+    shown = await views.status_views(runtime().db, [post for _, post in pairs], viewer())
+    return [_entity(listing, view) for (listing, _), view in zip(pairs, shown)]
+
+
+async def _one(pair) -> dict:
+    return (await _render([pair]))[0]
+
+
+@blueprint.post("/api/v1/listings")
+@scope("write:statuses")
+async def create():
+    rt, seller = runtime(), caller().actor
+    params = await Params.read()
+    photos = await _photos(params, seller) or []
+    pair = await listings.create_listing(
+        rt.services, seller, _changes(params), params.text("description", "", max_length=20_000),
+        media=photos, visibility=params.text("visibility", max_length=20) or "public",
+        language=params.text("language", max_length=10), app_id=caller().app_id,
+    )
+    return await _one(pair)
+
+
+@blueprint.get("/api/v1/listings")
+@optional_token
+async def search():
+    args = request.args
+    query = ListingQuery(
+        text=args.get("q"), tag=args.get("tag"), category=args.get("category"), currency=args.get("currency"),
+        min_price=args.get("min_price"), max_price=args.get("max_price"),
+    )
+    found = await listings.search(runtime().services, query, viewer(), _range())
+    return await _render(found), 200, link_header([listing.post_id for listing, _ in found])
+
+
+@blueprint.get("/api/v1/listings/<listing_id>")
+@optional_token
+async def show(listing_id: str):
+    return await _one(await listings.visible_listing(runtime().services, _id(listing_id), viewer()))
+
+
+@blueprint.put("/api/v1/listings/<listing_id>")
+@scope("write:statuses")
+async def edit(listing_id: str):
+    rt, seller = runtime(), caller().actor
+    listing, _ = await listings.own_listing(rt.services, seller, _id(listing_id))
+    params = await Params.read()
+    pair = await listings.edit_listing(
+        rt.services, seller, listing.post_id, _changes(params),
+        description=params.text("description", max_length=20_000), media=await _photos(params, seller, listing.post_id),
+    )
+    return await _one(pair)
+
+
+@blueprint.delete("/api/v1/listings/<listing_id>")
+@scope("write:statuses")
+async def delete(listing_id: str):
+    rt, seller = runtime(), caller().actor
+    pair = await listings.own_listing(rt.services, seller, _id(listing_id))
+    entity = await _one(pair)  # as it was, like a deleted status
+    await listings.delete_listing(rt.services, seller, pair[0].post_id)
+    return entity
+
+
+def _status_view(action: str):
+    @scope("write:statuses")
+    async def view(listing_id: str):
+        rt = runtime()
+        return await _one(await listings.set_status(rt.services, caller().actor, _id(listing_id), _ACTIONS[action]))
+
+    view.__name__ = f"listing_{action}"
+    return view
+
+
+for _action in _ACTIONS:
+    blueprint.add_url_rule(f"/api/v1/listings/<listing_id>/{_action}", view_func=_status_view(_action), methods=["POST"])
+
+
+@blueprint.get("/api/v1/accounts/<account_id>/listings")
+@optional_token
+async def by_seller(account_id: str):
+    rt = runtime()
+    seller = await relationships.account(rt.services, _id(account_id))
+    found = await listings.seller_listings(rt.services, seller, viewer(), _range())
+    return await _render(found), 200, link_header([listing.post_id for listing, _ in found])
