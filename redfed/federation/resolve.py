@@ -154,8 +154,11 @@ class Resolver:
         actor, keys = ingest.ap_to_remote_actor(document, fetched_from=owner_uri, now_ms=self._now_ms())
         if not any(k.key_id == key_id for k in keys):
             raise SignatureError(f"key {key_id} is not listed by its owner {actor.uri}")
-        stored = await self._store(actor, keys)
-        return stored, await store.find_key(self._db.reader, key_id)
+        # Read back in the transaction that stored it: the reader connection may still see an
+        # older snapshot (a concurrent read), and would find no key (a 500 for the sender).
+        async with self._db.transaction() as conn:
+            stored = await store.upsert_remote_actor(conn, actor, keys)
+            return stored, await store.find_key(conn, key_id)
 
     async def _local_key(self, key_id: str) -> tuple[Actor, ActorKey]:
         stored = await self._stored_key(key_id)

@@ -62,18 +62,43 @@ async def is_mentioned(conn: aiosqlite.Connection, post_id: int, actor_id: int) 
         return await cursor.fetchone() is not None
 
 
+# How many of the newest posts home() walks through before it seeks account by account instead.
+HOME_WALK = 5_000
+
+_HOME_AUTHORS = """
+    SELECT :viewer AS id UNION
+    SELECT followee_id FROM follows WHERE follower_id = :viewer AND state = 'accepted'"""
+# A followed account's direct post shows only when it mentions the viewer (the mentions branch).
+_HOME_SHOWN = "(candidate.actor_id = :viewer OR candidate.visibility != 'direct')"
+_MENTIONS = "posts.id IN (SELECT post_id FROM post_mentions WHERE actor_id = :viewer)"
+
+
 async def home(conn: aiosqlite.Connection, viewer_id: int, limit: int, before_id: int | None = None, *,
                page: IdRange | None = None, now: int = 0) -> list[Post]:
     """The viewer's own posts and boosts, those of accounts it follows (direct ones only when they
-    mention the viewer), and posts that mention it; nothing from blocked or muted accounts."""
+    mention the viewer), and posts that mention it; nothing from blocked or muted accounts.
+
+    Two routes to the same rows: a walk down the newest posts, quick while the followed accounts
+    post often; and, when that walk comes back short, an index seek per followed account, whose
+    cost is bounded by the number of follows however quiet they are."""
     page = page or IdRange(max_id=before_id, limit=limit)
-    where = f"""
-        (posts.actor_id = :viewer
-         OR (posts.actor_id IN (SELECT followee_id FROM follows WHERE follower_id = :viewer AND state = 'accepted')
-             AND posts.visibility != 'direct')
-         OR posts.id IN (SELECT post_id FROM post_mentions WHERE actor_id = :viewer))
-        AND {_NOT_HIDDEN}"""
-    return await _page(conn, where, {"viewer": viewer_id, "now": now}, page)
+    order = "ASC" if page.min_id is not None else "DESC"
+    params = {"viewer": viewer_id, "now": now, "walk": HOME_WALK}
+    walk = f"""
+        (posts.id IN (SELECT candidate.id FROM (SELECT id, actor_id, visibility FROM posts NOT INDEXED
+                                                WHERE id < :max_id AND id > :lower ORDER BY id {order} LIMIT :walk) AS candidate
+                      WHERE candidate.actor_id IN ({_HOME_AUTHORS}) AND {_HOME_SHOWN})
+         OR {_MENTIONS}) AND {_NOT_HIDDEN}"""
+    found = await _page(conn, walk, params, page)
+    if len(found) == page.limit:
+        return found
+    seek = f"""
+        (posts.id IN (SELECT newest.id FROM ({_HOME_AUTHORS}) AS author JOIN posts AS newest ON newest.id IN (
+                          SELECT candidate.id FROM posts AS candidate WHERE candidate.actor_id = author.id
+                          AND candidate.id < :max_id AND candidate.id > :lower AND {_HOME_SHOWN}
+                          ORDER BY candidate.id {order} LIMIT :limit))
+         OR {_MENTIONS}) AND {_NOT_HIDDEN}"""
+    return await _page(conn, seek, params, page)
 
 
 async def public(conn: aiosqlite.Connection, viewer_id: int | None, page: IdRange, *, local: bool | None,
