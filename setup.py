@@ -7,7 +7,7 @@ setup(
     packages=find_packages(include=["redfed", "redfed.*"]) + ["redfed._migrations", "redfed._templates"],
     package_dir={"redfed._migrations": "migrations", "redfed._templates": "templates"},
     package_data={
-        "redfed": ["static/*"],
+        "redfed": ["static/*", "locales/*/LC_MESSAGES/*.po"],
         "redfed._migrations": ["*.sql"],
         "redfed._templates": ["*.html", "**/*.html"],
     },

@@ -1,0 +1,113 @@
+"""Languages of the pages (layer 6): the message catalogs, and which one a request reads.
+
+Catalogs ship as `.po` files in `redfed/locales/<locale>/LC_MESSAGES/messages.po` and are compiled
+in memory the first time they are needed, so there is no build step. Templates translate through
+jinja2's i18n extension (`{{ _("...") }}`, `{% trans %}`); the callables it installs look up the
+translations the page context carries, so one process serves each request in its own language.
+
+A request's locale is, in order: the signed-in user's `users.locale`, the `lang` cookie set by the
+switch on every page, then `Accept-Language`.
+"""
+
+import functools
+import gettext
+from datetime import UTC, datetime
+from importlib import resources
+from io import BytesIO
+
+from babel.dates import format_datetime
+from babel.messages import mofile, pofile
+from jinja2 import Environment, pass_context
+
+DEFAULT = "en"
+# Locale id -> (name in its own language, the HTML lang attribute, what users.locale stores).
+LANGUAGES = {
+    "en": ("English", "en", "en"),
+    "zh_Hans": ("简体中文", "zh-Hans", "zh"),
+}
+LANG_COOKIE = "lang"
+_SIMPLIFIED = {"zh", "zh-cn", "zh-hans", "zh-sg", "zh-hans-cn", "zh-hans-sg", "zh-my", "zh-hans-my"}
+CONTEXT_KEY = "i18n_translations"
+
+
+@functools.cache
+def translations(locale: str) -> gettext.NullTranslations:
+    """The compiled catalog of `locale` (English, whose strings are the msgids, for any other)."""
+    if locale not in LANGUAGES:
+        locale = DEFAULT
+    path = resources.files("redfed") / "locales" / locale / "LC_MESSAGES" / "messages.po"
+    with path.open("rb") as source:
+        catalog = pofile.read_po(source, locale=locale)
+    compiled = BytesIO()
+    mofile.write_mo(compiled, catalog)
+    compiled.seek(0)
+    return gettext.GNUTranslations(compiled)
+
+
+def normalise(value: str | None) -> str | None:
+    """A locale id from a cookie, a stored user locale or a language tag, if it is one we have."""
+    if not value:
+        return None
+    tag = value.strip().replace("_", "-").lower()
+    if tag in ("en",) or tag.startswith("en-"):
+        return "en"
+    if tag in _SIMPLIFIED:
+        return "zh_Hans"
+    return None
+
+
+def from_accept_language(header: str | None) -> str | None:
+    """The best of our locales for an Accept-Language header (RFC 9110 §12.5.4), or None."""
+    if not header:
+        return None
+    ranked = []
+    for position, item in enumerate(header[:1000].split(",")[:30]):
+        tag, _, params = item.strip().partition(";")
+        quality = 1.0
+        params = params.strip()
+        if params.startswith("q="):
+            try:
+                quality = float(params[2:])
+            except ValueError:
+                quality = 0.0
+        if tag and quality > 0:
+            ranked.append((-quality, position, tag))
+    for _q, _p, tag in sorted(ranked):
+        found = normalise(tag)
+        if found:
+            return found
+    return None
+
+
+def choose(user_locale: str | None, cookie: str | None, accept_language: str | None) -> str:
+    return normalise(user_locale) or normalise(cookie) or from_accept_language(accept_language) or DEFAULT
+
+
+def stored_value(locale: str) -> str:
+    """What users.locale keeps for a locale id (a language code, as the client API shows it)."""
+    return LANGUAGES[locale][2]
+
+
+@pass_context
+def _gettext(context, message: str) -> str:
+    return context.get(CONTEXT_KEY, translations(DEFAULT)).gettext(message)
+
+
+@pass_context
+def _ngettext(context, singular: str, plural: str, count: int) -> str:
+    return context.get(CONTEXT_KEY, translations(DEFAULT)).ngettext(singular, plural, count)
+
+
+@pass_context
+def short_date(context, instant_ms: int) -> str:
+    """An instant (ms, UTC) as a short date and time in the page's language."""
+    when = datetime.fromtimestamp(instant_ms / 1000, UTC)
+    return format_datetime(when, "medium", tzinfo=UTC, locale=context.get("locale") or DEFAULT)
+
+
+def install(env: Environment) -> None:
+    """Add the i18n extension and the date filter to a jinja environment. Pages put their
+    translations in the context under CONTEXT_KEY; templates rendered without them read English."""
+    env.add_extension("jinja2.ext.i18n")
+    env.install_gettext_callables(_gettext, _ngettext, newstyle=True)
+    env.filters["short_date"] = short_date

@@ -1,0 +1,82 @@
+"""Posts as the pages show them (layer 6): a card per post with its photos, author, counts and the
+viewer's own likes and boosts, built from the service views the client API shares."""
+
+from dataclasses import dataclass
+
+from ...content import html_to_text
+from ...services.views import AccountView, StatusView
+from ...urls import Urls
+
+EXCERPT = 120
+
+
+@dataclass(frozen=True)
+class Photo:
+    url: str
+    preview_url: str
+    alt: str
+    width: int | None
+    height: int | None
+
+
+@dataclass(frozen=True)
+class Card:
+    view: StatusView  # the post shown (for a boost, the boosted post)
+    boosted_by: AccountView | None
+    photos: tuple[Photo, ...]
+    excerpt: str
+
+    @property
+    def post(self):
+        return self.view.post
+
+    @property
+    def author(self):
+        return self.view.account.actor
+
+    @property
+    def liked(self) -> bool:
+        return "favourited" in self.view.flags
+
+    @property
+    def boosted(self) -> bool:
+        return "reblogged" in self.view.flags
+
+    @property
+    def url(self) -> str:
+        return self.post.url or self.post.uri
+
+
+def _web_url(value) -> str | None:
+    return value if isinstance(value, str) and value.startswith(("https://", "http://")) else None
+
+
+def photos_of(view: StatusView, urls: Urls) -> tuple[Photo, ...]:
+    found = []
+    for media in view.media:
+        if media.type == "image" and media.state == "ready":
+            original = media.meta.get("original", {}) if isinstance(media.meta, dict) else {}
+            url = urls.media(media.file_key)
+            found.append(Photo(
+                url, urls.media(media.preview_key) if media.preview_key else url, media.description or "",
+                original.get("width"), original.get("height"),
+            ))
+    if not view.post.is_local:
+        for item in view.post.attachments:
+            url = _web_url(item.get("url"))
+            kind = str(item.get("mediaType", "")) or str(item.get("type", ""))
+            if url and (kind.startswith("image/") or kind == "Image"):
+                name = item.get("name")
+                found.append(Photo(url, url, name if isinstance(name, str) else "", None, None))
+    return tuple(found)
+
+
+def card(view: StatusView, urls: Urls) -> Card:
+    shown, boosted_by = (view.reblog, view.account) if view.reblog is not None else (view, None)
+    text = html_to_text(shown.post.content)
+    excerpt = text if len(text) <= EXCERPT else text[: EXCERPT - 1].rstrip() + "…"
+    return Card(shown, boosted_by, photos_of(shown, urls), excerpt)
+
+
+def cards(views: list[StatusView], urls: Urls) -> list[Card]:
+    return [card(view, urls) for view in views]

@@ -1,0 +1,136 @@
+"""Pages for a signed-in person (layer 6): the home feed, compose, and the like, boost and reply
+forms on every post card. Each POST checks the session's CSRF token before anything is stored."""
+
+from quart import request
+from werkzeug.exceptions import RequestEntityTooLarge
+
+from ...errors import NotFound, RedfedError
+from ...models import VISIBILITIES
+from ...services import interactions, media_files, posts, preferences, showcase, statuses, views
+from ..context import runtime
+from .cards import card, cards
+from .common import (
+    MAX_PHOTOS, _, blueprint, check_csrf, compose_limit, form, page, safe_next, see_other, signed_in,
+)
+
+MAX_ROW_ID = 2**63 - 1
+
+
+def _post_id(value: str | None) -> int | None:
+    if not value or len(value) > 19 or not (value.isascii() and value.isdigit()) or int(value) > MAX_ROW_ID:
+        return None
+    return int(value)
+
+
+@blueprint.get("/home")
+async def home():
+    rt = runtime()
+    _current, viewer = await signed_in()
+    feed = await showcase.home_feed(rt.services, viewer, _post_id(request.args.get("max_id")))
+    older = feed[-1].post.id if len(feed) == showcase.PAGE_SIZE else None
+    return await page("home.html", cards=cards(feed, rt.urls), older=older)
+
+
+async def _compose_page(status: int = 200, *, error: str | None = None, fields: dict | None = None, parent=None):
+    rt = runtime()
+    _current, viewer = await signed_in()
+    fields = fields or {}
+    if "visibility" not in fields:
+        fields["visibility"] = (await preferences.posting_defaults(rt.db, viewer)).visibility
+    return await page(
+        "compose.html", status, error=error, fields=fields, parent=parent, max_photos=MAX_PHOTOS,
+        visibilities=VISIBILITIES, max_characters=posts.MAX_CHARACTERS,
+        max_photo_mb=f"{rt.config.media.max_image_bytes / 1024 / 1024:.4g}",
+    )
+
+
+async def _parent(viewer, value: str | None):
+    """The post replied to, as a card, if the viewer may see it."""
+    post_id = _post_id(value)
+    if post_id is None:
+        return None
+    rt = runtime()
+    post = await statuses.visible_post(rt.services, post_id, viewer)
+    return card(await views.status_view(rt.db, post, viewer), rt.urls)
+
+
+@blueprint.get("/compose")
+async def compose_page():
+    _current, viewer = await signed_in()
+    parent = await _parent(viewer, request.args.get("in_reply_to"))
+    return await _compose_page(fields={"in_reply_to": str(parent.post.id)} if parent else {}, parent=parent)
+
+
+def _error_text(error: RedfedError, max_photo_mb: str) -> str:
+    """Errors of the post and media services in the visitor's language."""
+    message = error.message
+    known = {
+        "a post needs some text or media": _("Write something or add a photo."),
+        f"text is longer than {posts.MAX_CHARACTERS} characters": _("Your post is too long."),
+        media_files.FILE_TYPE_ERROR: _("That file is not a photo we can read."),
+    }
+    if message.startswith("Validation failed: File file size"):
+        return _("Each photo can be at most %(size)s MB.") % {"size": max_photo_mb}
+    if message.startswith("Validation failed: Description is too long"):
+        return _("A description is too long.")
+    return known.get(message, message)
+
+
+@blueprint.post("/compose")
+async def compose():
+    rt = runtime()
+    current, viewer = await signed_in()
+    max_photo_mb = f"{rt.config.media.max_image_bytes / 1024 / 1024:.4g}"
+    try:
+        posted = await request.form
+        uploaded = await request.files
+    except RequestEntityTooLarge:
+        limit = compose_limit(rt.config) / 1024 / 1024
+        return await _compose_page(
+            413, error=_("The photos are too large together: at most %(size)s MB in all, and %(each)s MB each.")
+            % {"size": f"{limit:.4g}", "each": max_photo_mb},
+        )
+    fields = {key: posted.get(key, "") for key in posted}
+    check_csrf(current, fields.get("csrf_token"))
+    parent = await _parent(viewer, fields.get("in_reply_to"))
+    visibility = fields.get("visibility") if fields.get("visibility") in VISIBILITIES else "public"
+    photos = []
+    for number in range(1, MAX_PHOTOS + 1):
+        upload = uploaded.get(f"photo{number}")
+        if upload is not None and upload.filename:
+            photos.append(showcase.NewPhoto(upload.stream, fields.get(f"alt{number}", "")))
+    for photo in photos:
+        photo.file.seek(0, 2)
+        too_large = photo.file.tell() > rt.config.media.max_image_bytes
+        photo.file.seek(0)
+        if too_large:
+            error = _("Each photo can be at most %(size)s MB.") % {"size": max_photo_mb}
+            return await _compose_page(413, error=error, fields=fields, parent=parent)
+    try:
+        await showcase.publish(
+            rt.services, viewer, fields.get("text", ""), photos, visibility=visibility,
+            summary=fields.get("summary", ""), in_reply_to=parent.post if parent else None,
+        )
+    except RedfedError as error:
+        if error.status >= 500:
+            raise
+        return await _compose_page(422, error=_error_text(error, max_photo_mb), fields=fields, parent=parent)
+    return see_other(f"/@{viewer.username}")
+
+
+@blueprint.post("/posts/<post_id>/<any(like, unlike, boost, unboost):action>")
+async def interact(post_id: str, action: str):
+    rt = runtime()
+    current, viewer = await signed_in()
+    fields = await form()
+    check_csrf(current, fields.get("csrf_token"))
+    found = _post_id(post_id)
+    if found is None:
+        raise NotFound(_("No such post."))
+    post = await statuses.visible_post(rt.services, found, viewer)
+    handlers = {
+        "like": interactions.like, "unlike": interactions.unlike,
+        "boost": interactions.boost, "unboost": interactions.unboost,
+    }
+    await handlers[action](rt.services, viewer, post)
+    return see_other(safe_next(fields.get("next"), "/home"))

@@ -1,0 +1,61 @@
+"""Pages anyone can read (layer 6): the landing page, explore, and profiles with their follow
+button. The profile URL also answers ActivityPub clients with the actor document."""
+
+from quart import request
+
+from ...content import html_to_text
+from ...protocol import as2
+from ...services import accounts, follows, instance, showcase
+from ..activitypub import actor_response
+from ..context import runtime
+from .cards import cards
+from .common import blueprint, check_csrf, form, page, safe_next, see_other, signed_in, visit
+
+LANDING_PHOTOS = 24
+
+
+@blueprint.get("/")
+async def landing():
+    rt = runtime()
+    current = await visit()
+    posts = await showcase.recent_photo_posts(rt.services, current.viewer, limit=LANDING_PHOTOS)
+    return await page("landing.html", usage=await instance.usage(rt.db), cards=cards(posts, rt.urls))
+
+
+@blueprint.get("/explore")
+async def explore():
+    rt = runtime()
+    current = await visit()
+    scope = "federated" if request.args.get("scope") == "federated" else "local"
+    posts = await showcase.recent_photo_posts(rt.services, current.viewer, local=scope == "local")
+    return await page("explore.html", scope=scope, cards=cards(posts, rt.urls))
+
+
+@blueprint.get("/@<username>")
+async def profile(username: str):
+    rt = runtime()
+    actor = await accounts.find_local_actor(rt.db, rt.config, username)
+    if as2.wants_activitypub(request.headers.get("Accept")):
+        return await actor_response(actor)
+    current = await visit()
+    shown = await showcase.profile(rt.services, current.viewer, actor, request.args.get("tab", "posts"))
+    response = await page(
+        "profile.html", actor=actor, profile=shown, cards=cards(shown.posts, rt.urls),
+        summary_text=html_to_text(actor.summary),
+    )
+    response.vary.add("Accept")
+    return response
+
+
+@blueprint.post("/@<username>/<any(follow, unfollow):action>")
+async def follow(username: str, action: str):
+    rt = runtime()
+    current, viewer = await signed_in()
+    fields = await form()
+    check_csrf(current, fields.get("csrf_token"))
+    target = await accounts.find_local_actor(rt.db, rt.config, username)
+    if action == "follow":
+        await follows.follow(rt.services, viewer, target)
+    else:
+        await follows.unfollow(rt.services, viewer, target)
+    return see_other(safe_next(fields.get("next"), f"/@{target.username}"))
