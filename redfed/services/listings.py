@@ -26,7 +26,7 @@ from ..store import media as media_store
 from ..store import posts as post_store
 from ..store import views as view_store
 from ..store.listings import ListingQuery
-from ..store.timelines import IdRange
+from ..store.id_pages import IdRange
 from . import accounts, posts
 from .context import Context
 from .visibility import can_see

@@ -8,6 +8,7 @@ from ..models import Actor
 from ..store import actors as actor_store
 from ..store import relationships as store
 from ..store import views as view_store
+from ..store.id_pages import IdRange
 from .context import Context
 from .follows import follow
 
@@ -79,8 +80,8 @@ async def unmute(ctx: Context, viewer: Actor, target: Actor) -> None:
         await store.delete_mute(conn, viewer.id, target.id)
 
 
-async def listed(ctx: Context, kind: str, owner: Actor, max_id: int | None, lower: int | None, limit: int) -> list[tuple[int, Actor]]:
-    return await store.listed_accounts(ctx.db.reader, kind, owner.id, max_id, lower, limit)
+async def listed(ctx: Context, kind: str, owner: Actor, page: IdRange) -> list[tuple[int, Actor]]:
+    return await store.listed_accounts(ctx.db.reader, kind, owner.id, page)
 
 
 async def familiar_followers(ctx: Context, viewer: Actor, target_id: int) -> list[Actor]:

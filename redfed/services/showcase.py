@@ -10,7 +10,7 @@ from ..db.connection import Database
 from ..errors import RedfedError, Unprocessable
 from ..models import Actor, Media, Post, User
 from ..store import user_settings
-from ..store.timelines import IdRange
+from ..store.id_pages import IdRange
 from . import media, posts, preferences, relationships, timelines, views
 from .context import Context
 

@@ -21,7 +21,7 @@ from ..store import events as store
 from ..store import posts as post_store
 from ..store import timelines as timeline_store
 from ..store.id_pages import Cursor
-from ..store.timelines import IdRange
+from ..store.id_pages import IdRange
 from . import filters, lists, notifications, timelines
 from .context import Context
 from .notifications import NotificationView

@@ -2,7 +2,7 @@
 
 from ..models import Actor, Post
 from ..store import timelines as store
-from ..store.timelines import IdRange
+from ..store.id_pages import IdRange
 from . import lists
 from .context import Context
 

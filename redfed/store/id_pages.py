@@ -39,3 +39,20 @@ def id_window(column: str, cursor: Cursor) -> IdWindow:
         clauses.append(f"{column} > :window_min")
         params["window_min"] = lower
     return IdWindow(" AND ".join(clauses) or "1", params, min_id is not None)
+
+
+@dataclass(frozen=True)
+class IdRange(Cursor):
+    """A page as the client asked for it: the cursor and how many rows."""
+
+    limit: int = 20
+
+
+async def fetch_page(conn, head: str, where: str, params: dict, page: IdRange, column: str, to_row) -> list:
+    """Rows of `head` (a SELECT … FROM … without WHERE) matching `where`, one page of them by
+    `column`, newest first: an upward (min_id) page is scanned ascending, then reversed."""
+    window = id_window(column, page)
+    sql = f"{head} WHERE {window.condition} AND ({where}) ORDER BY {column} {window.order} LIMIT :page_limit"
+    async with conn.execute(sql, {**params, **window.params, "page_limit": page.limit}) as cursor:
+        rows = [to_row(row) for row in await cursor.fetchall()]
+    return rows[::-1] if window.upward else rows

@@ -12,9 +12,8 @@ import aiosqlite
 
 from ..models import Listing
 
-from .timelines import IdRange
+from .id_pages import IdRange, fetch_page
 
-_NO_ID = 2**63 - 1
 
 
 @dataclass(frozen=True)
@@ -119,13 +118,4 @@ async def search(conn: aiosqlite.Connection, query: ListingQuery, viewer_id: int
 
 async def _page(conn: aiosqlite.Connection, where: str, params: dict, page: IdRange) -> list[Listing]:
     """Mastodon's id pagination over listing ids (post ids), newest first."""
-    lower = page.min_id if page.min_id is not None else page.since_id
-    order = "ASC" if page.min_id is not None else "DESC"
-    sql = (
-        f"{_SELECT} WHERE listings.post_id < :max_id AND listings.post_id > :lower AND ({where}) "
-        f"ORDER BY listings.post_id {order} LIMIT :limit"
-    )
-    bounds = {"max_id": page.max_id or _NO_ID, "lower": lower or 0, "limit": page.limit}
-    async with conn.execute(sql, {**params, **bounds}) as cursor:
-        found = [_row_to_listing(row) for row in await cursor.fetchall()]
-    return found[::-1] if order == "ASC" else found
+    return await fetch_page(conn, _SELECT, where, params, page, "listings.post_id", _row_to_listing)

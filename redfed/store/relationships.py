@@ -4,6 +4,7 @@ import aiosqlite
 
 from ..models import Actor
 from .actors import ACTOR_COLUMNS, row_to_actor
+from .id_pages import IdRange, fetch_page
 
 
 def _marks(ids: list) -> str:
@@ -56,7 +57,7 @@ async def delete_mute(conn: aiosqlite.Connection, actor_id: int, target_id: int)
     await conn.execute("DELETE FROM mutes WHERE actor_id = ? AND target_id = ?", (actor_id, target_id))
 
 
-async def listed_accounts(conn: aiosqlite.Connection, kind: str, actor_id: int, max_id: int | None, lower: int | None, limit: int) -> list[tuple[int, Actor]]:
+async def listed_accounts(conn: aiosqlite.Connection, kind: str, actor_id: int, page: IdRange) -> list[tuple[int, Actor]]:
     """(row id, account) for an account's followers, following, blocks, mutes or follow requests,
     newest first, paged by row id."""
     table, mine, other, extra = {
@@ -67,13 +68,11 @@ async def listed_accounts(conn: aiosqlite.Connection, kind: str, actor_id: int, 
         "mutes": ("mutes", "actor_id", "target_id", ""),
     }[kind]
     columns = ", ".join(f"actors.{column}" for column in ACTOR_COLUMNS)
-    sql = (
-        f"SELECT {table}.id, {columns} FROM {table} "
-        f"JOIN actors ON actors.id = {table}.{other} WHERE {table}.{mine} = ? {extra} "
-        f"AND {table}.id < ? AND {table}.id > ? ORDER BY {table}.id DESC LIMIT ?"
+    head = f"SELECT {table}.id, {columns} FROM {table} JOIN actors ON actors.id = {table}.{other}"
+    where = f"{table}.{mine} = :owner {extra}"
+    return await fetch_page(
+        conn, head, where, {"owner": actor_id}, page, f"{table}.id", lambda row: (row[0], row_to_actor(row[1:]))
     )
-    async with conn.execute(sql, (actor_id, max_id or 2**63 - 1, lower or 0, limit)) as cursor:
-        return [(row[0], row_to_actor(row[1:])) for row in await cursor.fetchall()]
 
 
 async def familiar_follower_ids(conn: aiosqlite.Connection, viewer_id: int, target_id: int, limit: int = 40) -> list[int]:

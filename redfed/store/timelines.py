@@ -4,11 +4,10 @@ Every timeline takes an `IdRange` (Mastodon's max_id / since_id / min_id / limit
 posts newest first. `min_id` pages upward from an id, so it scans ascending and reverses.
 """
 
-from dataclasses import dataclass
-
 import aiosqlite
 
 from ..models import Post
+from .id_pages import IdRange, fetch_page
 from .posts import SELECT_POSTS, row_to_post
 
 _NO_ID = 2**63 - 1
@@ -29,25 +28,8 @@ _VISIBLE = """
          (SELECT followee_id FROM follows WHERE follower_id = :viewer AND state = 'accepted')))"""
 
 
-@dataclass(frozen=True)
-class IdRange:
-    max_id: int | None = None
-    since_id: int | None = None
-    min_id: int | None = None
-    limit: int = 20
-
-
 async def _page(conn: aiosqlite.Connection, where: str, params: dict, page: IdRange, column: str = "posts.id") -> list[Post]:
-    lower = page.min_id if page.min_id is not None else page.since_id
-    bounds = {"max_id": page.max_id or _NO_ID, "lower": lower or 0, "limit": page.limit}
-    order = "ASC" if page.min_id is not None else "DESC"
-    sql = (
-        f"{SELECT_POSTS} WHERE {column} < :max_id AND {column} > :lower AND ({where}) "
-        f"ORDER BY {column} {order} LIMIT :limit"
-    )
-    async with conn.execute(sql, {**params, **bounds}) as cursor:
-        posts = [row_to_post(row) for row in await cursor.fetchall()]
-    return posts[::-1] if order == "ASC" else posts
+    return await fetch_page(conn, SELECT_POSTS, where, params, page, column, row_to_post)
 
 
 async def follows_accepted(conn: aiosqlite.Connection, follower_id: int, followee_id: int) -> bool:
@@ -83,7 +65,9 @@ async def home(conn: aiosqlite.Connection, viewer_id: int, limit: int, before_id
     cost is bounded by the number of follows however quiet they are."""
     page = page or IdRange(max_id=before_id, limit=limit)
     order = "ASC" if page.min_id is not None else "DESC"
-    params = {"viewer": viewer_id, "now": now, "walk": HOME_WALK}
+    lower = max((b for b in (page.since_id, page.min_id) if b is not None), default=0)
+    params = {"viewer": viewer_id, "now": now, "walk": HOME_WALK, "max_id": page.max_id or _NO_ID, "lower": lower,
+              "limit": page.limit}
     walk = f"""
         (posts.id IN (SELECT candidate.id FROM (SELECT id, actor_id, visibility FROM posts NOT INDEXED
                                                 WHERE id < :max_id AND id > :lower ORDER BY id {order} LIMIT :walk) AS candidate
@@ -165,17 +149,11 @@ async def bookmarked_by(conn: aiosqlite.Connection, viewer_id: int, page: IdRang
 
 
 async def _joined(conn: aiosqlite.Connection, table: str, viewer_id: int, page: IdRange) -> list[tuple[int, Post]]:
-    lower = page.min_id if page.min_id is not None else page.since_id
-    order = "ASC" if page.min_id is not None else "DESC"
-    sql = (
-        f"SELECT {table}.id, {SELECT_POSTS.removeprefix('SELECT ')} JOIN {table} ON {table}.post_id = posts.id "
-        f"WHERE {table}.actor_id = :viewer AND {table}.id < :max_id AND {table}.id > :lower AND {_VISIBLE} "
-        f"ORDER BY {table}.id {order} LIMIT :limit"
+    head = f"SELECT {table}.id, {SELECT_POSTS.removeprefix('SELECT ')} JOIN {table} ON {table}.post_id = posts.id"
+    where = f"{table}.actor_id = :viewer AND {_VISIBLE}"
+    return await fetch_page(
+        conn, head, where, {"viewer": viewer_id}, page, f"{table}.id", lambda row: (row[0], row_to_post(row[1:]))
     )
-    params = {"viewer": viewer_id, "max_id": page.max_id or _NO_ID, "lower": lower or 0, "limit": page.limit}
-    async with conn.execute(sql, params) as cursor:
-        rows = [(row[0], row_to_post(row[1:])) for row in await cursor.fetchall()]
-    return rows[::-1] if order == "ASC" else rows
 
 
 async def replies_to(conn: aiosqlite.Connection, post_id: int, limit: int = 100) -> list[Post]:

@@ -7,6 +7,7 @@ import aiosqlite
 
 from ..models import Actor, Post
 from .actors import SELECT_ACTORS, row_to_actor
+from .id_pages import fetch_page
 from .posts import SELECT_POSTS, row_to_post
 
 
@@ -124,12 +125,6 @@ async def rebloggers(conn: aiosqlite.Connection, post_id: int, page) -> list[tup
 
 
 async def _who(conn: aiosqlite.Connection, base: str, post_id: int, page) -> list[tuple[int, Actor]]:
-    lower = page.min_id if page.min_id is not None else page.since_id
-    order = "ASC" if page.min_id is not None else "DESC"
-    sql = f"SELECT row_id, actor_id FROM ({base}) WHERE row_id < :max_id AND row_id > :lower ORDER BY row_id {order} LIMIT :limit"
-    params = {"post": post_id, "max_id": page.max_id or 2**63 - 1, "lower": lower or 0, "limit": page.limit}
-    async with conn.execute(sql, params) as cursor:
-        rows = await cursor.fetchall()
+    rows = await fetch_page(conn, f"SELECT row_id, actor_id FROM ({base})", "1", {"post": post_id}, page, "row_id", tuple)
     actors = await actors_by_ids(conn, [row[1] for row in rows])
-    found = [(row[0], actors[row[1]]) for row in rows if row[1] in actors]
-    return found[::-1] if order == "ASC" else found
+    return [(row[0], actors[row[1]]) for row in rows if row[1] in actors]

@@ -11,7 +11,7 @@ from .auth import caller, optional_token, scope, viewer
 from .media import allow_upload
 from .pagination import link_header, read_page
 from .params import Params
-from .timelines import _range, render
+from .timelines import render
 
 blueprint = Blueprint("api_accounts", __name__)
 
@@ -149,7 +149,7 @@ async def statuses(account_id: str):
     rt = runtime()
     author = await relationships.account(rt.services, _id(account_id))
     posts = await timelines.account_posts(
-        rt.services, viewer(), author, _range(), exclude_replies=_flag("exclude_replies"),
+        rt.services, viewer(), author, read_page(), exclude_replies=_flag("exclude_replies"),
         exclude_reblogs=_flag("exclude_reblogs"), only_media=_flag("only_media"),
         tagged_name=(request.args.get("tagged") or "").lower().lstrip("#") or None, pinned=_flag("pinned"),
     )
@@ -163,8 +163,7 @@ def _flag(name: str) -> bool:
 async def _listed(kind: str, owner) -> tuple:
     rt = runtime()
     page = read_page(40, 80)
-    lower = page.min_id if page.min_id is not None else page.since_id
-    rows = await relationships.listed(rt.services, kind, owner, page.max_id, lower, page.limit)
+    rows = await relationships.listed(rt.services, kind, owner, page)
     accounts = await views.account_views(rt.db, [actor for _, actor in rows])
     return [entities.account(v, rt.urls) for v in accounts], 200, link_header([row_id for row_id, _ in rows])
 

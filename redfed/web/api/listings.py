@@ -9,7 +9,6 @@ from ...errors import NotFound, Unprocessable
 from ...services import listings, media, relationships, views
 from ...models import Listing
 from ...store.listings import ListingQuery
-from ...store.timelines import IdRange
 from ..context import runtime
 from . import entities
 from .auth import caller, optional_token, scope, viewer
@@ -28,10 +27,6 @@ def _id(value: str) -> int:
         raise NotFound("Record not found")
     return int(value)
 
-
-def _range() -> IdRange:
-    page = read_page(20, 40)
-    return IdRange(page.max_id, page.since_id, page.min_id, page.limit)
 
 
 def _changes(params: Params) -> dict:
@@ -112,7 +107,7 @@ async def search():
         text=args.get("q"), tag=args.get("tag"), category=args.get("category"), currency=args.get("currency"),
         min_price=args.get("min_price"), max_price=args.get("max_price"),
     )
-    found = await listings.search(runtime().services, query, viewer(), _range())
+    found = await listings.search(runtime().services, query, viewer(), read_page())
     return await _render(found), 200, link_header([listing.post_id for listing, _ in found])
 
 
@@ -164,5 +159,5 @@ for _action in _ACTIONS:
 async def by_seller(account_id: str):
     rt = runtime()
     seller = await relationships.account(rt.services, _id(account_id))
-    found = await listings.seller_listings(rt.services, seller, viewer(), _range())
+    found = await listings.seller_listings(rt.services, seller, viewer(), read_page())
     return await _render(found), 200, link_header([listing.post_id for listing, _ in found])

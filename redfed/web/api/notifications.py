@@ -10,7 +10,8 @@ from ...store.notification_queries import Selection
 from ..context import runtime
 from . import entities
 from .auth import caller, scope
-from .pagination import Page, link_header, read_page
+from ...store.id_pages import IdRange
+from .pagination import link_header, read_page
 from .params import Params
 
 blueprint = Blueprint("api_notifications", __name__)
@@ -31,7 +32,7 @@ def _id(value: str) -> int:
     return int(value)
 
 
-def _cursor(page: Page) -> Cursor:
+def _cursor(page: IdRange) -> Cursor:
     return Cursor(page.max_id, page.since_id, page.min_id)
 
 

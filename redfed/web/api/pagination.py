@@ -4,24 +4,16 @@ Ids are time-sortable numbers sent as strings; a page is newest first, except th
 asks for the page just above it (the oldest of the newer items), still returned newest first.
 """
 
-from dataclasses import dataclass
 from urllib.parse import urlencode
 
 from quart import request
 
 from ...errors import Unprocessable
+from ...store.id_pages import IdRange
 from ..context import runtime
 
 
-@dataclass(frozen=True)
-class Page:
-    max_id: int | None
-    since_id: int | None
-    min_id: int | None
-    limit: int
-
-
-def read_page(default: int = 20, maximum: int = 40) -> Page:
+def read_page(default: int = 20, maximum: int = 40) -> IdRange:
     def number(name: str) -> int | None:
         value = request.args.get(name)
         if value in (None, ""):
@@ -35,7 +27,7 @@ def read_page(default: int = 20, maximum: int = 40) -> Page:
         limit = int(request.args.get("limit", default))
     except ValueError:
         raise Unprocessable("limit must be a whole number") from None
-    return Page(number("max_id"), number("since_id"), number("min_id"), max(1, min(limit, maximum)))
+    return IdRange(number("max_id"), number("since_id"), number("min_id"), max(1, min(limit, maximum)))
 
 
 def link_header(ids: list[int]) -> dict[str, str]:

@@ -7,7 +7,6 @@ from quart import Blueprint, request
 from ...errors import NotFound, Unprocessable
 from ...models import VISIBILITIES
 from ...services import interactions, media, polls, posts, preferences, scheduled, statuses, views
-from ...store import timelines as timeline_store
 from ...store import views as view_store
 from ..context import runtime
 from . import entities
@@ -287,7 +286,7 @@ async def _accounts_who(status_id: str, query):
     rt = runtime()
     post = await statuses.visible_post(rt.services, _post_id(status_id), viewer())
     page = read_page(40, 80)
-    rows = await query(rt.db.reader, post.id, timeline_store.IdRange(page.max_id, page.since_id, page.min_id, page.limit))
+    rows = await query(rt.db.reader, post.id, page)
     accounts = await views.account_views(rt.db, [actor for _, actor in rows])
     return [entities.account(v, rt.urls) for v in accounts], 200, link_header([row_id for row_id, _ in rows])
 

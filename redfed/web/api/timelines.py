@@ -4,7 +4,6 @@ from quart import Blueprint, request
 
 from ...errors import Unprocessable
 from ...services import filters, timelines, views
-from ...store.timelines import IdRange
 from ..context import runtime
 from . import entities
 from .auth import caller, optional_token, scope, viewer
@@ -12,10 +11,6 @@ from .pagination import link_header, read_page
 
 blueprint = Blueprint("api_timelines", __name__)
 
-
-def _range(default: int = 20, maximum: int = 40) -> IdRange:
-    page = read_page(default, maximum)
-    return IdRange(page.max_id, page.since_id, page.min_id, page.limit)
 
 
 def _flag(name: str) -> bool:
@@ -39,14 +34,14 @@ async def render(posts, link_ids: list[int] | None = None, context: str | None =
 @blueprint.get("/api/v1/timelines/home")
 @scope("read:statuses")
 async def home():
-    return await render(await timelines.home(runtime().services, caller().actor, _range()), context="home")
+    return await render(await timelines.home(runtime().services, caller().actor, read_page()), context="home")
 
 
 @blueprint.get("/api/v1/timelines/public")
 @optional_token
 async def public():
     posts = await timelines.public(
-        runtime().services, viewer(), _range(), local=_flag("local"), remote=_flag("remote"), only_media=_flag("only_media"),
+        runtime().services, viewer(), read_page(), local=_flag("local"), remote=_flag("remote"), only_media=_flag("only_media"),
     )
     return await render(posts, context="public")
 
@@ -57,7 +52,7 @@ async def tag(name: str):
     if not name.strip("#"):
         raise Unprocessable("Validation failed: a tag is needed")
     posts = await timelines.tag(
-        runtime().services, viewer(), name, _range(), any_of=request.args.getlist("any[]"),
+        runtime().services, viewer(), name, read_page(), any_of=request.args.getlist("any[]"),
         all_of=request.args.getlist("all[]"), none_of=request.args.getlist("none[]"), local=_flag("local"),
     )
     return await render(posts, context="public")
@@ -66,12 +61,12 @@ async def tag(name: str):
 @blueprint.get("/api/v1/favourites")
 @scope("read:favourites")
 async def favourites():
-    rows = await timelines.favourites(runtime().services, caller().actor, _range())
+    rows = await timelines.favourites(runtime().services, caller().actor, read_page())
     return await render([post for _, post in rows], [row_id for row_id, _ in rows])
 
 
 @blueprint.get("/api/v1/bookmarks")
 @scope("read:bookmarks")
 async def bookmarks():
-    rows = await timelines.bookmarks(runtime().services, caller().actor, _range())
+    rows = await timelines.bookmarks(runtime().services, caller().actor, read_page())
     return await render([post for _, post in rows], [row_id for row_id, _ in rows])
