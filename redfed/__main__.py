@@ -1,4 +1,4 @@
-"""The operator's command line, `redfed` (layer 7): init, serve, migrate, user.
+"""The operator's command line, `redfed` (layer 7): init, serve, migrate, user, token, export.
 
 User mistakes (a bad config key, a taken username, an unreachable database path) end as one line on
 stderr and a non-zero exit, never a traceback.
@@ -25,7 +25,7 @@ from .db.migrate import migrate_database
 from .errors import ConfigError, RedfedError
 from .instance import Instance
 from .server import serve
-from .services import accounts, oauth
+from .services import accounts, exports, oauth
 
 DEFAULT_URL = "http://127.0.0.1:8000"
 
@@ -83,6 +83,11 @@ def _parser() -> argparse.ArgumentParser:
     token_create.add_argument("user")
     token_create.add_argument("--scopes", default="read write follow push", help='space-separated OAuth scopes (default: "%(default)s")')
     token_create.set_defaults(command=cmd_token_create)
+
+    export = commands.add_parser("export", help="write a user's account archive (a Mastodon-compatible zip)")
+    export.add_argument("user")
+    export.add_argument("--out", required=True, help="the zip file to write")
+    export.set_defaults(command=cmd_export)
     return parser
 
 
@@ -222,6 +227,21 @@ async def cmd_token_create(args) -> int:
     async with _database(config) as db:
         token = await oauth.cli_token(db, args.user, args.scopes, now_ms())
     print(token)
+    return 0
+
+
+async def cmd_export(args) -> int:
+    config = _load(args)
+
+    async def progress(percent: int) -> None:
+        filled = percent // 10
+        print(f"\r[{'#' * filled}{'-' * (10 - filled)}] {percent}%", end="", file=sys.stderr, flush=True)
+
+    async with _database(config) as db:
+        size = await exports.export_to_file(db, config, args.user, Path(args.out), progress)
+    await progress(100)
+    print(file=sys.stderr)
+    print(f"wrote {args.out} ({size} bytes)")
     return 0
 
 

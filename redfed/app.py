@@ -9,6 +9,7 @@ from quart import Quart
 
 from .config import Config
 from .instance import Instance
+from .services import exports
 from .web import activitypub, api, files, inbox, listings, pages, wellknown
 from .web.context import Runtime
 from .web.errors import register_error_handlers
@@ -40,6 +41,8 @@ def create_app(config: Config, instance: Instance | None = None) -> Quart:
     async def start():
         await instance.start()
         app.extensions["redfed"] = Runtime(config, instance.db, instance.urls, instance.ctx, instance.wake)
+        # Exports run inside the web process (not in `redfed worker`), so this one resumes them.
+        await exports.resume_interrupted(instance.ctx)
         if config.workers.in_process:
             workers.append(asyncio.create_task(instance.run_workers(), name="redfed-workers"))
 

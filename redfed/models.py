@@ -185,3 +185,28 @@ class Listing:
     status: str  # open, paused, sold, closed
     created_at: int
     updated_at: int
+
+
+@dataclass(frozen=True)
+class Deal:
+    id: int
+    listing_id: int  # the listing's carrying post
+    seller_id: int
+    buyer_id: int
+    quantity: int
+    state: str  # offered, accepted, rejected, paid
+    offer_uri: str
+    agreement_uri: str | None  # the finalized Agreement, once accepted
+    payment_url: str | None
+    reason: str | None
+    created_at: int
+    updated_at: int
+
+
+@dataclass(frozen=True)
+class Review:
+    listing_id: int
+    actor_id: int
+    post_id: int
+    rating: int
+    created_at: int

@@ -10,7 +10,7 @@ from collections.abc import Awaitable, Callable
 
 from ..models import Actor
 from ..protocol import as2
-from ..services import follows, interactions, listings, polls, posts
+from ..services import deals, follows, interactions, listings, polls, posts, reviews
 from ..services.context import Context
 from ..store import actors as actor_store
 from ..store import posts as post_store
@@ -42,12 +42,20 @@ async def on_follow(ctx: Context, actor: Actor, activity: dict) -> bool:
 
 
 async def on_accept(ctx: Context, actor: Actor, activity: dict) -> bool:
+    # Deals: an Accept of an Offer we sent (FEP-0837); None means "not a deal", so a Follow's.
+    answered = await deals.receive_answer(ctx, actor, "Accept", activity)
+    if answered is not None:
+        return answered
     follow = _object(activity)
     follower = as2.get_id(follow.get("actor")) if isinstance(follow, dict) else None
     return await follows.receive_accept(ctx, actor, _object_id(activity), follower)
 
 
 async def on_reject(ctx: Context, actor: Actor, activity: dict) -> bool:
+    # Deals: a Reject of an Offer we sent (FEP-0837); None means "not a deal", so a Follow's.
+    answered = await deals.receive_answer(ctx, actor, "Reject", activity)
+    if answered is not None:
+        return answered
     follow = _object(activity)
     follower = as2.get_id(follow.get("actor")) if isinstance(follow, dict) else None
     return await follows.receive_reject(ctx, actor, _object_id(activity), follower)
@@ -87,6 +95,10 @@ async def on_create(ctx: Context, actor: Actor, activity: dict) -> bool:
     # Listings: a Note carrying a FEP-0837 Proposal, or a bare Proposal, becomes one post + listing.
     if listings.carries_listing(note):
         return await listings.receive_create(ctx, actor, note) is not None
+    # Reviews: a reply carrying a `rating` is stored as a post, then counted if it reviews a listing.
+    if reviews.is_review(note):
+        post = await posts.receive_create(ctx, actor, note)
+        return post is not None and (await reviews.receive(ctx, actor, post, note) or True)
     return await posts.receive_create(ctx, actor, note) is not None
 
 
@@ -109,6 +121,9 @@ async def on_update(ctx: Context, actor: Actor, activity: dict) -> bool:
     # Listings: an edit or status change of a listing updates its post and its listing row.
     if listings.carries_listing(obj):
         return await listings.receive_update(ctx, actor, obj) is not None
+    # Deals: an Update of a finalized Agreement is the seller's "paid" receipt.
+    if obj.get("type") == "Agreement":
+        return bool(await deals.receive_paid(ctx, actor, obj))
     return await posts.receive_update(ctx, actor, obj) is not None
 
 
@@ -122,6 +137,11 @@ async def on_delete(ctx: Context, actor: Actor, activity: dict) -> bool:
     if await listings.receive_delete(ctx, actor, object_id):
         return True
     return await posts.receive_delete(ctx, actor, object_id)
+
+
+async def on_offer(ctx: Context, actor: Actor, activity: dict) -> bool:
+    """Deals: an FEP-0837 Offer of an Agreement for one of our listings."""
+    return await deals.receive_offer(ctx, actor, activity)
 
 
 async def on_like(ctx: Context, actor: Actor, activity: dict) -> bool:
@@ -168,4 +188,5 @@ HANDLERS: dict[str, Handler] = {
     "Block": on_block,
     "Add": on_add,
     "Remove": on_remove,
+    "Offer": on_offer,
 }

@@ -6,7 +6,7 @@ a listing's id is the id of the status that carries it, so Mastodon apps see tha
 from quart import Blueprint, request
 
 from ...errors import NotFound, Unprocessable
-from ...services import listings, media, relationships, views
+from ...services import listings, media, relationships, reviews, views
 from ...models import Listing
 from ...store.listings import ListingQuery
 from ..context import runtime
@@ -53,7 +53,7 @@ async def _photos(params: Params, seller, post_id: int | None = None) -> list | 
     return await media.claim_for_post(runtime().db, seller.id, ids, max_attachments=listings.MAX_PHOTOS, post_id=post_id)
 
 
-def _entity(listing: Listing, view: views.StatusView) -> dict:
+def _entity(listing: Listing, view: views.StatusView, rating: dict) -> dict:
     status = entities.status(view, runtime().urls)
     return {
         "id": str(listing.post_id),
@@ -68,6 +68,7 @@ def _entity(listing: Listing, view: views.StatusView) -> dict:
         "regions": list(listing.regions),
         "checkout_url": listing.checkout_url,
         "state": listing.status,
+        "rating": rating,  # {average, count} of the counted reviews (deals and reviews increment)
         "seller": status["account"],
         "seller_instance": view.account.actor.domain,
         "status": status,
@@ -78,7 +79,8 @@ def _entity(listing: Listing, view: views.StatusView) -> dict:
 
 async def _render(pairs: list) -> list[dict]:
     shown = await views.status_views(runtime().db, [post for _, post in pairs], viewer())
-    return [_entity(listing, view) for (listing, _), view in zip(pairs, shown)]
+    rated = await reviews.ratings(runtime().services, [listing.post_id for listing, _ in pairs])
+    return [_entity(listing, view, rated[listing.post_id]) for (listing, _), view in zip(pairs, shown)]
 
 
 async def _one(pair) -> dict:

@@ -1,0 +1,125 @@
+"""Deals and reviews (layer 6): redfed's client API extension for offers on listings, answering
+them, and listing reviews. Documented in FEDERATION.md ("Deals and reviews"); same tokens, scopes,
+errors and pagination as the Mastodon API.
+"""
+
+from decimal import Decimal
+
+from quart import Blueprint
+
+from ...services import deals, reviews, views
+from ...models import Deal
+from ..context import runtime
+from . import entities
+from .auth import caller, optional_token, scope, viewer
+from .listings import _id
+from .pagination import link_header, read_page
+from .params import Params
+
+blueprint = Blueprint("api_deals", __name__)
+
+
+def _total(deal: Deal, listing) -> dict | None:
+    if listing is None or listing.price_kind != "fixed":
+        return None
+    places = len(listing.price_amount.split(".", 1)[1]) if "." in listing.price_amount else 0
+    amount = Decimal(listing.price_amount) * deal.quantity
+    return {"amount": f"{amount:.{places}f}", "currency": listing.price_currency}
+
+
+async def _render(found: list[Deal]) -> list[dict]:
+    rt, me = runtime(), caller().actor
+    actors, listed = await deals.parties(rt.services, found)
+    shown = {v.actor.id: entities.account(v, rt.urls) for v in await views.account_views(rt.db, list(actors.values()))}
+    return [
+        {
+            "id": str(deal.id),
+            "state": deal.state,
+            "role": "seller" if deal.seller_id == me.id else "buyer",
+            "quantity": deal.quantity,
+            "total": _total(deal, listed.get(deal.listing_id)),
+            "listing": {
+                "id": str(deal.listing_id),
+                "title": listed[deal.listing_id].title if listed.get(deal.listing_id) else None,
+                "uri": listed[deal.listing_id].proposal_uri if listed.get(deal.listing_id) else None,
+            },
+            "seller": shown.get(deal.seller_id),
+            "buyer": shown.get(deal.buyer_id),
+            "offer_uri": deal.offer_uri,
+            "agreement_uri": deal.agreement_uri,
+            "payment_url": deal.payment_url,
+            "reason": deal.reason,
+            "created_at": entities.iso(deal.created_at),
+            "updated_at": entities.iso(deal.updated_at),
+        }
+        for deal in found
+    ]
+
+
+async def _one(deal: Deal) -> dict:
+    return (await _render([deal]))[0]
+
+
+@blueprint.post("/api/v1/listings/<listing_id>/offers")
+@scope("write:statuses")
+async def offer(listing_id: str):
+    params = await Params.read()
+    deal = await deals.make_offer(runtime().services, caller().actor, _id(listing_id), params.get("quantity", 1))
+    return await _one(deal)
+
+
+@blueprint.get("/api/v1/deals")
+@scope("read:statuses")
+async def mine():
+    found = await deals.my_deals(runtime().services, caller().actor, read_page())
+    return await _render(found), 200, link_header([deal.id for deal in found])
+
+
+@blueprint.get("/api/v1/deals/<deal_id>")
+@scope("read:statuses")
+async def show(deal_id: str):
+    return await _one(await deals.my_deal(runtime().services, caller().actor, _id(deal_id)))
+
+
+_ACTIONS = {"accept": deals.accept, "reject": deals.reject, "paid": deals.mark_paid}
+
+
+def _action_view(action: str):
+    @scope("write:statuses")
+    async def view(deal_id: str):
+        return await _one(await _ACTIONS[action](runtime().services, caller().actor, _id(deal_id)))
+
+    view.__name__ = f"deal_{action}"
+    return view
+
+
+for _action in _ACTIONS:
+    blueprint.add_url_rule(f"/api/v1/deals/<deal_id>/{_action}", view_func=_action_view(_action), methods=["POST"])
+
+
+# Reviews ---------------------------------------------------------------------------------------
+
+
+async def _reviews(pairs: list) -> list[dict]:
+    shown = await views.status_views(runtime().db, [post for _, post in pairs], viewer())
+    return [
+        {"id": str(review.post_id), "rating": review.rating, "status": entities.status(view, runtime().urls)}
+        for (review, _), view in zip(pairs, shown)
+    ]
+
+
+@blueprint.post("/api/v1/listings/<listing_id>/reviews")
+@scope("write:statuses")
+async def review(listing_id: str):
+    params = await Params.read()
+    pair = await reviews.review(
+        runtime().services, caller().actor, _id(listing_id), params.get("rating"), params.text("text", "", max_length=2_000)
+    )
+    return (await _reviews([pair]))[0]
+
+
+@blueprint.get("/api/v1/listings/<listing_id>/reviews")
+@optional_token
+async def listing_reviews(listing_id: str):
+    found = await reviews.reviews_of(runtime().services, _id(listing_id), viewer(), read_page())
+    return await _reviews(found), 200, link_header([r.post_id for r, _ in found])
