@@ -42,23 +42,21 @@ async def on_follow(ctx: Context, actor: Actor, activity: dict) -> bool:
 
 
 async def on_accept(ctx: Context, actor: Actor, activity: dict) -> bool:
-    # Deals: an Accept of an Offer we sent (FEP-0837); None means "not a deal", so a Follow's.
-    answered = await deals.receive_answer(ctx, actor, "Accept", activity)
-    if answered is not None:
-        return answered
-    follow = _object(activity)
-    follower = as2.get_id(follow.get("actor")) if isinstance(follow, dict) else None
-    return await follows.receive_accept(ctx, actor, _object_id(activity), follower)
+    return await _on_answer(ctx, actor, activity, "Accept", follows.receive_accept)
 
 
 async def on_reject(ctx: Context, actor: Actor, activity: dict) -> bool:
-    # Deals: a Reject of an Offer we sent (FEP-0837); None means "not a deal", so a Follow's.
-    answered = await deals.receive_answer(ctx, actor, "Reject", activity)
+    return await _on_answer(ctx, actor, activity, "Reject", follows.receive_reject)
+
+
+async def _on_answer(ctx: Context, actor: Actor, activity: dict, kind: str, answer_follow) -> bool:
+    """Accept or Reject: of an Offer we sent (FEP-0837 deals), else of a Follow."""
+    answered = await deals.receive_answer(ctx, actor, kind, activity)
     if answered is not None:
         return answered
     follow = _object(activity)
     follower = as2.get_id(follow.get("actor")) if isinstance(follow, dict) else None
-    return await follows.receive_reject(ctx, actor, _object_id(activity), follower)
+    return await answer_follow(ctx, actor, _object_id(activity), follower)
 
 
 async def on_undo(ctx: Context, actor: Actor, activity: dict) -> bool:

@@ -135,21 +135,27 @@ async def receive_follow(ctx: Context, actor: Actor, target: Actor, activity_id:
 
 async def receive_accept(ctx: Context, actor: Actor, follow_id: str | None, follower_uri: str | None) -> bool:
     """`actor` accepted a local account's follow, named by its Follow id or by who followed."""
-    async with ctx.db.transaction() as conn:
-        follow = await _outgoing_follow(conn, actor, follow_id, follower_uri)
-        if follow is None:
-            return False
+    async def accept(conn, follow: Follow) -> None:
         await follow_store.accept_follow(conn, follow.id, ctx.now_ms())
-    return True
+
+    return await _answered(ctx, actor, follow_id, follower_uri, accept)
 
 
 async def receive_reject(ctx: Context, actor: Actor, follow_id: str | None, follower_uri: str | None) -> bool:
     """`actor` refused (or removed) a local account as follower."""
+    async def drop(conn, follow: Follow) -> None:
+        await follow_store.delete_follow(conn, follow.id)
+
+    return await _answered(ctx, actor, follow_id, follower_uri, drop)
+
+
+async def _answered(ctx: Context, followee: Actor, follow_id: str | None, follower_uri: str | None, apply) -> bool:
+    """Apply `apply` to the local account's follow of `followee` that this answer names, if any."""
     async with ctx.db.transaction() as conn:
-        follow = await _outgoing_follow(conn, actor, follow_id, follower_uri)
+        follow = await _outgoing_follow(conn, followee, follow_id, follower_uri)
         if follow is None:
             return False
-        await follow_store.delete_follow(conn, follow.id)
+        await apply(conn, follow)
     return True
 
 

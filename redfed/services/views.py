@@ -43,11 +43,11 @@ class StatusView:
 
 async def account_views(db: Database, actors: list[Actor]) -> list[AccountView]:
     counts = await store.actor_counts(db.reader, [a.id for a in actors])
+    users = await user_store.users_by_actors(db.reader, [a.id for a in actors if a.is_local])
     views = []
     for actor in actors:
         followers, following, statuses, last = counts.get(actor.id, (0, 0, 0, None))
-        user = await user_store.find_user_by_actor(db.reader, actor.id) if actor.is_local else None
-        views.append(AccountView(actor, followers, following, statuses, last, user))
+        views.append(AccountView(actor, followers, following, statuses, last, users.get(actor.id)))
     return views
 
 

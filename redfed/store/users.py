@@ -81,3 +81,12 @@ async def username_for_email(conn: aiosqlite.Connection, email: str) -> str | No
     ) as cursor:
         row = await cursor.fetchone()
     return row[0] if row else None
+
+
+async def users_by_actors(conn: aiosqlite.Connection, actor_ids: list[int]) -> dict[int, User]:
+    """The logins of the given local actors, keyed by actor id, in one query."""
+    if not actor_ids:
+        return {}
+    marks = ", ".join("?" for _ in actor_ids)
+    async with conn.execute(f"{_SELECT} WHERE users.actor_id IN ({marks})", actor_ids) as cursor:
+        return {user.actor_id: user for user in map(_row_to_user, await cursor.fetchall())}
