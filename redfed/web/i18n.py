@@ -1,7 +1,8 @@
 """Languages of the pages (layer 6): the message catalogs, and which one a request reads.
 
-Catalogs ship as `.po` files in `redfed/locales/<locale>/LC_MESSAGES/messages.po` and are compiled
-in memory the first time they are needed, so there is no build step. Templates translate through
+Catalogs ship as `.po` files in `redfed/locales/<locale>/LC_MESSAGES/`: `messages.po`, plus one file
+per area where a feature keeps its own strings (`admin.po`, ...). They are merged and compiled in
+memory the first time they are needed, so there is no build step. Templates translate through
 jinja2's i18n extension (`{{ _("...") }}`, `{% trans %}`); the callables it installs look up the
 translations the page context carries, so one process serves each request in its own language.
 
@@ -35,13 +36,27 @@ def translations(locale: str) -> gettext.NullTranslations:
     """The compiled catalog of `locale` (English, whose strings are the msgids, for any other)."""
     if locale not in LANGUAGES:
         locale = DEFAULT
-    path = resources.files("redfed") / "locales" / locale / "LC_MESSAGES" / "messages.po"
-    with path.open("rb") as source:
-        catalog = pofile.read_po(source, locale=locale)
+    catalog = None
+    for part in catalog_files(locale):
+        with part.open("rb") as source:
+            read = pofile.read_po(source, locale=locale)
+        if catalog is None:
+            catalog = read
+        else:
+            for message in read:
+                if message.id:
+                    catalog[message.id] = message
     compiled = BytesIO()
     mofile.write_mo(compiled, catalog)
     compiled.seek(0)
     return gettext.GNUTranslations(compiled)
+
+
+def catalog_files(locale: str) -> list:
+    """The `.po` files of a locale, `messages.po` first."""
+    folder = resources.files("redfed") / "locales" / locale / "LC_MESSAGES"
+    parts = [p for p in folder.iterdir() if p.name.endswith(".po")]
+    return sorted(parts, key=lambda p: (p.name != "messages.po", p.name))
 
 
 def normalise(value: str | None) -> str | None:

@@ -24,8 +24,20 @@ def _used() -> set[str]:
 
 
 def _catalog(locale: str):
-    with (LOCALES / locale / "LC_MESSAGES" / "messages.po").open("rb") as source:
-        return read_po(source, locale=locale)
+    """Every message of a locale, over all its `.po` files (a message kept in two must agree)."""
+    messages = {}
+    for part in i18n.catalog_files(locale):
+        with part.open("rb") as source:
+            for message in read_po(source, locale=locale):
+                if message.id:
+                    earlier = messages.setdefault(message.id, message)
+                    assert earlier.string == message.string, f"{part.name} translates {message.id!r} differently"
+    return list(messages.values())
+
+
+def test_each_locale__has_the_same_catalog_files():
+    names = {locale: [p.name for p in i18n.catalog_files(locale)] for locale in i18n.LANGUAGES}
+    assert len(set(map(tuple, names.values()))) == 1, names
 
 
 def test_every_used_string__is_in_both_catalogs():
