@@ -29,7 +29,7 @@ def test_export__writes_the_archive_with_a_progress_bar(instance, tmp_path):
     assert f"wrote {out}" in result.stdout
     assert not zipfile.ZipFile(out).testzip()
     check_archive(account, out.read_bytes())
-    assert json.loads(zipfile.ZipFile(out).read("outbox.json"))["totalItems"] == len(account.posts)
+    assert json.loads(zipfile.ZipFile(out).read("outbox.json"))["totalItems"] == len(account.posts) + 1  # and one boost
 
 
 def test_export__an_unknown_user_is_one_line_and_exit_1(instance, tmp_path):

@@ -142,6 +142,13 @@ async def _create(db: Database, writer: _Writer, actor: Actor, post) -> dict:
     return serialize.create_activity(note)
 
 
+def _announce(actor: Actor, reblog, boosted_uri: str) -> dict:
+    return as2.activity(
+        "Announce", reblog.uri, actor.uri, boosted_uri, to=[as2.PUBLIC], cc=[actor.followers_uri],
+        published=as2.iso_time(reblog.published_at),
+    )
+
+
 def manifest(actor: Actor, entries: dict[str, dict], now: int, base_url: str) -> dict:
     """FEP-6fcd's manifest: files nested by folder under `contents`."""
     contents: dict = {"manifest.json": {"url": FEP_6FCD, "description": "this file"}}
@@ -161,15 +168,18 @@ def manifest(actor: Actor, entries: dict[str, dict], now: int, base_url: str) ->
 async def _write(db: Database, config: Config, urls: Urls, actor: Actor, zf: zipfile.ZipFile, progress: Progress) -> None:
     writer = _Writer(zf, config, urls)
     writer.add("actor.json", _dump(await _actor_doc(db, writer, actor)), "https://www.w3.org/TR/activitypub/#actor-objects", "the account's actor")
-    posts = await store.original_posts(db.reader, actor.id)
+    # Posts and boosts in the order they were made, as Mastodon's outbox.json has them.
+    entries = [(post.id, post, None) for post in await store.original_posts(db.reader, actor.id)]
+    entries += [(reblog.id, reblog, uri) for reblog, uri in await store.boosts(db.reader, actor.id)]
+    entries.sort(key=lambda entry: entry[0])
     items, shown = [], -1
-    for done, post in enumerate(posts, start=1):
-        items.append(await _create(db, writer, actor, post))
-        percent = 90 * done // len(posts)
+    for done, (_id, post, boosted_uri) in enumerate(entries, start=1):
+        items.append(_announce(actor, post, boosted_uri) if boosted_uri else await _create(db, writer, actor, post))
+        percent = 90 * done // len(entries)
         if percent != shown:
             shown = percent
             await progress(percent)
-    writer.add("outbox.json", _dump(_collection("outbox.json", items)), "https://www.w3.org/TR/activitystreams-core/#collections", "every post, as Create activities")
+    writer.add("outbox.json", _dump(_collection("outbox.json", items)), "https://www.w3.org/TR/activitystreams-core/#collections", "every post as a Create activity, every boost as an Announce")
     for name, uris in (("likes.json", await store.liked_uris(db.reader, actor.id)), ("bookmarks.json", await store.bookmarked_uris(db.reader, actor.id))):
         writer.add(name, _dump(_collection(name, uris)), "https://www.w3.org/TR/activitystreams-core/#collections", f"{name[:-5]}: post URIs")
     listings = [

@@ -83,6 +83,16 @@ async def original_posts(conn: aiosqlite.Connection, actor_id: int) -> list[Post
         return [row_to_post(row) for row in await cursor.fetchall()]
 
 
+async def boosts(conn: aiosqlite.Connection, actor_id: int) -> list[tuple[Post, str]]:
+    """The account's boosts, oldest first, each with the URI of the post it boosts."""
+    sql = f"{SELECT_POSTS} WHERE posts.actor_id = ? AND posts.reblog_of_id IS NOT NULL ORDER BY posts.id"
+    async with conn.execute(sql, (actor_id,)) as cursor:
+        reblogs = [row_to_post(row) for row in await cursor.fetchall()]
+    boosted = dict(await _rows(conn, "SELECT id, uri FROM posts WHERE id IN "
+                                     "(SELECT reblog_of_id FROM posts WHERE actor_id = ?)", (actor_id,)))
+    return [(reblog, boosted[reblog.reblog_of_id]) for reblog in reblogs if reblog.reblog_of_id in boosted]
+
+
 async def _column(conn: aiosqlite.Connection, sql: str, params: tuple) -> list:
     async with conn.execute(sql, params) as cursor:
         return [row[0] for row in await cursor.fetchall()]

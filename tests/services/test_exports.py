@@ -29,6 +29,7 @@ class Account:
     avatar_url: str
     liked: object
     listing: object
+    boosted: object = None
 
 
 def _photo(instance, owner, color):
@@ -39,7 +40,7 @@ def _photo(instance, owner, color):
 
 
 def populate(instance) -> Account:
-    """alice: posts of every visibility (one with two photos), a listing, likes, bookmarks,
+    """alice: posts of every visibility (one with two photos), a listing, a boost, likes, bookmarks,
     follows both ways, a block, a mute, a list and a followed hashtag."""
     ctx, run = instance.ctx, instance.run
     alice = instance.create_user("alice").actor
@@ -55,6 +56,7 @@ def populate(instance) -> Account:
     bookmarked = run(posts.create_local_post(ctx, carol, "keep me"))
     run(interactions.like(ctx, alice, liked))
     run(statuses.bookmark(ctx, alice, bookmarked, True))
+    run(interactions.boost(ctx, alice, bookmarked))
     run(follows.follow(ctx, alice, bob))
     run(follows.follow(ctx, carol, alice))
     run(interactions.block(ctx, alice, dave))
@@ -64,7 +66,7 @@ def populate(instance) -> Account:
     run(lists.add_members(instance.runtime.db, alice, found.id, [bob.id]))
     run(_follow_tag(instance, alice.id, "bikes"))
     urls = [a["url"] for a in public.attachments]
-    return Account(instance, alice, bob, [public, private, direct, carrier], urls, avatar_url, liked, listing)
+    return Account(instance, alice, bob, [public, private, direct, carrier], urls, avatar_url, liked, listing, bookmarked)
 
 
 async def _follow_tag(instance, actor_id, name):
@@ -93,9 +95,11 @@ def check_archive(account: Account, data: bytes) -> None:
     assert actor["icon"]["url"].startswith("avatar.") and archive.read(actor["icon"]["url"]) == get(account.avatar_url).body
     assert "image" not in actor  # no header was uploaded
     outbox = json.loads(archive.read("outbox.json"))
-    assert outbox["type"] == "OrderedCollection" and outbox["totalItems"] == len(account.posts)
-    assert all(item["type"] == "Create" for item in outbox["orderedItems"])
-    by_id = {item["object"]["id"]: item["object"] for item in outbox["orderedItems"]}
+    assert outbox["type"] == "OrderedCollection" and outbox["totalItems"] == len(account.posts) + 1
+    [boost] = [item for item in outbox["orderedItems"] if item["type"] == "Announce"]
+    assert boost["actor"] == alice.uri and boost["object"] == account.boosted.uri and boost["published"]
+    creates = [item for item in outbox["orderedItems"] if item["type"] == "Create"]
+    by_id = {item["object"]["id"]: item["object"] for item in creates}
     assert set(by_id) == {p.uri for p in account.posts}
     assert {by_id[p.uri]["content"] for p in account.posts[1:3]} >= {p.content for p in account.posts[1:3]}
     public = by_id[account.posts[0].uri]
