@@ -9,7 +9,8 @@ the `Move`, its local followers follow the new account at once, and it can no lo
 Moving in (Mastodon's ActivityPub::Activity::Move): only the account itself may announce its
 move (object == actor, and the signature already bound the actor); the target is fetched fresh
 and must alias the origin. Every local follower then unfollows the old account and follows the
-new one - a real Follow, pending if the new account is locked - and gets a `move` notification.
+new one - a real Follow, pending if the new account is locked - and gets a `move` notification;
+local blocks and mutes of the old account carry over to the new one.
 A Move of the same account within 7 days of one carried out does nothing. Each Move, honoured or
 refused, is recorded in `account_moves`.
 """
@@ -24,10 +25,11 @@ from ..federation import audience, delivery, ingest, serialize
 from ..models import Actor
 from ..protocol import as2
 from ..store import actors as actor_store
+from ..store import follows as follow_store
 from ..store import moves as store
 from ..store import users as user_store
 from ..store.moves import MoveRecord
-from . import follows, passwords, posts
+from . import follows, interactions, passwords, posts
 from .aliases import ChangeRefused, resolve_account
 from .context import Context
 from .notify import notify
@@ -174,10 +176,12 @@ async def receive_move(ctx: Context, sender: Actor, activity: dict) -> bool:
 async def redirect_followers(ctx: Context, origin: Actor, target: Actor) -> int:
     """Every local follower of `origin` follows `target` instead and is told so; how many moved.
 
-    As on Mastodon (UnfollowFollowWorker), a follower who cannot follow the new account (a block
-    either way) keeps the old follow. The new account's recent posts are fetched once, not per
-    follower.
+    As on Mastodon (MoveWorker), blocks and mutes of the old account by local people carry over
+    to the new one first - a move must not be a way around a block - and a follower who cannot
+    follow the new account (a block either way) keeps the old follow. The new account's recent
+    posts are fetched once, not per follower.
     """
+    await _carry_blocks_and_mutes(ctx, origin, target)
     moved = 0
     for follower_id, _state in await store.list_local_follows_of(ctx.db.reader, origin.id):
         follower = await actor_store.get_actor(ctx.db.reader, follower_id)
@@ -195,3 +199,14 @@ async def redirect_followers(ctx: Context, origin: Actor, target: Actor) -> int:
     if moved and not target.is_local:
         await posts.backfill_outbox(ctx, target)
     return moved
+
+
+async def _carry_blocks_and_mutes(ctx: Context, origin: Actor, target: Actor) -> None:
+    for blocker_id in await store.list_local_blockers(ctx.db.reader, origin.id):
+        blocker = await actor_store.get_actor(ctx.db.reader, blocker_id)
+        # Mastodon leaves alone someone who already follows the new account.
+        if blocker is None or blocker.id == target.id or await follow_store.find_follow(ctx.db.reader, blocker.id, target.id):
+            continue
+        await interactions.block(ctx, blocker, target)
+    async with ctx.db.transaction() as conn:
+        await store.copy_local_mutes(conn, origin.id, target.id, ctx.now_ms())

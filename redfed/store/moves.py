@@ -65,3 +65,28 @@ async def list_local_follows_of(conn: aiosqlite.Connection, followee_id: int) ->
     )
     async with conn.execute(sql, (followee_id,)) as cursor:
         return [(row[0], row[1]) for row in await cursor.fetchall()]
+
+
+async def list_local_blockers(conn: aiosqlite.Connection, target_id: int) -> list[int]:
+    """Local accounts that block `target_id`: a Move carries their block over to the new account."""
+    sql = (
+        "SELECT blocks.actor_id FROM blocks JOIN actors ON actors.id = blocks.actor_id "
+        "WHERE blocks.target_id = ? AND actors.is_local = 1 ORDER BY blocks.actor_id"
+    )
+    async with conn.execute(sql, (target_id,)) as cursor:
+        return [row[0] for row in await cursor.fetchall()]
+
+
+async def copy_local_mutes(conn: aiosqlite.Connection, origin_id: int, target_id: int, now: int) -> int:
+    """Local accounts muting `origin_id` mute `target_id` too, on the same terms (a mute already
+    there is kept as it is); how many were added."""
+    cursor = await conn.execute(
+        "INSERT INTO mutes (actor_id, target_id, hide_notifications, expires_at, created_at) "
+        "SELECT mutes.actor_id, ?, mutes.hide_notifications, mutes.expires_at, ? FROM mutes "
+        "JOIN actors ON actors.id = mutes.actor_id "
+        "WHERE mutes.target_id = ? AND actors.is_local = 1 AND mutes.actor_id != ? "
+        "AND (mutes.expires_at IS NULL OR mutes.expires_at > ?) "
+        "ON CONFLICT (actor_id, target_id) DO NOTHING",
+        (target_id, now, origin_id, target_id, now),  # the new account never mutes itself
+    )
+    return cursor.rowcount

@@ -6,7 +6,7 @@ import json
 
 import pytest
 
-from redfed.services import follows, interactions
+from redfed.services import follows, interactions, relationships
 from redfed.store import follows as follow_store
 from redfed.store import moves as move_store
 
@@ -166,3 +166,24 @@ def test_move__a_follower_who_blocks_the_new_account_keeps_the_old_follow(instan
     assert _follows_of(instance, bob) == {old.uri: "accepted"}
     assert _move_notifications(instance, bob) == 0
     assert instance.run(follow_store.find_follow(instance.runtime.db.reader, bob.id, instance.resolve(new.uri).id)) is None
+
+
+def test_move__blocks_and_mutes_of_the_old_account_carry_over(instance, remote, moving):
+    _bob, old, new = moving
+    carol, dan, erin = (instance.create_user(name).actor for name in ("carol", "dan", "erin"))
+    old_here = instance.resolve(old.uri)
+    instance.run(interactions.block(instance.ctx, carol, old_here))
+    instance.run(relationships.mute(instance.ctx, dan, old_here, True, 0))
+    instance.run(relationships.mute(instance.ctx, erin, old_here, False, 3600))
+
+    _send(instance, old, old.activity("Move", old.uri, target=new.uri))
+
+    new_here = instance.resolve(new.uri)
+    [(carol_rel,), (dan_rel,), (erin_rel,)] = (
+        instance.run(relationships.relationships(instance.ctx, who, [new_here.id])) for who in (carol, dan, erin)
+    )
+    assert carol_rel.blocking and not dan_rel.blocking
+    assert (dan_rel.muting, dan_rel.muting_notifications) == (True, True)
+    assert (erin_rel.muting, erin_rel.muting_notifications) == (True, False)
+    # Both servers were told: carol's first block, then the one carried over.
+    assert [b["object"] for b in _sent(remote, "Block")] == [old.uri, new.uri]
