@@ -165,3 +165,18 @@ def test_move__a_locked_new_account_gets_follow_requests(three):
     assert [account.acct for account in b_client.follow_requests()] == [f"bob@{c.domain}"]
     assert _follow_state(c, bob, c.resolve(old.uri)) is None
     assert [n.type for n in api.client(c, "bob").notifications()] == ["move"]
+
+
+def test_move__within_one_server_redirects_the_local_followers(instance):
+    old, new, bob = (instance.create_user(name).actor for name in ("alice", "alice2", "bob"))
+    instance.run(follows.follow(instance.ctx, bob, old))
+    _call(instance, api.token_for(instance, "alice2"), "POST", "/api/v1/accounts/alias", acct=f"alice@{instance.domain}")
+
+    reply = _call(instance, api.token_for(instance, "alice"), "POST", "/api/v1/accounts/move", acct="alice2@" + instance.domain, password=PASSWORD)
+
+    assert reply.status == 200 and reply.json()["moved"]["acct"] == "alice2"
+    assert _follow_state(instance, bob, new) == "accepted" and _follow_state(instance, bob, old) is None
+    assert [(n.type, n.account.acct, n.account.moved.acct) for n in api.client(instance, "bob").notifications()] == [
+        ("move", "alice", "alice2")
+    ]
+    assert instance.drain() == 0  # nothing to deliver: no follower elsewhere
