@@ -49,10 +49,6 @@ async def resolve_account(ctx: Context, given: str, *, fresh: bool = True) -> Ac
         raise ChangeRefused("unreachable", f"could not reach the account {text}: {error.message}") from None
 
 
-def aliases_of(actor: Actor) -> tuple[str, ...]:
-    return actor.also_known_as
-
-
 async def add_alias(ctx: Context, actor: Actor, given: str) -> Actor:
     """List the account `given` names among `actor`'s aliases; returns the changed actor."""
     alias = await resolve_account(ctx, given)

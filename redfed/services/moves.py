@@ -149,6 +149,8 @@ async def receive_move(ctx: Context, sender: Actor, activity: dict) -> bool:
         log.info("Move %s from %s ignored: one was carried out %s ms ago", activity_id, sender.uri, ctx.now_ms() - last.created_at)
         return False
     try:
+        # refresh=True never falls back to a stored copy: a target whose server is unusable right
+        # now raises FetchError, and the inbox worker tries the Move again later.
         target = await ctx.resolver.actor(target_uri, refresh=True)
     except (NotFound, Gone, BadRequest, Forbidden) as error:
         await refuse(f"its target could not be fetched: {error.message}")

@@ -187,3 +187,24 @@ def test_move__blocks_and_mutes_of_the_old_account_carry_over(instance, remote, 
     assert (erin_rel.muting, erin_rel.muting_notifications) == (True, False)
     # Both servers were told: carol's first block, then the one carried over.
     assert [b["object"] for b in _sent(remote, "Block")] == [old.uri, new.uri]
+
+
+def test_move__waits_while_the_target_cannot_be_fetched_fresh(instance, remote, moving):
+    bob, old, new = moving
+    instance.resolve(new.uri)  # a stored copy that lists the alias
+    # Served as HTML now: unusable, so the resolver would fall back to the stored copy.
+    remote.serve(new.path, new.document() | {"alsoKnownAs": [old.uri]}, content_type="text/html")
+
+    move = old.activity("Move", old.uri, target=new.uri)
+    _send(instance, old, move)
+
+    # Not refused, not done on the stored copy: kept for another try.
+    state, error = _inbox_state(instance, move["id"])
+    assert state == "pending" and "not ActivityPub" in error
+    assert _follows_of(instance, bob) == {old.uri: "accepted"} and _moves(instance, old.uri) == []
+
+    remote.serve(new.path, new.document() | {"alsoKnownAs": [old.uri]})
+    instance.clock.advance(3600)
+    instance.drain()
+    assert _inbox_state(instance, move["id"]) == ("done", None)
+    assert _follows_of(instance, bob) == {new.uri: "pending"}
