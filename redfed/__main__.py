@@ -25,7 +25,7 @@ from .db.migrate import migrate_database
 from .errors import ConfigError, RedfedError
 from .instance import Instance
 from .server import serve
-from .services import accounts, exports, oauth
+from .services import accounts, aliases, exports, moves, oauth
 
 DEFAULT_URL = "http://127.0.0.1:8000"
 
@@ -88,7 +88,25 @@ def _parser() -> argparse.ArgumentParser:
     export.add_argument("user")
     export.add_argument("--out", required=True, help="the zip file to write")
     export.set_defaults(command=cmd_export)
+    _add_move_commands(commands)
     return parser
+
+
+def _add_move_commands(commands) -> None:
+    alias = commands.add_parser("alias", help="manage a user's aliases (alsoKnownAs), needed to move accounts")
+    actions = alias.add_subparsers(required=True, metavar="ACTION")
+    for action in ("add", "remove"):
+        change = actions.add_parser(action, help=f"{action} an alias: user@host or an actor URL")
+        change.add_argument("user")
+        change.add_argument("handle")
+        change.set_defaults(command=cmd_alias, action=action)
+    listing = actions.add_parser("list", help="list a user's aliases")
+    listing.add_argument("user")
+    listing.set_defaults(command=cmd_alias, action="list", handle=None)
+    move = commands.add_parser("move", help="move a user to another account, which must list it as an alias")
+    move.add_argument("user")
+    move.add_argument("target", help="the new account: user@host or an actor URL")
+    move.set_defaults(command=cmd_move)
 
 
 def _config_path(args) -> Path:
@@ -242,6 +260,37 @@ async def cmd_export(args) -> int:
     await progress(100)
     print(file=sys.stderr)
     print(f"wrote {args.out} ({size} bytes)")
+    return 0
+
+
+@asynccontextmanager
+async def _running(config: Config) -> AsyncIterator[Instance]:
+    """The instance's services, for commands that fetch from other servers and queue deliveries
+    (the server's workers, or `redfed worker`, send them)."""
+    instance = await Instance(config).start()
+    try:
+        yield instance
+    finally:
+        await instance.close()
+
+
+async def cmd_alias(args) -> int:
+    async with _running(_load(args)) as instance:
+        actor = await accounts.find_local_actor(instance.db, instance.config, args.user)
+        if args.action == "add":
+            actor = await aliases.add_alias(instance.ctx, actor, args.handle)
+        elif args.action == "remove":
+            actor = await aliases.remove_alias(instance.ctx, actor, args.handle)
+    for uri in actor.also_known_as:
+        print(uri)
+    return 0
+
+
+async def cmd_move(args) -> int:
+    async with _running(_load(args)) as instance:
+        actor = await accounts.find_local_actor(instance.db, instance.config, args.user)
+        moved = await moves.move_out(instance.ctx, actor, args.target)
+    print(f"{moved.handle} moved to {moved.moved_to_uri}; the Move is queued for its followers")
     return 0
 
 

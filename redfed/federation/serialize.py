@@ -146,3 +146,12 @@ def actor_update_activity(actor_doc: dict, activity_id: str) -> dict:
     doc = as2.activity("Update", activity_id, actor_doc["id"], body, to=[as2.PUBLIC], cc=[actor_doc.get("followers")])
     doc["@context"] = actor_doc["@context"]
     return doc
+
+
+def move_activity(actor: Actor, target_uri: str, activity_id: str) -> dict:
+    """`actor` has moved to `target_uri` (FEP-7628; the shape Mastodon's MoveSerializer sends):
+    actor and object are the old account, target the new one."""
+    followers = [actor.followers_uri] if actor.followers_uri else []
+    doc = as2.activity("Move", activity_id, actor.uri, actor.uri, cc=followers)
+    doc["target"] = target_uri
+    return doc

@@ -10,7 +10,7 @@ from collections.abc import Awaitable, Callable
 
 from ..models import Actor
 from ..protocol import as2
-from ..services import deals, follows, interactions, listings, polls, posts, reviews
+from ..services import deals, follows, interactions, listings, moves, polls, posts, reviews
 from ..services.context import Context
 from ..store import actors as actor_store
 from ..store import posts as post_store
@@ -173,6 +173,11 @@ async def _featured(ctx: Context, actor: Actor, activity: dict, featured: bool) 
     return await interactions.receive_featured(ctx, actor, _object_id(activity), featured)
 
 
+async def on_move(ctx: Context, actor: Actor, activity: dict) -> bool:
+    """An account moved (FEP-7628): its local followers follow the new one, if the move is real."""
+    return await moves.receive_move(ctx, actor, activity)
+
+
 HANDLERS: dict[str, Handler] = {
     "Follow": on_follow,
     "Accept": on_accept,
@@ -187,4 +192,5 @@ HANDLERS: dict[str, Handler] = {
     "Add": on_add,
     "Remove": on_remove,
     "Offer": on_offer,
+    "Move": on_move,
 }

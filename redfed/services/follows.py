@@ -27,8 +27,9 @@ def follow_activity(follow: Follow, follower: Actor, followee: Actor) -> dict:
     return as2.activity("Follow", follow.uri, follower.uri, followee.uri)
 
 
-async def follow(ctx: Context, follower: Actor, target: Actor) -> Follow:
-    """`follower` (local) follows `target`. Following again returns the existing follow."""
+async def follow(ctx: Context, follower: Actor, target: Actor, *, backfill: bool = True) -> Follow:
+    """`follower` (local) follows `target`. Following again returns the existing follow.
+    `backfill=False` leaves the target's outbox unfetched (a caller following it for many at once)."""
     if follower.id == target.id:
         raise Unprocessable("you cannot follow yourself")
     if await interaction_store.is_blocked_either_way(ctx.db.reader, follower.id, target.id):
@@ -49,7 +50,7 @@ async def follow(ctx: Context, follower: Actor, target: Actor) -> Follow:
             object_uri=target.uri, now=ctx.now_ms(),
         )
     ctx.wake_delivery()
-    if not target.is_local:
+    if backfill and not target.is_local:
         # The fediverse's most-asked missing feature: a followed profile that is not empty.
         await posts.backfill_outbox(ctx, target)
     return created

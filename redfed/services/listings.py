@@ -52,6 +52,7 @@ async def create_listing(
     visibility: str = "public", language: str | None = None, app_id: int | None = None,
 ) -> tuple[Listing, Post]:
     """A new listing and its carrying post. `media` are uploads already claimed for a new post."""
+    posts.check_can_post(seller)
     if visibility not in VISIBILITIES:
         raise Unprocessable("a listing is public or unlisted")
     _check_photos(media)

@@ -41,6 +41,7 @@ async def create_local_post(
     media: list[Media] = (), app_id: int | None = None, poll: dict | None = None,
 ) -> Post:
     """A new local post. `media` are uploads already checked to be the author's, ready and unused."""
+    check_can_post(author)
     check_text(text, visibility, summary, has_media=bool(media) or bool(poll))
     if in_reply_to is not None and not await can_see(ctx.db.reader, author, in_reply_to):
         raise NotFound("the post you reply to does not exist")
@@ -70,6 +71,13 @@ async def create_local_post(
         )
     ctx.wake_delivery()
     return post
+
+
+def check_can_post(author: Actor) -> None:
+    """An account that has moved away posts from its new home only (Mastodon disables the login
+    of a moved account for everything but reading and moving again)."""
+    if author.moved_to_uri is not None:
+        raise Forbidden(f"this account has moved to {author.moved_to_uri} and can no longer post")
 
 
 async def edit_local_post(

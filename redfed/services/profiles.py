@@ -50,10 +50,15 @@ async def update_profile(
         changed = replace(changed, fields=rendered)
     if locked is not None:
         changed = replace(changed, manually_approves_followers=locked)
+    return await save_profile(ctx, changed)
+
+
+async def save_profile(ctx: Context, changed: Actor) -> Actor:
+    """Store a local actor's edited profile (aliases included) and send its followers the Update."""
     changed = replace(changed, updated_at=ctx.now_ms())
     async with ctx.db.transaction() as conn:
         await actor_store.update_local_profile(conn, changed)
-        await _announce_update(ctx, conn, changed)
+        await announce_update(ctx, conn, changed)
     ctx.wake_delivery()
     return changed
 
@@ -64,12 +69,13 @@ async def rotate_key(ctx: Context, actor: Actor) -> ActorKey:
     key = ActorKey(0, actor.id, ctx.urls.main_key(actor.uri), "rsa", public_pem, private_pem, ctx.now_ms())
     async with ctx.db.transaction() as conn:
         await actor_store.replace_local_key(conn, actor.id, key)
-        await _announce_update(ctx, conn, actor)
+        await announce_update(ctx, conn, actor)
     ctx.wake_delivery()
     return key
 
 
-async def _announce_update(ctx: Context, conn, actor: Actor) -> None:
+async def announce_update(ctx: Context, conn, actor: Actor) -> None:
+    """Queue the Update of `actor`'s document to its followers, inside the caller's transaction."""
     document = serialize.actor_to_ap(actor, await actor_store.list_keys(conn, actor.id))
     activity = serialize.actor_update_activity(document, f"{actor.uri}#updates/{new_id(ctx.now_ms())}")
     inboxes = await audience.for_followers(conn, ctx.config, actor)

@@ -37,6 +37,7 @@ def check_rating(value) -> int:
 
 async def review(ctx: Context, author: Actor, listing_id: int, rating, text: str = "") -> tuple[Review, Post]:
     """A local review: a public reply to the listing's post, starting with the stars."""
+    posts.check_can_post(author)
     rating = check_rating(rating)
     if len(text) > MAX_TEXT:
         raise Unprocessable(f"a review's text is at most {MAX_TEXT} characters")

@@ -8,6 +8,7 @@ from dataclasses import dataclass
 
 from ..db.connection import Database
 from ..models import Actor, Media, Post, User
+from ..store import actors as actor_store
 from ..store import media as media_store
 from ..store import polls as poll_store
 from ..store import users as user_store
@@ -22,6 +23,7 @@ class AccountView:
     statuses_count: int
     last_status_at: int | None
     user: User | None = None  # for local accounts
+    moved: "AccountView | None" = None  # the account this one moved to, when known
 
 
 @dataclass(frozen=True)
@@ -41,14 +43,24 @@ class StatusView:
     own_votes: tuple[int, ...] | None = None  # the viewer's choices, when the post has a poll
 
 
-async def account_views(db: Database, actors: list[Actor]) -> list[AccountView]:
+async def account_views(db: Database, actors: list[Actor], *, with_moved: bool = True) -> list[AccountView]:
     counts = await store.actor_counts(db.reader, [a.id for a in actors])
     users = await user_store.users_by_actors(db.reader, [a.id for a in actors if a.is_local])
+    moved = await _moved_views(db, actors) if with_moved else {}
     views = []
     for actor in actors:
         followers, following, statuses, last = counts.get(actor.id, (0, 0, 0, None))
-        views.append(AccountView(actor, followers, following, statuses, last, users.get(actor.id)))
+        views.append(AccountView(actor, followers, following, statuses, last, users.get(actor.id), moved.get(actor.moved_to_uri)))
     return views
+
+
+async def _moved_views(db: Database, actors: list[Actor]) -> dict[str, AccountView]:
+    """Views of the accounts these moved to (one level: a moved account's own move is not shown)."""
+    targets = {a.moved_to_uri for a in actors if a.moved_to_uri}
+    if not targets:
+        return {}
+    found = await actor_store.find_actors_by_uris(db.reader, targets)
+    return {v.actor.uri: v for v in await account_views(db, found, with_moved=False)}
 
 
 async def account_view(db: Database, actor: Actor) -> AccountView:
@@ -92,3 +104,9 @@ async def status_views(db: Database, posts: list[Post], viewer: Actor | None) ->
 
 async def status_view(db: Database, post: Post, viewer: Actor | None) -> StatusView:
     return (await status_views(db, [post], viewer))[0]
+
+
+async def alias_views(db: Database, actor: Actor) -> list[AccountView]:
+    """The accounts `actor` lists as aliases, in its order (an alias no longer stored is left out)."""
+    found = {a.uri: a for a in await actor_store.find_actors_by_uris(db.reader, actor.also_known_as)}
+    return await account_views(db, [found[uri] for uri in actor.also_known_as if uri in found])

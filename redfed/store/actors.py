@@ -187,3 +187,10 @@ async def replace_local_key(conn: aiosqlite.Connection, actor_id: int, key: Acto
 async def delete_actor(conn: aiosqlite.Connection, actor_id: int) -> None:
     """A remote actor deleted itself; its posts, follows and likes go with it (ON DELETE CASCADE)."""
     await conn.execute("DELETE FROM actors WHERE id = ? AND is_local = 0", (actor_id,))
+
+
+async def set_moved_to(conn: aiosqlite.Connection, actor_id: int, target_uri: str | None, now: int) -> None:
+    """Record where an actor moved (its `movedTo`); for a remote one, until its next refresh."""
+    await conn.execute(
+        "UPDATE actors SET moved_to_uri = ?, updated_at = ? WHERE id = ?", (target_uri, now, actor_id)
+    )

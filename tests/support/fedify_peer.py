@@ -195,6 +195,14 @@ class FedifyPeer:
     def update_profile(self, actor: str, *, display_name: str | None = None, summary: str | None = None) -> dict:
         return self._post("update-profile", actor=actor, name=display_name, summary=summary)
 
+    def set_aliases(self, actor: str, aliases: list[str]) -> dict:
+        """The accounts `actor` lists in its alsoKnownAs."""
+        return self._post("aliases", actor=actor, aliases=list(aliases))
+
+    def move(self, actor: str, target: str) -> dict:
+        """Send `actor`'s followers a Move to `target` (and show movedTo from now on)."""
+        return self._post("move", actor=actor, target=target)
+
     def delete_post(self, actor: str, note_uri: str) -> dict:
         return self._post("delete-post", actor=actor, object=note_uri)
 

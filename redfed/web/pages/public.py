@@ -1,11 +1,11 @@
 """Pages anyone can read (layer 6): the landing page, explore, and profiles with their follow
 button. The profile URL also answers ActivityPub clients with the actor document."""
 
-from quart import request
+from quart import redirect, request
 
 from ...content import html_to_text
 from ...protocol import as2
-from ...services import accounts, follows, instance, showcase
+from ...services import accounts, follows, instance, moves, showcase
 from ..activitypub import actor_response
 from ..context import runtime
 from .cards import cards
@@ -37,6 +37,12 @@ async def profile(username: str):
     actor = await accounts.find_local_actor(rt.db, rt.config, username)
     if as2.wants_activitypub(request.headers.get("Accept")):
         return await actor_response(actor)
+    if actor.moved_to_uri is not None:
+        # The account lives elsewhere now: its profile sends people there (Mastodon shows a notice).
+        home = await moves.new_home(rt.services, actor)
+        response = redirect((home.url or home.uri) if home else actor.moved_to_uri, 302)
+        response.vary.add("Accept")
+        return response
     current = await visit()
     shown = await showcase.profile(rt.services, current.viewer, actor, request.args.get("tab", "posts"))
     response = await page(

@@ -128,6 +128,7 @@ async function person(ctx, identifier) {
     endpoints: new Endpoints({ sharedInbox: ctx.getInboxUri() }),
     publicKey: keys[0].cryptographicKey, // the RSA key: Mastodon-like servers read one publicKey
     assertionMethods: keys.map((key) => key.multikey), // the Ed25519 one signs proofs
+    aliases: actor.aliases.map((uri) => new URL(uri)), successor: actor.movedTo && new URL(actor.movedTo),
   });
 }
 
@@ -318,7 +319,7 @@ const control = {
     if (actors.has(username)) throw new HttpError(409, `${username} exists`);
     const keyPairs = [await rsaKeyPair(rsaBits), await generateCryptoKeyPair("Ed25519")];
     actors.set(username, { name: name ?? username, summary: summary ?? null, manuallyApprovesFollowers,
-      keyPairs, followers: new Map(), following: new Map(), outbox: [] });
+      keyPairs, followers: new Map(), following: new Map(), outbox: [], aliases: [], movedTo: null });
     return { id: ctx.getActorUri(username).href, handle: `@${username}@${new URL(origin).host}`,
       inbox: ctx.getInboxUri(username).href, sharedInbox: ctx.getInboxUri().href,
       followers: ctx.getFollowersUri(username).href };
@@ -370,6 +371,22 @@ const control = {
     const update = new Update({ id: newId(ctx, username), actor: ctx.getActorUri(username),
       object: await person(ctx, username), tos: [PUBLIC_COLLECTION], ccs: [ctx.getFollowersUri(username)] });
     return { id: update.id.href, ...(await send(ctx, username, acceptedFollowers(username), update)) };
+  },
+
+  // alsoKnownAs: the accounts this actor says it also is (a move to it needs the old one here).
+  "POST /_control/aliases"(ctx, { actor: username, aliases = [] }) {
+    const actor = actorNamed(username);
+    actor.aliases = aliases.map((uri) => new URL(uri).href);
+    return { aliases: actor.aliases };
+  },
+
+  // A Move of this actor to `target` (FEP-7628), sent to its followers as Mastodon sends it.
+  async "POST /_control/move"(ctx, { actor: username, target }) {
+    const actor = actorNamed(username);
+    actor.movedTo = new URL(target).href;
+    const move = new Move({ id: newId(ctx, username), actor: ctx.getActorUri(username),
+      object: ctx.getActorUri(username), target: new URL(target), ccs: [ctx.getFollowersUri(username)] });
+    return { id: move.id.href, ...(await send(ctx, username, acceptedFollowers(username), move)) };
   },
 
   async "POST /_control/delete-post"(ctx, { actor: username, object }) {
