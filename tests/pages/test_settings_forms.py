@@ -9,7 +9,9 @@ import pytest
 import requests
 from mastodon import MastodonUnauthorizedError
 
+from redfed.clock import new_id
 from redfed.services import profiles
+from redfed.store import exports as export_store
 
 from ..support import api
 from ..support.http import request
@@ -269,3 +271,23 @@ def test_csv_download__own_data_only__unknown_kinds_404(instance):
     assert bob.get("/settings/export/followers.csv").text == ""
     for kind in ("passwords", "..%2Fsecret", "following.json"):
         assert alice.get(f"/settings/export/{kind}.csv").status_code == 404
+
+
+def test_export_in_progress__percentage_and_a_refresh_without_script(instance):
+    alice = instance.create_user("alice").actor
+    instance.run(_running_job(instance, alice, 42))
+    visitor = Visitor(instance, "alice")
+    page = visitor.get("/settings/export").text
+    assert '<meta http-equiv="refresh" content="3">' in page
+    assert "Preparing: 42%" in page and 'value="42"' in page
+    assert "<script" not in page
+    # Requested already: no second request this week, whatever the job's state.
+    assert "You can request your next archive from" in page and "Request an archive</button>" not in page
+
+
+async def _running_job(instance, actor, progress):
+    now = instance.ctx.now_ms()
+    async with instance.runtime.db.transaction() as conn:
+        job = await export_store.insert_job(conn, new_id(now), actor.id, now)
+        await export_store.set_running(conn, job.id)
+        await export_store.set_progress(conn, job.id, progress)

@@ -43,9 +43,10 @@ def sections() -> list[tuple[str, str]]:
 
 
 async def settings_page(template: str, section: str, status: int = 200, **context):
-    """A settings page with the sub-navigation, `section` marked current."""
+    """A settings page with the sub-navigation, `section` marked current. The success message
+    shows after a redirect with `?saved=1`, unless the page says it no longer applies (`still_saved`)."""
     nav = [(path, _(label), path == section) for path, label in sections()]
-    saved = request.args.get("saved") == "1" and status == 200
+    saved = request.args.get("saved") == "1" and status == 200 and context.pop("still_saved", True)
     return await page(template, status, settings_nav=nav, saved=saved, errors=context.pop("errors", {}), **context)
 
 

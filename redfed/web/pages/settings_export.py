@@ -25,6 +25,12 @@ CSV_LABELS = {
 }
 
 
+def size_text(size: int | None) -> str:
+    """An archive's size for people: KB below a megabyte, else MB."""
+    size = size or 0
+    return f"{size / 1024 / 1024:.1f} MB" if size >= 1024 * 1024 else f"{max(1, round(size / 1024))} KB"
+
+
 async def _export_page(status: int = 200, *, error: str | None = None):
     rt = runtime()
     _current, viewer = await signed_in()
@@ -34,9 +40,10 @@ async def _export_page(status: int = 200, *, error: str | None = None):
     allowed_at = exports.next_allowed_at(latest)
     running = any(job.state in ("queued", "running") for job in jobs)
     return await settings_page(
-        "settings/export.html", EXPORT_PATH, status, jobs=jobs, now=now, running=running, error=error, refresh_seconds=REFRESH_SECONDS,
+        "settings/export.html", EXPORT_PATH, status, jobs=jobs, now=now, running=running, error=error,
+        refresh_seconds=REFRESH_SECONDS, still_saved=running,
         next_allowed_at=allowed_at if allowed_at is not None and allowed_at > now else None,
-        csvs=[(kind, _(label)) for kind, label in CSV_LABELS.items() if kind in export_archive.CSV_FILES],
+        size_text=size_text, csvs=[(kind, _(label)) for kind, label in CSV_LABELS.items() if kind in export_archive.CSV_FILES],
     )
 
 
