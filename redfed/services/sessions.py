@@ -17,6 +17,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from ..db.connection import Database
+from ..errors import ServiceUnavailable
 from ..models import User
 from ..store import sessions as store
 from ..store import users as user_store
@@ -65,8 +66,11 @@ async def lookup(db: Database, cookie: str | None, now: int) -> Session | None:
         return None
     id_hash = _hash(cookie)
     if now - row.last_seen_at >= LAST_SEEN_PRECISION_MS:
-        async with db.transaction() as conn:
-            await store.touch(conn, id_hash, now)
+        try:
+            async with db.transaction() as conn:
+                await store.touch(conn, id_hash, now)
+        except ServiceUnavailable:
+            pass  # "last seen" is a hint; a busy database must not fail the page for it
     return Session(user, row.csrf_token, row.expires_at, id_hash)
 
 

@@ -15,7 +15,7 @@ from redfed.store import exports as export_store
 
 from ..support import api
 from ..support.http import request
-from .conftest import PASSWORD
+from .conftest import PASSWORD, photo
 
 NEW_PASSWORD = "a much better passphrase"
 
@@ -291,3 +291,31 @@ async def _running_job(instance, actor, progress):
         job = await export_store.insert_job(conn, new_id(now), actor.id, now)
         await export_store.set_running(conn, job.id)
         await export_store.set_progress(conn, job.id, progress)
+
+
+def test_good_avatar_with_a_bad_header__neither_kept(instance, tmp_path):
+    instance.create_user("alice")
+    visitor = Visitor(instance, "alice")
+    avatar = photo(tmp_path / "me.jpg", ("#fff", "#000"), size=(200, 200)).read_bytes()
+    reply = visitor.send("/settings/profile", {"display_name": "Alice"}, files={
+        "avatar": ("me.jpg", avatar, "image/jpeg"), "header": ("header.png", b"GIF89a but not really", "image/png"),
+    })
+    assert reply.status_code == 422 and _error_of(reply.text, "header") == "That file is not a picture we can read."
+    assert _error_of(reply.text, "avatar") == ""
+    assert instance.actor("alice").icon_url is None
+    assert _rows(instance, "SELECT count(*) FROM media") == [(0,)]
+    assert not [p for p in instance.config.media_path.rglob("*") if p.is_file()]
+
+
+def test_last_seen__kept_to_five_minutes__shown_on_the_sessions_page(instance, clock):
+    instance.create_user("alice")
+    visitor = Visitor(instance, "alice")
+    [(signed_in_at,)] = _rows(instance, "SELECT last_seen_at FROM web_sessions")
+    visitor.get("/home")
+    assert _rows(instance, "SELECT last_seen_at FROM web_sessions") == [(signed_in_at,)]
+    clock.advance(301)
+    visitor.get("/home")
+    [(seen,)] = _rows(instance, "SELECT last_seen_at FROM web_sessions")
+    assert signed_in_at + 301_000 <= seen < signed_in_at + 360_000
+    page = visitor.get("/settings/sessions").text
+    assert "python-requests" in page and "This session" in page
