@@ -319,3 +319,15 @@ def test_last_seen__kept_to_five_minutes__shown_on_the_sessions_page(instance, c
     assert signed_in_at + 301_000 <= seen < signed_in_at + 360_000
     page = visitor.get("/settings/sessions").text
     assert "python-requests" in page and "This session" in page
+
+
+def test_guessing_the_current_password__throttled_like_sign_in(instance):
+    instance.create_user("alice")
+    visitor = Visitor(instance, "alice")
+    before = _rows(instance, "SELECT password_hash FROM users")
+    guess = {"new_password": NEW_PASSWORD, "confirm_password": NEW_PASSWORD}
+    for attempt in range(5):
+        assert visitor.send("/settings/password", {"current_password": f"guess {attempt}", **guess}).status_code == 422
+    blocked = visitor.send("/settings/password", {"current_password": PASSWORD, **guess})
+    assert blocked.status_code == 429 and "Too many failed sign-in attempts" in blocked.text
+    assert _rows(instance, "SELECT password_hash FROM users") == before

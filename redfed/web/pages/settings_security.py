@@ -1,8 +1,11 @@
 """Settings: password, browser sessions and authorized apps (layer 6)."""
 
+from quart import current_app, request
+
 from ...errors import NotFound, RedfedError
-from ...services import account_security, passwords
+from ...services import account_security, passwords, sessions
 from ..context import runtime
+from .auth import THROTTLE_KEY
 from .common import _, blueprint, signed_in
 from .settings import posted_form, saved, settings_page
 
@@ -10,6 +13,11 @@ PASSWORD_PATH = "/settings/password"
 SESSIONS_PATH = "/settings/sessions"
 APPS_PATH = "/settings/apps"
 MAX_ROW_ID = 2**63 - 1
+
+
+def login_throttle() -> sessions.LoginThrottle:
+    """The sign-in pages' throttle: wrong current passwords here count with failed sign-ins."""
+    return current_app.extensions.setdefault(THROTTLE_KEY, sessions.LoginThrottle())
 
 
 def _row_id(value: str) -> int | None:
@@ -39,14 +47,22 @@ def _password_errors(message: str) -> dict[str, str]:
 async def change_password():
     rt = runtime()
     current, _viewer, fields = await posted_form()
+    user, now = current.session.user, rt.services.now_ms()
+    # Wrong current passwords count with failed sign-ins, so a borrowed session cannot guess it.
+    throttle, address = login_throttle(), request.remote_addr or ""
+    if throttle.blocked(user.username, address, now):
+        return await settings_page("settings/password.html", PASSWORD_PATH, 429, errors={
+            "current_password": _("Too many failed sign-in attempts. Wait a few minutes and try again.")})
     try:
         await account_security.change_password(
-            rt.db, current.session.user, fields.get("current_password", ""), fields.get("new_password", ""),
-            fields.get("confirm_password", ""), current.session.id_hash, rt.services.now_ms(),
+            rt.db, user, fields.get("current_password", ""), fields.get("new_password", ""),
+            fields.get("confirm_password", ""), current.session.id_hash, now,
         )
     except RedfedError as error:
         if error.status >= 500:
             raise
+        if error.message == account_security.WRONG_PASSWORD:
+            throttle.failed(user.username, address, now)
         return await settings_page("settings/password.html", PASSWORD_PATH, 422, errors=_password_errors(error.message))
     return saved(PASSWORD_PATH)
 
