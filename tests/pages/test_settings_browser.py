@@ -46,13 +46,16 @@ def test_edit_profile__avatar_and_a_field_show_on_the_profile_via_the_api_and_on
     expect(page.locator(".profile-fields dt")).to_have_text("Website")
     expect(page.locator(".profile-fields dd a")).to_have_attribute("href", "https://example.com/alice")
     avatar = page.locator("img.profile-avatar")
-    assert "/media/" in avatar.get_attribute("src")
+    avatar_url = avatar.get_attribute("src")
+    assert "/media/" in avatar_url
     assert avatar.evaluate("img => img.complete && img.naturalWidth > 0")
+    page.click(".profile-actions >> text=Edit profile")
+    expect(page).to_have_url(a.url("/settings/profile"))
 
     me = api.client(a, "alice").account_verify_credentials()
     assert me.display_name == "Alice Andrews" and me.locked is True
     assert [(f.name, "https://example.com/alice" in f.value) for f in me.fields] == [("Website", True)]
-    assert me.avatar == avatar.get_attribute("src")
+    assert me.avatar == avatar_url
 
     _settle(a, b)  # the edit federates as an Update, as one made through the API does
     seen = b.resolve(a.actor("alice").uri)
