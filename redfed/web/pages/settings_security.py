@@ -5,6 +5,7 @@ from quart import current_app, request
 from ...errors import NotFound, RedfedError
 from ...services import account_security, passwords, sessions
 from ..context import runtime
+from . import user_agents
 from .auth import THROTTLE_KEY
 from .common import _, blueprint, signed_in
 from .settings import posted_form, saved, settings_page
@@ -74,7 +75,15 @@ async def session_settings():
     rt = runtime()
     current, _viewer = await signed_in()
     listed = await account_security.sessions(rt.db, current.session.user, current.session.id_hash, rt.services.now_ms())
-    return await settings_page("settings/sessions.html", SESSIONS_PATH, sessions=listed)
+    return await settings_page("settings/sessions.html", SESSIONS_PATH, sessions=[(s, _name(s.user_agent)) for s in listed])
+
+
+def _name(user_agent: str) -> str:
+    """"Firefox on Windows", or as much of it as the User-Agent tells."""
+    browser, platform = user_agents.describe(user_agent)
+    if browser and platform:
+        return _("%(browser)s on %(platform)s") % {"browser": browser, "platform": platform}
+    return browser or platform or _("Unknown browser")
 
 
 @blueprint.post(f"{SESSIONS_PATH}/<session_id>/revoke")
