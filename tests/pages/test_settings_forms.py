@@ -245,6 +245,8 @@ def test_export__owner_only__one_a_week_on_the_page_and_the_api(instance, clock)
 
     refused = bob.get(archive)  # another user's archive is as if it did not exist
     assert refused.status_code == 404 and b"PK" not in refused.content[:2]
+    for job_id in ("9999999999999999999", "-1", "1e3", "%2E%2E"):
+        assert alice.get(f"/settings/export/{job_id}/archive.zip").status_code == 404, job_id
     assert request("GET", instance.url(archive)).status == 303
 
     again = alice.send("/settings/export")

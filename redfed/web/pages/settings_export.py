@@ -66,7 +66,7 @@ async def request_export():
 
 
 def _job_id(value: str) -> int:
-    if not value or len(value) > 19 or not (value.isascii() and value.isdigit()):
+    if not value or len(value) > 19 or not (value.isascii() and value.isdigit()) or int(value) >= 2**63:
         raise NotFound(_("No such archive."))
     return int(value)
 
