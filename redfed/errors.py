@@ -64,6 +64,11 @@ class Unprocessable(RedfedError):
     default_message = "validation failed"
 
 
+class TooManyRequests(RedfedError):
+    status = 429
+    default_message = "too many requests"
+
+
 class ServiceUnavailable(RedfedError):
     status = 503
     default_message = "service unavailable, try again later"

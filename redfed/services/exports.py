@@ -15,8 +15,9 @@ from pathlib import Path
 from ..clock import new_id
 from ..config import Config
 from ..db.connection import Database
-from ..errors import Gone, NotFound
+from ..errors import Gone, NotFound, TooManyRequests
 from ..models import Actor
+from ..protocol import as2
 from ..store import actors as actor_store
 from ..store import exports as store
 from ..store.exports import ExportJob
@@ -28,6 +29,9 @@ from .context import Context
 log = logging.getLogger(__name__)
 
 EXPIRY_MS = 7 * 24 * 3600 * 1000
+# One archive per account a week (Mastodon's backup policy); a failed build does not count.
+MIN_INTERVAL_MS = 7 * 24 * 3600 * 1000
+TOO_SOON = "You can request one archive every 7 days"
 FOLDER = "exports"
 NOT_FOUND = "Record not found"
 _KEY_SHAPE = re.compile(r"[A-Za-z0-9_-]{32}\.zip")
@@ -45,10 +49,27 @@ def archive_path(config: Config, job: ExportJob) -> Path:
     return exports_path(config) / job.file_key
 
 
+def next_allowed_at(latest: ExportJob | None) -> int | None:
+    """When the account may request its next archive, after `latest` (its newest unfailed job)."""
+    return None if latest is None else latest.created_at + MIN_INTERVAL_MS
+
+
+async def latest_job(db: Database, actor: Actor) -> ExportJob | None:
+    return await store.latest_unfailed_job(db.reader, actor.id)
+
+
+async def recent_jobs(db: Database, actor: Actor, limit: int = 5) -> list[ExportJob]:
+    return await store.jobs_of(db.reader, actor.id, limit)
+
+
 async def request_export(ctx: Context, actor: Actor, *, background: bool = True) -> ExportJob:
-    """Queue an archive of `actor`; with `background`, start building it now in a task."""
+    """Queue an archive of `actor`; with `background`, start building it now in a task.
+    A second request within MIN_INTERVAL_MS of the last unfailed one is refused with 429."""
     now = ctx.now_ms()
     async with ctx.db.transaction() as conn:
+        allowed_at = next_allowed_at(await store.latest_unfailed_job(conn, actor.id))
+        if allowed_at is not None and now < allowed_at:
+            raise TooManyRequests(f"{TOO_SOON}; the next one from {as2.iso_time(allowed_at)}")
         job = await store.insert_job(conn, new_id(now), actor.id, now)
     if background:
         _spawn(ctx, job.id)

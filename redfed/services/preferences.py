@@ -27,10 +27,12 @@ async def posting_defaults(db: Database, author: Actor) -> store.PostingDefaults
 async def set_posting_defaults(
     db: Database, author: Actor, *, visibility: str | None = None, sensitive: bool | None = None, language: str | None = None,
 ) -> None:
-    """Mastodon's source[privacy], source[sensitive] and source[language]."""
+    """Mastodon's source[privacy], source[sensitive] and source[language]; a language of "" clears it."""
     if visibility is not None and visibility not in VISIBILITIES:
         raise Unprocessable(f"Validation failed: privacy must be one of {', '.join(VISIBILITIES)}")
-    if language is not None and not (2 <= len(language) <= 8 and language.replace("-", "").isalpha()):
+    if language and not (2 <= len(language) <= 8 and language.replace("-", "").isalpha() and language.isascii()):
         raise Unprocessable("Validation failed: language must be a language code")
     async with db.transaction() as conn:
-        await store.set_posting_defaults(conn, author.id, visibility, sensitive, language)
+        await store.set_posting_defaults(conn, author.id, visibility, sensitive, language or None)
+        if language == "":
+            await store.clear_default_language(conn, author.id)

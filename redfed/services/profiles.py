@@ -2,20 +2,44 @@
 
 import asyncio
 from dataclasses import replace
+from typing import BinaryIO
 
 from ..clock import new_id
 from ..content import render_local_text
 from ..errors import Unprocessable
 from ..federation import audience, delivery, serialize
-from ..models import Actor, ActorKey, ProfileField
+from ..models import Actor, ActorKey, Media, ProfileField
 from ..protocol import keys
 from ..store import actors as actor_store
+from . import media
 from .context import Context
 
 MAX_DISPLAY_NAME = 30
 MAX_BIO = 500
 MAX_FIELDS = 4
 MAX_FIELD_LENGTH = 255  # Mastodon's limit for both
+FIELD_TOO_LONG = f"profile field names and values are at most {MAX_FIELD_LENGTH} characters"
+NOT_AN_IMAGE = "Validation failed: avatar and header must be images"
+
+
+def profile_problems(
+    display_name: str | None = None, bio: str | None = None, fields: list[tuple[str, str]] | None = None,
+) -> list[tuple[str, str]]:
+    """Every (part, message) wrong with a profile edit, for forms that show them all at once; the
+    part is "display_name", "bio", "fields", or "fields.N.name" / "fields.N.value"."""
+    problems = []
+    if display_name is not None and len(display_name) > MAX_DISPLAY_NAME:
+        problems.append(("display_name", f"display name is longer than {MAX_DISPLAY_NAME} characters"))
+    if bio is not None and len(bio) > MAX_BIO:
+        problems.append(("bio", f"bio is longer than {MAX_BIO} characters"))
+    if fields is not None:
+        if len(fields) > MAX_FIELDS:
+            problems.append(("fields", f"at most {MAX_FIELDS} profile fields"))
+        for number, (name, value) in enumerate(fields):
+            for part, text in (("name", name), ("value", value)):
+                if len(text) > MAX_FIELD_LENGTH:
+                    problems.append((f"fields.{number}.{part}", FIELD_TOO_LONG))
+    return problems
 
 
 async def update_profile(
@@ -45,7 +69,7 @@ async def update_profile(
         if len(fields) > MAX_FIELDS:
             raise Unprocessable(f"at most {MAX_FIELDS} profile fields")
         if any(len(name) > MAX_FIELD_LENGTH or len(value) > MAX_FIELD_LENGTH for name, value in fields):
-            raise Unprocessable(f"profile field names and values are at most {MAX_FIELD_LENGTH} characters")
+            raise Unprocessable(FIELD_TOO_LONG)
         rendered = tuple(ProfileField(name.strip(), render_local_text(value)) for name, value in fields)
         changed = replace(changed, fields=rendered)
     if locked is not None:
@@ -61,6 +85,22 @@ async def save_profile(ctx: Context, changed: Actor) -> Actor:
         await announce_update(ctx, conn, changed)
     ctx.wake_delivery()
     return changed
+
+
+async def upload_image(ctx: Context, actor: Actor, stream: BinaryIO) -> Media:
+    """An avatar or header upload, through the same checks as any photo (type sniffed, EXIF
+    stripped, size and pixel limits); anything but a still image is removed again and refused."""
+    accepted = await media.upload(ctx, actor, stream)
+    if accepted.media.type != "image":
+        await media.delete(ctx, actor, accepted.media.id)
+        raise Unprocessable(NOT_AN_IMAGE)
+    return accepted.media
+
+
+async def discard_images(ctx: Context, actor: Actor, uploaded: list[Media]) -> None:
+    """Remove uploads a failed profile edit no longer needs."""
+    for item in uploaded:
+        await media.delete(ctx, actor, item.id)
 
 
 async def rotate_key(ctx: Context, actor: Actor) -> ActorKey:

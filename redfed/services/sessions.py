@@ -13,10 +13,11 @@ import os
 import secrets
 import threading
 from collections import defaultdict, deque
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from ..db.connection import Database
+from ..errors import ServiceUnavailable
 from ..models import User
 from ..store import sessions as store
 from ..store import users as user_store
@@ -25,6 +26,8 @@ from . import passwords
 # The cookie that carries a session (HttpOnly, SameSite=Lax; Secure on https), for every face.
 SESSION_COOKIE = "redfed_session"
 SESSION_LIFETIME_MS = 30 * 24 * 3600 * 1000
+# "Last seen" is kept to this precision, so that browsing costs a write only now and then.
+LAST_SEEN_PRECISION_MS = 5 * 60 * 1000
 LOGIN_CSRF_LIFETIME_MS = 3600 * 1000
 
 
@@ -33,6 +36,7 @@ class Session:
     user: User
     csrf_token: str
     expires_at: int
+    id_hash: str = field(default="", repr=False)  # which stored session this is
 
 
 def _hash(value: str) -> str:
@@ -47,7 +51,7 @@ async def create(db: Database, user: User, user_agent: str | None, now: int) -> 
         row = await store.insert_session(
             conn, _hash(cookie), user.id, csrf, (user_agent or "")[:300], now, now + SESSION_LIFETIME_MS
         )
-    return cookie, Session(user, row.csrf_token, row.expires_at)
+    return cookie, Session(user, row.csrf_token, row.expires_at, _hash(cookie))
 
 
 async def lookup(db: Database, cookie: str | None, now: int) -> Session | None:
@@ -60,7 +64,14 @@ async def lookup(db: Database, cookie: str | None, now: int) -> Session | None:
     user = await user_store.get_user(db.reader, row.user_id)
     if user is None or user.is_disabled:
         return None
-    return Session(user, row.csrf_token, row.expires_at)
+    id_hash = _hash(cookie)
+    if now - row.last_seen_at >= LAST_SEEN_PRECISION_MS:
+        try:
+            async with db.transaction() as conn:
+                await store.touch(conn, id_hash, now)
+        except ServiceUnavailable:
+            pass  # "last seen" is a hint; a busy database must not fail the page for it
+    return Session(user, row.csrf_token, row.expires_at, id_hash)
 
 
 async def delete(db: Database, cookie: str) -> None:

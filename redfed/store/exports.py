@@ -46,6 +46,20 @@ async def get_job(conn: aiosqlite.Connection, job_id: int) -> ExportJob | None:
     return _job(row) if row else None
 
 
+async def jobs_of(conn: aiosqlite.Connection, actor_id: int, limit: int = 5) -> list[ExportJob]:
+    """An account's newest jobs first."""
+    sql = f"SELECT {_JOB_COLUMNS} FROM exports WHERE actor_id = ? ORDER BY id DESC LIMIT ?"
+    async with conn.execute(sql, (actor_id, limit)) as cursor:
+        return [_job(row) for row in await cursor.fetchall()]
+
+
+async def latest_unfailed_job(conn: aiosqlite.Connection, actor_id: int) -> ExportJob | None:
+    sql = f"SELECT {_JOB_COLUMNS} FROM exports WHERE actor_id = ? AND state != 'failed' ORDER BY id DESC LIMIT 1"
+    async with conn.execute(sql, (actor_id,)) as cursor:
+        row = await cursor.fetchone()
+    return _job(row) if row else None
+
+
 async def jobs_in_state(conn: aiosqlite.Connection, states: tuple[str, ...]) -> list[ExportJob]:
     marks = ", ".join("?" for _ in states)
     sql = f"SELECT {_JOB_COLUMNS} FROM exports WHERE state IN ({marks}) ORDER BY id"

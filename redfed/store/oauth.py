@@ -175,3 +175,48 @@ async def revoke_tokens_since(conn: aiosqlite.Connection, app_id: int, user_id: 
         (now, app_id, user_id, since),
     )
     return cursor.rowcount
+
+
+@dataclass(frozen=True)
+class AuthorizedApp:
+    """An app holding live tokens of one user: what the settings page lists."""
+    app_id: int
+    name: str
+    website: str | None
+    scopes: tuple[str, ...]  # every scope any of its live tokens holds
+    authorized_at: int  # its oldest live token
+
+
+async def authorized_apps(conn: aiosqlite.Connection, user_id: int) -> list[AuthorizedApp]:
+    async with conn.execute(
+        "SELECT oauth_apps.id, oauth_apps.name, oauth_apps.website, group_concat(oauth_tokens.scopes, ' '), "
+        "min(oauth_tokens.created_at) FROM oauth_tokens "
+        "JOIN oauth_apps ON oauth_apps.id = oauth_tokens.app_id "
+        "WHERE oauth_tokens.user_id = ? AND oauth_tokens.revoked_at IS NULL "
+        "GROUP BY oauth_apps.id ORDER BY min(oauth_tokens.created_at) DESC, oauth_apps.id DESC",
+        (user_id,),
+    ) as cursor:
+        rows = await cursor.fetchall()
+    return [
+        AuthorizedApp(app_id, name, website, tuple(sorted(set(scopes.split()))), created)
+        for app_id, name, website, scopes, created in rows
+    ]
+
+
+async def revoke_app_for_user(conn: aiosqlite.Connection, user_id: int, app_id: int, now: int) -> int:
+    """Revoke every live token of one app for one user, and drop its unused codes; how many tokens."""
+    cursor = await conn.execute(
+        "UPDATE oauth_tokens SET revoked_at = ? WHERE user_id = ? AND app_id = ? AND revoked_at IS NULL",
+        (now, user_id, app_id),
+    )
+    await conn.execute("DELETE FROM oauth_codes WHERE user_id = ? AND app_id = ?", (user_id, app_id))
+    return cursor.rowcount
+
+
+async def revoke_user_tokens(conn: aiosqlite.Connection, user_id: int, now: int) -> int:
+    """Revoke every live token of a user, of every app, and drop their unused codes."""
+    cursor = await conn.execute(
+        "UPDATE oauth_tokens SET revoked_at = ? WHERE user_id = ? AND revoked_at IS NULL", (now, user_id)
+    )
+    await conn.execute("DELETE FROM oauth_codes WHERE user_id = ?", (user_id,))
+    return cursor.rowcount

@@ -29,3 +29,7 @@ async def set_posting_defaults(
         "WHERE actor_id = ?",
         (visibility, None if sensitive is None else int(sensitive), language, actor_id),
     )
+
+
+async def clear_default_language(conn: aiosqlite.Connection, actor_id: int) -> None:
+    await conn.execute("UPDATE users SET default_language = NULL WHERE actor_id = ?", (actor_id,))

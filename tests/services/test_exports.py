@@ -10,6 +10,8 @@ from dataclasses import dataclass
 import pytest
 from PIL import Image
 
+from redfed.clock import new_id
+from redfed.errors import TooManyRequests
 from redfed.services import exports, follows, interactions, listings, lists, posts, profiles, relationships, statuses
 from redfed.services import media as media_service
 from redfed.store import exports as export_store
@@ -164,15 +166,20 @@ def test_job__runs_to_done_and_a_restart_resumes_an_interrupted_one(account):
     assert path.parent == instance.config.base_dir / "exports" and path.stat().st_size == done.size
     check_archive(account, path.read_bytes())
 
-    stuck = instance.run(exports.request_export(instance.ctx, alice, background=False))
-    instance.run(_mark_running(instance, stuck.id))
+    # A second archive within 7 days is refused; a job a stop interrupted is resumed.
+    with pytest.raises(TooManyRequests, match="one archive every 7 days"):
+        instance.run(exports.request_export(instance.ctx, alice, background=False))
+    stuck = instance.run(_insert_running(instance, alice))
     assert instance.run(_resume_and_wait(instance)) == 1
     assert instance.run(export_store.get_job(instance.runtime.db.reader, stuck.id)).state == "done"
 
 
-async def _mark_running(instance, job_id):
+async def _insert_running(instance, actor):
+    now = instance.ctx.now_ms()
     async with instance.runtime.db.transaction() as conn:
-        await export_store.set_running(conn, job_id)
+        job = await export_store.insert_job(conn, new_id(now), actor.id, now)
+        await export_store.set_running(conn, job.id)
+    return job
 
 
 async def _resume_and_wait(instance):

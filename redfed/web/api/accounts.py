@@ -4,7 +4,7 @@ mutes), with Mastodon's Relationship entity."""
 from quart import Blueprint, request
 
 from ...errors import Unprocessable
-from ...services import follows, interactions, media, preferences, profiles, relationships, timelines, views
+from ...services import follows, interactions, preferences, profiles, relationships, timelines, views
 from ..context import runtime
 from . import entities
 from .auth import caller, optional_token, scope, viewer
@@ -89,10 +89,7 @@ async def _image_url(upload) -> str | None:
     if upload is None:
         return None
     rt = runtime()
-    accepted = await media.upload(rt.services, caller().actor, upload.stream)
-    if accepted.media.type != "image":
-        raise Unprocessable("Validation failed: avatar and header must be images")
-    return rt.urls.media(accepted.media.file_key)
+    return rt.urls.media((await profiles.upload_image(rt.services, caller().actor, upload.stream)).file_key)
 
 
 def _fields(params: Params) -> list[tuple[str, str]] | None:

@@ -181,6 +181,16 @@ def compose_limit(config) -> int:
     return MAX_PHOTOS * config.media.max_image_bytes + FORM_OVERHEAD
 
 
+def profile_form_limit(config) -> int:
+    """The profile form's largest body: an avatar and a header at their size limit, and the fields."""
+    return 2 * config.media.max_image_bytes + FORM_OVERHEAD
+
+
+PROFILE_PATH = "/settings/profile"
+# Forms with file uploads, and their largest bodies; every other page keeps the app-wide limit.
+LARGE_FORMS = {COMPOSE_PATH: compose_limit, PROFILE_PATH: profile_form_limit}
+
+
 @blueprint.record_once
 def _install(state) -> None:
     """App-wide set-up pages need: the i18n extension in the app's jinja environment, and a
@@ -193,8 +203,8 @@ def _install(state) -> None:
 
     class ComposeRequest(base):
         def __init__(self, method, scheme, path, *args, max_content_length=None, **kwargs):
-            if method == "POST" and path == COMPOSE_PATH and "redfed" in app.extensions:
-                max_content_length = compose_limit(app.extensions["redfed"].config)
+            if method == "POST" and path in LARGE_FORMS and "redfed" in app.extensions:
+                max_content_length = LARGE_FORMS[path](app.extensions["redfed"].config)
             super().__init__(method, scheme, path, *args, max_content_length=max_content_length, **kwargs)
 
     app.request_class = ComposeRequest
