@@ -72,7 +72,7 @@ def test_aliases_then_migration__alice_moves_from_a_to_b(start_instance, new_pag
     screenshot(desk, "move-aliases-1440")
     phone.goto(b.url("/settings/aliases"))
     phone.click("button.lang-button[value=zh_Hans]")
-    expect(phone.locator("h1")).to_have_text("帐号别名")
+    expect(phone.locator("h1")).to_have_text("账号别名")
     expect(phone.locator("form[action='/settings/aliases/add'] button")).to_have_text("添加别名")
     screenshot(phone, "move-aliases-360-zh")
 

@@ -7,7 +7,8 @@ from quart import request
 from ...errors import NotFound, RedfedError
 from ...services import aliases, moves, views
 from ..context import runtime
-from .common import N_, _, blueprint, check_csrf, form, page, see_other, signed_in
+from .common import N_, _, blueprint, check_csrf, form, see_other, signed_in
+from .settings import settings_page
 
 # What the services refuse, worded for people (services.aliases.ChangeRefused.reason).
 REFUSALS = {
@@ -50,8 +51,8 @@ def _notice() -> str | None:
 async def _aliases_page(viewer, status: int = 200, *, error: str | None = None, given: str = ""):
     known = {v.actor.uri: v.actor for v in await views.alias_views(runtime().db, viewer)}
     listed = [(uri, known.get(uri)) for uri in viewer.also_known_as]
-    return await page(
-        "settings_aliases.html", status, aliases=listed, error=error, given=given, notice=None if error else _notice()
+    return await settings_page(
+        "settings_aliases.html", "/settings/aliases", status, aliases=listed, error=error, given=given, notice=None if error else _notice()
     )
 
 
@@ -81,8 +82,8 @@ async def change_alias(action: str):
 async def _migration_page(viewer, status: int = 200, *, error: str | None = None, given: str = ""):
     rt = runtime()
     home = await moves.new_home(rt.services, viewer)
-    return await page(
-        "settings_migration.html", status, error=error, given=given, new_home=home,
+    return await settings_page(
+        "settings_migration.html", "/settings/migration", status, error=error, given=given, new_home=home,
         history=await moves.move_history(rt.services, viewer), notice=None if error else _notice(),
     )
 
