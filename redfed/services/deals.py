@@ -172,13 +172,15 @@ async def accept(ctx: Context, seller: Actor, deal_id: int) -> Deal:
     return await _get(ctx, deal.id)
 
 
-async def reject(ctx: Context, seller: Actor, deal_id: int) -> Deal:
+async def reject(ctx: Context, seller: Actor, deal_id: int, reason: str | None = None) -> Deal:
+    """Refuse an offer; the seller's `reason` (plain text) travels to the buyer as the summary."""
+    reason = _plain(reason or "") or "rejected by the seller"
     deal, _ = await _offered(ctx, seller, deal_id)
     buyer = await actor_store.get_actor(ctx.db.reader, deal.buyer_id)
     async with ctx.db.transaction() as conn:
-        await store.update_deal(conn, deal.id, state="rejected", now=ctx.now_ms(), reason="rejected by the seller")
+        await store.update_deal(conn, deal.id, state="rejected", now=ctx.now_ms(), reason=reason)
         answer = ap.answer_activity("Reject", ctx.urls.activity(new_id(ctx.now_ms())), seller.uri, buyer.uri,
-                                    deal.offer_uri, summary="rejected by the seller")
+                                    deal.offer_uri, summary=reason)
         await _send(ctx, conn, answer, seller, buyer, deal)
     ctx.wake_delivery()
     return await _get(ctx, deal.id)
