@@ -42,11 +42,13 @@ async def tag_page(ctx: Context, viewer: Actor | None, value: str, max_id: int |
     name = tag_name(value)
     found = await timelines.tag(ctx, viewer, name, IdRange(max_id=max_id, limit=PAGE_SIZE), any_of=[], all_of=[],
                                 none_of=[], local=False)
-    posts = await views.status_views(ctx.db, found, viewer)
     shown = []
     if max_id is None:  # listings on the first page only: they are few and not paged with posts
         pairs = await listings.search(ctx, ListingQuery(tag=name), viewer, IdRange(limit=PAGE_SIZE))
         shown = await shop.listing_items(ctx, pairs, viewer)
+    # A listing's post carries the tag too; it is shown once, as a listing.
+    listed = {item.listing.post_id for item in shown}
+    posts = await views.status_views(ctx.db, [p for p in found if p.id not in listed], viewer)
     following = viewer is not None and await store.is_following(ctx.db.reader, viewer.id, name)
     older = found[-1].id if len(found) == PAGE_SIZE else None
     return TagPage(name, posts, shown, following, older)

@@ -1,0 +1,175 @@
+"""Bad input on the shop pages: forged CSRF, impossible quantities, offers that cannot be made,
+answers from someone who is not the seller, and hostile text in a listing. Each is refused with
+a clear message and the right status, and stores nothing."""
+
+import pytest
+from playwright.sync_api import expect
+
+from redfed.services import deals, listings
+
+from .conftest import sign_in
+from .shop_support import create_listing, rows
+
+
+@pytest.fixture
+def shop(instance):
+    """alice sells a bike (3 in stock) on one instance; bob and carol are buyers there."""
+    alice = instance.create_user("alice").actor
+    bob = instance.create_user("bob").actor
+    instance.create_user("carol")
+    listing, _ = create_listing(instance, alice)
+    return instance, alice, bob, listing
+
+
+def _deals(instance) -> list[tuple]:
+    return rows(instance, "SELECT buyer_id, quantity, state FROM deals ORDER BY id")
+
+
+def test_forged_csrf__refused_on_every_shop_form_and_nothing_changes(shop, new_page):
+    instance, alice, bob, listing = shop
+    deal = instance.run(deals.make_offer(instance.ctx, bob, listing.post_id, 1))
+    page = new_page()
+    sign_in(page, instance, "carol")
+    forged = {"csrf_token": "forged", "quantity": "1", "rating": "5", "reason": "no"}
+    for path in (f"/listings/{listing.post_id}/offer", f"/listings/{listing.post_id}/review", "/tags/bikes/follow"):
+        assert page.request.post(instance.url(path), form=forged, max_redirects=0).status == 403, path
+    seller = new_page()
+    sign_in(seller, instance, "alice")
+    for action in ("accept", "reject", "paid"):
+        reply = seller.request.post(instance.url(f"/deals/{deal.id}/{action}"), form={"reason": "x"}, max_redirects=0)
+        assert reply.status == 403 and "This form has expired" in reply.text()
+    assert _deals(instance) == [(bob.id, 1, "offered")]
+    assert rows(instance, "SELECT count(*) FROM reviews") == [(0,)]
+    assert rows(instance, "SELECT count(*) FROM followed_tags") == [(0,)]
+    assert rows(instance, "SELECT quantity FROM listings") == [(3,)]
+
+
+def test_impossible_quantity__is_a_clear_error_and_no_offer(shop, new_page):
+    instance, alice, bob, listing = shop
+    page = new_page()
+    sign_in(page, instance, "bob")
+    for quantity in ("0", "-1", "1000001", "99999999999999999999999", "two", "1.5", ""):
+        page.goto(listing.proposal_uri)
+        # The browser's own checks would stop most of these: send the form as a forger would.
+        page.evaluate("const q = document.querySelector('#quantity');"
+                      "for (const a of ['min', 'max', 'required']) q.removeAttribute(a); q.type = 'text'")
+        page.fill("#quantity", quantity)
+        page.click(".offer-form button[type=submit]")
+        expect(page.locator(".offer-box .alert")).to_have_text(
+            "Enter how many you want: a whole number from 1 to 1,000,000."
+        )
+        expect(page.locator("#quantity")).to_have_attribute("value", quantity)  # kept for correcting
+    assert _deals(instance) == []
+
+
+def test_more_than_in_stock__says_how_many_are_left(shop, new_page):
+    instance, alice, bob, listing = shop
+    page = new_page()
+    sign_in(page, instance, "bob")
+    reply = page.request.post(instance.url(f"/listings/{listing.post_id}/offer"), max_redirects=0,
+                              form={"csrf_token": _token(page, instance, listing), "quantity": "4"})
+    assert reply.status == 422 and "Only 3 left." in reply.text()
+    assert _deals(instance) == []
+
+
+def _token(page, instance, listing) -> str:
+    page.goto(listing.proposal_uri)
+    return page.locator("input[name=csrf_token]").first.get_attribute("value")
+
+
+@pytest.mark.parametrize("status, message", [
+    ("sold", "This listing is sold."), ("closed", "This listing is closed."),
+    ("paused", "This listing is paused: the seller is not taking offers for now."), ("sold_out", "This listing is sold out."),
+])
+def test_offer_on_a_listing_that_ended__no_form_and_a_forced_post_is_refused(shop, new_page, status, message):
+    instance, alice, bob, listing = shop
+    if status == "sold_out":
+        instance.run(listings.edit_listing(instance.ctx, alice, listing.post_id, {"quantity": "0", "availability": "sold_out"}))
+    else:
+        instance.run(listings.set_status(instance.ctx, alice, listing.post_id, status))
+    page = new_page()
+    sign_in(page, instance, "bob")
+    page.goto(listing.proposal_uri)
+    expect(page.locator(".offer-box .refusal")).to_have_text(message)
+    expect(page.locator(".offer-form")).to_have_count(0)
+    token = page.locator("input[name=csrf_token]").first.get_attribute("value")
+    reply = page.request.post(instance.url(f"/listings/{listing.post_id}/offer"), form={"csrf_token": token, "quantity": "1"},
+                              max_redirects=0)
+    assert reply.status == 422 and message in reply.text()
+    assert _deals(instance) == []
+
+
+def test_seller_offering_on_own_listing__no_form_and_refused(shop, new_page):
+    instance, alice, bob, listing = shop
+    page = new_page()
+    sign_in(page, instance, "alice")
+    page.goto(listing.proposal_uri)
+    expect(page.locator(".offer-form")).to_have_count(0)
+    expect(page.locator(".offer-box")).to_contain_text("This is your listing")
+    expect(page.locator(".review-box")).to_have_count(0)
+    token = page.locator("input[name=csrf_token]").first.get_attribute("value")
+    reply = page.request.post(instance.url(f"/listings/{listing.post_id}/offer"), form={"csrf_token": token, "quantity": "1"},
+                              max_redirects=0)
+    assert reply.status == 422 and "You cannot make an offer on your own listing." in reply.text()
+    reply = page.request.post(instance.url(f"/listings/{listing.post_id}/review"), form={"csrf_token": token, "rating": "5"},
+                              max_redirects=0)
+    assert reply.status == 422 and "You cannot review your own listing." in reply.text()
+    assert _deals(instance) == [] and rows(instance, "SELECT count(*) FROM reviews") == [(0,)]
+
+
+def test_someone_else_answering_a_deal__not_found_or_forbidden_and_the_deal_is_unchanged(shop, new_page):
+    instance, alice, bob, listing = shop
+    deal = instance.run(deals.make_offer(instance.ctx, bob, listing.post_id, 2))
+    for name, status in (("carol", 404), ("bob", 403)):
+        page = new_page()
+        sign_in(page, instance, name)
+        page.goto(instance.url("/deals"))
+        expect(page.locator(".deal-actions")).to_have_count(0)  # no answer buttons for them
+        token = page.locator("input[name=csrf_token]").first.get_attribute("value")
+        for action in ("accept", "reject", "paid"):
+            reply = page.request.post(instance.url(f"/deals/{deal.id}/{action}"), form={"csrf_token": token},
+                                      max_redirects=0)
+            assert reply.status == status, (name, action)
+        if name == "bob":
+            assert "Only the seller can answer an offer or mark it paid." in reply.text()
+    for bad in ("abc", "-1", "9" * 30):
+        assert page.request.post(instance.url(f"/deals/{bad}/accept"), form={"csrf_token": token}).status == 404
+    assert _deals(instance) == [(bob.id, 2, "offered")]
+    assert rows(instance, "SELECT quantity FROM listings") == [(3,)]
+
+
+def test_seller_rejects_with_a_reason__the_buyer_reads_it(shop, new_page):
+    instance, alice, bob, listing = shop
+    instance.run(deals.make_offer(instance.ctx, bob, listing.post_id, 1))
+    seller = new_page()
+    sign_in(seller, instance, "alice")
+    seller.goto(instance.url("/deals"))
+    seller.click(".reject-box summary")
+    seller.fill(".reject-box input[name=reason]", "Reserved for a friend <b>sorry</b>")
+    seller.click(".reject-box button[type=submit]")
+    expect(seller.locator(".deal").first).to_contain_text("Rejected")
+    buyer = new_page()
+    sign_in(buyer, instance, "bob")
+    buyer.goto(instance.url("/deals"))
+    expect(buyer.locator(".deal-reason")).to_have_text("Reason: Reserved for a friend sorry")
+    expect(buyer.locator(".deal a.checkout-link")).to_have_count(0)
+    assert _deals(instance) == [(bob.id, 1, "rejected")]
+
+
+def test_script_in_a_listing_title__is_shown_as_text(shop, new_page):
+    instance, alice, bob, _ = shop
+    hostile = '<script>alert("title")</script><img src=x onerror=alert(2)>'
+    listing, _ = create_listing(instance, alice, {"title": hostile, "category": "<i>x</i>"},
+                                description="<script>alert('description')</script>")
+    page = new_page()
+    sign_in(page, instance, "bob")
+    page.goto(instance.url("/@alice/shop"))
+    expect(page.locator(".listing-title").filter(has_text="<script>")).to_have_text(hostile)
+    page.goto(listing.proposal_uri)
+    expect(page.locator("h1")).to_have_text(hostile)
+    expect(page.locator(".listing-description")).to_contain_text("<script>alert('description')</script>")
+    page.goto(instance.url("/search?q=script"))
+    expect(page.locator(".listing-title")).to_have_text(hostile)
+    page.goto(instance.url("/deals"))
+    assert page.dialogs == []
+    assert page.locator("script").count() == 0
