@@ -70,6 +70,7 @@ def test_buyer_on_b__offers_through_the_pages_and_the_seller_on_a_accepts(market
     screenshot(buyer, "listing-remote-1440")
 
     buyer.fill("#quantity", "2")
+    buyer.fill("#message", "Can I pick them up on Saturday?\nBoth <b>blue</b> ones & a bell.")
     buyer.click(".offer-form button[type=submit]")
     buyer.wait_for_url(b.url("/deals"))
     offer = buyer.locator(".deal-list .deal").first
@@ -85,6 +86,7 @@ def test_buyer_on_b__offers_through_the_pages_and_the_seller_on_a_accepts(market
     incoming = seller.locator("#selling-title + ul .deal").first
     expect(incoming).to_contain_text(f"Buyer: @bob@{b.domain}")
     expect(incoming).to_contain_text("Quantity: 2")
+    expect(incoming.locator(".deal-message")).to_have_text("Can I pick them up on Saturday?\nBoth <b>blue</b> ones & a bell.")
     screenshot(seller, "deals-seller-360")
     incoming.locator("button", has_text="Accept").click()
     seller.wait_for_url(a.url("/deals") + "#deal-*")

@@ -62,13 +62,16 @@ def test_impossible_quantity__is_a_clear_error_and_no_offer(shop, new_page):
     assert _deals(instance) == []
 
 
-def test_more_than_in_stock__says_how_many_are_left(shop, new_page):
+def test_more_than_in_stock_or_a_long_message__says_what_is_wrong(shop, new_page):
     instance, alice, bob, listing = shop
     page = new_page()
     sign_in(page, instance, "bob")
     reply = page.request.post(instance.url(f"/listings/{listing.post_id}/offer"), max_redirects=0,
                               form={"csrf_token": _token(page, instance, listing), "quantity": "4"})
     assert reply.status == 422 and "Only 3 left." in reply.text()
+    reply = page.request.post(instance.url(f"/listings/{listing.post_id}/offer"), max_redirects=0,
+                              form={"csrf_token": _token(page, instance, listing), "quantity": "1", "message": "x" * 501})
+    assert reply.status == 422 and "A message can be at most 500 characters." in reply.text()
     assert _deals(instance) == []
 
 

@@ -40,6 +40,8 @@ def refusal_text(message: str) -> str:
         return _("Only %(num)s left.") % {"num": message[len("only "):-len(" left")]}
     if message.startswith("quantity must be"):
         return _("Enter how many you want: a whole number from 1 to %(max)s.") % {"max": f"{MAX_QUANTITY:,}"}
+    if message.startswith("a message is at most"):
+        return _("A message can be at most %(num)d characters.") % {"num": deals.MAX_MESSAGE}
     if message.startswith("a review's text is at most"):
         return _("A review can be at most %(num)d characters.") % {"num": MAX_REVIEW_TEXT}
     return message
@@ -78,6 +80,7 @@ async def _listing_page(listing_id: int, *, local_seller: str | None = None, sta
         "listing.html", status, shown=shown, listing=shown.item.listing, post=post, seller=shown.seller.actor,
         photos=photos_of(shown.item.view, rt.urls), refusal=refusal, review_cards=cards([v for _, v in shown.reviews], rt.urls),
         ratings={v.post.id: r.rating for r, v in shown.reviews}, fields=extra.pop("fields", {}),
+        max_message=deals.MAX_MESSAGE,
         path=listing_text.listing_path(shown.item.listing, post.is_local),
         description=listing_text.description_html(post.content), **extra,
     )
@@ -110,12 +113,12 @@ async def offer(listing_id: str):
     check_csrf(current, fields.get("csrf_token"))
     found = _listing_id(listing_id)
     try:
-        await deals.make_offer(rt.services, viewer, found, fields.get("quantity", "")[:40])
+        await deals.make_offer(rt.services, viewer, found, fields.get("quantity", "")[:40], fields.get("message", ""))
     except RedfedError as error:
         if error.status >= 500 or error.status == 404:
             raise
-        return await _listing_page(found, status=422, offer_error=refusal_text(error.message),
-                                   fields={"quantity": fields.get("quantity", "")[:40]})
+        kept = {"quantity": fields.get("quantity", "")[:40], "message": fields.get("message", "")[: deals.MAX_MESSAGE + 100]}
+        return await _listing_page(found, status=422, offer_error=refusal_text(error.message), fields=kept)
     return see_other("/deals")
 
 
