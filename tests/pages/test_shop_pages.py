@@ -123,11 +123,18 @@ def test_buyer_on_b__offers_through_the_pages_and_the_seller_on_a_accepts(market
         page.goto(a.url("/@alice/shop"))
         expect(page.locator(".listing-tile")).to_have_count(3)
         screenshot(page, f"shop-{width}")
+        assert _fits(page)
         page.goto(listing.proposal_uri)
         expect(page.locator("h1")).to_have_text("Blue one-speed bike")
         screenshot(page, f"listing-{width}")
+        assert _fits(page)
         sign_in(page, b, "bob")
         page.goto(b.url("/deals"))
         screenshot(page, f"deals-buyer-{width}")
-        assert page.evaluate("document.documentElement.scrollWidth <= window.innerWidth")
+        assert _fits(page)
     assert buyer.dialogs == [] and seller.dialogs == []
+
+
+def _fits(page) -> bool:
+    """Nothing sticks out sideways: the page needs no horizontal scrolling."""
+    return page.evaluate("document.documentElement.scrollWidth <= window.innerWidth")

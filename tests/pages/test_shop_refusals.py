@@ -176,3 +176,16 @@ def test_script_in_a_listing_title__is_shown_as_text(shop, new_page):
     page.goto(instance.url("/deals"))
     assert page.dialogs == []
     assert page.locator("script").count() == 0
+
+
+def test_unknown_listings_and_shops__are_not_found(shop, new_page):
+    instance, alice, bob, listing = shop
+    page = new_page()
+    for path in ("/listings/999", "/listings/abc", "/listings/" + "9" * 30, f"/users/bob/listings/{listing.post_id}",
+                 "/users/alice/listings/999", "/@nobody/shop", "/@alice@unknown.example/shop", "/@alice/shop?max_id=x"):
+        reply = page.request.get(instance.url(path))
+        assert reply.status == 404, path
+    assert "No such listing." in page.request.get(instance.url("/listings/999")).text()
+    # The local listing's page lives at its own id; its /listings/ address leads there.
+    reply = page.request.get(instance.url(f"/listings/{listing.post_id}"), max_redirects=0)
+    assert reply.status == 303 and reply.headers["location"].endswith(f"/users/alice/listings/{listing.post_id}")

@@ -48,6 +48,7 @@ def test_tag_page__lists_local_and_remote_posts_and_listings_and_can_be_followed
     expect(mug.locator(".listing-price")).to_have_text("CN¥88.00")
     expect(visitor.locator(".tag-head")).to_contain_text("Log in to follow this hashtag")
     screenshot(visitor, "tag-360")
+    assert visitor.evaluate("document.documentElement.scrollWidth <= window.innerWidth")
 
     page = new_page(width=1440, height=900)
     sign_in(page, b, "bob")
@@ -90,6 +91,7 @@ def test_search__finds_listings_by_text_and_by_a_chinese_word_and_resolves_a_pas
     expect(visitor.locator("#q")).to_have_value("咖啡杯")
     expect(visitor.locator(".search-form input[name=resolve]")).to_have_count(0)  # signed out: no lookups
     screenshot(visitor, "search-360")
+    assert visitor.evaluate("document.documentElement.scrollWidth <= window.innerWidth")
     visitor.goto(b.url("/search?q=mug"))
     expect(visitor.locator(".listing-tile")).to_have_count(1)
     visitor.goto(b.url("/search?q=kitchen"))  # the category

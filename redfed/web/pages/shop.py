@@ -70,10 +70,18 @@ async def shop_page(username: str):
     )
 
 
-async def _listing_page(listing_id: int, *, local_seller: str | None = None, status: int = 200, **extra):
+async def _shown(listing_id: int, local_seller: str | None = None) -> shop.ListingPage:
     rt = runtime()
     current = await visit()
-    shown = await shop.listing_page(rt.services, current.viewer, listing_id, local_seller=local_seller)
+    try:
+        return await shop.listing_page(rt.services, current.viewer, listing_id, local_seller=local_seller)
+    except NotFound:
+        raise NotFound(_("No such listing.")) from None
+
+
+async def _listing_page(listing_id: int, *, local_seller: str | None = None, status: int = 200, **extra):
+    rt = runtime()
+    shown = await _shown(listing_id, local_seller)
     post = shown.item.view.post
     refusal = refusal_text(shown.offer_refusal) if shown.offer_refusal else None
     response = await page(
@@ -97,9 +105,7 @@ async def local_listing(username: str, listing_id: int):
 
 @blueprint.get("/listings/<listing_id>")
 async def listing(listing_id: str):
-    rt = runtime()
-    current = await visit()
-    shown = await shop.listing_page(rt.services, current.viewer, _listing_id(listing_id))
+    shown = await _shown(_listing_id(listing_id))
     if shown.item.view.post.is_local:
         return see_other(listing_text.listing_path(shown.item.listing, True))
     return await _listing_page(shown.item.listing.post_id)
@@ -137,5 +143,5 @@ async def review(listing_id: str):
             raise
         return await _listing_page(found, status=422, review_error=refusal_text(error.message),
                                    fields={"rating": fields.get("rating", ""), "text": text[:MAX_REVIEW_TEXT + 100]})
-    shown = await shop.listing_page(rt.services, viewer, found)
+    shown = await _shown(found)
     return see_other(listing_text.listing_path(shown.item.listing, shown.item.view.post.is_local) + "#reviews")
