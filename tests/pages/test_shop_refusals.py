@@ -189,3 +189,37 @@ def test_unknown_listings_and_shops__are_not_found(shop, new_page):
     # The local listing's page lives at its own id; its /listings/ address leads there.
     reply = page.request.get(instance.url(f"/listings/{listing.post_id}"), max_redirects=0)
     assert reply.status == 303 and reply.headers["location"].endswith(f"/users/alice/listings/{listing.post_id}")
+
+
+def test_review_through_the_page__counts_once_and_bad_ratings_are_refused(shop, new_page):
+    instance, alice, bob, listing = shop
+    page = new_page(width=360, height=780)
+    sign_in(page, instance, "bob")
+    page.goto(instance.url("/@alice"))
+    page.click(".tabs a:has-text('Shop')")
+    page.wait_for_url(instance.url("/@alice/shop"))
+    page.click(".listing-tile a.tile-link")
+    page.click(".review-box summary")
+    token = page.locator("input[name=csrf_token]").first.get_attribute("value")
+    for rating in ("0", "6", "five", "", "4.5"):
+        reply = page.request.post(instance.url(f"/listings/{listing.post_id}/review"),
+                                  form={"csrf_token": token, "rating": rating, "text": "x"}, max_redirects=0)
+        assert reply.status == 422 and "Choose a rating from 1 to 5 stars." in reply.text(), rating
+    reply = page.request.post(instance.url(f"/listings/{listing.post_id}/review"),
+                              form={"csrf_token": token, "rating": "5", "text": "x" * 401}, max_redirects=0)
+    assert reply.status == 422 and "A review can be at most 400 characters." in reply.text()
+    assert rows(instance, "SELECT count(*) FROM reviews") == [(0,)]
+
+    page.check(".rating-choice input[value='4']")
+    page.fill("#review-text", "Solid frame.")
+    page.click(".review-box button[type=submit]")
+    expect(page.locator(".listing-reviews .review")).to_have_count(1)
+    expect(page.locator(".listing-reviews .post-content")).to_contain_text("Solid frame.")
+    expect(page.locator(".review-box summary")).to_have_text("Edit your review")
+    page.click(".review-box summary")
+    page.check(".rating-choice input[value='2']")
+    page.click(".review-box button[type=submit]")
+    expect(page.locator(".listing-info .rating")).to_contain_text("2 out of 5 · 1 review")  # the later one counts
+    assert rows(instance, "SELECT rating FROM reviews") == [(2,)]
+    page.goto(instance.url("/@alice/shop"))
+    expect(page.locator(".listing-tile .rating")).to_contain_text("2 out of 5")
