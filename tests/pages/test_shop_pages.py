@@ -9,7 +9,7 @@ from playwright.sync_api import expect
 from redfed.services import follows, listings, reviews
 
 from .conftest import screenshot, sign_in
-from .shop_support import create_listing, listing_by_proposal, rows, settle
+from .shop_support import create_listing, listing_by_proposal, settle
 
 PHOTOS = [((30, 60, 200), "The bike from the left"), ((200, 60, 30), "The worn saddle")]
 

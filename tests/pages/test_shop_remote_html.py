@@ -8,7 +8,7 @@ from playwright.sync_api import expect
 
 from ..federation.test_listings_ingest import FEP_EXAMPLE
 from ..inbox.conftest import remote, start_remote  # noqa: F401  (the hostile remote fixtures)
-from ..support.hostile import PUBLIC, sign_post
+from ..support.hostile import sign_post
 from .conftest import sign_in
 from .shop_support import listing_by_proposal
 

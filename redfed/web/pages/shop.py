@@ -79,16 +79,18 @@ async def _shown(listing_id: int, local_seller: str | None = None) -> shop.Listi
         raise NotFound(_("No such listing.")) from None
 
 
-async def _listing_page(listing_id: int, *, local_seller: str | None = None, status: int = 200, **extra):
+async def _listing_page(listing_id: int, *, status: int = 200, **extra):
+    return await _render_listing(await _shown(listing_id), status, **extra)
+
+
+async def _render_listing(shown: shop.ListingPage, status: int = 200, *, fields: dict | None = None, **extra):
     rt = runtime()
-    shown = await _shown(listing_id, local_seller)
     post = shown.item.view.post
-    refusal = refusal_text(shown.offer_refusal) if shown.offer_refusal else None
     response = await page(
         "listing.html", status, shown=shown, listing=shown.item.listing, post=post, seller=shown.seller.actor,
-        photos=photos_of(shown.item.view, rt.urls), refusal=refusal, review_cards=cards([v for _, v in shown.reviews], rt.urls),
-        ratings={v.post.id: r.rating for r, v in shown.reviews}, fields=extra.pop("fields", {}),
-        max_message=deals.MAX_MESSAGE,
+        photos=photos_of(shown.item.view, rt.urls), review_cards=cards([v for _, v in shown.reviews], rt.urls),
+        refusal=refusal_text(shown.offer_refusal) if shown.offer_refusal else None,
+        ratings={v.post.id: r.rating for r, v in shown.reviews}, fields=fields or {}, max_message=deals.MAX_MESSAGE,
         path=listing_text.listing_path(shown.item.listing, post.is_local),
         description=listing_text.description_html(post.content), **extra,
     )
@@ -100,7 +102,7 @@ async def _listing_page(listing_id: int, *, local_seller: str | None = None, sta
 async def local_listing(username: str, listing_id: int):
     if as2.wants_activitypub(request.headers.get("Accept")):
         return await proposal_response(username, listing_id)
-    return await _listing_page(listing_id, local_seller=username)
+    return await _render_listing(await _shown(listing_id, local_seller=username))
 
 
 @blueprint.get("/listings/<listing_id>")
@@ -108,7 +110,7 @@ async def listing(listing_id: str):
     shown = await _shown(_listing_id(listing_id))
     if shown.item.view.post.is_local:
         return see_other(listing_text.listing_path(shown.item.listing, True))
-    return await _listing_page(shown.item.listing.post_id)
+    return await _render_listing(shown)
 
 
 @blueprint.post("/listings/<listing_id>/offer")
