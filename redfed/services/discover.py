@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 
 from ..errors import NotFound
 from ..models import Actor
+from ..store import listings as listing_store
 from ..store import tag_follows as store
 from ..store.id_pages import IdRange
 from ..store.listings import ListingQuery
@@ -86,8 +87,22 @@ async def search_page(ctx: Context, viewer: Actor | None, text: str, *, resolve:
     found = await search.search(
         ctx, viewer, search.SearchQuery(text=text, resolve=resolve and viewer is not None, limit=PAGE_SIZE)
     )
-    # "#word" finds listings tagged so; other text, listings whose title or category contains it.
-    by_tag = text.startswith(("#", "＃")) and len(text) > 1
-    listing_query = ListingQuery(tag=text[1:]) if by_tag else ListingQuery(text=text)
-    pairs = await listings.search(ctx, listing_query, viewer, IdRange(limit=PAGE_SIZE))
+    if text.startswith(("https://", "http://")):
+        pairs = await _listing_at(ctx, viewer, text)
+    else:
+        # "#word" finds listings tagged so; other text, listings whose title or category contains it.
+        by_tag = text.startswith(("#", "＃")) and len(text) > 1
+        listing_query = ListingQuery(tag=text[1:]) if by_tag else ListingQuery(text=text)
+        pairs = await listings.search(ctx, listing_query, viewer, IdRange(limit=PAGE_SIZE))
     return SearchPage(text, found.accounts, found.statuses, found.hashtags, await shop.listing_items(ctx, pairs, viewer))
+
+
+async def _listing_at(ctx: Context, viewer: Actor | None, url: str) -> list:
+    """The listing a pasted URL names (its id, the Proposal's URL), if it is known here."""
+    listing = await listing_store.find_listing_by_proposal(ctx.db.reader, url)
+    if listing is None:
+        return []
+    try:
+        return [await listings.visible_listing(ctx, listing.post_id, viewer)]
+    except NotFound:
+        return []

@@ -125,6 +125,13 @@ def test_search__finds_listings_by_text_and_by_a_chinese_word_and_resolves_a_pas
     expect(page.locator("h1")).to_have_text("Shop of carol")
     expect(page.locator(".empty")).to_have_text("Nothing for sale right now.")
 
+    # A listing's URL pasted into the box finds the listing.
+    mug_uri = rows(a, "SELECT proposal_uri FROM listings")[0][0]
+    page.goto(b.url("/search"))
+    page.fill("#q", mug_uri)
+    page.click(".search-form button[type=submit]")
+    expect(page.locator(".listing-tile .listing-title")).to_have_text("手工咖啡杯 handmade mug")
+
     # The page in Chinese.
     page.click("button.lang-button[value=zh_Hans]")
     page.goto(b.url("/search?q=咖啡"))
