@@ -223,3 +223,37 @@ def test_review_through_the_page__counts_once_and_bad_ratings_are_refused(shop, 
     assert rows(instance, "SELECT rating FROM reviews") == [(2,)]
     page.goto(instance.url("/@alice/shop"))
     expect(page.locator(".listing-tile .rating")).to_contain_text("2 out of 5")
+
+
+def test_seller_pauses_and_reopens_from_the_listing_page__only_the_seller_can(shop, new_page):
+    instance, alice, bob, listing = shop
+    seller = new_page()
+    sign_in(seller, instance, "alice")
+    seller.goto(listing.proposal_uri)
+    seller.click(".listing-manage button:has-text('Pause')")
+    seller.wait_for_url(listing.proposal_uri)
+    expect(seller.locator(".listing-info .stock-badge")).to_have_text("Paused")
+    assert rows(instance, "SELECT status FROM listings") == [("paused",)]
+
+    buyer = new_page()
+    sign_in(buyer, instance, "bob")
+    buyer.goto(listing.proposal_uri)
+    expect(buyer.locator(".offer-box .refusal")).to_have_text("This listing is paused: the seller is not taking offers for now.")
+    expect(buyer.locator(".listing-manage")).to_have_count(0)
+    token = buyer.locator("input[name=csrf_token]").first.get_attribute("value")
+    for status in ("open", "sold", "closed"):
+        reply = buyer.request.post(instance.url(f"/listings/{listing.post_id}/{status}"), form={"csrf_token": token},
+                                   max_redirects=0)
+        assert reply.status == 404
+    reply = seller.request.post(instance.url(f"/listings/{listing.post_id}/open"), form={"csrf_token": "forged"},
+                                max_redirects=0)
+    assert reply.status == 403
+    assert rows(instance, "SELECT status FROM listings") == [("paused",)]
+
+    seller.click(".listing-manage button:has-text('Reopen')")
+    expect(seller.locator(".listing-info .stock-badge")).to_have_text("Available")
+    seller.click(".listing-manage button:has-text('Mark as sold')")
+    expect(seller.locator(".listing-info .stock-badge")).to_have_text("Sold")
+    seller.goto(instance.url("/@alice/shop"))
+    expect(seller.locator(".listing-tile.listing-ended")).to_have_count(1)
+    assert rows(instance, "SELECT status FROM listings") == [("sold",)]

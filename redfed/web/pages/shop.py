@@ -10,7 +10,7 @@ from quart import request
 from ...errors import NotFound, RedfedError
 from ...federation.deals import MAX_QUANTITY
 from ...protocol import as2
-from ...services import deals, reviews, shop
+from ...services import deals, listings, reviews, shop
 from ..context import runtime
 from ..listings import proposal_response
 from . import listing_text
@@ -128,6 +128,19 @@ async def offer(listing_id: str):
         kept = {"quantity": fields.get("quantity", "")[:40], "message": fields.get("message", "")[: deals.MAX_MESSAGE + 100]}
         return await _listing_page(found, status=422, offer_error=refusal_text(error.message), fields=kept)
     return see_other("/deals")
+
+
+@blueprint.post("/listings/<listing_id>/<any(open, paused, sold, closed):status>")
+async def set_status(listing_id: str, status: str):
+    """The seller reopens, pauses, marks sold or closes a listing (an Update reaches followers)."""
+    rt = runtime()
+    current, viewer = await signed_in()
+    check_csrf(current, (await form()).get("csrf_token"))
+    try:
+        listing, post = await listings.set_status(rt.services, viewer, _listing_id(listing_id), status)
+    except NotFound:
+        raise NotFound(_("No such listing.")) from None
+    return see_other(listing_text.listing_path(listing, post.is_local))
 
 
 @blueprint.post("/listings/<listing_id>/review")
