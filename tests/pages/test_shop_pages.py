@@ -132,6 +132,12 @@ def test_buyer_on_b__offers_through_the_pages_and_the_seller_on_a_accepts(market
         page.goto(b.url("/deals"))
         screenshot(page, f"deals-buyer-{width}")
         assert _fits(page)
+    chinese = new_page(width=360, height=780, locale="zh-CN")
+    chinese.goto(listing.proposal_uri)
+    expect(chinese.locator("#offer-title")).to_have_text("报价")
+    expect(chinese.locator(".listing-price-large")).to_have_text("US$30.00")
+    expect(chinese.locator(".listing-info .stock-badge")).to_have_text("有货")
+    screenshot(chinese, "listing-zh-360")
     assert buyer.dialogs == [] and seller.dialogs == []
 
 
