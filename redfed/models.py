@@ -201,6 +201,7 @@ class Deal:
     reason: str | None
     created_at: int
     updated_at: int
+    message: str | None = None  # the buyer's words with the offer
 
 
 @dataclass(frozen=True)

@@ -4,6 +4,7 @@ the rating marker on review Notes. FEDERATION.md, "Deals and reviews", documents
 https://codeberg.org/fediverse/fep/src/branch/main/fep/0837/fep-0837.md
 """
 
+import html
 import re
 from decimal import Decimal
 
@@ -67,9 +68,25 @@ def _places(amount: str) -> int:
     return len(amount.split(".", 1)[1]) if "." in amount else 0
 
 
-def offer_activity(offer_id: str, buyer_uri: str, seller_uri: str, proposal_uri: str, quantity: int, listing: Listing) -> dict:
+def offer_activity(
+    offer_id: str, buyer_uri: str, seller_uri: str, proposal_uri: str, quantity: int, listing: Listing,
+    message: str | None = None,
+) -> dict:
     doc = as2.activity("Offer", offer_id, buyer_uri, agreement(None, proposal_uri, quantity, listing), to=[seller_uri])
+    if message:
+        # The buyer's words as the Offer's content (HTML, as AS2 content is).
+        doc["content"] = "<p>" + html.escape(message).replace("\n", "<br>") + "</p>"
     return {**doc, "@context": DEAL_CONTEXT}
+
+
+def message_of(offer: dict, limit: int) -> str | None:
+    """The plain text of a received Offer's content, cut at `limit` characters; None when absent."""
+    content = offer.get("content")
+    if not isinstance(content, str):
+        return None
+    text = re.sub(r"<br\s*/?>", "\n", content[:20_000], flags=re.I)
+    text = html.unescape(re.sub(r"<[^>]*>", "", text)).strip()
+    return text[:limit] or None
 
 
 def answer_activity(

@@ -29,6 +29,7 @@ from .context import Context
 log = logging.getLogger(__name__)
 
 MAX_REASON = 500
+MAX_MESSAGE = 500
 
 
 def unavailable_reason(listing: Listing, quantity: int) -> str | None:
@@ -54,9 +55,12 @@ def check_quantity(value) -> int:
 # The buyer's side ------------------------------------------------------------------------------
 
 
-async def make_offer(ctx: Context, buyer: Actor, listing_id: int, quantity) -> Deal:
-    """`buyer` (local) offers for `quantity` of a listing, local or remote."""
+async def make_offer(ctx: Context, buyer: Actor, listing_id: int, quantity, message: str | None = None) -> Deal:
+    """`buyer` (local) offers for `quantity` of a listing, local or remote, with an optional message."""
     quantity = check_quantity(quantity)
+    message = (message or "").strip() or None
+    if message is not None and len(message) > MAX_MESSAGE:
+        raise Unprocessable(f"a message is at most {MAX_MESSAGE} characters")
     listing, _ = await listings.visible_listing(ctx, listing_id, buyer)
     if listing.actor_id == buyer.id:
         raise Unprocessable("you cannot make an offer on your own listing")
@@ -67,12 +71,13 @@ async def make_offer(ctx: Context, buyer: Actor, listing_id: int, quantity) -> D
     now = ctx.now_ms()
     deal_id = new_id(now)
     deal = Deal(deal_id, listing.post_id, seller.id, buyer.id, quantity, "offered", ctx.urls.activity(deal_id),
-                None, None, None, now, now)
+                None, None, None, now, now, message)
     async with ctx.db.transaction() as conn:
         if await interaction_store.is_blocked_either_way(conn, buyer.id, seller.id):
             raise Unprocessable("you cannot make offers to this seller")
         await store.insert_deal(conn, deal)
-        offer = ap.offer_activity(deal.offer_uri, buyer.uri, seller.uri, listing.proposal_uri, quantity, listing)
+        offer = ap.offer_activity(deal.offer_uri, buyer.uri, seller.uri, listing.proposal_uri, quantity, listing,
+                                  message)
         await _send(ctx, conn, offer, buyer, seller, deal)
     ctx.wake_delivery()
     return deal
@@ -134,7 +139,7 @@ async def receive_offer(ctx: Context, actor: Actor, activity: dict) -> bool:
     seller = await actor_store.get_actor(ctx.db.reader, listing.actor_id)
     now = ctx.now_ms()
     deal = Deal(new_id(now), listing.post_id, seller.id, actor.id, quantity, "offered", activity["id"], None, None,
-                None, now, now)
+                None, now, now, ap.message_of(activity, MAX_MESSAGE))
     async with ctx.db.transaction() as conn:
         if await store.find_deal_by_offer(conn, deal.offer_uri) is not None:
             return True  # a replay
@@ -172,13 +177,15 @@ async def accept(ctx: Context, seller: Actor, deal_id: int) -> Deal:
     return await _get(ctx, deal.id)
 
 
-async def reject(ctx: Context, seller: Actor, deal_id: int) -> Deal:
+async def reject(ctx: Context, seller: Actor, deal_id: int, reason: str | None = None) -> Deal:
+    """Refuse an offer; the seller's `reason` (plain text) travels to the buyer as the summary."""
+    reason = _plain(reason or "") or "rejected by the seller"
     deal, _ = await _offered(ctx, seller, deal_id)
     buyer = await actor_store.get_actor(ctx.db.reader, deal.buyer_id)
     async with ctx.db.transaction() as conn:
-        await store.update_deal(conn, deal.id, state="rejected", now=ctx.now_ms(), reason="rejected by the seller")
+        await store.update_deal(conn, deal.id, state="rejected", now=ctx.now_ms(), reason=reason)
         answer = ap.answer_activity("Reject", ctx.urls.activity(new_id(ctx.now_ms())), seller.uri, buyer.uri,
-                                    deal.offer_uri, summary="rejected by the seller")
+                                    deal.offer_uri, summary=reason)
         await _send(ctx, conn, answer, seller, buyer, deal)
     ctx.wake_delivery()
     return await _get(ctx, deal.id)

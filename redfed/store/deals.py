@@ -15,7 +15,7 @@ from .id_pages import IdRange, fetch_page
 
 _COLUMNS = (
     "id", "listing_id", "seller_id", "buyer_id", "quantity", "state", "offer_uri", "agreement_uri",
-    "payment_url", "reason", "created_at", "updated_at",
+    "payment_url", "reason", "created_at", "updated_at", "message",
 )
 _SELECT = f"SELECT {', '.join(_COLUMNS)} FROM deals"
 

@@ -1,13 +1,14 @@
 """A listing's FEP-0837 Proposal at its own id (layer 6): `/users/<name>/listings/<id>`.
 
-ActivityPub clients get the Proposal (FEP-0837 readers such as Mitra fetch it there); browsers are
-sent to the listing's post page until listing pages exist. Which listing may be served is the
-service's business (public and unlisted ones; 410 once deleted).
+The URL belongs to the pages (web/pages/shop.py), which show people the listing's page there and
+hand ActivityPub clients to `proposal_response`: FEP-0837 readers such as Mitra fetch the Proposal
+at its id. Which listing may be served is the service's business (public and unlisted ones; 410
+once deleted).
 """
 
 import json
 
-from quart import Blueprint, Response, redirect, request
+from quart import Blueprint, Response
 
 from ..protocol import as2
 from ..services import listings
@@ -15,16 +16,10 @@ from .context import runtime
 
 blueprint = Blueprint("listings_ap", __name__)
 
-_MAX_ROW_ID = 2**63 - 1
 
-
-@blueprint.get(f"/users/<username>/listings/<int(max={_MAX_ROW_ID}):listing_id>")
-async def proposal(username: str, listing_id: int):
-    document, post = await listings.proposal_document(runtime().services, username, listing_id)
-    if not as2.wants_activitypub(request.headers.get("Accept")):
-        response = redirect(post.url or post.uri)
-    else:
-        response = Response(json.dumps(document, ensure_ascii=False), content_type=as2.AP_CONTENT_TYPE)
+async def proposal_response(username: str, listing_id: int) -> Response:
+    document, _post = await listings.proposal_document(runtime().services, username, listing_id)
+    response = Response(json.dumps(document, ensure_ascii=False), content_type=as2.AP_CONTENT_TYPE)
     # The same URL serves HTML to browsers; caches must keep the two apart.
     response.headers["Vary"] = "Accept"
     return response

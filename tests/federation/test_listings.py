@@ -107,7 +107,7 @@ def test_edit_sell_and_delete__follow_the_listing_to_the_other_instance(shop):
     assert b.run(post_store.find_post_by_uri(b.runtime.db.reader, post.uri)) is None
 
 
-def test_proposal__is_served_at_its_own_id_and_browsers_go_to_the_post(shop):
+def test_proposal__is_served_at_its_own_id_and_browsers_get_the_listing_page(shop):
     a, _, alice = shop
     listing, post = _create(a, alice)
     reply = get(listing.proposal_uri, headers=AP)
@@ -121,7 +121,8 @@ def test_proposal__is_served_at_its_own_id_and_browsers_go_to_the_post(shop):
     assert proposal["reciprocal"]["resourceQuantity"] == {"hasUnit": "one", "hasNumericalValue": "30.00"}
     assert proposal["unitBased"] is False and proposal["url"] == post.url
     browser = get(listing.proposal_uri, headers={"Accept": "text/html"})
-    assert browser.status == 302 and browser.headers["Location"] == post.url
+    assert browser.status == 200 and browser.headers["Content-Type"].startswith("text/html")
+    assert "Blue one-speed bike" in browser.text and "Accept" in browser.headers["Vary"]
 
     a.run(listings.delete_listing(a.ctx, alice, post.id))
     assert get(listing.proposal_uri, headers=AP).status == 410

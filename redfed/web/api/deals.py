@@ -49,6 +49,7 @@ async def _render(found: list[Deal]) -> list[dict]:
             "agreement_uri": deal.agreement_uri,
             "payment_url": deal.payment_url,
             "reason": deal.reason,
+            "message": deal.message,
             "created_at": entities.iso(deal.created_at),
             "updated_at": entities.iso(deal.updated_at),
         }
@@ -64,7 +65,8 @@ async def _one(deal: Deal) -> dict:
 @scope("write:statuses")
 async def offer(listing_id: str):
     params = await Params.read()
-    deal = await deals.make_offer(runtime().services, caller().actor, _id(listing_id), params.get("quantity", 1))
+    message = params.text("message", max_length=2_000)  # the service says what the limit is
+    deal = await deals.make_offer(runtime().services, caller().actor, _id(listing_id), params.get("quantity", 1), message)
     return await _one(deal)
 
 
@@ -87,7 +89,11 @@ _ACTIONS = {"accept": deals.accept, "reject": deals.reject, "paid": deals.mark_p
 def _action_view(action: str):
     @scope("write:statuses")
     async def view(deal_id: str):
-        return await _one(await _ACTIONS[action](runtime().services, caller().actor, _id(deal_id)))
+        rt, seller, found = runtime(), caller().actor, _id(deal_id)
+        if action == "reject":
+            reason = (await Params.read()).text("reason", max_length=deals.MAX_REASON)
+            return await _one(await deals.reject(rt.services, seller, found, reason))
+        return await _one(await _ACTIONS[action](rt.services, seller, found))
 
     view.__name__ = f"deal_{action}"
     return view

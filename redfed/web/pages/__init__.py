@@ -1,12 +1,18 @@
 """Server-rendered pages for people (layer 6): one blueprint, `pages.blueprint`, whose routes live
-in the modules below - public pages and profiles, signing in and out, the signed-in feed and
-compose, the signed-in settings, and moving an account. Templates are in the repository's
-templates/ folder, strings in redfed/locales/."""
+in the modules of this package - public pages and profiles, signing in and out, the feed and
+compose, settings, moving an account, the shop, listing and deals pages, hashtags and search.
+Templates are in the repository's templates/ folder, strings in redfed/locales/.
 
-from . import auth, feed, moves, public, settings, settings_export, settings_profile, settings_security
+Every module is imported here, so that its routes join the blueprint: adding a page module never
+means editing a shared list.
+"""
+
+import importlib
+import pkgutil
+
 from .common import blueprint
 
-__all__ = [
-    "blueprint", "auth", "feed", "moves", "public", "settings", "settings_export", "settings_profile",
-    "settings_security",
-]
+for _module in pkgutil.iter_modules(__path__):
+    importlib.import_module(f"{__name__}.{_module.name}")
+
+__all__ = ["blueprint"]

@@ -1,0 +1,20 @@
+"""SQL for the hashtags an account follows (layer 2): the `followed_tags` table. No rules here."""
+
+import aiosqlite
+
+
+async def follow(conn: aiosqlite.Connection, actor_id: int, name: str, now: int) -> None:
+    """Idempotent: following a tag twice keeps the first row."""
+    await conn.execute(
+        "INSERT INTO followed_tags (actor_id, name, created_at) VALUES (?, ?, ?) ON CONFLICT DO NOTHING",
+        (actor_id, name, now),
+    )
+
+
+async def unfollow(conn: aiosqlite.Connection, actor_id: int, name: str) -> None:
+    await conn.execute("DELETE FROM followed_tags WHERE actor_id = ? AND name = ?", (actor_id, name))
+
+
+async def is_following(conn: aiosqlite.Connection, actor_id: int, name: str) -> bool:
+    async with conn.execute("SELECT 1 FROM followed_tags WHERE actor_id = ? AND name = ?", (actor_id, name)) as cursor:
+        return await cursor.fetchone() is not None
