@@ -17,7 +17,7 @@ from urllib.parse import urlsplit
 
 from ..clock import new_id
 from ..errors import BadRequest, Gone, NotFound, Unprocessable
-from ..federation import serialize
+from ..federation import audience, delivery, serialize
 from ..federation import listings as ap
 from ..models import Actor, Listing, Media, Post
 from ..store import deliveries as delivery_store
@@ -120,6 +120,31 @@ async def edit_listing(
         await delivery_store.republish_activity(conn, create["id"], json.dumps(create, ensure_ascii=False))
     ctx.wake_delivery()
     return edited, updated
+
+
+async def publish_stock(ctx: Context, conn, seller: Actor, listing: Listing) -> None:
+    """Inside the caller's transaction (an accepted deal): `listing`'s new stock, stored and sent to
+    followers as an Update of its Note. A count alone is no edit: the post keeps its text, its
+    edit time and its history, so no reader sees an "edited" mark and no booster an edit notice
+    (Mastodon records an edit only for significant changes too). Selling out changes the headline,
+    and that is an edit like any other."""
+    post = await post_store.get_post(conn, listing.post_id)
+    rendered, mentioned = await posts.render_text(ctx, post.source or "", await posts.mentioned_in(ctx, post))
+    now = ctx.now_ms()
+    updated, note = _documents(ctx, seller, post, listing, rendered, mentioned)
+    stamp = new_id(now)
+    if updated.content != post.content:
+        updated, note = _documents(ctx, seller, replace(post, edited_at=max(now, (post.edited_at or 0) + 1)), listing,
+                                   rendered, mentioned)
+        await post_store.insert_edit(conn, post, now)
+        stamp = updated.edited_at
+    await post_store.update_post(conn, updated)
+    await store.update_listing(conn, listing)
+    inboxes = await audience.for_followers(conn, ctx.config, seller, mentioned)
+    await delivery.enqueue(conn, serialize.update_activity(note, stamp), seller, inboxes, is_public=False,
+                           object_uri=post.uri, now=now)
+    create = serialize.create_activity(note)
+    await delivery_store.republish_activity(conn, create["id"], json.dumps(create, ensure_ascii=False))
 
 
 async def set_status(ctx: Context, seller: Actor, listing_id: int, status: str) -> tuple[Listing, Post]:
@@ -291,9 +316,15 @@ async def proposal_document(ctx: Context, username: str, listing_id: int) -> tup
         raise NotFound("no such listing")
     if post.visibility not in VISIBILITIES:
         raise NotFound("no such listing")
-    rendered, mentioned = await posts.render_text(ctx, post.source or "", await posts.mentioned_in(ctx, post))
-    _, note = _documents(ctx, seller, post, listing, rendered, mentioned)
+    note = await carrying_note(ctx, seller, post, listing)
     return ap.proposal_document(note["proposal"], post.url, list(note.get("attachment", []))), post
+
+
+async def carrying_note(ctx: Context, seller: Actor, post: Post, listing: Listing) -> dict:
+    """A local listing's Note as it stands, carrying its Proposal: what its Create carried, and
+    what a fetch of the post's id is served."""
+    rendered, mentioned = await posts.render_text(ctx, post.source or "", await posts.mentioned_in(ctx, post))
+    return _documents(ctx, seller, post, listing, rendered, mentioned)[1]
 
 
 # Remote listings ------------------------------------------------------------------------------

@@ -221,13 +221,26 @@ async def receive_update(ctx: Context, actor: Actor, note: dict) -> Post | None:
         language=remote.post.language, attachments=remote.post.attachments, poll=remote.post.poll,
         audience=remote.post.audience, edited_at=remote.post.edited_at or ctx.now_ms(),
     )
+    # As Mastodon (ProcessStatusUpdateService#significant_changes?): an Update that changes none of
+    # what a reader sees (a listing's stock count, a poll's tallies) is no edit and keeps no revision.
+    significant = _shown(edited) != _shown(existing)
+    if not significant:
+        edited = replace(edited, edited_at=existing.edited_at)
     mention_ids = await _known_local_mentions(ctx, remote)
     async with ctx.db.transaction() as conn:
-        await post_store.insert_edit(conn, existing, ctx.now_ms())
+        if significant:
+            await post_store.insert_edit(conn, existing, ctx.now_ms())
         await post_store.update_post(conn, edited)
         await post_store.replace_mentions(conn, edited.id, mention_ids)
         await post_store.replace_tags(conn, edited.id, remote.hashtags)
     return edited
+
+
+def _shown(post: Post) -> tuple:
+    """What an edit must change to count as one: text, warning, media, poll options (not tallies)."""
+    options = tuple(o.get("title") for o in post.poll.get("options", [])) if post.poll else None
+    media = json.dumps(list(post.attachments), sort_keys=True)
+    return post.content, post.summary, post.sensitive, media, options
 
 
 async def receive_delete(ctx: Context, actor: Actor, object_uri: str) -> bool:

@@ -1,4 +1,5 @@
-"""A listing's FEP-0837 Proposal at its own id (layer 6): `/users/<name>/listings/<id>`.
+"""A listing's FEP-0837 Proposal at its own id (layer 6): `/users/<name>/listings/<id>`; a deal's
+finalized Agreement at `/users/<name>/agreements/<deal id>` (signed fetches by the parties only).
 
 ActivityPub clients get the Proposal (FEP-0837 readers such as Mitra fetch it there); browsers are
 sent to the listing's post page until listing pages exist. Which listing may be served is the
@@ -10,7 +11,8 @@ import json
 from quart import Blueprint, Response, redirect, request
 
 from ..protocol import as2
-from ..services import listings
+from ..services import deals, listings
+from ..services.fetch_auth import FetchRequest
 from .context import runtime
 
 blueprint = Blueprint("listings_ap", __name__)
@@ -26,5 +28,17 @@ async def proposal(username: str, listing_id: int):
     else:
         response = Response(json.dumps(document, ensure_ascii=False), content_type=as2.AP_CONTENT_TYPE)
     # The same URL serves HTML to browsers; caches must keep the two apart.
+    response.headers["Vary"] = "Accept"
+    return response
+
+
+@blueprint.get(f"/users/<username>/agreements/<int(max={_MAX_ROW_ID}):deal_id>")
+async def agreement(username: str, deal_id: int):
+    rt = runtime()
+    # A signature covers our canonical URL, whatever a reverse proxy did to scheme and host.
+    query = request.query_string.decode("latin-1")
+    fetch = FetchRequest(rt.urls.base + request.path + (f"?{query}" if query else ""), dict(request.headers.items()))
+    document = await deals.agreement_document(rt.services, username, deal_id, fetch)
+    response = Response(json.dumps(document, ensure_ascii=False), content_type=as2.AP_CONTENT_TYPE)
     response.headers["Vary"] = "Accept"
     return response
