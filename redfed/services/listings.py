@@ -147,6 +147,21 @@ async def publish_stock(ctx: Context, conn, seller: Actor, listing: Listing) -> 
     await delivery_store.republish_activity(conn, create["id"], json.dumps(create, ensure_ascii=False))
 
 
+async def is_listing(ctx: Context, post_id: int) -> bool:
+    return await store.get_listing(ctx.db.reader, post_id) is not None
+
+
+async def edit_listing_status(
+    ctx: Context, seller: Actor, listing_id: int, text: str, spoiler_text: str, *, media: list[Media] | None = None,
+) -> tuple[Listing, Post]:
+    """An edit of a listing's post through the Mastodon API (PUT /api/v1/statuses/:id): the text
+    is the description, as /source gave it; the title, price and link lines are kept, since they
+    are the listing's, not the text's. A content warning has no place on a listing: refused."""
+    if spoiler_text.strip():
+        raise Unprocessable("a listing has no content warning; change its title or description instead")
+    return await edit_listing(ctx, seller, listing_id, {}, description=text, media=media)
+
+
 async def set_status(ctx: Context, seller: Actor, listing_id: int, status: str) -> tuple[Listing, Post]:
     """Pause, mark sold, close or reopen: an Update with the new status."""
     return await edit_listing(ctx, seller, listing_id, {}, status=status)

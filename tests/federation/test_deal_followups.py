@@ -14,6 +14,7 @@ from redfed.store import actors as actor_store
 from redfed.store import deals as deal_store
 from redfed.store import posts as post_store
 
+from ..api.test_listings_api import call
 from ..support import api
 from ..support.http import AP, get
 from ..web.test_objects import signed_get
@@ -230,3 +231,25 @@ def test_forged_paid_update_and_reject_from_a_third_actor__change_nothing(shop, 
     _settle(a, b, c)
     assert _deal_on(b, offered.offer_uri) == accepted
     assert _of_type(_notifications(b, "bob"), "redfed.deal")[0]["deal"]["state"] == "accepted"
+
+
+def test_mastodon_edit_of_a_listing_status__keeps_title_and_price_and_federates_the_proposal(shop):
+    a, b, alice, bob, listing, copy = shop
+    mastodon = api.client(a, "alice")
+    source = mastodon.status_source(listing.post_id)
+    assert source["text"] == "Three bikes."  # the description, without the headline
+    edited = mastodon.status_update(listing.post_id, "Three bikes, freshly oiled.")
+    assert "Blue one-speed bike" in edited["content"] and "30.00 USD" in edited["content"]
+    assert "freshly oiled" in edited["content"]
+    _settle(a, b)
+    on_b, post_b = _listing_on(b, listing.proposal_uri)
+    assert on_b.title == "Blue one-speed bike" and on_b.price_amount == "30.00"
+    assert "freshly oiled" in post_b.content and "30.00 USD" in post_b.content
+    note = get(_listing_on(a, listing.proposal_uri)[1].uri, AP).json()
+    assert "freshly oiled" in note["proposal"]["content"]
+
+    # A content warning has no place on a listing: refused, nothing changed.
+    token = api.token_for(a, "alice")
+    reply = call(a, "PUT", f"/api/v1/statuses/{listing.post_id}", token, {"status": "x", "spoiler_text": "cw"})
+    assert reply.status == 422 and "content warning" in reply.json()["error"]
+    assert "freshly oiled" in _listing_on(a, listing.proposal_uri)[1].content
