@@ -5,8 +5,9 @@ from ..protocol import as2, keys
 from ..urls import Urls
 
 
-def actor_to_ap(actor: Actor, actor_keys: list[ActorKey]) -> dict:
-    """The actor document Mastodon, GoToSocial, Misskey and Fedify expect of a local actor."""
+def actor_to_ap(actor: Actor, actor_keys: list[ActorKey], payment_links: list[dict] = ()) -> dict:
+    """The actor document Mastodon, GoToSocial, Misskey and Fedify expect of a local actor;
+    `payment_links` are FEP-0ea0 Links (federation/payment_links.py), after the profile fields."""
     doc = {
         "@context": as2.ACTOR_CONTEXT,
         "id": actor.uri,
@@ -25,7 +26,8 @@ def actor_to_ap(actor: Actor, actor_keys: list[ActorKey]) -> dict:
         "discoverable": actor.discoverable,
         "indexable": actor.discoverable,
         "published": as2.iso_time(actor.published_at),
-        "attachment": [{"type": "PropertyValue", "name": f.name, "value": f.value} for f in actor.fields],
+        "attachment": [{"type": "PropertyValue", "name": f.name, "value": f.value} for f in actor.fields]
+        + list(payment_links),
         "alsoKnownAs": list(actor.also_known_as),
         "icon": _image(actor.icon_url),
         "image": _image(actor.image_url),

@@ -7,9 +7,11 @@ from ..clock import new_id
 from ..content import render_local_text
 from ..errors import Unprocessable
 from ..federation import audience, delivery, serialize
+from ..federation.payment_links import links_to_ap
 from ..models import Actor, ActorKey, ProfileField
 from ..protocol import keys
 from ..store import actors as actor_store
+from ..store import payment_links as payment_store
 from .context import Context
 
 MAX_DISPLAY_NAME = 30
@@ -53,7 +55,7 @@ async def update_profile(
     changed = replace(changed, updated_at=ctx.now_ms())
     async with ctx.db.transaction() as conn:
         await actor_store.update_local_profile(conn, changed)
-        await _announce_update(ctx, conn, changed)
+        await announce_update(ctx, conn, changed)
     ctx.wake_delivery()
     return changed
 
@@ -64,13 +66,14 @@ async def rotate_key(ctx: Context, actor: Actor) -> ActorKey:
     key = ActorKey(0, actor.id, ctx.urls.main_key(actor.uri), "rsa", public_pem, private_pem, ctx.now_ms())
     async with ctx.db.transaction() as conn:
         await actor_store.replace_local_key(conn, actor.id, key)
-        await _announce_update(ctx, conn, actor)
+        await announce_update(ctx, conn, actor)
     ctx.wake_delivery()
     return key
 
 
-async def _announce_update(ctx: Context, conn, actor: Actor) -> None:
-    document = serialize.actor_to_ap(actor, await actor_store.list_keys(conn, actor.id))
+async def announce_update(ctx: Context, conn, actor: Actor) -> None:
+    links = links_to_ap(await payment_store.list_links(conn, actor.id))
+    document = serialize.actor_to_ap(actor, await actor_store.list_keys(conn, actor.id), links)
     activity = serialize.actor_update_activity(document, f"{actor.uri}#updates/{new_id(ctx.now_ms())}")
     inboxes = await audience.for_followers(conn, ctx.config, actor)
     await delivery.enqueue(conn, activity, actor, inboxes, is_public=False, object_uri=actor.uri, now=ctx.now_ms())
