@@ -3,6 +3,7 @@
 from ..models import Actor, ActorKey, Media, Post
 from ..protocol import as2, keys
 from ..urls import Urls
+from . import disclosures
 
 
 def actor_to_ap(actor: Actor, actor_keys: list[ActorKey], payment_links: list[dict] = ()) -> dict:
@@ -86,7 +87,7 @@ def post_to_ap(post: Post, author: Actor, mentioned: list[Actor], tags: list[str
     }
     if post.poll:
         note.update(_question(post.poll))
-    return {name: value for name, value in note.items() if value is not None}
+    return disclosures.mark({name: value for name, value in note.items() if value is not None}, post.paid_partnership)
 
 
 def _question(poll: dict) -> dict:

@@ -137,7 +137,8 @@ def _plain(text: str) -> str:
 
 async def receive_offer(ctx: Context, actor: Actor, activity: dict) -> bool:
     """A remote buyer's Offer on one of our listings: stored as an offered deal, or answered with
-    a Reject saying why (sold out, closed, paused, not enough left; blocked: no reason given)."""
+    a Reject saying why (sold out, closed, paused, not enough left, or a buyer the seller blocks,
+    whose Offer the inbox keeps for this answer). The seller is notified of a stored offer."""
     proposal_uri, quantity = ap.read_offer(activity)
     listing = await listing_store.find_listing_by_proposal(ctx.db.reader, proposal_uri)
     post = await post_store.get_post(ctx.db.reader, listing.post_id) if listing else None

@@ -17,7 +17,7 @@ from urllib.parse import urlsplit
 
 from ..clock import new_id
 from ..errors import BadRequest, Gone, NotFound, Unprocessable
-from ..federation import audience, delivery, serialize
+from ..federation import audience, delivery, disclosures, serialize
 from ..federation import listings as ap
 from ..models import Actor, Listing, Media, Post
 from ..store import deliveries as delivery_store
@@ -49,7 +49,7 @@ FIELDS = (
 
 async def create_listing(
     ctx: Context, seller: Actor, changes: dict, description: str, *, media: list[Media] = (),
-    visibility: str = "public", language: str | None = None, app_id: int | None = None,
+    visibility: str = "public", language: str | None = None, app_id: int | None = None, paid_partnership: bool = False,
 ) -> tuple[Listing, Post]:
     """A new listing and its carrying post. `media` are uploads already claimed for a new post."""
     if visibility not in VISIBILITIES:
@@ -69,7 +69,7 @@ async def create_listing(
         summary="", sensitive=False, language=language, in_reply_to_uri=None, in_reply_to_id=None,
         reblog_of_id=None, conversation=None, audience=(),
         attachments=tuple(serialize.media_to_ap(m, ctx.urls) for m in media), poll=None,
-        published_at=now, edited_at=None, created_at=now,
+        published_at=now, edited_at=None, created_at=now, paid_partnership=paid_partnership,
     )
     post, note = _documents(ctx, seller, post, listing, rendered, mentioned)
     async with ctx.db.transaction() as conn:
@@ -87,9 +87,10 @@ async def create_listing(
 
 async def edit_listing(
     ctx: Context, seller: Actor, listing_id: int, changes: dict, *, description: str | None = None,
-    media: list[Media] | None = None, status: str | None = None,
+    media: list[Media] | None = None, status: str | None = None, paid_partnership: bool | None = None,
 ) -> tuple[Listing, Post]:
-    """Change fields, text, photos (None keeps them) or status; federated as an Update of the Note."""
+    """Change fields, text, photos (None keeps them), the paid-partnership disclosure (None keeps
+    it) or status; federated as an Update of the Note."""
     listing, post = await own_listing(ctx, seller, listing_id)
     if media is not None:
         _check_photos(media)
@@ -103,7 +104,8 @@ async def edit_listing(
         rendered, mentioned = await posts.render_text(ctx, post.source or "", await posts.mentioned_in(ctx, post))
     # Update ids carry the edit time: two edits in one millisecond must still get two ids.
     edited_at = max(ctx.now_ms(), (post.edited_at or 0) + 1)
-    updated = replace(post, source=post.source if description is None else description, edited_at=edited_at)
+    updated = replace(post, source=post.source if description is None else description, edited_at=edited_at,
+                      paid_partnership=post.paid_partnership if paid_partnership is None else paid_partnership)
     if media is not None:
         updated = replace(updated, attachments=tuple(serialize.media_to_ap(m, ctx.urls) for m in media))
     updated, note = _documents(ctx, seller, updated, edited, rendered, mentioned)
@@ -153,13 +155,14 @@ async def is_listing(ctx: Context, post_id: int) -> bool:
 
 async def edit_listing_status(
     ctx: Context, seller: Actor, listing_id: int, text: str, spoiler_text: str, *, media: list[Media] | None = None,
+    paid_partnership: bool | None = None,
 ) -> tuple[Listing, Post]:
     """An edit of a listing's post through the Mastodon API (PUT /api/v1/statuses/:id): the text
     is the description, as /source gave it; the title, price and link lines are kept, since they
     are the listing's, not the text's. A content warning has no place on a listing: refused."""
     if spoiler_text.strip():
         raise Unprocessable("a listing has no content warning; change its title or description instead")
-    return await edit_listing(ctx, seller, listing_id, {}, description=text, media=media)
+    return await edit_listing(ctx, seller, listing_id, {}, description=text, media=media, paid_partnership=paid_partnership)
 
 
 async def set_status(ctx: Context, seller: Actor, listing_id: int, status: str) -> tuple[Listing, Post]:
@@ -267,7 +270,7 @@ def _documents(ctx: Context, seller: Actor, post: Post, listing: Listing, render
     """The post with its content (headline, description, link) and audience, and its Note
     carrying the Proposal."""
     first, last = ap.headline_html(listing, listing.proposal_uri)
-    post = replace(post, content=first + rendered.html + last)
+    post = replace(post, content=disclosures.with_line(first + rendered.html + last, post.paid_partnership))
     note = serialize.post_to_ap(post, seller, mentioned, list(rendered.hashtags), ctx.urls)
     proposal = ap.listing_to_proposal(listing, seller.uri, note["to"], note["cc"], rendered.html, note["published"])
     return replace(post, audience=tuple(note["to"] + note["cc"])), ap.note_with_proposal(note, proposal)

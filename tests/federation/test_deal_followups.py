@@ -253,3 +253,25 @@ def test_mastodon_edit_of_a_listing_status__keeps_title_and_price_and_federates_
     reply = call(a, "PUT", f"/api/v1/statuses/{listing.post_id}", token, {"status": "x", "spoiler_text": "cw"})
     assert reply.status == 422 and "content warning" in reply.json()["error"]
     assert "freshly oiled" in _listing_on(a, listing.proposal_uri)[1].content
+
+
+def test_review_by_the_seller_from_her_own_server__stored_as_a_reply_but_not_counted(shop):
+    a, b, alice, bob, listing, copy = shop
+    _, post = _listing_on(a, listing.proposal_uri)
+    # A server that skips its own check: alice's rated reply to her own listing, signed by A.
+    note_id = a.url("/users/alice/statuses/424242")
+    review = {
+        "@context": ["https://www.w3.org/ns/activitystreams", {"redfed": "https://w3id.org/redfed#", "rating": "redfed:rating"}],
+        "id": a.url("/activities/self-review"), "type": "Create", "actor": alice.uri,
+        "to": ["https://www.w3.org/ns/activitystreams#Public"], "cc": [alice.followers_uri],
+        "object": {
+            "id": note_id, "type": "Note", "attributedTo": alice.uri, "inReplyTo": post.uri,
+            "content": "<p>★★★★★ 5/5 Best bike ever</p>", "rating": 5, "published": "2026-01-01T00:00:00Z",
+            "to": ["https://www.w3.org/ns/activitystreams#Public"], "cc": [alice.followers_uri],
+        },
+    }
+    a.run(_enqueue(a, alice, review, b.resolve(bob.uri).inbox_uri))
+    _settle(a, b)
+    stored = b.run(post_store.find_post_by_uri(b.runtime.db.reader, note_id))
+    assert stored is not None and stored.in_reply_to_id == copy.post_id
+    assert b.run(reviews.ratings(b.ctx, [copy.post_id])) == {copy.post_id: {"average": None, "count": 0}}

@@ -79,3 +79,23 @@ def test_payment_links__need_a_token_with_write_accounts(pair):
     assert call(a, "PUT", "/api/v1/payment_links", reader, {"payment_links": TIP_JAR}).status == 403
     assert call(a, "PUT", "/api/v1/payment_links", None, {"payment_links": TIP_JAR}).status == 401
     assert call(a, "GET", "/api/v1/payment_links", reader).json() == []
+
+
+def test_remote_actor_links__only_usable_payment_links_are_kept():
+    from redfed.federation.payment_links import ap_to_links
+    from redfed.store.payment_links import PaymentLink
+
+    attachment = [
+        {"type": "PropertyValue", "name": "Site", "value": "https://example.org"},
+        {"type": "Link", "href": "javascript:alert(1)", "rel": ["payment"]},
+        {"type": "Link", "href": "https://pay.example/ok", "rel": "payment", "name": "<b>Tip</b> jar"},
+        {"type": "Link", "href": "https://example.org/me", "rel": ["me"]},
+        {"type": "Link", "href": "data:text/html,hi", "rel": ["payment"]},
+        {"type": "Link", "href": "https://pay.example/" + "a" * 3000, "rel": ["payment"]},
+        {"type": "Link", "href": ["https://pay.example/list"], "rel": ["payment"]},
+        "https://pay.example/bare",
+    ] + [{"type": "Link", "href": f"https://pay.example/{i}", "rel": ["payment"]} for i in range(10_000)]
+    links = ap_to_links(attachment)
+    assert links[0] == PaymentLink("https://pay.example/ok", "Tip jar")
+    assert len(links) == 10 and all(link.href.startswith("https://pay.example/") for link in links)
+    assert ap_to_links("not a list") == [] and ap_to_links(None) == []

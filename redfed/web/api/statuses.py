@@ -56,7 +56,7 @@ async def create():
         visibility=visibility, summary=params.text("spoiler_text", "", max_length=1_000) or "",
         sensitive=bool(params.flag("sensitive", defaults.sensitive)), in_reply_to=parent,
         language=params.text("language", max_length=10) or defaults.language, app_id=caller().app_id,
-        poll=_poll(params, rt),
+        poll=_poll(params, rt), paid_partnership=bool(params.flag("paid_partnership", False)),
     )
     await statuses.remember(rt.services, author, key, post)
     return await _render(post)
@@ -191,12 +191,13 @@ async def edit(status_id: str):
         _, edited = await listings.edit_listing_status(
             rt.services, author, post.id, params.text("status", "", max_length=20_000),
             params.text("spoiler_text", "", max_length=1_000) or "", media=attached,
+            paid_partnership=params.flag("paid_partnership"),
         )
         return await _render(edited)
     edited = await posts.edit_local_post(
         rt.services, author, post, params.text("status", "", max_length=20_000),
         summary=params.text("spoiler_text", "", max_length=1_000) or "", sensitive=bool(params.flag("sensitive", False)),
-        media=attached,
+        media=attached, paid_partnership=params.flag("paid_partnership"),
     )
     return await _render(edited)
 
