@@ -7,6 +7,7 @@ import pytest
 from redfed.services import deals, listings
 from redfed.store import deals as deal_store
 
+from ..support import api
 from ..support.fedify_peer import CAVAGE, RFC9421
 from .test_listings import BIKE
 
@@ -37,6 +38,8 @@ def test_fedify_offer__gets_redfeds_signed_accept_with_the_agreement(instance, p
     deal = _deal(instance, sent["id"])
     assert deal is not None and deal.state == "offered" and deal.quantity == 2
     assert deal.buyer_id == instance.resolve(peer.actor_uri("fern")).id
+    [notice] = [n for n in api.client(instance, "alice").notifications() if n["type"] == "redfed.offer"]
+    assert notice["deal"]["id"] == str(deal.id) and notice["account"]["acct"] == f"fern@{peer.domain}"
 
     instance.run(deals.accept(instance.ctx, alice, deal.id))
     instance.drain()
