@@ -108,6 +108,7 @@ class Post:
     published_at: int
     edited_at: int | None
     created_at: int
+    paid_partnership: bool = False  # disclosed as a paid partnership (federation/disclosures.py)
 
 
 @dataclass(frozen=True)

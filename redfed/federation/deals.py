@@ -31,6 +31,11 @@ MAX_QUANTITY = 1_000_000
 _DIGITS = re.compile(r"\d{1,7}")
 
 
+def agreement_uri(seller_uri: str, deal_id: int) -> str:
+    """Where the seller's finalized Agreement lives (served to the two parties only)."""
+    return f"{seller_uri}/agreements/{deal_id}"
+
+
 def _quantity(value: int | str) -> dict:
     return {"hasUnit": "one", "hasNumericalValue": str(value)}
 
@@ -66,6 +71,11 @@ def agreement(
 
 def _places(amount: str) -> int:
     return len(amount.split(".", 1)[1]) if "." in amount else 0
+
+
+def agreement_document(agreement_doc: dict, seller_uri: str, buyer_uri: str) -> dict:
+    """The Agreement as served at its id: the seller's, addressed to the buyer only."""
+    return {"@context": DEAL_CONTEXT, **agreement_doc, "attributedTo": seller_uri, "to": [buyer_uri]}
 
 
 def offer_activity(

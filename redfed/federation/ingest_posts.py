@@ -14,6 +14,7 @@ from ..content import sanitize_remote_html
 from ..errors import BadRequest
 from ..models import Actor, Post
 from ..protocol import as2
+from . import disclosures
 
 POST_TYPES = frozenset({"Note", "Question", "Article", "Page", "Image", "Video", "Audio", "Event"})
 MAX_CONTENT = 100_000
@@ -53,6 +54,7 @@ def ap_to_remote_post(doc: dict, author: Actor, now_ms: int) -> RemotePost:
         reblog_of_id=None, conversation=_optional_str(doc.get("conversation") or doc.get("context")),
         audience=tuple(to + cc), attachments=_attachments(doc.get("attachment")), poll=_poll(doc),
         published_at=published, edited_at=_time(doc.get("updated")), created_at=now_ms,
+        paid_partnership=disclosures.is_marked(doc),
     )
     return RemotePost(post, _mentions(doc.get("tag")), _hashtags(doc.get("tag")))
 

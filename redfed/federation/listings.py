@@ -77,6 +77,7 @@ LISTING_TERMS = {
     "proposal": {"@id": "redfed:proposal", "@type": "@id"},
     "listingStatus": "redfed:listingStatus",
     "priceKind": "redfed:priceKind",
+    "paidPartnership": "redfed:paidPartnership",
 }
 NOTE_CONTEXT = [as2.AS_CONTEXT, {"sensitive": "as:sensitive", "Hashtag": "as:Hashtag"}, LISTING_TERMS]
 PROPOSAL_CONTEXT = [as2.AS_CONTEXT, LISTING_TERMS]

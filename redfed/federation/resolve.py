@@ -29,8 +29,11 @@ from ..protocol.as2 import as_list, get_id
 from ..protocol.signatures import SigningKey
 from ..protocol.webfinger import Acct, parse_resource, self_link
 from ..store import actors as store
+from ..store import payment_links as payment_store
+from ..store.payment_links import PaymentLink
 from ..urls import Urls
 from . import ingest
+from .payment_links import ap_to_links
 from .http import HttpClient, RemoteStatusError
 
 logger = logging.getLogger(__name__)
@@ -70,7 +73,7 @@ class Resolver:
         if cached is not None and self._is_fresh(cached):
             return cached
         try:
-            actor, keys = await self._fetch_actor(uri)
+            actor, keys, links = await self._fetch_actor(uri)
         except FetchError as e:
             if cached is None:
                 raise
@@ -79,19 +82,22 @@ class Resolver:
             # or 410 is not a FetchError here: those are answers, and they propagate.
             logger.warning("refresh of actor %s failed, using the stored copy: %s", uri, e.message)
             return cached
-        return await self._store(actor, keys)
+        return await self._store(actor, keys, links)
 
-    async def _fetch_actor(self, uri: str) -> tuple[Actor, list[ActorKey]]:
+    async def _fetch_actor(self, uri: str) -> tuple[Actor, list[ActorKey], list[PaymentLink]]:
         document = await self._fetch(uri)
         if _without_fragment(document.get("id")) != _without_fragment(uri):
             # The id is known, so it must be what we asked for: a redirect elsewhere, or a
             # document claiming another id, does not speak for `uri` (items 8, 12).
             raise FetchError(f"{uri}: the document served has another id")
-        return ingest.ap_to_remote_actor(document, fetched_from=uri, now_ms=self._now_ms())
+        actor, keys = ingest.ap_to_remote_actor(document, fetched_from=uri, now_ms=self._now_ms())
+        return actor, keys, ap_to_links(document.get("attachment"))
 
-    async def _store(self, actor: Actor, keys: list[ActorKey]) -> Actor:
+    async def _store(self, actor: Actor, keys: list[ActorKey], links: list[PaymentLink]) -> Actor:
         async with self._db.transaction() as conn:
             stored = await store.upsert_remote_actor(conn, actor, keys)
+            # FEP-0ea0 payment links, kept as the actor's document has them now.
+            await payment_store.replace_links(conn, stored.id, links)
         logger.info("stored remote actor %s with %d keys", stored.uri, len(keys))
         return stored
 
@@ -158,6 +164,7 @@ class Resolver:
         # older snapshot (a concurrent read), and would find no key (a 500 for the sender).
         async with self._db.transaction() as conn:
             stored = await store.upsert_remote_actor(conn, actor, keys)
+            await payment_store.replace_links(conn, stored.id, ap_to_links(document.get("attachment")))
             return stored, await store.find_key(conn, key_id)
 
     async def _local_key(self, key_id: str) -> tuple[Actor, ActorKey]:

@@ -3,10 +3,12 @@
 from ..models import Actor, ActorKey, Media, Post
 from ..protocol import as2, keys
 from ..urls import Urls
+from . import disclosures
 
 
-def actor_to_ap(actor: Actor, actor_keys: list[ActorKey]) -> dict:
-    """The actor document Mastodon, GoToSocial, Misskey and Fedify expect of a local actor."""
+def actor_to_ap(actor: Actor, actor_keys: list[ActorKey], payment_links: list[dict] = ()) -> dict:
+    """The actor document Mastodon, GoToSocial, Misskey and Fedify expect of a local actor;
+    `payment_links` are FEP-0ea0 Links (federation/payment_links.py), after the profile fields."""
     doc = {
         "@context": as2.ACTOR_CONTEXT,
         "id": actor.uri,
@@ -25,7 +27,8 @@ def actor_to_ap(actor: Actor, actor_keys: list[ActorKey]) -> dict:
         "discoverable": actor.discoverable,
         "indexable": actor.discoverable,
         "published": as2.iso_time(actor.published_at),
-        "attachment": [{"type": "PropertyValue", "name": f.name, "value": f.value} for f in actor.fields],
+        "attachment": [{"type": "PropertyValue", "name": f.name, "value": f.value} for f in actor.fields]
+        + list(payment_links),
         "alsoKnownAs": list(actor.also_known_as),
         "icon": _image(actor.icon_url),
         "image": _image(actor.image_url),
@@ -84,7 +87,7 @@ def post_to_ap(post: Post, author: Actor, mentioned: list[Actor], tags: list[str
     }
     if post.poll:
         note.update(_question(post.poll))
-    return {name: value for name, value in note.items() if value is not None}
+    return disclosures.mark({name: value for name, value in note.items() if value is not None}, post.paid_partnership)
 
 
 def _question(poll: dict) -> dict:

@@ -15,8 +15,11 @@ async def store_activity(ctx: Context, verified: VerifiedActivity, recipient: Ac
     """True when stored now, False for a replay of an id already stored (a no-op, still 202)."""
     activity, actor = verified.activity, verified.actor
     # Only the recipient's own block drops: a sender that blocks the recipient still speaks to it
-    # (its Undo of that Block, for one).
-    if recipient is not None and await interaction_store.find_block(ctx.db.reader, recipient.id, actor.id):
+    # (its Undo of that Block, for one). An Offer (FEP-0837 deal) is kept so that the seller's
+    # server answers it with a Reject: the buyer's deal ends instead of waiting forever, and no
+    # deal is stored here (services/deals.receive_offer).
+    blocks = recipient is not None and await interaction_store.find_block(ctx.db.reader, recipient.id, actor.id)
+    if blocks and activity.get("type") != "Offer":
         raise Dropped("the recipient blocks the sender")
     async with ctx.db.transaction() as conn:
         stored = await inbox_store.insert_item(

@@ -9,6 +9,7 @@ answer from anyone else is ignored. FEDERATION.md, "Deals and reviews".
 
 import logging
 import re
+from dataclasses import replace
 
 from ..clock import new_id
 from ..errors import BadRequest, Forbidden, NotFound, Unprocessable
@@ -24,12 +25,16 @@ from ..store import posts as post_store
 from ..models import Deal
 from ..store.id_pages import IdRange
 from . import listings
+from . import accounts
 from .context import Context
+from .fetch_auth import FetchRequest, signer_of
+from .notify import notify
 
 log = logging.getLogger(__name__)
 
 MAX_REASON = 500
 MAX_MESSAGE = 500
+BLOCKED = "you cannot make offers to this seller: one of you blocks the other"
 
 
 def unavailable_reason(listing: Listing, quantity: int) -> str | None:
@@ -61,6 +66,10 @@ async def make_offer(ctx: Context, buyer: Actor, listing_id: int, quantity, mess
     message = (message or "").strip() or None
     if message is not None and len(message) > MAX_MESSAGE:
         raise Unprocessable(f"a message is at most {MAX_MESSAGE} characters")
+    known = await listing_store.get_listing(ctx.db.reader, listing_id)
+    # Checked before visibility (a block hides the listing): the buyer learns why, not "not found".
+    if known is not None and await interaction_store.is_blocked_either_way(ctx.db.reader, buyer.id, known.actor_id):
+        raise Forbidden(BLOCKED)
     listing, _ = await listings.visible_listing(ctx, listing_id, buyer)
     if listing.actor_id == buyer.id:
         raise Unprocessable("you cannot make an offer on your own listing")
@@ -74,8 +83,9 @@ async def make_offer(ctx: Context, buyer: Actor, listing_id: int, quantity, mess
                 None, None, None, now, now, message)
     async with ctx.db.transaction() as conn:
         if await interaction_store.is_blocked_either_way(conn, buyer.id, seller.id):
-            raise Unprocessable("you cannot make offers to this seller")
+            raise Forbidden(BLOCKED)
         await store.insert_deal(conn, deal)
+        await _notify(ctx, conn, deal, "redfed.offer", deal.seller_id, buyer)
         offer = ap.offer_activity(deal.offer_uri, buyer.uri, seller.uri, listing.proposal_uri, quantity, listing,
                                   message)
         await _send(ctx, conn, offer, buyer, seller, deal)
@@ -106,6 +116,7 @@ async def receive_answer(ctx: Context, actor: Actor, kind: str, activity: dict) 
             summary = activity.get("summary")
             reason = _plain(summary) if isinstance(summary, str) else None
             await store.update_deal(conn, deal.id, state="rejected", now=ctx.now_ms(), reason=reason or "rejected")
+        await _notify(ctx, conn, deal, "redfed.deal", deal.buyer_id, actor)
     return True
 
 
@@ -118,6 +129,7 @@ async def receive_paid(ctx: Context, actor: Actor, agreement_doc: dict) -> bool 
         return False
     async with ctx.db.transaction() as conn:
         await store.update_deal(conn, deal.id, state="paid", now=ctx.now_ms())
+        await _notify(ctx, conn, deal, "redfed.deal", deal.buyer_id, actor)
     return True
 
 
@@ -130,7 +142,8 @@ def _plain(text: str) -> str:
 
 async def receive_offer(ctx: Context, actor: Actor, activity: dict) -> bool:
     """A remote buyer's Offer on one of our listings: stored as an offered deal, or answered with
-    a Reject saying why (sold out, closed, paused, not enough left; blocked: no reason given)."""
+    a Reject saying why (sold out, closed, paused, not enough left, or a buyer the seller blocks,
+    whose Offer the inbox keeps for this answer). The seller is notified of a stored offer."""
     proposal_uri, quantity = ap.read_offer(activity)
     listing = await listing_store.find_listing_by_proposal(ctx.db.reader, proposal_uri)
     post = await post_store.get_post(ctx.db.reader, listing.post_id) if listing else None
@@ -151,15 +164,17 @@ async def receive_offer(ctx: Context, actor: Actor, activity: dict) -> bool:
             await _send(ctx, conn, refusal, seller, actor, deal)
         else:
             await store.insert_deal(conn, deal)
+            await _notify(ctx, conn, deal, "redfed.offer", seller.id, actor)
     ctx.wake_delivery()
     return True
 
 
 async def accept(ctx: Context, seller: Actor, deal_id: int) -> Deal:
-    """Accept an offer: stock goes down, the buyer gets the finalized Agreement and the payment link."""
+    """Accept an offer: stock goes down, the buyer gets the finalized Agreement and the payment link;
+    followers get an Update of the listing with its new stock, in the same transaction."""
     deal, listing = await _offered(ctx, seller, deal_id)
     buyer = await actor_store.get_actor(ctx.db.reader, deal.buyer_id)
-    agreement_uri = f"{seller.uri}/agreements/{deal.id}"
+    agreement_uri = ap.agreement_uri(seller.uri, deal.id)
     async with ctx.db.transaction() as conn:
         if unavailable_reason(listing, deal.quantity) or not await store.take_stock(conn, listing.post_id, deal.quantity):
             raise Unprocessable(unavailable_reason(listing, deal.quantity) or "not enough left")
@@ -169,11 +184,14 @@ async def accept(ctx: Context, seller: Actor, deal_id: int) -> Deal:
         answer = ap.answer_activity("Accept", ctx.urls.activity(new_id(ctx.now_ms())), seller.uri, buyer.uri,
                                     deal.offer_uri, result=result)
         await _send(ctx, conn, answer, seller, buyer, deal)
+        await _notify(ctx, conn, deal, "redfed.deal", buyer.id, seller)
+        if listing.quantity is not None:
+            # Counted stock: what is left, read back after the guarded decrement.
+            stocked = await listing_store.get_listing(conn, listing.post_id)
+            if stocked.quantity == 0:
+                stocked = replace(stocked, availability="sold_out")
+            await listings.publish_stock(ctx, conn, seller, replace(stocked, updated_at=ctx.now_ms()))
     ctx.wake_delivery()
-    if listing.quantity is not None:
-        # The stock changed: followers get an Update of the listing (sold out when none is left).
-        left = listing.quantity - deal.quantity
-        await listings.edit_listing(ctx, seller, listing.post_id, {"availability": "sold_out"} if left == 0 else {})
     return await _get(ctx, deal.id)
 
 
@@ -187,6 +205,7 @@ async def reject(ctx: Context, seller: Actor, deal_id: int, reason: str | None =
         answer = ap.answer_activity("Reject", ctx.urls.activity(new_id(ctx.now_ms())), seller.uri, buyer.uri,
                                     deal.offer_uri, summary=reason)
         await _send(ctx, conn, answer, seller, buyer, deal)
+        await _notify(ctx, conn, deal, "redfed.deal", buyer.id, seller)
     ctx.wake_delivery()
     return await _get(ctx, deal.id)
 
@@ -204,6 +223,7 @@ async def mark_paid(ctx: Context, seller: Actor, deal_id: int) -> Deal:
                                payment_url=deal.payment_url, state="paid")
         update = ap.paid_activity(ctx.urls.activity(new_id(ctx.now_ms())), seller.uri, buyer.uri, receipt)
         await _send(ctx, conn, update, seller, buyer, deal)
+        await _notify(ctx, conn, deal, "redfed.deal", buyer.id, seller)
     ctx.wake_delivery()
     return await _get(ctx, deal.id)
 
@@ -231,6 +251,12 @@ async def _send(ctx: Context, conn, activity: dict, sender: Actor, target: Actor
                            object_uri=deal.offer_uri, now=ctx.now_ms())
 
 
+async def _notify(ctx: Context, conn, deal: Deal, kind: str, recipient_id: int, sender: Actor) -> None:
+    """A local party hears of the deal: the seller of an offer (`redfed.offer`), the buyer of an
+    answer or a receipt (`redfed.deal`). The notification names the listing's post and the deal."""
+    await notify(conn, recipient_id, kind, sender, deal.listing_id, ctx.now_ms(), deal_id=deal.id)
+
+
 # Reading ---------------------------------------------------------------------------------------
 
 
@@ -249,13 +275,31 @@ async def my_deal(ctx: Context, actor: Actor, deal_id: int) -> Deal:
     return deal
 
 
-async def parties(ctx: Context, deals: list[Deal]) -> tuple[dict[int, Actor], dict[int, Listing]]:
-    """The actors and listings the given deals name, by id."""
-    actors, found = {}, {}
-    for deal in deals:
-        for actor_id in (deal.buyer_id, deal.seller_id):
-            if actor_id not in actors:
-                actors[actor_id] = await actor_store.get_actor(ctx.db.reader, actor_id)
-        if deal.listing_id not in found:
-            found[deal.listing_id] = await listing_store.get_listing(ctx.db.reader, deal.listing_id)
-    return actors, found
+# The Agreement at its id -----------------------------------------------------------------------
+
+SERVER_ACTOR_TYPES = ("Application", "Service")
+
+
+async def agreement_document(ctx: Context, username: str, deal_id: int, request: FetchRequest) -> dict:
+    """The finalized Agreement of an accepted (or paid) deal of local seller `username`, for a GET
+    signed by the buyer or the seller, or by an instance actor of either's server (Mastodon and
+    others sign fetches with one). Anyone else, unsigned fetches included, is told nothing exists:
+    404, as for a direct post (checklist 35)."""
+    seller = await accounts.find_local_actor(ctx.db, ctx.config, username)
+    deal = await store.get_deal(ctx.db.reader, deal_id)
+    if deal is None or deal.seller_id != seller.id or deal.agreement_uri != ap.agreement_uri(seller.uri, deal.id):
+        raise NotFound("no such agreement")
+    buyer = await actor_store.get_actor(ctx.db.reader, deal.buyer_id)
+    signer = await signer_of(ctx, request)
+    if signer is None or not _may_see(signer, seller, buyer):
+        raise NotFound("no such agreement")
+    listing = await listing_store.get_listing(ctx.db.reader, deal.listing_id)
+    doc = ap.agreement(deal.agreement_uri, listing.proposal_uri, deal.quantity, listing, payment_url=deal.payment_url,
+                       state=deal.state)
+    return ap.agreement_document(doc, seller.uri, buyer.uri)
+
+
+def _may_see(signer: Actor, seller: Actor, buyer: Actor) -> bool:
+    if signer.id in (seller.id, buyer.id):
+        return True
+    return signer.type in SERVER_ACTOR_TYPES and as2.origin(signer.uri) in (as2.origin(seller.uri), as2.origin(buyer.uri))

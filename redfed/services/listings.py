@@ -17,7 +17,7 @@ from urllib.parse import urlsplit
 
 from ..clock import new_id
 from ..errors import BadRequest, Gone, NotFound, Unprocessable
-from ..federation import serialize
+from ..federation import audience, delivery, disclosures, serialize
 from ..federation import listings as ap
 from ..models import Actor, Listing, Media, Post
 from ..store import deliveries as delivery_store
@@ -49,7 +49,7 @@ FIELDS = (
 
 async def create_listing(
     ctx: Context, seller: Actor, changes: dict, description: str, *, media: list[Media] = (),
-    visibility: str = "public", language: str | None = None, app_id: int | None = None,
+    visibility: str = "public", language: str | None = None, app_id: int | None = None, paid_partnership: bool = False,
 ) -> tuple[Listing, Post]:
     """A new listing and its carrying post. `media` are uploads already claimed for a new post."""
     posts.check_can_post(seller)
@@ -70,7 +70,7 @@ async def create_listing(
         summary="", sensitive=False, language=language, in_reply_to_uri=None, in_reply_to_id=None,
         reblog_of_id=None, conversation=None, audience=(),
         attachments=tuple(serialize.media_to_ap(m, ctx.urls) for m in media), poll=None,
-        published_at=now, edited_at=None, created_at=now,
+        published_at=now, edited_at=None, created_at=now, paid_partnership=paid_partnership,
     )
     post, note = _documents(ctx, seller, post, listing, rendered, mentioned)
     async with ctx.db.transaction() as conn:
@@ -88,9 +88,10 @@ async def create_listing(
 
 async def edit_listing(
     ctx: Context, seller: Actor, listing_id: int, changes: dict, *, description: str | None = None,
-    media: list[Media] | None = None, status: str | None = None,
+    media: list[Media] | None = None, status: str | None = None, paid_partnership: bool | None = None,
 ) -> tuple[Listing, Post]:
-    """Change fields, text, photos (None keeps them) or status; federated as an Update of the Note."""
+    """Change fields, text, photos (None keeps them), the paid-partnership disclosure (None keeps
+    it) or status; federated as an Update of the Note."""
     listing, post = await own_listing(ctx, seller, listing_id)
     if media is not None:
         _check_photos(media)
@@ -104,7 +105,8 @@ async def edit_listing(
         rendered, mentioned = await posts.render_text(ctx, post.source or "", await posts.mentioned_in(ctx, post))
     # Update ids carry the edit time: two edits in one millisecond must still get two ids.
     edited_at = max(ctx.now_ms(), (post.edited_at or 0) + 1)
-    updated = replace(post, source=post.source if description is None else description, edited_at=edited_at)
+    updated = replace(post, source=post.source if description is None else description, edited_at=edited_at,
+                      paid_partnership=post.paid_partnership if paid_partnership is None else paid_partnership)
     if media is not None:
         updated = replace(updated, attachments=tuple(serialize.media_to_ap(m, ctx.urls) for m in media))
     updated, note = _documents(ctx, seller, updated, edited, rendered, mentioned)
@@ -121,6 +123,47 @@ async def edit_listing(
         await delivery_store.republish_activity(conn, create["id"], json.dumps(create, ensure_ascii=False))
     ctx.wake_delivery()
     return edited, updated
+
+
+async def publish_stock(ctx: Context, conn, seller: Actor, listing: Listing) -> None:
+    """Inside the caller's transaction (an accepted deal): `listing`'s new stock, stored and sent to
+    followers as an Update of its Note. A count alone is no edit: the post keeps its text, its
+    edit time and its history, so no reader sees an "edited" mark and no booster an edit notice
+    (Mastodon records an edit only for significant changes too). Selling out changes the headline,
+    and that is an edit like any other."""
+    post = await post_store.get_post(conn, listing.post_id)
+    rendered, mentioned = await posts.render_text(ctx, post.source or "", await posts.mentioned_in(ctx, post))
+    now = ctx.now_ms()
+    updated, note = _documents(ctx, seller, post, listing, rendered, mentioned)
+    stamp = new_id(now)
+    if updated.content != post.content:
+        updated, note = _documents(ctx, seller, replace(post, edited_at=max(now, (post.edited_at or 0) + 1)), listing,
+                                   rendered, mentioned)
+        await post_store.insert_edit(conn, post, now)
+        stamp = updated.edited_at
+    await post_store.update_post(conn, updated)
+    await store.update_listing(conn, listing)
+    inboxes = await audience.for_followers(conn, ctx.config, seller, mentioned)
+    await delivery.enqueue(conn, serialize.update_activity(note, stamp), seller, inboxes, is_public=False,
+                           object_uri=post.uri, now=now)
+    create = serialize.create_activity(note)
+    await delivery_store.republish_activity(conn, create["id"], json.dumps(create, ensure_ascii=False))
+
+
+async def is_listing(ctx: Context, post_id: int) -> bool:
+    return await store.get_listing(ctx.db.reader, post_id) is not None
+
+
+async def edit_listing_status(
+    ctx: Context, seller: Actor, listing_id: int, text: str, spoiler_text: str, *, media: list[Media] | None = None,
+    paid_partnership: bool | None = None,
+) -> tuple[Listing, Post]:
+    """An edit of a listing's post through the Mastodon API (PUT /api/v1/statuses/:id): the text
+    is the description, as /source gave it; the title, price and link lines are kept, since they
+    are the listing's, not the text's. A content warning has no place on a listing: refused."""
+    if spoiler_text.strip():
+        raise Unprocessable("a listing has no content warning; change its title or description instead")
+    return await edit_listing(ctx, seller, listing_id, {}, description=text, media=media, paid_partnership=paid_partnership)
 
 
 async def set_status(ctx: Context, seller: Actor, listing_id: int, status: str) -> tuple[Listing, Post]:
@@ -228,7 +271,7 @@ def _documents(ctx: Context, seller: Actor, post: Post, listing: Listing, render
     """The post with its content (headline, description, link) and audience, and its Note
     carrying the Proposal."""
     first, last = ap.headline_html(listing, listing.proposal_uri)
-    post = replace(post, content=first + rendered.html + last)
+    post = replace(post, content=disclosures.with_line(first + rendered.html + last, post.paid_partnership))
     note = serialize.post_to_ap(post, seller, mentioned, list(rendered.hashtags), ctx.urls)
     proposal = ap.listing_to_proposal(listing, seller.uri, note["to"], note["cc"], rendered.html, note["published"])
     return replace(post, audience=tuple(note["to"] + note["cc"])), ap.note_with_proposal(note, proposal)
@@ -292,9 +335,15 @@ async def proposal_document(ctx: Context, username: str, listing_id: int) -> tup
         raise NotFound("no such listing")
     if post.visibility not in VISIBILITIES:
         raise NotFound("no such listing")
-    rendered, mentioned = await posts.render_text(ctx, post.source or "", await posts.mentioned_in(ctx, post))
-    _, note = _documents(ctx, seller, post, listing, rendered, mentioned)
+    note = await carrying_note(ctx, seller, post, listing)
     return ap.proposal_document(note["proposal"], post.url, list(note.get("attachment", []))), post
+
+
+async def carrying_note(ctx: Context, seller: Actor, post: Post, listing: Listing) -> dict:
+    """A local listing's Note as it stands, carrying its Proposal: what its Create carried, and
+    what a fetch of the post's id is served."""
+    rendered, mentioned = await posts.render_text(ctx, post.source or "", await posts.mentioned_in(ctx, post))
+    return _documents(ctx, seller, post, listing, rendered, mentioned)[1]
 
 
 # Remote listings ------------------------------------------------------------------------------

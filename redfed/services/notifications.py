@@ -23,6 +23,7 @@ from ..store import views as view_store
 from ..store.id_pages import Cursor
 from ..store.notification_queries import Grouping, GroupRef, NotificationRow, Selection
 from . import filters, markers
+from .deal_views import DealView, deal_views_by_id
 from .views import AccountView, StatusView, account_views, status_views
 
 GROUPABLE = ("favourite", "follow", "reblog")
@@ -47,6 +48,7 @@ class NotificationView:
     account: AccountView
     status: StatusView | None
     filtered: list[dict]
+    deal: DealView | None = None  # redfed.offer and redfed.deal: the deal, as the deals API shows it
 
 
 @dataclass(frozen=True)
@@ -66,6 +68,7 @@ class GroupView:
     latest_at: int
     sample_account_ids: list[int]
     post_id: int | None
+    deal_id: int | None = None
 
 
 @dataclass(frozen=True)
@@ -75,6 +78,7 @@ class GroupedPage:
     statuses: list[StatusView]
     filtered: dict[int, list[dict]]
     page_ids: list[int]
+    deals: dict[int, DealView] | None = None
 
 
 async def list_notifications(
@@ -185,6 +189,7 @@ async def _grouped(
             group_key=key, type=group[0].type, count=len(group), most_recent_id=group[0].id, page_min_id=group[-1].id,
             page_max_id=group[0].id, latest_at=group[0].created_at,
             sample_account_ids=list(dict.fromkeys(r.from_id for r in group))[:SAMPLE_ACCOUNTS], post_id=group[0].post_id,
+            deal_id=group[0].deal_id,
         )
         for key, group in members.items()
     ]
@@ -196,7 +201,8 @@ async def _grouped(
     hidden = {post_id for post_id, results in matched.items() if filters.hides(results)}
     groups = [g for g in groups if g.post_id not in hidden and (g.post_id is None or g.post_id in posts)]
     shown = [s for s in statuses if s.post.id not in hidden]
-    return GroupedPage(sorted(groups, key=lambda g: -g.page_max_id), accounts, shown, matched, page_ids)
+    deals = await deal_views_by_id(db, [g.deal_id for g in groups if g.deal_id])
+    return GroupedPage(sorted(groups, key=lambda g: -g.page_max_id), accounts, shown, matched, page_ids, deals)
 
 
 async def _views(
@@ -207,6 +213,7 @@ async def _views(
     posts = await view_store.posts_by_ids(db.reader, [r.post_id for r in rows if r.post_id])
     statuses = {v.post.id: v for v in await status_views(db, list(posts.values()), viewer)}
     matched = await filters.filter_results(db, viewer.id, "notifications", list(statuses.values()), now=now)
+    deals = await deal_views_by_id(db, [r.deal_id for r in rows if r.deal_id])
     rules = grouping()
     views = []
     for row in rows:
@@ -215,5 +222,7 @@ async def _views(
             continue
         if filters.hides(results) and not keep_hidden:
             continue
-        views.append(NotificationView(row, rules.key_of(row), accounts[row.from_id], statuses.get(row.post_id), results))
+        views.append(NotificationView(
+            row, rules.key_of(row), accounts[row.from_id], statuses.get(row.post_id), results, deals.get(row.deal_id)
+        ))
     return views

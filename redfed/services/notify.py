@@ -13,16 +13,24 @@ from ..store import interactions as interaction_store
 from ..store import notifications as store
 
 GROUPED = frozenset({"favourite", "reblog"})
+REPLACED = frozenset({"redfed.deal"})
 
 
-async def notify(conn: aiosqlite.Connection, recipient_id: int, kind: str, sender: Actor, post_id: int | None, now: int) -> None:
+async def notify(
+    conn: aiosqlite.Connection, recipient_id: int, kind: str, sender: Actor, post_id: int | None, now: int,
+    deal_id: int | None = None,
+) -> None:
     if recipient_id == sender.id:
         return
     recipient = await actor_store.get_actor(conn, recipient_id)
     if recipient is None or not recipient.is_local or await interaction_store.find_block(conn, recipient_id, sender.id):
         return
     group_key = f"{kind}-{post_id}" if kind in GROUPED else f"ungrouped-{kind}-{sender.id}-{post_id or 0}-{now}"
-    await store.insert_notification(conn, recipient_id, kind, sender.id, post_id, group_key, now)
+    if deal_id is not None and kind in REPLACED:
+        # A deal moves on (accepted, then paid): its newest change replaces the earlier notice,
+        # which would show the same deal in its current state anyway.
+        await store.delete_deal_notifications(conn, recipient_id, kind, deal_id)
+    await store.insert_notification(conn, recipient_id, kind, sender.id, post_id, group_key, now, deal_id)
 
 
 async def withdraw(conn: aiosqlite.Connection, recipient_id: int, kind: str, sender: Actor, post_id: int | None) -> None:

@@ -16,8 +16,11 @@ from ..models import Actor, Post
 from ..store import actors as actor_store
 from ..store import deliveries as delivery_store
 from ..store import posts as post_store
+from ..store import deals as deal_store
+from ..store import listings as listing_store
+from ..federation.deals import with_rating
 from ..urls import Urls
-from . import accounts
+from . import accounts, listings
 from .context import Context
 from .fetch_auth import FetchRequest, signer_of
 from .visibility import can_see
@@ -32,6 +35,8 @@ class PostView:
     mentioned: list[Actor]
     tags: list[str]
     boosted: Post | None = None  # set when `post` is a boost: the post it boosts
+    listing_note: dict | None = None  # a listing's Note, carrying its Proposal (FEP-0837)
+    rating: int | None = None  # a counted review's rating, carried as `rating` on its Note
 
 
 class Deleted(Gone):
@@ -83,8 +88,16 @@ async def view_of(ctx: Context, author: Actor, post: Post) -> PostView:
     mention_ids = await post_store.list_mentioned_actor_ids(ctx.db.reader, post.id)
     mentioned = [await actor_store.get_actor(ctx.db.reader, actor_id) for actor_id in mention_ids]
     tags = await post_store.list_tags(ctx.db.reader, post.id)
-    return PostView(post, author, [actor for actor in mentioned if actor is not None], tags)
+    # A listing's or a review's Note is served as its Create carried it (services/listings.py,
+    # services/reviews.py): with the Proposal, or with the rating.
+    listing = await listing_store.get_listing(ctx.db.reader, post.id) if post.is_local else None
+    carried = await listings.carrying_note(ctx, author, post, listing) if listing else None
+    rating = await deal_store.rating_of_post(ctx.db.reader, post.id) if post.in_reply_to_id else None
+    return PostView(post, author, [actor for actor in mentioned if actor is not None], tags, None, carried, rating)
 
 
 def note_of(view: PostView, urls: Urls) -> dict:
-    return serialize.post_to_ap(view.post, view.author, view.mentioned, view.tags, urls)
+    if view.listing_note is not None:
+        return view.listing_note
+    note = serialize.post_to_ap(view.post, view.author, view.mentioned, view.tags, urls)
+    return with_rating(note, view.rating) if view.rating is not None else note

@@ -14,7 +14,7 @@ from dataclasses import replace
 from .. import content
 from ..clock import new_id
 from ..errors import FetchError, Forbidden, NotFound, RedfedError, Unprocessable
-from ..federation import audience, delivery, serialize
+from ..federation import audience, delivery, disclosures, serialize
 from ..federation.ingest_posts import RemotePost, ap_to_remote_post, attributed_to
 from ..models import VISIBILITIES, Actor, Media, Post
 from ..protocol import as2
@@ -38,9 +38,10 @@ FETCH_DEPTH = 3
 async def create_local_post(
     ctx: Context, author: Actor, text: str, *, visibility: str = "public", summary: str = "",
     sensitive: bool = False, in_reply_to: Post | None = None, language: str | None = None,
-    media: list[Media] = (), app_id: int | None = None, poll: dict | None = None,
+    media: list[Media] = (), app_id: int | None = None, poll: dict | None = None, paid_partnership: bool = False,
 ) -> Post:
-    """A new local post. `media` are uploads already checked to be the author's, ready and unused."""
+    """A new local post. `media` are uploads already checked to be the author's, ready and unused.
+    A paid partnership is disclosed by a first line of the content and a marker on the Note."""
     check_can_post(author)
     check_text(text, visibility, summary, has_media=bool(media) or bool(poll))
     if in_reply_to is not None and not await can_see(ctx.db.reader, author, in_reply_to):
@@ -50,12 +51,12 @@ async def create_local_post(
     post = Post(
         id=post_id, uri=ctx.urls.post(author.uri, post_id), url=ctx.urls.post_page(author.username, post_id),
         actor_id=author.id, is_local=True, type="Question" if poll else "Note", visibility=visibility,
-        content=rendered.html, source=text,
+        content=disclosures.with_line(rendered.html, paid_partnership), source=text,
         summary=summary.strip(), sensitive=sensitive or bool(summary.strip()), language=language,
         in_reply_to_uri=in_reply_to.uri if in_reply_to else None, in_reply_to_id=in_reply_to.id if in_reply_to else None,
         reblog_of_id=None, conversation=None, audience=(),
         attachments=tuple(serialize.media_to_ap(m, ctx.urls) for m in media), poll=poll,
-        published_at=ctx.now_ms(), edited_at=None, created_at=ctx.now_ms(),
+        published_at=ctx.now_ms(), edited_at=None, created_at=ctx.now_ms(), paid_partnership=paid_partnership,
     )
     note = serialize.post_to_ap(post, author, mentioned, list(rendered.hashtags), ctx.urls)
     post = replace(post, audience=tuple(note["to"] + note["cc"]))
@@ -82,16 +83,18 @@ def check_can_post(author: Actor) -> None:
 
 async def edit_local_post(
     ctx: Context, author: Actor, post: Post, text: str, *, summary: str = "", sensitive: bool = False,
-    media: list[Media] | None = None,
+    media: list[Media] | None = None, paid_partnership: bool | None = None,
 ) -> Post:
-    """An edit; `media`, when given, replaces the post's attachments (None keeps them)."""
+    """An edit; `media`, when given, replaces the post's attachments (None keeps them), as
+    `paid_partnership` does the disclosure."""
     if post.actor_id != author.id or not post.is_local:
         raise Forbidden("you can only edit your own posts")
     check_text(text, post.visibility, summary, has_media=bool(media if media is not None else post.attachments))
     rendered, mentioned = await render_text(ctx, text)
+    paid = post.paid_partnership if paid_partnership is None else paid_partnership
     edited = replace(
-        post, content=rendered.html, source=text, summary=summary.strip(),
-        sensitive=sensitive or bool(summary.strip()), edited_at=ctx.now_ms(),
+        post, content=disclosures.with_line(rendered.html, paid), source=text, summary=summary.strip(),
+        sensitive=sensitive or bool(summary.strip()), edited_at=ctx.now_ms(), paid_partnership=paid,
     )
     if media is not None:
         edited = replace(edited, attachments=tuple(serialize.media_to_ap(m, ctx.urls) for m in media))
@@ -228,14 +231,28 @@ async def receive_update(ctx: Context, actor: Actor, note: dict) -> Post | None:
         existing, content=remote.post.content, summary=remote.post.summary, sensitive=remote.post.sensitive,
         language=remote.post.language, attachments=remote.post.attachments, poll=remote.post.poll,
         audience=remote.post.audience, edited_at=remote.post.edited_at or ctx.now_ms(),
+        paid_partnership=remote.post.paid_partnership,
     )
+    # As Mastodon (ProcessStatusUpdateService#significant_changes?): an Update that changes none of
+    # what a reader sees (a listing's stock count, a poll's tallies) is no edit and keeps no revision.
+    significant = _shown(edited) != _shown(existing)
+    if not significant:
+        edited = replace(edited, edited_at=existing.edited_at)
     mention_ids = await _known_local_mentions(ctx, remote)
     async with ctx.db.transaction() as conn:
-        await post_store.insert_edit(conn, existing, ctx.now_ms())
+        if significant:
+            await post_store.insert_edit(conn, existing, ctx.now_ms())
         await post_store.update_post(conn, edited)
         await post_store.replace_mentions(conn, edited.id, mention_ids)
         await post_store.replace_tags(conn, edited.id, remote.hashtags)
     return edited
+
+
+def _shown(post: Post) -> tuple:
+    """What an edit must change to count as one: text, warning, media, poll options (not tallies)."""
+    options = tuple(o.get("title") for o in post.poll.get("options", [])) if post.poll else None
+    media = json.dumps(list(post.attachments), sort_keys=True)
+    return post.content, post.summary, post.sensitive, media, options, post.paid_partnership
 
 
 async def receive_delete(ctx: Context, actor: Actor, object_uri: str) -> bool:

@@ -8,9 +8,11 @@ from ..clock import new_id
 from ..content import render_local_text
 from ..errors import Unprocessable
 from ..federation import audience, delivery, serialize
+from ..federation.payment_links import links_to_ap
 from ..models import Actor, ActorKey, Media, ProfileField
 from ..protocol import keys
 from ..store import actors as actor_store
+from ..store import payment_links as payment_store
 from . import media
 from .context import Context
 
@@ -116,7 +118,8 @@ async def rotate_key(ctx: Context, actor: Actor) -> ActorKey:
 
 async def announce_update(ctx: Context, conn, actor: Actor) -> None:
     """Queue the Update of `actor`'s document to its followers, inside the caller's transaction."""
-    document = serialize.actor_to_ap(actor, await actor_store.list_keys(conn, actor.id))
+    links = links_to_ap(await payment_store.list_links(conn, actor.id))
+    document = serialize.actor_to_ap(actor, await actor_store.list_keys(conn, actor.id), links)
     activity = serialize.actor_update_activity(document, f"{actor.uri}#updates/{new_id(ctx.now_ms())}")
     inboxes = await audience.for_followers(conn, ctx.config, actor)
     await delivery.enqueue(conn, activity, actor, inboxes, is_public=False, object_uri=actor.uri, now=ctx.now_ms())

@@ -15,6 +15,7 @@ from ..store import actors as actor_store
 from ..store.id_pages import IdRange
 from . import accounts, deals, listings, reviews, views
 from .context import Context
+from .deal_views import deal_views
 
 SHOP_PAGE = 60
 REVIEWS_PAGE = 40
@@ -127,12 +128,10 @@ def deal_total(deal: Deal, listing: Listing | None) -> tuple[Decimal, str] | Non
 async def my_deals(ctx: Context, viewer: Actor, max_id: int | None = None) -> tuple[list[DealItem], int | None]:
     """The viewer's deals as buyer and as seller, newest first, and the next page's max_id."""
     found = await deals.my_deals(ctx, viewer, IdRange(max_id=max_id, limit=DEALS_PAGE))
-    actors, listed = await deals.parties(ctx, found)
     items = []
-    for deal in found:
-        role = "seller" if deal.seller_id == viewer.id else "buyer"
-        other = actors[deal.buyer_id if role == "seller" else deal.seller_id]
-        listing = listed.get(deal.listing_id)
-        items.append(DealItem(deal, role, listing, other, deal_total(deal, listing)))
+    for view in await deal_views(ctx.db, found):
+        role = "seller" if view.deal.seller_id == viewer.id else "buyer"
+        other = view.buyer if role == "seller" else view.seller
+        items.append(DealItem(view.deal, role, view.listing, other.actor, deal_total(view.deal, view.listing)))
     return items, (found[-1].id if len(found) == DEALS_PAGE else None)
 

@@ -100,6 +100,13 @@ async def upsert_review(conn: aiosqlite.Connection, review: Review) -> None:
     )
 
 
+async def rating_of_post(conn: aiosqlite.Connection, post_id: int) -> int | None:
+    """The rating of a counted review post, or None."""
+    async with conn.execute("SELECT rating FROM reviews WHERE post_id = ?", (post_id,)) as cursor:
+        row = await cursor.fetchone()
+    return row[0] if row else None
+
+
 async def list_reviews(conn: aiosqlite.Connection, listing_id: int, page: IdRange) -> list[Review]:
     return await fetch_page(conn, _REVIEW_SELECT, "reviews.listing_id = :listing", {"listing": listing_id}, page,
                             "reviews.post_id", _row_to_review)

@@ -12,7 +12,7 @@ import aiosqlite
 
 from .id_pages import Cursor, id_window
 
-_COLUMNS = "n.id, n.recipient_id, n.type, n.from_id, n.post_id, n.group_key, n.created_at"
+_COLUMNS = "n.id, n.recipient_id, n.type, n.from_id, n.post_id, n.group_key, n.created_at, n.deal_id"
 
 
 @dataclass(frozen=True)
@@ -24,6 +24,7 @@ class NotificationRow:
     post_id: int | None
     group_key: str
     created_at: int
+    deal_id: int | None = None  # redfed.offer and redfed.deal notifications name their deal
 
 
 @dataclass(frozen=True)

@@ -11,7 +11,7 @@ from ..models import Post
 _COLUMNS = (
     "id", "uri", "url", "actor_id", "is_local", "type", "visibility", "content", "source", "summary",
     "sensitive", "language", "in_reply_to_uri", "in_reply_to_id", "reblog_of_id", "conversation",
-    "audience", "attachments", "poll", "published_at", "edited_at", "created_at",
+    "audience", "attachments", "poll", "published_at", "edited_at", "created_at", "paid_partnership",
 )
 SELECT_POSTS = f"SELECT {', '.join('posts.' + c for c in _COLUMNS)} FROM posts"
 
@@ -20,6 +20,7 @@ def row_to_post(row: sqlite3.Row) -> Post:
     values = dict(zip(_COLUMNS, row))
     values["is_local"] = bool(values["is_local"])
     values["sensitive"] = bool(values["sensitive"])
+    values["paid_partnership"] = bool(values["paid_partnership"])
     values["audience"] = tuple(json.loads(values["audience"]))
     values["attachments"] = tuple(json.loads(values["attachments"]))
     values["poll"] = json.loads(values["poll"]) if values["poll"] else None
@@ -49,7 +50,8 @@ async def id_taken(conn: aiosqlite.Connection, post_id: int) -> bool:
 async def update_post(conn: aiosqlite.Connection, post: Post) -> None:
     """Write the editable fields of `post` (content, warnings, audience, attachments, poll)."""
     values = _post_values(post)
-    editable = ("content", "source", "summary", "sensitive", "language", "audience", "attachments", "poll", "edited_at", "visibility")
+    editable = ("content", "source", "summary", "sensitive", "language", "audience", "attachments", "poll", "edited_at", "visibility",
+                "paid_partnership")
     assignments = ", ".join(f"{name} = :{name}" for name in editable)
     await conn.execute(f"UPDATE posts SET {assignments} WHERE id = :id", values)
 

@@ -13,7 +13,8 @@ from quart import Blueprint, Response, redirect, render_template, request
 from ..federation import serialize
 from ..models import Actor
 from ..protocol import as2
-from ..services import accounts, collections, objects
+from ..federation.payment_links import links_to_ap
+from ..services import accounts, collections, objects, payment_links
 from ..services.fetch_auth import FetchRequest
 from .context import runtime
 
@@ -34,7 +35,8 @@ def activity_json(document: dict, status: int = 200) -> Response:
 
 async def actor_response(actor: Actor) -> Response:
     keys = await accounts.actor_keys(runtime().db, actor)
-    return activity_json(serialize.actor_to_ap(actor, keys))
+    links = links_to_ap(await payment_links.links_of(runtime().services, actor))  # FEP-0ea0
+    return activity_json(serialize.actor_to_ap(actor, keys, links))
 
 
 @blueprint.after_request

@@ -78,3 +78,26 @@ def test_reviews__bad_rating_is_refused_and_nothing_stored(market, rating):
     reply = call(instance, "POST", f"/api/v1/listings/{listing['id']}/reviews", buyer, {"rating": rating})
     assert reply.status == 422 and "rating" in reply.json()["error"]
     assert call(instance, "GET", f"/api/v1/listings/{listing['id']}").json()["rating"]["count"] == 0
+
+
+def test_offer__from_a_blocked_account_is_forbidden_with_a_clear_error(market):
+    instance, seller, buyer, listing = market
+    bob = api.client(instance, token=buyer).account_verify_credentials()
+    assert call(instance, "POST", f"/api/v1/accounts/{bob['id']}/block", seller).status == 200
+    reply = call(instance, "POST", f"/api/v1/listings/{listing['id']}/offers", buyer, {"quantity": 1})
+    assert reply.status == 403 and reply.json() == {"error": "you cannot make offers to this seller: one of you blocks the other"}
+    assert _deals(instance) == 0
+
+
+def test_notifications__an_offer_and_its_answer_carry_the_deal(market):
+    instance, seller, buyer, listing = market
+    deal = call(instance, "POST", f"/api/v1/listings/{listing['id']}/offers", buyer, {"quantity": 1}).json()
+    [offer] = call(instance, "GET", "/api/v1/notifications?types[]=redfed.offer", seller).json()
+    assert offer["deal"] == {**deal, "role": "seller"}
+    call(instance, "POST", f"/api/v1/deals/{deal['id']}/reject", seller)
+    [answer] = call(instance, "GET", "/api/v1/notifications", buyer).json()
+    assert answer["type"] == "redfed.deal" and answer["deal"]["state"] == "rejected"
+    shown = call(instance, "GET", f"/api/v1/notifications/{answer['id']}", buyer).json()
+    assert shown["deal"]["id"] == deal["id"]
+    groups = call(instance, "GET", f"/api/v2/notifications/ungrouped-{answer['id']}", buyer).json()
+    assert groups["notification_groups"][0]["deal"]["state"] == "rejected"

@@ -73,10 +73,11 @@ def test_offer_from_a_blocked_account__refused_and_nothing_stored(shop):
     offered = b.run(deals.make_offer(b.ctx, bob, copy.post_id, 1))
     a.run(interactions.block(a.ctx, alice, a.resolve(bob.uri)))
     _settle(a, b)
-    # A's inbox drops what a blocked account sends (inbox/receive.py), so no deal exists on A and
-    # nothing answers; B's local check refuses any further offer to a seller who blocks bob.
+    # A keeps a blocked account's Offer only to answer it with a Reject (inbox/receive.py): no deal
+    # exists on A, and bob's deal on B ends with the reason.
     assert _deal_on(a, offered.offer_uri) is None
     assert a.run(deal_store.count_deals(a.runtime.db.reader)) == 0
+    assert _deal_on(b, offered.offer_uri).reason == "offers are not accepted from this account"
 
 
 def test_forged_accept_from_a_third_actor__changes_nothing(shop, start_instance):

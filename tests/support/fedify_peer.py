@@ -188,6 +188,11 @@ class FedifyPeer:
     def announce(self, actor: str, object_uri: str, *, to: list[str] | None = None) -> dict:
         return self._post("announce", actor=actor, object=object_uri, to=to)
 
+    def offer(self, actor: str, seller: str, proposal: str, quantity: int | str = 1) -> dict:
+        """An FEP-0837 Offer of an Agreement for `quantity` of `proposal`, sent to `seller`'s inbox,
+        signed by Fedify. Returns `id`, the `offer` as sent, and `results` (the inbox's status)."""
+        return self._post("offer", actor=actor, seller=seller, proposal=proposal, quantity=quantity)
+
     def undo(self, actor: str, activity_id: str) -> dict:
         """Undo one of our activities, sent to the inboxes the original went to."""
         return self._post("undo", actor=actor, activity=activity_id)

@@ -3,14 +3,14 @@ them, and listing reviews. Documented in FEDERATION.md ("Deals and reviews"); sa
 errors and pagination as the Mastodon API.
 """
 
-from decimal import Decimal
-
 from quart import Blueprint
 
 from ...services import deals, reviews, views
+from ...services.deal_views import deal_views
 from ...models import Deal
 from ..context import runtime
 from . import entities
+from .deal_entities import deal_entity
 from .auth import caller, optional_token, scope, viewer
 from .listings import _id
 from .pagination import link_header, read_page
@@ -19,42 +19,9 @@ from .params import Params
 blueprint = Blueprint("api_deals", __name__)
 
 
-def _total(deal: Deal, listing) -> dict | None:
-    if listing is None or listing.price_kind != "fixed":
-        return None
-    places = len(listing.price_amount.split(".", 1)[1]) if "." in listing.price_amount else 0
-    amount = Decimal(listing.price_amount) * deal.quantity
-    return {"amount": f"{amount:.{places}f}", "currency": listing.price_currency}
-
-
 async def _render(found: list[Deal]) -> list[dict]:
     rt, me = runtime(), caller().actor
-    actors, listed = await deals.parties(rt.services, found)
-    shown = {v.actor.id: entities.account(v, rt.urls) for v in await views.account_views(rt.db, list(actors.values()))}
-    return [
-        {
-            "id": str(deal.id),
-            "state": deal.state,
-            "role": "seller" if deal.seller_id == me.id else "buyer",
-            "quantity": deal.quantity,
-            "total": _total(deal, listed.get(deal.listing_id)),
-            "listing": {
-                "id": str(deal.listing_id),
-                "title": listed[deal.listing_id].title if listed.get(deal.listing_id) else None,
-                "uri": listed[deal.listing_id].proposal_uri if listed.get(deal.listing_id) else None,
-            },
-            "seller": shown.get(deal.seller_id),
-            "buyer": shown.get(deal.buyer_id),
-            "offer_uri": deal.offer_uri,
-            "agreement_uri": deal.agreement_uri,
-            "payment_url": deal.payment_url,
-            "reason": deal.reason,
-            "message": deal.message,
-            "created_at": entities.iso(deal.created_at),
-            "updated_at": entities.iso(deal.updated_at),
-        }
-        for deal in found
-    ]
+    return [deal_entity(view, me.id, rt.urls) for view in await deal_views(rt.db, found)]
 
 
 async def _one(deal: Deal) -> dict:

@@ -121,6 +121,7 @@ def status(view: StatusView, urls: Urls) -> dict:
         "poll": poll(post, view.own_votes, now_ms()),
         "application": {"name": view.application[0], "website": view.application[1]} if view.application else None,
         "filtered": [],
+        "paid_partnership": post.paid_partnership,  # redfed extension; the content says it too
     }
     if not post.is_local:
         entity.pop("pinned")

@@ -68,6 +68,7 @@ def _entity(listing: Listing, view: views.StatusView, rating: dict) -> dict:
         "regions": list(listing.regions),
         "checkout_url": listing.checkout_url,
         "state": listing.status,
+        "paid_partnership": view.post.paid_partnership,
         "rating": rating,  # {average, count} of the counted reviews (deals and reviews increment)
         "seller": status["account"],
         "seller_instance": view.account.actor.domain,
@@ -97,6 +98,7 @@ async def create():
         rt.services, seller, _changes(params), params.text("description", "", max_length=20_000),
         media=photos, visibility=params.text("visibility", max_length=20) or "public",
         language=params.text("language", max_length=10), app_id=caller().app_id,
+        paid_partnership=bool(params.flag("paid_partnership", False)),
     )
     return await _one(pair)
 
@@ -128,6 +130,7 @@ async def edit(listing_id: str):
     pair = await listings.edit_listing(
         rt.services, seller, listing.post_id, _changes(params),
         description=params.text("description", max_length=20_000), media=await _photos(params, seller, listing.post_id),
+        paid_partnership=params.flag("paid_partnership"),
     )
     return await _one(pair)
 

@@ -9,6 +9,7 @@ from ...store.id_pages import Cursor
 from ...store.notification_queries import Selection
 from ..context import runtime
 from . import entities
+from .deal_entities import deal_entity
 from .auth import caller, scope
 from ...store.id_pages import IdRange
 from .pagination import link_header, read_page
@@ -61,10 +62,12 @@ def notification(view: NotificationView) -> dict:
     }
     if view.status is not None:
         entity["status"] = {**entities.status(view.status, urls), "filtered": view.filtered}
+    if view.deal is not None:
+        entity["deal"] = deal_entity(view.deal, row.recipient_id, urls)  # redfed.offer, redfed.deal
     return entity
 
 
-def _group(group: GroupView, paginated: bool) -> dict:
+def _group(group: GroupView, paginated: bool, result: GroupedPage) -> dict:
     entity = {
         "group_key": group.group_key,
         "notifications_count": group.count,
@@ -78,6 +81,9 @@ def _group(group: GroupView, paginated: bool) -> dict:
         entity["latest_page_notification_at"] = entities.iso(group.latest_at)
     if group.post_id is not None:
         entity["status_id"] = str(group.post_id)
+    deal = (result.deals or {}).get(group.deal_id)
+    if deal is not None:
+        entity["deal"] = deal_entity(deal, caller().actor.id, runtime().urls)  # redfed.offer, redfed.deal
     return entity
 
 
@@ -90,7 +96,7 @@ def _results(result: GroupedPage, *, paginated: bool, partial: bool) -> dict:
     body = {
         "accounts": [entities.account(result.accounts[a], urls) for a in referenced if a in full],
         "statuses": [{**entities.status(s, urls), "filtered": result.filtered.get(s.post.id, [])} for s in result.statuses],
-        "notification_groups": [_group(g, paginated) for g in result.groups],
+        "notification_groups": [_group(g, paginated, result) for g in result.groups],
     }
     if partial:
         rendered = (entities.account(result.accounts[a], urls) for a in referenced if a not in full)

@@ -6,7 +6,7 @@ from quart import Blueprint, request
 
 from ...errors import NotFound, Unprocessable
 from ...models import VISIBILITIES
-from ...services import interactions, media, polls, posts, preferences, scheduled, statuses, views
+from ...services import interactions, listings, media, polls, posts, preferences, scheduled, statuses, views
 from ...store import views as view_store
 from ..context import runtime
 from . import entities
@@ -56,7 +56,7 @@ async def create():
         visibility=visibility, summary=params.text("spoiler_text", "", max_length=1_000) or "",
         sensitive=bool(params.flag("sensitive", defaults.sensitive)), in_reply_to=parent,
         language=params.text("language", max_length=10) or defaults.language, app_id=caller().app_id,
-        poll=_poll(params, rt),
+        poll=_poll(params, rt), paid_partnership=bool(params.flag("paid_partnership", False)),
     )
     await statuses.remember(rt.services, author, key, post)
     return await _render(post)
@@ -186,10 +186,18 @@ async def edit(status_id: str):
     post = await statuses.own_post(rt.services, _post_id(status_id), author)
     params = await Params.read()
     attached = await _media(params, author, post.id) if params.get("media_ids") is not None else None
+    if await listings.is_listing(rt.services, post.id):
+        # A listing's status: the text is its description; title and price stay (services/listings.py).
+        _, edited = await listings.edit_listing_status(
+            rt.services, author, post.id, params.text("status", "", max_length=20_000),
+            params.text("spoiler_text", "", max_length=1_000) or "", media=attached,
+            paid_partnership=params.flag("paid_partnership"),
+        )
+        return await _render(edited)
     edited = await posts.edit_local_post(
         rt.services, author, post, params.text("status", "", max_length=20_000),
         summary=params.text("spoiler_text", "", max_length=1_000) or "", sensitive=bool(params.flag("sensitive", False)),
-        media=attached,
+        media=attached, paid_partnership=params.flag("paid_partnership"),
     )
     return await _render(edited)
 

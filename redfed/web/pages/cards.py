@@ -4,6 +4,7 @@ viewer's own likes and boosts, built from the service views the client API share
 from dataclasses import dataclass
 
 from ...content import html_to_text
+from ...federation import disclosures
 from ...services.views import AccountView, StatusView
 from ...urls import Urls
 
@@ -73,7 +74,8 @@ def photos_of(view: StatusView, urls: Urls) -> tuple[Photo, ...]:
 
 def card(view: StatusView, urls: Urls) -> Card:
     shown, boosted_by = (view.reblog, view.account) if view.reblog is not None else (view, None)
-    text = html_to_text(shown.post.content)
+    # The card shows its own (translated) paid-partnership badge instead of the content's line.
+    text = html_to_text(disclosures.with_line(shown.post.content, False))
     excerpt = text if len(text) <= EXCERPT else text[: EXCERPT - 1].rstrip() + "…"
     return Card(shown, boosted_by, photos_of(shown, urls), excerpt)
 

@@ -5,7 +5,7 @@ from quart import redirect, request
 
 from ...content import html_to_text
 from ...protocol import as2
-from ...services import accounts, follows, instance, moves, showcase
+from ...services import accounts, follows, instance, moves, payment_links, showcase
 from ..activitypub import actor_response
 from ..context import runtime
 from .cards import cards
@@ -47,7 +47,7 @@ async def profile(username: str):
     shown = await showcase.profile(rt.services, current.viewer, actor, request.args.get("tab", "posts"))
     response = await page(
         "profile.html", actor=actor, profile=shown, cards=cards(shown.posts, rt.urls),
-        summary_text=html_to_text(actor.summary),
+        summary_text=html_to_text(actor.summary), payment_links=await payment_links.links_of(rt.services, actor),
     )
     response.vary.add("Accept")
     return response

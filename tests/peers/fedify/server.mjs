@@ -11,7 +11,7 @@ import { AsyncLocalStorage } from "node:async_hooks";
 import { randomUUID } from "node:crypto";
 import { parseArgs } from "node:util";
 import { Temporal } from "@js-temporal/polyfill";
-import { createFederation, generateCryptoKeyPair, MemoryKvStore } from "@fedify/fedify";
+import { createFederation, generateCryptoKeyPair, MemoryKvStore, signRequest } from "@fedify/fedify";
 import {
   Accept, Activity, Announce, Block, Create, Delete, Endpoints, Follow, getTypeId, Like, Move, Note,
   Person, PUBLIC_COLLECTION, Reject, Tombstone, Undo, Update,
@@ -311,6 +311,11 @@ function rsaKeyPair(bits = 2048) {
   return crypto.subtle.generateKey(algorithm, true, ["sign", "verify"]);
 }
 
+const OFFER_TERMS = { vf: "https://w3id.org/valueflows/ont/vf#", om2: "http://www.ontology-of-units-of-measure.org/resource/om-2/",
+  Agreement: "vf:Agreement", Commitment: "vf:Commitment", stipulates: "vf:stipulates",
+  satisfies: { "@id": "vf:satisfies", "@type": "@id" }, resourceQuantity: "vf:resourceQuantity",
+  hasUnit: "om2:hasUnit", hasNumericalValue: "om2:hasNumericalValue" };
+
 const since = (log, { since: n }) => ({ items: logs[log].slice(Number(n ?? 0)) });
 
 const control = {
@@ -358,6 +363,26 @@ const control = {
     sentTo.set(note.id.href, recipients); // where delete-post sends the Delete
     const sent = await send(ctx, username, recipients, create, options.preferSharedInbox);
     return { note: note.id.href, id: create.id.href, ...sent };
+  },
+
+  // FEP-0837 deal: an Offer of an Agreement for `quantity` of a listing's Proposal. Fedify's
+  // vocabulary has no ValueFlows types, so the JSON is written here and signed by Fedify's own
+  // signRequest, with this peer's first knock; the seller's Accept or Reject comes back to the
+  // inbox and is recorded (GET /_control/received) like any other verified activity.
+  async "POST /_control/offer"(ctx, { actor: username, seller, proposal, quantity = 1 }) {
+    actorNamed(username);
+    const target = await resolveActor(ctx, seller);
+    const id = newId(ctx, username);
+    const offer = { "@context": ["https://www.w3.org/ns/activitystreams", OFFER_TERMS], id: id.href, type: "Offer",
+      actor: ctx.getActorUri(username).href, to: [target.id],
+      object: { type: "Agreement", stipulates: { type: "Commitment", satisfies: `${proposal}#primary`,
+        resourceQuantity: { hasUnit: "one", hasNumericalValue: String(quantity) } } } };
+    const [rsa] = await ctx.getActorKeyPairs(username);
+    const unsigned = new Request(target.inbox, { method: "POST", body: JSON.stringify(offer),
+      headers: { "Content-Type": "application/activity+json", Accept: "application/activity+json" } });
+    const response = await fetch(await signRequest(unsigned, rsa.privateKey, rsa.keyId, { spec: firstKnock }));
+    return { id: id.href, offer, results: [{ inbox: target.inbox, ok: response.ok, status: response.status }],
+      deliveries: scope.getStore()?.outgoing.filter((r) => r.method === "POST") ?? [] };
   },
 
   "POST /_control/like": (ctx, body) => interact(ctx, Like, body),
