@@ -9,7 +9,7 @@ once deleted).
 
 import json
 
-from quart import Blueprint, Response
+from quart import Blueprint, Response, request
 
 from ..protocol import as2
 from ..services import deals, listings
@@ -17,6 +17,8 @@ from ..services.fetch_auth import FetchRequest
 from .context import runtime
 
 blueprint = Blueprint("listings_ap", __name__)
+
+_MAX_ROW_ID = 2**63 - 1
 
 
 async def proposal_response(username: str, listing_id: int) -> Response:
