@@ -33,9 +33,18 @@ def pair(start_instance):
     return a, b, alice, bob, bob_on_a
 
 
+def _boosted(statuses):
+    return [s for s in statuses if s["reblog"] and "hello from b" in s["reblog"]["content"]]
+
+
 def test_domain_block__hides_the_domain_and_ends_follows_both_ways(pair):
     a, b, alice, bob, bob_on_a = pair
     me, carol = api.client(a, "alice"), api.client(a, "carol")
+    # carol, on alice's own server, boosts bob's post; alice follows her.
+    [bobs_post] = [s for s in carol.timeline_public() if "hello from b" in s["content"]]
+    carol.status_reblog(bobs_post["id"])
+    me.account_follow(carol.account_verify_credentials()["id"])
+    assert _boosted(me.timeline_home())
     assert any("hello from b" in s["content"] for s in me.timeline_home())
     assert any(n["account"]["acct"] == f"bob@{b.domain}" for n in me.notifications())
     assert _state(a, alice, bob_on_a) == "accepted" and _state(a, bob_on_a, alice) == "accepted"
@@ -46,6 +55,7 @@ def test_domain_block__hides_the_domain_and_ends_follows_both_ways(pair):
     [rel] = me.account_relationships([bob_on_a.id])
     assert rel["domain_blocking"] and not rel["following"] and not rel["followed_by"]
     assert not any("hello from b" in s["content"] for s in me.timeline_home())
+    assert not _boosted(me.timeline_home())  # nor boosts of its posts
     assert not any("hello from b" in s["content"] for s in me.timeline_public())
     assert me.notifications() == []
     # Only alice's view changes.
