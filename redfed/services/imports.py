@@ -10,11 +10,13 @@ changes nothing, and imported posts are found by their origin).
 """
 
 import asyncio
+import io
 import logging
 import os
 import re
 import secrets
 from pathlib import Path
+from typing import BinaryIO
 
 from ..clock import new_id
 from ..config import Config
@@ -34,6 +36,7 @@ log = logging.getLogger(__name__)
 FOLDER = "imports"
 NOT_FOUND = "Record not found"
 PROGRESS_EVERY = 10
+CHUNK = 1024 * 1024
 _KEY_SHAPE = re.compile(r"[A-Za-z0-9_-]{32}\.zip")
 _tasks: set[asyncio.Task] = set()
 
@@ -48,27 +51,44 @@ def _archive_path(config: Config, key: str | None) -> Path:
     return imports_path(config) / key
 
 
-def _save(folder: Path, data: bytes) -> Path:
-    """Write the upload under a fresh random name, complete before it is named."""
+def _save(folder: Path, source: BinaryIO, limit: int) -> Path:
+    """Copy the upload under a fresh random name, in chunks, refusing it past `limit`; the file
+    is complete before it is named."""
     folder.mkdir(parents=True, exist_ok=True)
     key = f"{secrets.token_urlsafe(24)}.zip"
     partial = folder / f".{key}.part"
-    with open(partial, "wb") as out:
-        out.write(data)
-        out.flush()
-        os.fsync(out.fileno())
-    os.replace(partial, folder / key)
+    try:
+        with open(partial, "wb") as out:
+            size = 0
+            while chunk := source.read(CHUNK):
+                size += len(chunk)
+                if size > limit:
+                    raise PayloadTooLarge(f"the archive is larger than {limit // 1024 // 1024} MB")
+                out.write(chunk)
+            out.flush()
+            os.fsync(out.fileno())
+        os.replace(partial, folder / key)
+    finally:
+        partial.unlink(missing_ok=True)
     return folder / key
 
 
-async def request_import(ctx: Context, actor: Actor, kind: str | None, mode: str | None, data: bytes, *,
+def _read_csv(source: BinaryIO) -> bytes:
+    data = source.read(import_csv.MAX_BYTES + 1)
+    if len(data) > import_csv.MAX_BYTES:
+        raise PayloadTooLarge(import_csv.TOO_LARGE)
+    return data
+
+
+async def request_import(ctx: Context, actor: Actor, kind: str | None, mode: str | None, source: BinaryIO | bytes, *,
                          background: bool = True) -> ImportJob:
-    """Check an upload and queue its import; refused uploads raise and store nothing."""
+    """Check an upload (a file object, or bytes) and queue its import; a refused upload raises
+    and stores nothing."""
     kind, mode = import_csv.kind_of(kind), import_csv.mode_of(mode)
+    if isinstance(source, bytes):
+        source = io.BytesIO(source)
     if kind == "archive":
-        if len(data) > archive_reader.MAX_ARCHIVE_BYTES:
-            raise PayloadTooLarge(f"the archive is larger than {archive_reader.MAX_ARCHIVE_BYTES // 1024 // 1024} MB")
-        path = await asyncio.to_thread(_save, imports_path(ctx.config), data)
+        path = await asyncio.to_thread(_save, imports_path(ctx.config), source, archive_reader.MAX_ARCHIVE_BYTES)
         try:
             archive = await asyncio.to_thread(archive_reader.read_archive, path)
         except BaseException:
@@ -76,7 +96,7 @@ async def request_import(ctx: Context, actor: Actor, kind: str | None, mode: str
             raise
         rows, key, total = [], path.name, len(archive.notes) + len(archive.bookmarks) + len(archive.likes)
     else:
-        parsed = import_csv.parse(kind, data)
+        parsed = import_csv.parse(kind, await asyncio.to_thread(_read_csv, source))
         rows, key, total = parsed.rows, None, len(parsed.rows)
     now = ctx.now_ms()
     job_id = new_id(now)
@@ -177,8 +197,6 @@ async def import_file(ctx: Context, username: str, kind: str, mode: str, path: P
         actor = await find_local_actor(ctx.db, ctx.config, username)
     except NotFound:
         raise NotFound(f"no local user named '{username}'") from None
-    limit = archive_reader.MAX_ARCHIVE_BYTES if kind == "archive" else import_csv.MAX_BYTES
-    if path.stat().st_size > limit:
-        raise PayloadTooLarge(f"{path.name} is larger than {limit // 1024 // 1024} MB")
-    job = await request_import(ctx, actor, kind, mode, path.read_bytes(), background=False)
+    with open(path, "rb") as source:
+        job = await request_import(ctx, actor, kind, mode, source, background=False)
     return await run_job(ctx, job.id)

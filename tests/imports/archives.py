@@ -91,6 +91,21 @@ def with_symlink() -> bytes:
     return buffer.getvalue()
 
 
+def lying_bomb() -> bytes:
+    """A member whose headers claim 1,000 bytes while it inflates to 50 MB: only the reading
+    itself can tell (zipfile stops at the declared size, then the CRC disagrees)."""
+    data = zip_of(_minimal(**{"media_attachments/files/lie.png": b"\0" * (50 * 1024 * 1024)}))
+    name = b"media_attachments/files/lie.png"
+    claimed = (1000).to_bytes(4, "little")
+    out = bytearray(data)
+    local = data.index(name) - 30  # the local file header, whose name follows its 30 bytes
+    central = data.rindex(name) - 46  # the central directory entry, 46 bytes before its name
+    assert out[local:local + 4] == b"PK\x03\x04" and out[central:central + 4] == b"PK\x01\x02"
+    out[local + 22:local + 26] = claimed
+    out[central + 24:central + 28] = claimed
+    return bytes(out)
+
+
 def hostile_archives() -> dict:
     """name → (a maker of the zip's bytes, what the refusal must say)."""
     deep = b"[" * 100_000 + b"]" * 100_000
@@ -113,6 +128,7 @@ def hostile_archives() -> dict:
         "no actor": (lambda: zip_of({"outbox.json": _minimal()["outbox.json"]}), "no actor.json"),
         "too many entries": (lambda: zip_of(_minimal(**{f"junk/{n}.txt": b"" for n in range(10_001)}), zipfile.ZIP_STORED), "more than 10,000 files"),
         "huge JSON": (lambda: zip_of({**_minimal(), "outbox.json": b" " * (33 * 1024 * 1024)}, zipfile.ZIP_STORED), "too large"),
+        "lying sizes": (lying_bomb, "cannot be read"),
         "not a zip": (lambda: b"PK\x03\x04 but then nothing", "not a zip archive"),
         "truncated zip": (lambda: zip_of(_minimal())[:-30], "not a zip archive"),
     }

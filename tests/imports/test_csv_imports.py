@@ -5,7 +5,7 @@ refused whole (too large, too many rows, wrong header, not CSV) with nothing sto
 
 import pytest
 
-from redfed.services import follows, interactions, posts, relationships, statuses
+from redfed.services import follows, interactions, posts
 from redfed.store import follows as follow_store
 from redfed.store import imports as import_store
 
@@ -98,7 +98,8 @@ def test_blocks_mutes_and_domain_blocks__imported_with_overwrite(instance):
 
 
 def test_bookmarks__resolved_by_uri_and_unknown_ones_reported(instance):
-    alice, bob = instance.create_user("alice").actor, instance.create_user("bob").actor
+    instance.create_user("alice"), instance.create_user("bob")
+    bob = instance.actor("bob")
     post = instance.run(posts.create_local_post(instance.ctx, bob, "keep me"))
     hidden = instance.run(posts.create_local_post(instance.ctx, bob, "not for alice", visibility="direct"))
     token = api.token_for(instance, "alice")

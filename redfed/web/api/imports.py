@@ -58,7 +58,7 @@ async def create_import():
     if upload is None:
         raise Unprocessable("data is missing: send the file as multipart form data")
     job = await imports.request_import(
-        runtime().services, caller().actor, form.get("type"), form.get("mode"), upload.read()
+        runtime().services, caller().actor, form.get("type"), form.get("mode"), upload.stream
     )
     return job_entity(job), 202
 

@@ -68,7 +68,7 @@ async def import_upload():
     if upload is None or not upload.filename:
         return await _page(422, error=_("Choose a file to import."), fields=kept)
     try:
-        await imports.request_import(runtime().services, viewer, kept["type"], kept["mode"], upload.read())
+        await imports.request_import(runtime().services, viewer, kept["type"], kept["mode"], upload.stream)
     except RedfedError as refused:
         return await _page(refused.status, error=_("This file was not imported: %(reason)s") % {"reason": refused.message}, fields=kept)
     return see_other(IMPORT_PATH)
