@@ -67,6 +67,20 @@ def test_domain_block__hides_the_domain_and_ends_follows_both_ways(pair):
     assert _state(b, alice_on_b, bob) is None and _state(b, bob, alice_on_b) is None
 
 
+def test_domain_block__no_follows_either_way_while_it_lasts(pair):
+    a, b, alice, bob, bob_on_a = pair
+    me = api.client(a, "alice")
+    me.domain_block(b.domain)
+    a.drain(), b.drain(), a.drain()
+    with pytest.raises(MastodonAPIError):
+        me.account_follow(bob_on_a.id)
+    # bob follows again from b: a answers Reject and keeps no follow.
+    b.run(follows.follow(b.ctx, bob, b.resolve(alice.uri)))
+    b.drain(), a.drain(), b.drain()
+    assert _state(a, bob_on_a, alice) is None
+    assert _state(b, bob, b.resolve(alice.uri)) is None
+
+
 def test_domain_block__unblock_and_idempotence(pair):
     a, b, _alice, _bob, bob_on_a = pair
     me = api.client(a, "alice")
