@@ -123,6 +123,7 @@ async def _store(ctx: Context, author: Actor, remote, origin: str, media: list[M
         post = replace(post, audience=tuple(note["to"] + note["cc"]))
         await post_store.insert_post(conn, post)
         await post_origins.set_origin(conn, post.id, origin)
+        await post_origins.unannounce(conn, post.id)
         await media_store.attach(conn, post.id, [m.id for m in media])
         await post_store.replace_tags(conn, post.id, remote.hashtags)
         # Into the outbox, to no inbox: followers are not told of old posts as if they were new.

@@ -20,3 +20,9 @@ async def origin_of(conn: aiosqlite.Connection, post_id: int) -> str | None:
     async with conn.execute("SELECT origin_uri FROM posts WHERE id = ?", (post_id,)) as cursor:
         row = await cursor.fetchone()
     return row[0] if row else None
+
+
+async def unannounce(conn: aiosqlite.Connection, post_id: int) -> None:
+    """Drop the streaming 'update' the insert trigger queued for an imported post, inside the same
+    transaction, so that no open client is shown an old post as a new one."""
+    await conn.execute("DELETE FROM stream_events WHERE kind = 'update' AND post_id = ?", (post_id,))

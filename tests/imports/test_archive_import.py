@@ -65,6 +65,8 @@ def test_mastodon_archive__posts_recreated_with_dates_warnings_visibility_media_
     origins = {instance.run(post_origins.origin_of(instance.runtime.db.reader, int(s["id"]))) for s in statuses}
     assert origins == {f"{OLD}/statuses/10951200000000{n}" for n in (1, 2, 3)}
     assert _count(instance, "SELECT count(*) FROM deliveries") == deliveries
+    # Nor streamed to open clients as new posts.
+    assert _count(instance, "SELECT count(*) FROM stream_events WHERE kind = 'update' AND actor_id = ?", alice.id) == 0
     assert all(s["account"]["acct"] == "alice" for s in statuses)
 
 
