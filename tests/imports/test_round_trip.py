@@ -6,7 +6,7 @@ her new account's followers are not told of the old posts as if they were new.""
 import io
 import re
 
-from redfed.services import exports, follows, posts
+from redfed.services import exports, follows, interactions, lists, posts, relationships, statuses
 from redfed.services import media as media_service
 from redfed.store import follows as follow_store
 
@@ -84,3 +84,40 @@ def test_export_then_import_on_another_instance__same_posts_dates_media_and_foll
     # erin follows alice2 but was sent none of the imported posts.
     erin_home = api.client(a, "erin").timeline_home()
     assert not any(s["account"]["acct"] == f"alice2@{b.domain}" for s in erin_home)
+
+
+async def _follow_tag(instance, actor_id, name):
+    async with instance.runtime.db.transaction() as conn:
+        await conn.execute("INSERT INTO followed_tags (actor_id, name, created_at) VALUES (?, ?, 0)", (actor_id, name))
+
+
+def test_every_csv_export__imports_into_a_new_account_elsewhere(start_instance):
+    """Each of the account's CSVs, exported on a and imported into a new account on b, exports
+    the same rows again from b."""
+    a, b = start_instance("a"), start_instance("b")
+    alice = a.create_user("alice").actor
+    carol, dave, erin = (a.create_user(n).actor for n in ("carol", "dave", "erin"))
+    ctx = a.ctx
+    kept = a.run(posts.create_local_post(ctx, carol, "worth keeping"))
+    a.run(follows.follow(ctx, alice, carol))
+    a.run(follows.follow(ctx, alice, dave))
+    a.run(relationships.follow_with_options(ctx, alice, dave, False, True))
+    a.run(interactions.block(ctx, alice, erin))
+    a.run(relationships.mute(ctx, alice, carol, False, 0))
+    a.run(statuses.bookmark(ctx, alice, kept, True))
+    found = a.run(lists.create_list(a.runtime.db, alice, "Close friends", None, None, ctx.now_ms()))
+    a.run(lists.add_members(a.runtime.db, alice, found.id, [carol.id, dave.id]))
+    api.client(a, "alice").domain_block("spam.example")
+    a.run(_follow_tag(a, alice.id, "bikes"))
+    b_new = b.create_user("alice2").actor
+    token = api.token_for(b, "alice2")
+
+    kinds = ["following", "blocks", "mutes", "domain_blocks", "bookmarks", "lists", "followed_hashtags"]
+    exported = {kind: a.run(exports.csv_export(a.runtime.db, alice, kind, ctx.now_ms())) for kind in kinds}
+    for kind in kinds:
+        job = import_and_wait(b, token, kind, exported[kind].encode())
+        assert (kind, job["state"], job["report"]) == (kind, "done", [])
+    b.drain(), a.drain(), b.drain()
+    for kind in kinds:
+        again = b.run(exports.csv_export(b.runtime.db, b_new, kind, b.ctx.now_ms()))
+        assert sorted(again.splitlines()) == sorted(exported[kind].splitlines()), kind
