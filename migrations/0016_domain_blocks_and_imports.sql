@@ -15,8 +15,8 @@ CREATE TABLE account_domain_blocks (
 CREATE INDEX actors_domain ON actors (domain);
 
 -- Import jobs: a CSV of one of Mastodon's import types, or an account archive. The parsed rows
--- (CSV) or the uploaded file's key (archive) are kept until the job ends; `report` lists the rows
--- that failed and why.
+-- (CSV) or the uploaded file's key (archive) are kept until the job ends; import_failures lists
+-- the rows that failed and why (a table, so that progress never rewrites a long report).
 CREATE TABLE imports (
     id INTEGER PRIMARY KEY,                      -- time-sortable
     actor_id INTEGER NOT NULL REFERENCES actors (id) ON DELETE CASCADE,
@@ -29,7 +29,6 @@ CREATE TABLE imports (
     total INTEGER NOT NULL DEFAULT 0,
     processed INTEGER NOT NULL DEFAULT 0,
     imported INTEGER NOT NULL DEFAULT 0,
-    report TEXT NOT NULL DEFAULT '[]' CHECK (json_valid(report)),
     error TEXT,
     created_at INTEGER NOT NULL,
     finished_at INTEGER
@@ -37,3 +36,12 @@ CREATE TABLE imports (
 
 CREATE INDEX imports_actor ON imports (actor_id, id);
 CREATE INDEX imports_state ON imports (state);
+
+CREATE TABLE import_failures (
+    import_id INTEGER NOT NULL REFERENCES imports (id) ON DELETE CASCADE,
+    row INTEGER NOT NULL,                        -- the record's place in the file (the header counted)
+    value TEXT NOT NULL,
+    error TEXT NOT NULL,                         -- unknown account, unreachable, unknown post, bad row, refused
+    detail TEXT NOT NULL DEFAULT '',
+    PRIMARY KEY (import_id, row)
+);

@@ -18,7 +18,9 @@ from .post_import import Source, attachment_from, import_post
 
 log = logging.getLogger(__name__)
 
-Progress = Callable[[int, int, int, list], Awaitable[None]]  # total, processed, imported, report
+# total, processed, imported, and the failures since the last call
+Progress = Callable[[int, int, int, list], Awaitable[None]]
+PROGRESS_EVERY = 10
 
 
 @dataclass
@@ -26,7 +28,7 @@ class Outcome:
     total: int = 0
     processed: int = 0
     imported: int = 0
-    report: list = field(default_factory=list)
+    report: list = field(default_factory=list)  # the failures of this run
 
 
 def thread_order(notes: list[dict]) -> list[dict]:
@@ -74,18 +76,27 @@ async def import_archive(ctx: Context, author: Actor, path: Path, progress: Prog
     made: dict[str, Post] = {}
     importer = Importer(ctx, author)
     steps = [("post", note) for note in notes] + [("bookmark", uri) for uri in archive.bookmarks] + [("like", uri) for uri in archive.likes]
+    unsaved: list = []
     for number, (what, item) in enumerate(steps, start=1):
         if number <= start and what != "post":
             continue
+        # Posts before `start` run again too (each is found by its origin, nothing is made twice):
+        # the replies after them need to know their new ids.
         failure = await _step(ctx, importer, archive, source, made, what, item)
-        if number > start:
-            outcome.processed = number
-            if failure:
-                outcome.report.append({"row": number, "value": str(item.get("id") if what == "post" else item)[:300], **failure})
-            else:
-                outcome.imported += 1
-            if progress and (number % 10 == 0 or number == len(steps)):
-                await progress(outcome.total, outcome.processed, outcome.imported, outcome.report)
+        if number <= start:
+            continue
+        outcome.processed = number
+        if failure:
+            entry = {"row": number, "value": str(item.get("id") if what == "post" else item)[:300], **failure}
+            outcome.report.append(entry)
+            unsaved.append(entry)
+        else:
+            outcome.imported += 1
+        if progress and (number % PROGRESS_EVERY == 0 or number == len(steps)):
+            await progress(outcome.total, outcome.processed, outcome.imported, unsaved)
+            unsaved = []
+    if progress and not steps:
+        await progress(outcome.total, outcome.processed, outcome.imported, [])
     return outcome
 
 

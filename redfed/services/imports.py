@@ -122,9 +122,9 @@ async def run_job(ctx: Context, job_id: int) -> ImportJob | None:
         await store.set_running(conn, job_id)
     actor = await actor_store.get_actor(ctx.db.reader, job.actor_id)
 
-    async def progress(total: int, processed: int, imported: int, report: list) -> None:
+    async def progress(total: int, processed: int, imported: int, failures: list) -> None:
         async with ctx.db.transaction() as conn:
-            await store.set_progress(conn, job_id, total, processed, imported, report)
+            await store.set_progress(conn, job_id, total, processed, imported, failures)
 
     state, error = "done", None
     try:
@@ -143,28 +143,29 @@ async def run_job(ctx: Context, job_id: int) -> ImportJob | None:
 
 
 async def _run_csv(ctx: Context, job: ImportJob, actor: Actor, progress) -> None:
+    rows = await store.job_rows(ctx.db.reader, job.id)
     importer = Importer(ctx, actor)
     if job.mode == "overwrite" and job.processed == 0:
-        await importer.prune(job.kind, job.rows)
-    report, imported = list(job.report), job.imported
-    for number, row in enumerate(job.rows, start=1):
+        await importer.prune(job.kind, rows)
+    failures, imported = [], job.imported
+    for number, row in enumerate(rows, start=1):
         if number <= job.processed:
             continue
         failure = await apply_row(importer, job.kind, row)
         if failure:
-            report.append(failure)
+            failures.append(failure)
         else:
             imported += 1
-        if number % PROGRESS_EVERY == 0 or number == len(job.rows):
-            await progress(len(job.rows), number, imported, report)
+        if number % PROGRESS_EVERY == 0 or number == len(rows):
+            await progress(len(rows), number, imported, failures)
+            failures = []
 
 
 async def _run_archive(ctx: Context, job: ImportJob, actor: Actor, progress) -> None:
-    outcome = archive_import.Outcome(job.total, job.processed, job.imported, list(job.report))
-    done = await archive_import.import_archive(
+    outcome = archive_import.Outcome(job.total, job.processed, job.imported)
+    await archive_import.import_archive(
         ctx, actor, _archive_path(ctx.config, job.file_key), progress, start=job.processed, outcome=outcome
     )
-    await progress(done.total, done.processed, done.imported, done.report)
 
 
 async def resume_interrupted(ctx: Context) -> int:
@@ -174,8 +175,8 @@ async def resume_interrupted(ctx: Context) -> int:
         for partial in folder.glob(".*.part"):
             partial.unlink(missing_ok=True)
     pending = await store.jobs_in_state(ctx.db.reader, ("queued", "running"))
-    for job in pending:
-        _spawn(ctx, job.id)
+    for job_id in pending:
+        _spawn(ctx, job_id)
     return len(pending)
 
 

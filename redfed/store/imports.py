@@ -6,7 +6,7 @@ an account's current follows, blocks, mutes, bookmarks, lists and followed tags 
 
 import json
 import sqlite3
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import aiosqlite
 
@@ -18,15 +18,14 @@ class ImportJob:
     kind: str
     mode: str
     state: str  # queued, running, done, failed
-    rows: list
     file_key: str | None
     total: int
     processed: int
     imported: int
-    report: list  # [{"row": n, "value": "...", "error": "...", "detail": "..."}]
     error: str | None
     created_at: int
     finished_at: int | None
+    report: tuple = ()  # ({"row": n, "value": "...", "error": "...", "detail": "..."}, ...), by row
 
     @property
     def progress(self) -> int:
@@ -35,13 +34,15 @@ class ImportJob:
         return 100 * self.processed // self.total if self.total else 0
 
 
-_COLUMNS = "id, actor_id, kind, mode, state, rows, file_key, total, processed, imported, report, error, created_at, finished_at"
+_COLUMNS = "id, actor_id, kind, mode, state, file_key, total, processed, imported, error, created_at, finished_at"
 
 
-def _job(row: sqlite3.Row) -> ImportJob:
-    values = list(row)
-    values[5], values[10] = json.loads(values[5]), json.loads(values[10])
-    return ImportJob(*values)
+async def _with_report(conn: aiosqlite.Connection, row: sqlite3.Row) -> ImportJob:
+    job = ImportJob(*row)
+    sql = "SELECT row, value, error, detail FROM import_failures WHERE import_id = ? ORDER BY row"
+    async with conn.execute(sql, (job.id,)) as cursor:
+        failures = tuple({"row": r, "value": v, "error": e, "detail": d} for r, v, e, d in await cursor.fetchall())
+    return replace(job, report=failures)
 
 
 async def insert_job(conn: aiosqlite.Connection, job_id: int, actor_id: int, kind: str, mode: str, rows: list,
@@ -55,29 +56,42 @@ async def insert_job(conn: aiosqlite.Connection, job_id: int, actor_id: int, kin
 async def get_job(conn: aiosqlite.Connection, job_id: int) -> ImportJob | None:
     async with conn.execute(f"SELECT {_COLUMNS} FROM imports WHERE id = ?", (job_id,)) as cursor:
         row = await cursor.fetchone()
-    return _job(row) if row else None
+    return await _with_report(conn, row) if row else None
+
+
+async def job_rows(conn: aiosqlite.Connection, job_id: int) -> list[dict]:
+    """The parsed rows of a CSV job (read only by the job itself: they may be 20,000)."""
+    async with conn.execute("SELECT rows FROM imports WHERE id = ?", (job_id,)) as cursor:
+        row = await cursor.fetchone()
+    return json.loads(row[0]) if row else []
 
 
 async def jobs_of(conn: aiosqlite.Connection, actor_id: int, limit: int = 20) -> list[ImportJob]:
     sql = f"SELECT {_COLUMNS} FROM imports WHERE actor_id = ? ORDER BY id DESC LIMIT ?"
     async with conn.execute(sql, (actor_id, limit)) as cursor:
-        return [_job(row) for row in await cursor.fetchall()]
+        rows = await cursor.fetchall()
+    return [await _with_report(conn, row) for row in rows]
 
 
-async def jobs_in_state(conn: aiosqlite.Connection, states: tuple[str, ...]) -> list[ImportJob]:
+async def jobs_in_state(conn: aiosqlite.Connection, states: tuple[str, ...]) -> list[int]:
     marks = ", ".join("?" for _ in states)
-    async with conn.execute(f"SELECT {_COLUMNS} FROM imports WHERE state IN ({marks}) ORDER BY id", states) as cursor:
-        return [_job(row) for row in await cursor.fetchall()]
+    async with conn.execute(f"SELECT id FROM imports WHERE state IN ({marks}) ORDER BY id", states) as cursor:
+        return [row[0] for row in await cursor.fetchall()]
 
 
 async def set_running(conn: aiosqlite.Connection, job_id: int) -> None:
     await conn.execute("UPDATE imports SET state = 'running' WHERE id = ?", (job_id,))
 
 
-async def set_progress(conn: aiosqlite.Connection, job_id: int, total: int, processed: int, imported: int, report: list) -> None:
+async def set_progress(conn: aiosqlite.Connection, job_id: int, total: int, processed: int, imported: int,
+                       failures: list[dict]) -> None:
+    """How far the job got, and the rows that failed since the last call."""
     await conn.execute(
-        "UPDATE imports SET total = ?, processed = ?, imported = ?, report = ? WHERE id = ?",
-        (total, processed, imported, json.dumps(report, ensure_ascii=False), job_id),
+        "UPDATE imports SET total = ?, processed = ?, imported = ? WHERE id = ?", (total, processed, imported, job_id)
+    )
+    await conn.executemany(
+        "INSERT OR REPLACE INTO import_failures (import_id, row, value, error, detail) VALUES (?, ?, ?, ?, ?)",
+        [(job_id, f["row"], f["value"], f["error"], f.get("detail", "")) for f in failures],
     )
 
 
