@@ -12,7 +12,7 @@ CREATE TABLE account_domain_blocks (
 );
 
 -- Timelines look up the accounts of a blocked domain.
-CREATE INDEX actors_domain ON actors (domain);
+CREATE INDEX account_domain_blocks_actors ON actors (domain);
 
 -- Import jobs: a CSV of one of Mastodon's import types, or an account archive. The parsed rows
 -- (CSV) or the uploaded file's key (archive) are kept until the job ends; import_failures lists
