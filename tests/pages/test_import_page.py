@@ -6,6 +6,7 @@ from playwright.sync_api import expect
 
 from redfed.store import follows as follow_store
 
+from ..imports.archives import hostile_archives, mastodon_archive
 from .conftest import screenshot, sign_in
 
 
@@ -34,6 +35,31 @@ def test_upload_a_following_csv__see_progress_and_the_report(instance, new_page,
     expect(row).to_contain_text("unknown account")
     screenshot(page, "import-following-360")
     assert instance.run(follow_store.find_follow(instance.runtime.db.reader, alice.id, bob.id)) is not None
+
+
+def test_upload_an_archive__posts_appear_and_a_hostile_one_is_refused(instance, new_page, tmp_path):
+    alice = instance.create_user("alice").actor
+    good, bad = tmp_path / "archive.zip", tmp_path / "evil.zip"
+    good.write_bytes(mastodon_archive())
+    make, _message = hostile_archives()["parent path"]
+    bad.write_bytes(make())
+    page = new_page()
+    sign_in(page, instance, "alice")
+    page.goto(instance.url("/settings/import"))
+    page.select_option("#import-type", "archive")
+    page.set_input_files("#import-file", str(bad))
+    page.click("form.form button[type=submit]")
+    expect(page.locator(".alert")).to_contain_text("unsafe name")
+    expect(page.get_by_text("Nothing imported yet.")).to_be_visible()
+
+    page.select_option("#import-type", "archive")
+    page.set_input_files("#import-file", str(good))
+    page.click("form.form button[type=submit]")
+    job = page.locator(".import-job").first
+    expect(job.locator(".import-state strong")).to_have_text("Done", timeout=30_000)
+    expect(job).to_contain_text("3 imported, 0 failed, of 3")
+    page.goto(instance.url(f"/@{alice.username}"))
+    expect(page.locator("img[alt='A red square on white']")).to_have_count(1)
 
 
 def test_wrong_header__refused_on_the_page_with_nothing_queued(instance, new_page, tmp_path):
