@@ -10,6 +10,7 @@ Its content is treated as remote HTML (sanitised), since an archive is whatever 
 import html
 import io
 import logging
+import re
 from dataclasses import dataclass, replace
 
 from ..clock import new_id
@@ -24,6 +25,19 @@ from . import media as media_service
 from .context import Context
 
 log = logging.getLogger(__name__)
+
+
+# A hashtag link as Mastodon writes it (href first), once sanitised: its href is made ours, so the
+# tag leads to this server's tag page rather than the old server's.
+_TAG_LINK = re.compile(
+    r'<a href="[^"]*"(?P<attrs>[^>]*\bclass="[^"]*\bhashtag\b[^"]*"[^>]*)>#(?P<inner>(?:<span>)?(?P<name>[\w]{1,100})(?:</span>)?)</a>'
+)
+
+
+def local_tag_links(content: str, urls) -> str:
+    return _TAG_LINK.sub(
+        lambda m: f'<a href="{html.escape(urls.tag(m["name"].lower()))}"{m["attrs"]}>#{m["inner"]}</a>', content
+    )
 
 
 @dataclass(frozen=True)
@@ -112,6 +126,7 @@ async def _store(ctx: Context, author: Actor, remote, origin: str, media: list[M
         actor_id=author.id, is_local=True, in_reply_to_uri=in_reply_to_uri, in_reply_to_id=parent.id if parent else None,
         conversation=None, attachments=tuple(serialize.media_to_ap(m, ctx.urls) for m in media), edited_at=None,
         poll=None, type="Note", created_at=ctx.now_ms(), summary=html.unescape(remote.post.summary),
+        content=local_tag_links(remote.post.content, ctx.urls),
     )
     async with ctx.db.transaction() as conn:
         for _ in range(8):  # many imported posts may share a millisecond

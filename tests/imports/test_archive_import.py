@@ -55,6 +55,8 @@ def test_mastodon_archive__posts_recreated_with_dates_warnings_visibility_media_
     assert reply["spoiler_text"] == "spoilers & such" and reply["sensitive"]
     assert reply["in_reply_to_id"] == first["id"]
     assert [t["name"] for t in first["tags"]] == ["cats"]
+    assert f'href="{instance.url("/tags/cats")}"' in first["content"]  # the tag leads here now
+    assert "mastodon.example/tags" not in first["content"]
     [photo] = first["media_attachments"]
     assert photo["description"] == "A red square on white"
     assert get(photo["url"]).status == 200
