@@ -9,8 +9,8 @@ Its content is treated as remote HTML (sanitised), since an archive is whatever 
 
 import html
 import io
-import logging
 import re
+import sqlite3
 from dataclasses import dataclass, replace
 
 from ..clock import new_id
@@ -23,9 +23,6 @@ from ..store import post_origins
 from ..store import posts as post_store
 from . import media as media_service
 from .context import Context
-
-log = logging.getLogger(__name__)
-
 
 # A hashtag link as Mastodon writes it (href first), once sanitised: its href is made ours, so the
 # tag leads to this server's tag page rather than the old server's.
@@ -99,13 +96,25 @@ async def import_post(
     media = [await _upload(ctx, author, item) for item in attachments]
     try:
         return Imported(await _store(ctx, author, remote, origin, media, parent), True)
+    except sqlite3.IntegrityError:
+        # Another import made the same post meanwhile (posts_origin is unique): that one stands.
+        await _discard(ctx, author, media)
+        existing = await already_imported(ctx, author, origin)
+        if existing is None:
+            raise
+        return Imported(existing, False)
     except BaseException:
-        for m in media:  # uploads no post uses: gone with the post that failed
-            try:
-                await media_service.delete(ctx, author, m.id)
-            except RedfedError:
-                pass
+        await _discard(ctx, author, media)
         raise
+
+
+async def _discard(ctx: Context, author: Actor, media: list[Media]) -> None:
+    """Uploads no post uses, gone with the post that was not made."""
+    for m in media:
+        try:
+            await media_service.delete(ctx, author, m.id)
+        except RedfedError:
+            pass
 
 
 async def _upload(ctx: Context, author: Actor, item: Attachment) -> Media:
@@ -147,12 +156,3 @@ async def _store(ctx: Context, author: Actor, remote, origin: str, media: list[M
             object_uri=post.uri, now=ctx.now_ms(),
         )
     return post
-
-
-async def safe_import(ctx: Context, author: Actor, note: dict, source: Source, **options) -> Imported | str:
-    """import_post, or the reason it was refused (for reports)."""
-    try:
-        return await import_post(ctx, author, note, source, **options)
-    except RedfedError as error:
-        log.info("post %s not imported: %s", note.get("id"), error.message)
-        return error.message
