@@ -15,7 +15,7 @@ from redfed.store import post_origins
 from ..support import api
 from ..support.http import get
 from .archives import MEDIA_PATH, OLD, hostile_archives, mastodon_archive, zip_of
-from .support import import_and_wait, upload
+from .support import finished, import_and_wait, upload
 
 
 def _count(instance, sql, *params):
@@ -79,6 +79,16 @@ def test_same_archive_twice__creates_nothing_twice(instance):
     import_and_wait(instance, token, "archive", archive, filename="archive.zip")
     again = import_and_wait(instance, token, "archive", archive, filename="archive.zip")
     assert again["state"] == "done"
+    assert _count(instance, "SELECT count(*) FROM posts WHERE actor_id = ?", alice.id) == 3
+    assert _count(instance, "SELECT count(*) FROM media WHERE owner_id = ?", alice.id) == 1
+
+
+def test_same_archive_twice_at_once__creates_nothing_twice(instance):
+    alice = instance.create_user("alice").actor
+    token = api.token_for(instance, "alice")
+    started = [upload(instance, token, "archive", mastodon_archive(), filename="a.zip") for _ in range(2)]
+    assert [reply.status for reply in started] == [202, 202]
+    assert [finished(instance, token, reply.json()["id"])["state"] for reply in started] == ["done", "done"]
     assert _count(instance, "SELECT count(*) FROM posts WHERE actor_id = ?", alice.id) == 3
     assert _count(instance, "SELECT count(*) FROM media WHERE owner_id = ?", alice.id) == 1
 
