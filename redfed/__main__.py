@@ -1,4 +1,4 @@
-"""The operator's command line, `redfed` (layer 7): init, serve, migrate, user, token, export.
+"""The operator's command line, `redfed` (layer 7): init, serve, migrate, user, token, export, import.
 
 User mistakes (a bad config key, a taken username, an unreachable database path) end as one line on
 stderr and a non-zero exit, never a traceback.
@@ -25,7 +25,7 @@ from .db.migrate import migrate_database
 from .errors import ConfigError, RedfedError
 from .instance import Instance
 from .server import serve
-from .services import accounts, aliases, exports, moves, oauth
+from .services import accounts, aliases, exports, import_csv, imports, moves, oauth
 
 DEFAULT_URL = "http://127.0.0.1:8000"
 
@@ -88,6 +88,17 @@ def _parser() -> argparse.ArgumentParser:
     export.add_argument("user")
     export.add_argument("--out", required=True, help="the zip file to write")
     export.set_defaults(command=cmd_export)
+
+    imported = commands.add_parser("import", help="import a CSV (following, blocks, mutes, ...) into a user's account")
+    imported.add_argument("user")
+    imported.add_argument("file")
+    imported.add_argument("--type", required=True, choices=import_csv.CSV_KINDS, help="what the CSV lists")
+    imported.add_argument("--overwrite", action="store_true", help="remove what the file does not list (default: merge)")
+    imported.set_defaults(command=cmd_import)
+    archive = commands.add_parser("import-archive", help="import an account archive (redfed's or Mastodon's zip)")
+    archive.add_argument("user")
+    archive.add_argument("file")
+    archive.set_defaults(command=cmd_import_archive)
     _add_move_commands(commands)
     return parser
 
@@ -265,9 +276,10 @@ async def cmd_export(args) -> int:
 
 @asynccontextmanager
 async def _running(config: Config) -> AsyncIterator[Instance]:
-    """The instance's services, for commands that fetch from other servers and queue deliveries
-    (the server's workers, or `redfed worker`, send them)."""
-    instance = await Instance(config).start()
+    """The instance's services, for one-off commands that fetch from other servers and queue
+    deliveries (the server's workers, or `redfed worker`, send them). Such a command must not touch
+    a live server's half-processed uploads, hence no recovery."""
+    instance = await Instance(config).start(recover=False)
     try:
         yield instance
     finally:
@@ -292,6 +304,27 @@ async def cmd_move(args) -> int:
         moved = await moves.move_out(instance.ctx, actor, args.target)
     print(f"{moved.handle} moved to {moved.moved_to_uri}; the Move is queued for its followers")
     return 0
+
+
+async def _import(args, kind: str, mode: str) -> int:
+    """Imports need the whole instance (WebFinger, queued Follows), not just the database."""
+    async with _running(_load(args)) as instance:
+        job = await imports.import_file(instance.ctx, args.user, kind, mode, Path(args.file))
+    if job.state == "failed":
+        print(f"redfed: import failed: {job.error}", file=sys.stderr)
+        return 1
+    print(f"imported {job.imported} of {job.total}; {len(job.report)} failed")
+    for failed in job.report:
+        print(f"row {failed['row']}: {failed['error']} ({failed['value']}): {failed['detail']}")
+    return 0
+
+
+async def cmd_import(args) -> int:
+    return await _import(args, args.type, "overwrite" if args.overwrite else "merge")
+
+
+async def cmd_import_archive(args) -> int:
+    return await _import(args, "archive", "merge")
 
 
 if __name__ == "__main__":

@@ -9,7 +9,7 @@ from quart import Quart
 
 from .config import Config
 from .instance import Instance
-from .services import exports
+from .services import exports, imports
 from .web import activitypub, api, files, inbox, listings, pages, wellknown
 from .web.context import Runtime
 from .web.errors import register_error_handlers
@@ -43,6 +43,7 @@ def create_app(config: Config, instance: Instance | None = None) -> Quart:
         app.extensions["redfed"] = Runtime(config, instance.db, instance.urls, instance.ctx, instance.wake)
         # Exports run inside the web process (not in `redfed worker`), so this one resumes them.
         await exports.resume_interrupted(instance.ctx)
+        await imports.resume_interrupted(instance.ctx)
         if config.workers.in_process:
             workers.append(asyncio.create_task(instance.run_workers(), name="redfed-workers"))
 

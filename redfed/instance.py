@@ -39,7 +39,9 @@ class Instance:
         self.delivery: DeliveryWorker | None = None
         self.inbox: InboxWorker | None = None
 
-    async def start(self) -> "Instance":
+    async def start(self, *, recover: bool = True) -> "Instance":
+        """Open everything; with `recover`, also fail uploads a stop left half-processed - which
+        only the serving process may do (a one-off command must not touch a live server's work)."""
         applied = await migrate_database(self.config.database_path)
         if applied:
             log.info("applied migrations %s", ", ".join(f"{m.version:04d}_{m.name}" for m in applied))
@@ -50,7 +52,8 @@ class Instance:
         self.ctx = Context(self.db, self.config, resolver, self.urls, clock=self.clock, wake_delivery=self._wake.set)
         self.delivery = DeliveryWorker(self.db, self.http, self.config, clock=self.clock)
         self.inbox = InboxWorker(self.ctx, clock=self.clock)
-        await media.recover_interrupted(self.ctx)
+        if recover:
+            await media.recover_interrupted(self.ctx)
         return self
 
     async def close(self) -> None:

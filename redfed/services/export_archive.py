@@ -28,6 +28,7 @@ from ..db.connection import Database
 from ..federation import serialize
 from ..models import Actor
 from ..protocol import as2
+from ..store import account_domain_blocks as domain_block_store
 from ..store import actors as actor_store
 from ..store import exports as store
 from ..store import posts as post_store
@@ -75,7 +76,7 @@ async def csv_text(db: Database, actor: Actor, kind: str, now: int) -> str:
     if kind == "lists":
         return _csv(await store.list_members(conn, actor.id))
     if kind == "domain_blocks":
-        return _csv([])  # redfed has no per-account domain blocks yet
+        return _csv([(domain,) for domain in await domain_block_store.domains(conn, actor.id)])
     column = {
         "followers": store.followers, "blocks": store.blocked, "bookmarks": store.bookmarked_uris,
         "followed_hashtags": store.followed_tags,

@@ -13,6 +13,7 @@ from ..errors import Forbidden, NotFound, Unprocessable
 from ..federation import audience, delivery
 from ..models import Actor, Follow
 from ..protocol import as2
+from ..store import account_domain_blocks as domain_block_store
 from ..store import actors as actor_store
 from ..store import follows as follow_store
 from ..store import interactions as interaction_store
@@ -32,7 +33,8 @@ async def follow(ctx: Context, follower: Actor, target: Actor, *, backfill: bool
     `backfill=False` leaves the target's outbox unfetched (a caller following it for many at once)."""
     if follower.id == target.id:
         raise Unprocessable("you cannot follow yourself")
-    if await interaction_store.is_blocked_either_way(ctx.db.reader, follower.id, target.id):
+    if await interaction_store.is_blocked_either_way(ctx.db.reader, follower.id, target.id) or \
+            await domain_block_store.blocked_among(ctx.db.reader, follower.id, [target.id]):
         raise Forbidden("you cannot follow this account")
     auto_accept = target.is_local and not target.manually_approves_followers
     async with ctx.db.transaction() as conn:
@@ -116,7 +118,9 @@ async def receive_follow(ctx: Context, actor: Actor, target: Actor, activity_id:
         raise NotFound("no such local account to follow")
     async with ctx.db.transaction() as conn:
         existing = await follow_store.find_follow(conn, actor.id, target.id)
-        if await interaction_store.is_blocked_either_way(conn, actor.id, target.id):
+        # A blocked account, or one on a domain the account blocks, is refused (as Mastodon).
+        if await interaction_store.is_blocked_either_way(conn, actor.id, target.id) or \
+                await domain_block_store.blocked_among(conn, target.id, [actor.id]):
             refused = Follow(0, activity_id, actor.id, target.id, "pending", True, False, 0, None)
             await _answer(ctx, conn, "Reject", refused, actor, target)
             follow = None

@@ -5,6 +5,7 @@ from dataclasses import dataclass
 
 from ..errors import NotFound, Unprocessable
 from ..models import Actor
+from ..store import account_domain_blocks as domain_block_store
 from ..store import actors as actor_store
 from ..store import relationships as store
 from ..store import views as view_store
@@ -26,10 +27,12 @@ class Relationship:
     blocked_by: bool
     muting: bool
     muting_notifications: bool
+    domain_blocking: bool = False
 
 
 async def relationships(ctx: Context, viewer: Actor, ids: list[int]) -> list[Relationship]:
     rows = await store.relationship_rows(ctx.db.reader, viewer.id, ids, ctx.now_ms())
+    domain_blocked = await domain_block_store.blocked_among(ctx.db.reader, viewer.id, ids)
     found = []
     for target in ids:
         row = rows[target]
@@ -41,6 +44,7 @@ async def relationships(ctx: Context, viewer: Actor, ids: list[int]) -> list[Rel
             followed_by=bool(incoming and incoming[0] == "accepted"), requested_by=bool(incoming and incoming[0] == "pending"),
             blocking="blocking" in row, blocked_by="blocked_by" in row,
             muting="muting" in row, muting_notifications=bool(row.get("muting")),
+            domain_blocking=target in domain_blocked,
         ))
     return found
 

@@ -86,6 +86,8 @@ def _visible(recipient_id: int, selection: Selection, now: int) -> tuple[str, di
         "n.from_id NOT IN (SELECT target_id FROM mutes WHERE actor_id = :recipient AND hide_notifications = 1 "
         "AND (expires_at IS NULL OR expires_at > :now))",
         "n.from_id NOT IN (SELECT id FROM actors WHERE suspended_at IS NOT NULL)",
+        "n.from_id NOT IN (SELECT actors.id FROM account_domain_blocks AS d JOIN actors ON actors.domain = d.domain "
+        "WHERE d.actor_id = :recipient)",
     ]
     if selection.types:
         clauses.append(_in("n.type", selection.types, "type", params))

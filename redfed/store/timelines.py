@@ -12,12 +12,20 @@ from .posts import SELECT_POSTS, row_to_post
 
 _NO_ID = 2**63 - 1
 
-# Posts hidden from a viewer: authors it blocks, authors blocking it, authors it mutes.
+# Posts hidden from a viewer: authors it blocks, authors blocking it, authors it mutes, authors
+# on domains it blocks, and boosts of those authors' posts.
 _NOT_HIDDEN = """
     posts.actor_id NOT IN (SELECT target_id FROM blocks WHERE actor_id = :viewer)
     AND posts.actor_id NOT IN (SELECT actor_id FROM blocks WHERE target_id = :viewer)
     AND posts.actor_id NOT IN (SELECT target_id FROM mutes WHERE actor_id = :viewer
-                               AND (expires_at IS NULL OR expires_at > :now))"""
+                               AND (expires_at IS NULL OR expires_at > :now))
+    AND posts.actor_id NOT IN (SELECT actors.id FROM account_domain_blocks AS blocked_domain
+                               JOIN actors ON actors.domain = blocked_domain.domain
+                               WHERE blocked_domain.actor_id = :viewer)
+    AND (posts.reblog_of_id IS NULL OR NOT EXISTS (
+         SELECT 1 FROM posts AS boosted JOIN actors ON actors.id = boosted.actor_id
+         JOIN account_domain_blocks AS blocked_domain ON blocked_domain.domain = actors.domain
+         WHERE boosted.id = posts.reblog_of_id AND blocked_domain.actor_id = :viewer))"""
 
 # What a viewer may see of a post it is not the author of (services/visibility.py, in SQL).
 _VISIBLE = """

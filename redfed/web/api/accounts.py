@@ -28,7 +28,7 @@ def relationship(rel: relationships.Relationship) -> dict:
         "id": str(rel.target_id), "following": rel.following, "showing_reblogs": rel.showing_reblogs,
         "notifying": rel.notifying, "languages": None, "followed_by": rel.followed_by, "blocking": rel.blocking,
         "blocked_by": rel.blocked_by, "muting": rel.muting, "muting_notifications": rel.muting_notifications,
-        "requested": rel.requested, "requested_by": rel.requested_by, "domain_blocking": False,
+        "requested": rel.requested, "requested_by": rel.requested_by, "domain_blocking": rel.domain_blocking,
         "endorsed": False, "note": "",
     }
 

@@ -1,0 +1,75 @@
+"""Imports (layer 6), a redfed extension of the Mastodon API (Mastodon imports on its settings
+pages only): POST /api/v1/imports (multipart `type`, `mode`, `data`) checks the file and queues
+the job (202); GET /api/v1/imports/:id shows its progress and the report of failed rows. Another
+account's job answers 404, as if it did not exist."""
+
+from quart import Blueprint, request
+
+from ...errors import NotFound, Unprocessable
+from ...services import archive_reader, imports
+from ..context import runtime
+from . import entities
+from .auth import caller, scope
+
+blueprint = Blueprint("api_imports", __name__)
+
+FORM_OVERHEAD = 64 * 1024
+IMPORT_PATH = "/api/v1/imports"
+
+
+def job_entity(job) -> dict:
+    return {
+        "id": str(job.id), "type": job.kind, "mode": job.mode, "state": job.state, "progress": job.progress,
+        "total": job.total, "processed": job.processed, "imported": job.imported, "failed": len(job.report),
+        "report": job.report, "error": job.error, "created_at": entities.iso(job.created_at),
+        "finished_at": entities.iso(job.finished_at),
+    }
+
+
+def _id(value: str) -> int:
+    if not (value.isascii() and value.isdigit()) or len(value) > 19:
+        raise NotFound(imports.NOT_FOUND)
+    return int(value)
+
+
+@blueprint.record_once
+def _accept_archives(state) -> None:
+    """Quart fixes a request's body limit when it makes the request object (see media.py), so the
+    request class gives this one route room for an archive; the services check each type's limit."""
+    app = state.app
+    base = app.request_class
+
+    class ImportRequest(base):
+        def __init__(self, method, scheme, path, *args, max_content_length=None, **kwargs):
+            if method == "POST" and path == IMPORT_PATH:
+                max_content_length = archive_reader.MAX_ARCHIVE_BYTES + FORM_OVERHEAD
+            super().__init__(method, scheme, path, *args, max_content_length=max_content_length, **kwargs)
+
+    app.request_class = ImportRequest
+
+
+@blueprint.post(IMPORT_PATH)
+@scope("write:accounts")
+async def create_import():
+    # The form parser reads its own limit from the request, not the body's (quart#425).
+    request.max_content_length = archive_reader.MAX_ARCHIVE_BYTES + FORM_OVERHEAD
+    form, files = await request.form, await request.files
+    upload = files.get("data")
+    if upload is None:
+        raise Unprocessable("data is missing: send the file as multipart form data")
+    job = await imports.request_import(
+        runtime().services, caller().actor, form.get("type"), form.get("mode"), upload.stream
+    )
+    return job_entity(job), 202
+
+
+@blueprint.get("/api/v1/imports")
+@scope("read:accounts")
+async def list_imports():
+    return [job_entity(job) for job in await imports.recent_jobs(runtime().db, caller().actor)]
+
+
+@blueprint.get("/api/v1/imports/<job_id>")
+@scope("read:accounts")
+async def show_import(job_id: str):
+    return job_entity(await imports.own_job(runtime().db, caller().actor, _id(job_id)))

@@ -1,0 +1,33 @@
+"""An import a stop interrupted carries on when the instance starts again, from the rows it had
+not done, and a half-written upload left by the stop is cleared."""
+
+from redfed.services import imports
+from redfed.store import imports as import_store
+
+from ..support import api
+from .archives import mastodon_archive
+from .support import finished
+
+
+def test_queued_and_half_done_imports__finish_after_a_restart(start_instance):
+    a = start_instance("a")
+    alice = a.create_user("alice").actor
+    a.create_user("bob"), a.create_user("carol")
+    blocks = a.run(imports.request_import(a.ctx, alice, "blocks", "merge", b"bob\ncarol\nnobody\n", background=False))
+    archive = a.run(imports.request_import(a.ctx, alice, "archive", "merge", mastodon_archive(), background=False))
+    leftover = a.config.base_dir / "imports" / ".half.zip.part"
+    leftover.write_bytes(b"PK")
+    a.stop()
+
+    again = start_instance("a", port=a.port)
+    token = api.token_for(again, "alice")
+    done = finished(again, token, str(blocks.id))
+    assert (done["state"], done["imported"], [r["row"] for r in done["report"]]) == ("done", 2, [3])
+    assert {x["username"] for x in api.client(again, "alice").blocks()} == {"bob", "carol"}
+    done = finished(again, token, str(archive.id))
+    assert (done["state"], done["imported"]) == ("done", 3)
+    assert len(api.client(again, "alice").account_statuses(alice.id)) == 3
+    assert not leftover.exists()
+    # The archive is not kept once its job is over.
+    assert list((again.config.base_dir / "imports").iterdir()) == []
+    assert again.run(import_store.get_job(again.runtime.db.reader, archive.id)).file_key is None
