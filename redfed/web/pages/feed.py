@@ -58,7 +58,13 @@ async def _parent(viewer, value: str | None):
 async def compose_page():
     _current, viewer = await signed_in()
     parent = await _parent(viewer, request.args.get("in_reply_to"))
-    return await _compose_page(fields={"in_reply_to": str(parent.post.id)} if parent else {}, parent=parent)
+    fields = {}
+    if parent:
+        fields["in_reply_to"] = str(parent.post.id)
+        # A reply starts by mentioning the author, as on Mastodon, so that they are notified.
+        if parent.author.id != viewer.id:
+            fields["text"] = f"@{parent.author.username if parent.author.is_local else parent.author.handle} "
+    return await _compose_page(fields=fields, parent=parent)
 
 
 def _error_text(error: RedfedError, max_photo_mb: str) -> str:
@@ -118,7 +124,7 @@ async def compose():
     return see_other(f"/@{viewer.username}")
 
 
-@blueprint.post("/posts/<post_id>/<any(like, unlike, boost, unboost):action>")
+@blueprint.post("/posts/<post_id>/<any(like, unlike, boost, unboost, bookmark, unbookmark):action>")
 async def interact(post_id: str, action: str):
     rt = runtime()
     current, viewer = await signed_in()
@@ -131,6 +137,8 @@ async def interact(post_id: str, action: str):
     handlers = {
         "like": interactions.like, "unlike": interactions.unlike,
         "boost": interactions.boost, "unboost": interactions.unboost,
+        "bookmark": lambda ctx, viewer, post: statuses.bookmark(ctx, viewer, post, True),
+        "unbookmark": lambda ctx, viewer, post: statuses.bookmark(ctx, viewer, post, False),
     }
     await handlers[action](rt.services, viewer, post)
     return see_other(safe_next(fields.get("next"), "/home"))
