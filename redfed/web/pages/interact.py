@@ -1,10 +1,10 @@
 """Following and interacting across servers (layer 6).
 
 Outgoing: the form on profiles and posts where a visitor names their account elsewhere; we look
-it up (services/remote_interaction.py) and send them (303) to their server's page for our account
-or post. The form works without a session, so it carries a signed double-submit pair (a nonce
+it up (services/remote_interaction.py) and send them to their server's page for our account
+or post (a page that names the destination and moves on by itself). The form works without a session, so it carries a signed double-submit pair (a nonce
 cookie and its HMAC in the form, as the sign-in form does): no other site can make a browser
-post it, so no link can turn this site into a redirector.
+post it, so no link or other site can turn this site into a redirector.
 
 Incoming: `/authorize_interaction?uri=...`, the page our WebFinger advertises (OStatus subscribe
 template and FEP-3b86 intents). A signed-in person sees the account with a follow button, or the
@@ -103,7 +103,10 @@ async def remote_interaction_post():
     except (FetchError, NotFound, Gone, Forbidden, BadRequest):
         error = _("We could not look up %(handle)s. Check the address, or try again later.") % {"handle": str(handle)}
         return await _remote_page(uri, kind, error=error, status=502, handle=entered)
-    return see_other(target)
+    # Not a 303: the page's CSP (form-action 'self') stops a form's redirect to another site, as
+    # it should. A page that names the destination and moves on by itself (no script) does it,
+    # as FEP-3b86 section 6.2 asks of redirects off the site.
+    return await page("remote_redirect.html", target=target, server=handle.domain)
 
 
 @blueprint.get(remote_interaction.AUTHORIZE_PATH)
