@@ -14,6 +14,7 @@ from .notifications import NotificationView
 from .views import AccountView, account_views
 
 PAGE_SIZE = 30
+UNREAD_CAP = 99  # the menu shows "99" at most
 
 
 @dataclass(frozen=True)
@@ -45,3 +46,8 @@ async def follow_requests(ctx: Context, viewer: Actor, max_id: int | None, limit
     rows = await relationships.listed(ctx, "requests", viewer, IdRange(max_id=max_id, limit=limit))
     older = rows[-1][0] if len(rows) == limit else None
     return RequestPage(await account_views(ctx.db, [actor for _, actor in rows]), older)
+
+
+async def unread(ctx: Context, viewer: Actor) -> int:
+    """How many notifications arrived since the viewer last read them, up to UNREAD_CAP."""
+    return await notifications.unread_count(ctx.db, viewer, Selection(), UNREAD_CAP, ctx.now_ms())

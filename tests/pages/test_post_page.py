@@ -125,6 +125,7 @@ def test_like_boost_bookmark_and_reply_from_the_post_page__the_author_sees_them(
     # The author sees all of it on her notifications page, newest first, and then it is read.
     author = new_page(width=360, height=780)
     sign_in(author, instance, "alice")
+    expect(author.locator(".site-nav .nav-count")).to_have_text("3 new")
     author.click(".site-nav a:has-text('Notifications')")
     author.wait_for_url(instance.url("/notifications"))
     notices = author.locator(".notice")
@@ -135,6 +136,7 @@ def test_like_boost_bookmark_and_reply_from_the_post_page__the_author_sees_them(
     expect(notices.nth(2)).to_contain_text("bob liked your post")
     expect(author.locator(".notice-unread")).to_have_count(3)
     screenshot(author, "notifications-360")
+    expect(author.locator(".site-nav .nav-count")).to_have_count(0)
     author.reload()
     expect(author.locator(".notice-unread")).to_have_count(0)
     assert bob.dialogs == [] and author.dialogs == []

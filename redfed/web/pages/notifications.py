@@ -2,7 +2,7 @@
 page marks them read; follow requests are answered with accept and reject forms (CSRF checked),
 through the same services as the client API, so the answer federates."""
 
-from quart import request
+from quart import g, request
 
 from ...services import follows, notices, relationships
 from ..context import runtime
@@ -11,6 +11,19 @@ from .common import blueprint, check_csrf, form, page, safe_next, see_other, sig
 from .feed import _post_id
 
 MAX_ROW_ID = 2**63 - 1
+
+
+async def _unread() -> int:
+    current = g.get("redfed_visit")
+    if current is None or current.viewer is None:
+        return 0
+    return await notices.unread(runtime().services, current.viewer)
+
+
+@blueprint.app_context_processor
+async def unread_context() -> dict:
+    # A function, so that only a page that shows the menu counts (one query, when signed in).
+    return {"unread_notifications": _unread}
 
 
 @blueprint.get("/notifications")
