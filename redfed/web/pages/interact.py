@@ -1,10 +1,10 @@
 """Following and interacting across servers (layer 6).
 
 Outgoing: the form on profiles and posts where a visitor names their account elsewhere; we look
-it up (services/remote_interaction.py) and send them to their server's page for our account
-or post (a page that names the destination and moves on by itself). The form works without a session, so it carries a signed double-submit pair (a nonce
-cookie and its HMAC in the form, as the sign-in form does): no other site can make a browser
-post it, so no link or other site can turn this site into a redirector.
+it up (services/remote_interaction.py) and send them on to their server's page for our account or
+post. The form works without a session, so it carries a signed double-submit pair (a nonce cookie
+and its HMAC in the form, as the sign-in form does): no link and no other site can make a browser
+post it, so none can turn this site into a redirector.
 
 Incoming: `/authorize_interaction?uri=...`, the page our WebFinger advertises (OStatus subscribe
 template and FEP-3b86 intents). A signed-in person sees the account with a follow button, or the
@@ -17,11 +17,14 @@ from ...errors import BadRequest, FetchError, Forbidden, Gone, NotFound
 from ...services import follows, relationships, remote_interaction, sessions
 from ..context import runtime
 from .cards import card
-from .common import EXPIRED_FORM, N_, _, blueprint, check_csrf, form, page, safe_next, secure_cookies, see_other, signed_in, visit
+from .common import (
+    EXPIRED_FORM, N_, _, blueprint, check_csrf, form, page, safe_next, secure_cookies, see_other, signed_in, visit,
+)
 
 REMOTE_CSRF_COOKIE = "redfed_remote_csrf"
 REMOTE_PATH = "/remote_interaction"
 MAX_URI = 2000
+MAX_ROW_ID = 2**63 - 1
 
 NOT_FOUND_HERE = N_("We could not find that account or post.")
 KINDS = ("follow", "object")
@@ -88,25 +91,36 @@ async def remote_interaction_post():
     uri = _local_uri(fields.get("uri"))
     entered = fields.get("handle", "")[:400]
     key = await sessions.load_secret_key(rt.config.secret_key_path)
-    if not sessions.login_csrf_valid(key, request.cookies.get(REMOTE_CSRF_COOKIE), fields.get("csrf_token"), rt.services.now_ms()):
+    now = rt.services.now_ms()
+    if not sessions.login_csrf_valid(key, request.cookies.get(REMOTE_CSRF_COOKIE), fields.get("csrf_token"), now):
         return await _remote_page(uri, kind, error=_(EXPIRED_FORM), status=403, handle=entered)
     try:
         handle = remote_interaction.parse_handle(entered)
     except remote_interaction.BadHandle:
         error = _("Enter your address as user@server, for example alice@mastodon.social.")
         return await _remote_page(uri, kind, error=error, status=400, handle=entered)
-    try:
-        target = await remote_interaction.interaction_url(rt.services, handle, uri, kind)
-    except remote_interaction.NoInteractionLink:
-        error = _("Your server %(server)s does not say where to follow or interact from it. Search for this address there instead.")
-        return await _remote_page(uri, kind, error=error % {"server": handle.domain}, status=422, handle=entered)
-    except (FetchError, NotFound, Gone, Forbidden, BadRequest):
-        error = _("We could not look up %(handle)s. Check the address, or try again later.") % {"handle": str(handle)}
-        return await _remote_page(uri, kind, error=error, status=502, handle=entered)
-    # Not a 303: the page's CSP (form-action 'self') stops a form's redirect to another site, as
-    # it should. A page that names the destination and moves on by itself (no script) does it,
-    # as FEP-3b86 section 6.2 asks of redirects off the site.
+    target, error, status = await _their_page(handle, uri, kind)
+    if target is None:
+        return await _remote_page(uri, kind, error=error, status=status, handle=entered)
+    # Not a 303: the page's CSP (form-action 'self') rightly stops a form's redirect to another
+    # site. A page that names the destination and moves on by itself (no script) does it, which
+    # is also what FEP-3b86 (section 6.2) asks before sending anyone off the site.
     return await page("remote_redirect.html", target=target, server=handle.domain)
+
+
+async def _their_page(handle, uri: str, kind: str) -> tuple[str | None, str | None, int]:
+    """(where to send the visitor, or None with an error message and status)."""
+    try:
+        return await remote_interaction.interaction_url(runtime().services, handle, uri, kind), None, 200
+    except remote_interaction.NoInteractionLink:
+        error = _(
+            "Your server %(server)s does not say where to follow or interact from it. "
+            "Search for this address there instead."
+        )
+        return None, error % {"server": handle.domain}, 422
+    except (FetchError, NotFound, Gone, Forbidden, BadRequest):
+        error = _("We could not look up %(handle)s. Check the address, or try again later.")
+        return None, error % {"handle": str(handle)}, 502
 
 
 @blueprint.get(remote_interaction.AUTHORIZE_PATH)
@@ -116,12 +130,13 @@ async def authorize_interaction():
     uri = (request.args.get("uri") or "").strip()
     target = await remote_interaction.authorize_target(rt.services, viewer, uri)
     if target is None:
-        return await page("authorize_interaction.html", 404, target=None, post=None, uri=uri[:MAX_URI], error=_(NOT_FOUND_HERE))
+        error = _(NOT_FOUND_HERE)
+        return await page("authorize_interaction.html", 404, target=None, post=None, uri=uri[:MAX_URI], error=error)
     post = card(target.status, rt.urls) if target.status else None
     return await page("authorize_interaction.html", target=target, post=post, uri=uri[:MAX_URI], error=None)
 
 
-@blueprint.post("/accounts/<int(max=9223372036854775807):account_id>/<any(follow, unfollow):action>")
+@blueprint.post(f"/accounts/<int(max={MAX_ROW_ID}):account_id>/<any(follow, unfollow):action>")
 async def follow_account(account_id: int, action: str):
     """Follow or unfollow any account we know, local or remote (the authorize page's button)."""
     rt = runtime()
