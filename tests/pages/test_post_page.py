@@ -80,6 +80,10 @@ def test_post_page__carousel_with_descriptions_content_warning_thread_and_counts
     wide.goto(instance.url(f"/@alice/{post.id}"))
     wide.locator("article.post-focus details.content-warning > summary").first.click()
     screenshot(wide, "post-1440")
+    chinese = new_page(width=360, height=780, locale="zh-CN")
+    chinese.goto(instance.url(f"/@alice/{post.id}"))
+    expect(chinese.locator("#replies-title")).to_have_text("回复")
+    expect(chinese.locator(".remote-interaction summary")).to_have_text("从你自己的服务器回复、转发或点赞")
 
     # The followers-only reply is a 404 for strangers, and shown to its author.
     assert page.goto(instance.url(f"/@alice/{hidden.id}")).status == 404

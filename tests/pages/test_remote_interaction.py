@@ -162,6 +162,16 @@ def test_remote_form__prefers_the_fep_3b86_intent_and_falls_back_to_subscribe(in
     assert _destination(reply) == hostile.url("/authorize_interaction?uri=" + quote(bob.uri, safe=""))
 
 
+def test_remote_form__an_account_of_this_server_goes_straight_to_our_own_page(instance, hostile):
+    bob = instance.create_user("bob").actor
+    instance.create_user("alice")
+    browser = Browser()
+    fields = _form(browser, instance)
+    reply = browser.open(instance.url("/remote_interaction"), {**fields, "handle": f"ALICE@{instance.domain}"})
+    assert _destination(reply) == instance.url("/authorize_interaction?uri=" + quote(bob.uri, safe=""))
+    assert hostile.requests() == []
+
+
 @pytest.mark.parametrize("links, problem", [
     ([], "does not say where"),
     ([{"rel": OBJECT_INTENT, "template": "javascript:alert(1)//{object}"}], "does not say where"),
