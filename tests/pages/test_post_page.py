@@ -44,6 +44,7 @@ def test_post_page__carousel_with_descriptions_content_warning_thread_and_counts
     # The content warning hides text and photos until opened.
     warning = focus.locator("details.content-warning").first
     expect(warning.locator(":scope > summary")).to_contain_text("Sunburn photos")
+    expect(warning.locator(".p-summary")).to_have_attribute("lang", "zh")
     expect(focus.locator(".post-content")).to_be_hidden()
     expect(focus.locator(".carousel")).to_be_hidden()
     warning.locator(":scope > summary").click()
