@@ -71,8 +71,12 @@ async def thread(ctx: Context, viewer: Actor | None, post: Post) -> Thread:
 
 def _nested(root_id: int, replies: list[StatusView]) -> list[Reply]:
     children: dict[int, list[StatusView]] = {}
+    shown = {root_id} | {reply.post.id for reply in replies}
     for reply in replies:
-        children.setdefault(reply.post.in_reply_to_id, []).append(reply)
+        # A reply to a post the viewer may not see hangs from the post itself, as Mastodon
+        # shows it, rather than vanishing with its parent.
+        parent = reply.post.in_reply_to_id if reply.post.in_reply_to_id in shown else root_id
+        children.setdefault(parent, []).append(reply)
     ordered: list[Reply] = []
     # Iterative, so that a long chain of replies cannot exhaust the stack.
     stack = [(child, 1) for child in reversed(sorted(children.get(root_id, []), key=_age))]

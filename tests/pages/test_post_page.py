@@ -37,6 +37,7 @@ def test_post_page__carousel_with_descriptions_content_warning_thread_and_counts
     _reply(instance, carol, answer, "Agreed, lovely")
     _reply(instance, carol, post, "Which beach?")
     hidden = _reply(instance, alice, post, "for my followers only", visibility="private")
+    _reply(instance, alice, hidden, "said in public under it")
 
     page = new_page(width=360, height=780)
     page.goto(instance.url(f"/@alice/{post.id}"))
@@ -72,7 +73,9 @@ def test_post_page__carousel_with_descriptions_content_warning_thread_and_counts
     expect(focus.locator(".post-counts")).to_contain_text("0 likes")
     # The thread: what it answers above, the replies below, a reply to a reply nested deeper.
     expect(page.locator(".thread-above .post-card")).to_contain_text("Where did you go this weekend?")
-    expect(page.locator(".reply-depth-1")).to_have_count(2)
+    # A public reply to the hidden one hangs from the post itself.
+    expect(page.locator(".reply-depth-1")).to_have_count(3)
+    expect(page.locator(".reply-depth-1").nth(2)).to_contain_text("said in public under it")
     expect(page.locator(".reply-depth-2")).to_contain_text("Agreed, lovely")
     expect(page.locator(".replies")).not_to_contain_text("for my followers only")
     assert page.locator('link[rel=alternate][type="application/activity+json"]').get_attribute("href") == post.uri
