@@ -55,6 +55,18 @@ def test_unknown_posts__are_404_as_pages_and_as_activitypub(instance):
     assert bob  # bob exists, and still the post is not his
 
 
+def test_a_boost__has_no_page_of_its_own_and_leads_to_the_boosted_post(instance):
+    alice = instance.create_user("alice").actor
+    bob = instance.create_user("bob").actor
+    post = instance.run(posts.create_local_post(instance.ctx, alice, "boost me"))
+    boost = instance.run(interactions.boost(instance.ctx, bob, post))
+    for path in (f"/@bob/{boost.id}", f"/posts/{boost.id}"):
+        reply = get(instance.url(path), {"Accept": "text/html"})
+        assert reply.status == 302 and reply.headers["Location"] == post.url, path
+    reply = get(instance.url(f"/@bob/{boost.id}"), AP)
+    assert reply.status == 302 and reply.headers["Location"] == post.uri
+
+
 @pytest.mark.parametrize("visibility", ["private", "direct"])
 def test_hidden_posts__only_those_allowed_see_them(instance, visibility):
     alice = instance.create_user("alice").actor
