@@ -58,8 +58,11 @@ def parse_handle(text: str) -> Handle:
 
 
 def published_intents(base_url: str) -> dict[str, str]:
-    """FEP-3b86 templates for our WebFinger."""
-    return {intent: f"{base_url}{AUTHORIZE_PATH}?uri={{object}}" for intent in PUBLISHED_INTENTS}
+    """FEP-3b86 templates for our WebFinger: the authorize page for each intent about an object,
+    and the compose page, filled in, for Create."""
+    intents = {intent: f"{base_url}{AUTHORIZE_PATH}?uri={{object}}" for intent in PUBLISHED_INTENTS}
+    intents["Create"] = f"{base_url}/compose?text={{content}}&in_reply_to_uri={{inReplyTo}}"
+    return intents
 
 
 def subscribe_template(base_url: str) -> str:

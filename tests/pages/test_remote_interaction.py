@@ -253,3 +253,25 @@ def test_webfinger__publishes_the_subscribe_template_and_fep_3b86_intents(instan
     assert links[SUBSCRIBE]["template"] == instance.url("/authorize_interaction?uri={uri}")
     for intent in ("Follow", "Object", "Like", "Announce"):
         assert links[f"https://w3id.org/fep/3b86/{intent}"]["template"] == instance.url("/authorize_interaction?uri={object}")
+    create = links["https://w3id.org/fep/3b86/Create"]["template"]
+    assert create == instance.url("/compose?text={content}&in_reply_to_uri={inReplyTo}")
+
+
+def test_create_intent__fills_in_a_reply_to_a_post_on_another_server(start_instance):
+    home = start_instance("a")
+    away = start_instance("b")
+    home.create_user("alice")
+    bob = away.create_user("bob").actor
+    post = away.run(posts.create_local_post(away.ctx, bob, "Fresh bread today"))
+    browser = Browser()
+    browser.sign_in(home, "alice")
+    intent = home.url("/compose?" + urlencode({"text": "Looks <b>good</b>", "in_reply_to_uri": post.uri}))
+    page = browser.open(intent)
+    assert page.status == 200
+    assert "Fresh bread today" in page.text  # the post replied to, fetched from bob's server
+    assert f"@bob@{away.domain} Looks &lt;b&gt;good&lt;/b&gt;</textarea>" in page.text
+    reply_to = re.search(r'name="in_reply_to" value="(\d+)"', page.text)[1]
+    assert _rows(home, "SELECT uri FROM posts WHERE id = ?", int(reply_to)) == [(post.uri,)]
+    # An address with nothing behind it leaves a plain new post.
+    page = browser.open(home.url("/compose?" + urlencode({"text": "hi", "in_reply_to_uri": "https://nowhere.invalid/x"})))
+    assert page.status == 200 and 'name="in_reply_to"' not in page.text and "hi</textarea>" in page.text
