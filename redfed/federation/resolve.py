@@ -226,6 +226,15 @@ class Resolver:
         return actor
 
     async def _webfinger_link(self, acct: Acct) -> str:
+        jrd = await self.webfinger_document(acct)
+        link = self_link(jrd) if isinstance(jrd.get("links"), list) else None
+        if link is None:
+            raise NotFound(f"{acct.username}@{acct.domain} has no ActivityPub actor")
+        return link
+
+    async def webfinger_document(self, acct: Acct) -> dict:
+        """The JRD the account's server publishes, fetched through the HTTP client's address
+        checks; its links are the caller's to validate."""
         self._refuse_blocked(f"https://{acct.domain}/")
         # Plain http only where the HTTP client would allow it anyway (development, tests).
         federation = self._config.federation
@@ -236,10 +245,9 @@ class Resolver:
             _, jrd = await self._http.get_json(url, accept=_WEBFINGER_ACCEPT)
         except RemoteStatusError as e:
             raise _status_error(e, f"{acct.username}@{acct.domain}") from None
-        link = self_link(jrd) if isinstance(jrd.get("links"), list) else None
-        if link is None:
-            raise NotFound(f"{acct.username}@{acct.domain} has no ActivityPub actor")
-        return link
+        if not isinstance(jrd, dict):
+            raise FetchError(f"{acct.username}@{acct.domain}: WebFinger answered something other than a JRD")
+        return jrd
 
     # objects ---------------------------------------------------------------------------------
 

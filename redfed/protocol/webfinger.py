@@ -2,12 +2,14 @@
 
 import re
 from dataclasses import dataclass
-from urllib.parse import urlsplit
+from urllib.parse import quote, urlsplit
 
 from ..errors import BadRequest
 
 PROFILE_PAGE_REL = "http://webfinger.net/rel/profile-page"
 SUBSCRIBE_REL = "http://ostatus.org/schema/1.0/subscribe"
+# FEP-3b86 Activity Intents: `rel` is this prefix plus the activity the user means to perform.
+INTENT_PREFIX = "https://w3id.org/fep/3b86/"
 JRD_CONTENT_TYPE = "application/jrd+json"
 
 # Remote software allows dots and dashes in usernames, and an instance actor is named after its
@@ -40,13 +42,19 @@ def parse_resource(resource: str | None) -> Acct | str:
     return Acct(username, domain.lower().rstrip("."))
 
 
-def build_jrd(subject: str, actor_uri: str, profile_url: str | None, interaction_template: str | None) -> dict:
+def build_jrd(
+    subject: str, actor_uri: str, profile_url: str | None, interaction_template: str | None,
+    intents: dict[str, str] | None = None,
+) -> dict:
+    """`intents` maps FEP-3b86 activity names (Follow, Like, Object ...) to URI templates."""
     links = []
     if profile_url:
         links.append({"rel": PROFILE_PAGE_REL, "type": "text/html", "href": profile_url})
     links.append({"rel": "self", "type": "application/activity+json", "href": actor_uri})
     if interaction_template:
         links.append({"rel": SUBSCRIBE_REL, "template": interaction_template})
+    for activity, template in (intents or {}).items():
+        links.append({"rel": INTENT_PREFIX + activity, "template": template})
     aliases = [actor_uri] + ([profile_url] if profile_url else [])
     return {"subject": subject, "aliases": aliases, "links": links}
 
@@ -60,3 +68,28 @@ def self_link(jrd: dict) -> str | None:
         if media_type in ("application/activity+json", "application/ld+json") and isinstance(link.get("href"), str):
             return link["href"]
     return None
+
+
+def interaction_template(jrd: dict, intents: tuple[str, ...]) -> tuple[str, str] | None:
+    """Where the JRD's owner can act on an object from their own server: (template, parameter).
+    The first FEP-3b86 intent of `intents` the JRD lists (its parameter is `object`), else the
+    OStatus subscribe template (parameter `uri`), else None."""
+    templates = {}
+    for link in jrd.get("links") or []:
+        if isinstance(link, dict) and isinstance(link.get("rel"), str) and isinstance(link.get("template"), str):
+            templates.setdefault(link["rel"], link["template"])
+    for intent in intents:
+        if INTENT_PREFIX + intent in templates:
+            return templates[INTENT_PREFIX + intent], "object"
+    if SUBSCRIBE_REL in templates:
+        return templates[SUBSCRIBE_REL], "uri"
+    return None
+
+
+_TEMPLATE_VARIABLE = re.compile(r"\{([^{}]*)\}")
+
+
+def expand_template(template: str, parameter: str, value: str) -> str:
+    """RFC 6570 level 1 for one variable, percent-encoded; every other variable becomes empty, as
+    FEP-3b86 section 3.2 asks of remote servers."""
+    return _TEMPLATE_VARIABLE.sub(lambda m: quote(value, safe="") if m[1] == parameter else "", template)

@@ -181,7 +181,12 @@ def _sign(key: bytes, nonce: str, issued: int) -> str:
 def new_login_csrf(key: bytes, now: int) -> tuple[str, str]:
     """(cookie value, form token) for a sign-in form."""
     nonce = secrets.token_urlsafe(24)
-    return nonce, f"{now}.{_sign(key, nonce, now)}"
+    return nonce, login_csrf_token(key, nonce, now)
+
+
+def login_csrf_token(key: bytes, nonce: str, now: int) -> str:
+    """A fresh form token for a nonce the browser already holds (another tab's form stays valid)."""
+    return f"{now}.{_sign(key, nonce, now)}"
 
 
 def login_csrf_valid(key: bytes, cookie: str | None, token: str | None, now: int) -> bool:

@@ -1,8 +1,8 @@
 """ActivityPub documents (layer 6): actors, their collections and their posts, by content
 negotiation. Each handler parses the request, calls one service and renders what it returns.
 
-A post's URLs answer ActivityPub clients with JSON and browsers with its page; which post a
-request may see is the service's business (services/objects.py: signed fetches, 404 for hidden
+A post's URLs answer ActivityPub clients with JSON and send browsers to its page (web/pages/posts.py,
+which answers ActivityPub clients too); which post a request may see is the service's business (services/objects.py: signed fetches, 404 for hidden
 posts, 410 for deleted ones).
 """
 
@@ -99,7 +99,7 @@ async def featured(username: str):
 
 @blueprint.get(f"/users/<username>/statuses/<int(max={_MAX_ROW_ID}):post_id>")
 async def status(username: str, post_id: int):
-    view = await objects.find_post(runtime().services, username, post_id, _fetch_request())
+    view = await objects.find_post(runtime().services, username, post_id, fetch_request())
     if view.boosted is not None:
         return _to_boosted(view)
     if _wants_activitypub():
@@ -109,19 +109,7 @@ async def status(username: str, post_id: int):
 
 @blueprint.get(f"/users/<username>/statuses/<int(max={_MAX_ROW_ID}):post_id>/activity")
 async def status_activity(username: str, post_id: int):
-    return activity_json(await objects.find_activity(runtime().services, username, post_id, _fetch_request()))
-
-
-# The post's page belongs with the pages, and moves to web/pages.py when that module takes it.
-@blueprint.get(f"/@<username>/<int(max={_MAX_ROW_ID}):post_id>")
-async def post_page(username: str, post_id: int):
-    view = await objects.find_post(runtime().services, username, post_id, _fetch_request())
-    if view.boosted is not None:
-        return _to_boosted(view)
-    if _wants_activitypub():
-        return activity_json(objects.note_of(view, runtime().urls))
-    published = as2.iso_time(view.post.published_at)
-    return await render_template("post.html", post=view.post, author=view.author, published=published)
+    return activity_json(await objects.find_activity(runtime().services, username, post_id, fetch_request()))
 
 
 def _to_boosted(view: objects.PostView):
@@ -134,7 +122,7 @@ def _wants_activitypub() -> bool:
     return as2.wants_activitypub(request.headers.get("Accept"))
 
 
-def _fetch_request() -> FetchRequest:
+def fetch_request() -> FetchRequest:
     # A signature covers our canonical URL, whatever a reverse proxy did to scheme and host.
     query = request.query_string.decode("latin-1")
     url = runtime().urls.base + request.path + (f"?{query}" if query else "")

@@ -9,11 +9,11 @@ once deleted).
 
 import json
 
-from quart import Blueprint, Response, request
+from quart import Blueprint, Response
 
 from ..protocol import as2
 from ..services import deals, listings
-from ..services.fetch_auth import FetchRequest
+from .activitypub import fetch_request
 from .context import runtime
 
 blueprint = Blueprint("listings_ap", __name__)
@@ -31,11 +31,7 @@ async def proposal_response(username: str, listing_id: int) -> Response:
 
 @blueprint.get(f"/users/<username>/agreements/<int(max={_MAX_ROW_ID}):deal_id>")
 async def agreement(username: str, deal_id: int):
-    rt = runtime()
-    # A signature covers our canonical URL, whatever a reverse proxy did to scheme and host.
-    query = request.query_string.decode("latin-1")
-    fetch = FetchRequest(rt.urls.base + request.path + (f"?{query}" if query else ""), dict(request.headers.items()))
-    document = await deals.agreement_document(rt.services, username, deal_id, fetch)
+    document = await deals.agreement_document(runtime().services, username, deal_id, fetch_request())
     response = Response(json.dumps(document, ensure_ascii=False), content_type=as2.AP_CONTENT_TYPE)
     response.headers["Vary"] = "Accept"
     return response

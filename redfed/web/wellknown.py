@@ -4,7 +4,7 @@ from quart import Blueprint, Response, request
 
 from .. import __version__
 from ..protocol import webfinger
-from ..services import accounts, instance
+from ..services import accounts, instance, remote_interaction
 from .context import runtime
 
 blueprint = Blueprint("wellknown", __name__)
@@ -23,7 +23,8 @@ async def webfinger_lookup():
         subject=f"acct:{actor.handle}",
         actor_uri=actor.uri,
         profile_url=profile_url,
-        interaction_template=f"{rt.urls.base}/authorize_interaction?uri={{uri}}",
+        interaction_template=remote_interaction.subscribe_template(rt.urls.base),
+        intents=None if actor.type == "Application" else remote_interaction.published_intents(rt.urls.base),
     )
     return jrd, 200, {"Content-Type": webfinger.JRD_CONTENT_TYPE, **CORS}
 

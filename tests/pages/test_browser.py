@@ -52,8 +52,8 @@ def test_compose_two_photos__they_show_on_the_profile_grid_and_landing_page(inst
 
     # The post page shows both photos with their descriptions.
     tile.locator("a.tile-link").click()
-    expect(page.locator(".post-photos img")).to_have_count(2)
-    expect(page.locator(".post-photos img").nth(1)).to_have_attribute("alt", "Green hills under a pale sky")
+    expect(page.locator(".carousel-slide img")).to_have_count(2)
+    expect(page.locator(".carousel-slide img").nth(1)).to_have_attribute("alt", "Green hills under a pale sky")
 
     visitor = new_page(width=360, height=780)
     visitor.goto(instance.url("/"))

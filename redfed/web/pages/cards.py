@@ -44,8 +44,17 @@ class Card:
         return "reblogged" in self.view.flags
 
     @property
+    def bookmarked(self) -> bool:
+        return "bookmarked" in self.view.flags
+
+    @property
     def url(self) -> str:
         return self.post.url or self.post.uri
+
+    @property
+    def page_url(self) -> str:
+        """The post's page here: its own for our posts, /posts/<id> for a remote one."""
+        return self.post.url if self.post.is_local and self.post.url else f"/posts/{self.post.id}"
 
 
 def _web_url(value) -> str | None:

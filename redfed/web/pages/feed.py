@@ -6,7 +6,7 @@ from werkzeug.exceptions import RequestEntityTooLarge
 
 from ...errors import NotFound, RedfedError
 from ...models import VISIBILITIES
-from ...services import interactions, media_files, posts, preferences, showcase, statuses, views
+from ...services import interactions, media_files, posts, preferences, remote_interaction, showcase, statuses, views
 from ..context import runtime
 from .cards import card, cards
 from .common import (
@@ -58,7 +58,25 @@ async def _parent(viewer, value: str | None):
 async def compose_page():
     _current, viewer = await signed_in()
     parent = await _parent(viewer, request.args.get("in_reply_to"))
-    return await _compose_page(fields={"in_reply_to": str(parent.post.id)} if parent else {}, parent=parent)
+    if parent is None and request.args.get("in_reply_to_uri"):
+        parent = await _parent_by_uri(viewer, request.args["in_reply_to_uri"])
+    fields = {}
+    if parent:
+        fields["in_reply_to"] = str(parent.post.id)
+        # A reply starts by mentioning the author, as on Mastodon, so that they are notified.
+        if parent.author.id != viewer.id:
+            fields["text"] = f"@{parent.author.username if parent.author.is_local else parent.author.handle} "
+    # FEP-3b86's Create intent (our WebFinger publishes it) fills the form in from another site;
+    # nothing is posted until the person presses Publish.
+    fields["text"] = (fields.get("text", "") + request.args.get("text", ""))[: posts.MAX_CHARACTERS]
+    return await _compose_page(fields=fields, parent=parent)
+
+
+async def _parent_by_uri(viewer, uri: str):
+    """The post at a URL (fetched from its server if need be), as a card, if the viewer may see it."""
+    rt = runtime()
+    found = await remote_interaction.authorize_target(rt.services, viewer, uri)
+    return card(found.status, rt.urls) if found and found.status else None
 
 
 def _error_text(error: RedfedError, max_photo_mb: str) -> str:
@@ -118,7 +136,7 @@ async def compose():
     return see_other(f"/@{viewer.username}")
 
 
-@blueprint.post("/posts/<post_id>/<any(like, unlike, boost, unboost):action>")
+@blueprint.post("/posts/<post_id>/<any(like, unlike, boost, unboost, bookmark, unbookmark):action>")
 async def interact(post_id: str, action: str):
     rt = runtime()
     current, viewer = await signed_in()
@@ -131,6 +149,8 @@ async def interact(post_id: str, action: str):
     handlers = {
         "like": interactions.like, "unlike": interactions.unlike,
         "boost": interactions.boost, "unboost": interactions.unboost,
+        "bookmark": lambda ctx, viewer, post: statuses.bookmark(ctx, viewer, post, True),
+        "unbookmark": lambda ctx, viewer, post: statuses.bookmark(ctx, viewer, post, False),
     }
     await handlers[action](rt.services, viewer, post)
     return see_other(safe_next(fields.get("next"), "/home"))
