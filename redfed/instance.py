@@ -14,6 +14,7 @@ from .config import Config
 from .db.connection import Database
 from .db.migrate import migrate_database
 from .federation.delivery import DeliveryWorker
+from .federation.domain_policy import DomainPolicy
 from .federation.http import HttpClient
 from .federation.resolve import Resolver
 from .inbox.worker import InboxWorker
@@ -34,6 +35,7 @@ class Instance:
         self.urls = Urls(config)
         self.db = Database(config.database_path)
         self.http = HttpClient(config, clock=clock)
+        self.domains = DomainPolicy(config)
         self._wake = asyncio.Event()
         self.ctx: Context | None = None
         self.delivery: DeliveryWorker | None = None
@@ -45,10 +47,11 @@ class Instance:
             log.info("applied migrations %s", ", ".join(f"{m.version:04d}_{m.name}" for m in applied))
         await self.db.open()
         await self.http.start()
+        await self.domains.reload(self.db.reader)
         signer = await accounts.instance_signing_key(self.db, self.config)
-        resolver = Resolver(self.db, self.http, self.config, signer, clock=self.clock)
+        resolver = Resolver(self.db, self.http, self.config, signer, clock=self.clock, domains=self.domains)
         self.ctx = Context(self.db, self.config, resolver, self.urls, clock=self.clock, wake_delivery=self._wake.set)
-        self.delivery = DeliveryWorker(self.db, self.http, self.config, clock=self.clock)
+        self.delivery = DeliveryWorker(self.db, self.http, self.config, clock=self.clock, domains=self.domains)
         self.inbox = InboxWorker(self.ctx, clock=self.clock)
         await media.recover_interrupted(self.ctx)
         return self
@@ -62,6 +65,8 @@ class Instance:
 
     async def run_once(self) -> int:
         """One batch of each queue, and the scheduled posts that are due; how many were handled."""
+        # Domain blocks may have changed in another process (`redfed domain block`).
+        await self.domains.reload(self.db.reader)
         return await self.inbox.run_once() + await scheduled.publish_due(self.ctx) + await self.delivery.run_once()
 
     async def drain(self, max_rounds: int = 100) -> int:

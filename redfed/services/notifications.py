@@ -19,6 +19,7 @@ from ..db.connection import Database
 from ..errors import NotFound
 from ..models import Actor
 from ..store import notification_queries as store
+from ..store import severances as severance_store
 from ..store import views as view_store
 from ..store.id_pages import Cursor
 from ..store.notification_queries import Grouping, GroupRef, NotificationRow, Selection
@@ -47,6 +48,7 @@ class NotificationView:
     account: AccountView
     status: StatusView | None
     filtered: list[dict]
+    event: severance_store.Severance | None = None  # for severed_relationships
 
 
 @dataclass(frozen=True)
@@ -207,6 +209,7 @@ async def _views(
     posts = await view_store.posts_by_ids(db.reader, [r.post_id for r in rows if r.post_id])
     statuses = {v.post.id: v for v in await status_views(db, list(posts.values()), viewer)}
     matched = await filters.filter_results(db, viewer.id, "notifications", list(statuses.values()), now=now)
+    events = await severance_store.for_notifications(db.reader, [r.id for r in rows if r.type == "severed_relationships"])
     rules = grouping()
     views = []
     for row in rows:
@@ -215,5 +218,7 @@ async def _views(
             continue
         if filters.hides(results) and not keep_hidden:
             continue
-        views.append(NotificationView(row, rules.key_of(row), accounts[row.from_id], statuses.get(row.post_id), results))
+        views.append(NotificationView(
+            row, rules.key_of(row), accounts[row.from_id], statuses.get(row.post_id), results, events.get(row.id),
+        ))
     return views

@@ -61,7 +61,23 @@ def notification(view: NotificationView) -> dict:
     }
     if view.status is not None:
         entity["status"] = {**entities.status(view.status, urls), "filtered": view.filtered}
+    if view.event is not None:
+        entity["event"] = severance_event(view.event)
     return entity
+
+
+def severance_event(event) -> dict:
+    """RelationshipSeveranceEvent (Mastodon 4.3). redfed keeps the counts, not the list of the
+    severed accounts, so `purged` is true: there is no list to download."""
+    return {
+        "id": str(event.id),
+        "type": event.type,
+        "purged": True,
+        "target_name": event.target_name,
+        "followers_count": event.followers_count,
+        "following_count": event.following_count,
+        "created_at": entities.iso(event.created_at),
+    }
 
 
 def _group(group: GroupView, paginated: bool) -> dict:
