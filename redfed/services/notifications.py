@@ -13,7 +13,7 @@ drop the notification.
 
 import re
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from ..db.connection import Database
 from ..errors import NotFound
@@ -68,6 +68,7 @@ class GroupView:
     latest_at: int
     sample_account_ids: list[int]
     post_id: int | None
+    event: severance_store.Severance | None = None  # for severed_relationships
 
 
 @dataclass(frozen=True)
@@ -190,6 +191,10 @@ async def _grouped(
         )
         for key, group in members.items()
     ]
+    events = await severance_store.for_notifications(
+        db.reader, [g.most_recent_id for g in groups if g.type == "severed_relationships"]
+    )
+    groups = [replace(g, event=events[g.most_recent_id]) if g.most_recent_id in events else g for g in groups]
     actors = await view_store.actors_by_ids(db.reader, [a for g in groups for a in g.sample_account_ids])
     accounts = {v.actor.id: v for v in await account_views(db, list(actors.values()))}
     posts = await view_store.posts_by_ids(db.reader, [g.post_id for g in groups if g.post_id])

@@ -62,6 +62,8 @@ def test_suspend__severs_follows_both_ways_and_tells_each_local_account(start_in
     assert (event["followers_count"], event["following_count"]) == (1, 1)
     assert set(event) == {"id", "type", "purged", "target_name", "followers_count", "following_count", "created_at"}
     assert severed[0]["account"]["username"] == "alice"
+    grouped = api.client(a, "alice").grouped_notifications()["notification_groups"]
+    assert [g["event"] for g in grouped if g["type"] == "severed_relationships"] == [event]
     assert [n["type"] for n in api.client(a, "ada").notifications()] == []  # ada followed no one there
 
 

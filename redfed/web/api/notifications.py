@@ -94,6 +94,8 @@ def _group(group: GroupView, paginated: bool) -> dict:
         entity["latest_page_notification_at"] = entities.iso(group.latest_at)
     if group.post_id is not None:
         entity["status_id"] = str(group.post_id)
+    if group.event is not None:
+        entity["event"] = severance_event(group.event)
     return entity
 
 
