@@ -26,7 +26,7 @@ def normalise_domain(text: str) -> str:
     if not isinstance(text, str):
         raise Unprocessable("Validation failed: Domain is not a valid domain name")
     value = text.strip().lower()
-    host, _, port = value.partition(":") if value.count(":") == 1 else (value, "", "")
+    host, colon, port = value.partition(":") if value.count(":") == 1 else (value, "", "")
     host = host.rstrip(".")
     try:
         host = host.encode("idna").decode("ascii") if host and not host.isascii() else host
@@ -35,7 +35,7 @@ def normalise_domain(text: str) -> str:
     labels = host.split(".")
     if (
         not host or len(host) > MAX_DOMAIN_LENGTH or not all(_LABEL.match(label) for label in labels)
-        or (port and (not _PORT.match(port) or not 0 < int(port) < 65536))
+        or (colon and (not _PORT.match(port) or not 0 < int(port) < 65536))
     ):
         raise Unprocessable("Validation failed: Domain is not a valid domain name")
     return f"{host}:{int(port)}" if port else host
