@@ -79,6 +79,16 @@ class Instance:
                 return total
         raise RuntimeError("queues did not drain")
 
+    async def follow_domain_blocks(self) -> None:
+        """Until cancelled, reload the domain blocks every POLL_SECONDS: for a web process whose
+        workers run elsewhere, so that `redfed domain block` reaches its inbox too."""
+        while True:
+            await asyncio.sleep(POLL_SECONDS)
+            try:
+                await self.domains.reload(self.db.reader)
+            except Exception:
+                log.exception("reloading domain blocks failed")
+
     async def run_workers(self) -> None:
         """Work until cancelled: whenever woken, and every POLL_SECONDS regardless."""
         while True:

@@ -32,3 +32,15 @@ def test_domain_block__bad_input_is_one_line_and_changes_nothing(initialised):
     assert wrong.returncode != 0 and "invalid choice" in wrong.stderr
 
     assert redfed("--config", config, "domain", "list").stdout.splitlines() == ["spam.example\tsuspend\t-"]
+
+
+def test_domain_block__reaches_a_running_instance_within_a_worker_round(instance):
+    config = instance.folder / "instance.toml"
+    config.write_text(f'[instance]\nbase_url = "{instance.base_url}"\n')
+    assert not instance.node.domains.is_suspended("https://spam.example/users/x")
+
+    blocked = redfed("--config", str(config), "domain", "block", "spam.example")
+    assert blocked.returncode == 0, blocked.stderr
+    instance.drain()  # a worker round reloads the blocks another process wrote
+
+    assert instance.node.domains.is_suspended("https://spam.example/users/x")
