@@ -19,8 +19,12 @@ _NOT_HIDDEN = """
     AND posts.actor_id NOT IN (SELECT target_id FROM mutes WHERE actor_id = :viewer
                                AND (expires_at IS NULL OR expires_at > :now))"""
 
-# Accounts a moderator suspended, one by one or with their domain, are gone from every timeline.
-_NOT_SUSPENDED = "posts.actor_id NOT IN (SELECT id FROM actors WHERE suspended_at IS NOT NULL)"
+# Accounts a moderator suspended, one by one or with their domain, are gone from every timeline,
+# and so are boosts of their posts.
+_NOT_SUSPENDED = """
+    posts.actor_id NOT IN (SELECT id FROM actors WHERE suspended_at IS NOT NULL)
+    AND NOT EXISTS (SELECT 1 FROM posts AS boosted JOIN actors AS author ON author.id = boosted.actor_id
+                    WHERE boosted.id = posts.reblog_of_id AND author.suspended_at IS NOT NULL)"""
 # Silenced accounts (a domain block's `silence`) reach shared timelines only for their followers.
 _NOT_SILENCED = """
     (posts.actor_id NOT IN (SELECT id FROM actors WHERE silenced_at IS NOT NULL)

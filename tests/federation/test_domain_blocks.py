@@ -77,6 +77,7 @@ def test_suspend__the_inbox_refuses_the_domain_and_nothing_goes_to_it(start_inst
     b.drain()
     a.drain()
     [seen] = [s for s in api.client(a, "alice").timeline_home() if "bob wrote this first" in s["content"]]
+    api.client(a, "alice").status_reblog(seen["id"])
     # A post of alice's is queued for bob's server, not yet sent, when the block comes.
     a.run(posts.create_local_post(a.ctx, alice, "alice queued this"))
 
@@ -88,16 +89,17 @@ def test_suspend__the_inbox_refuses_the_domain_and_nothing_goes_to_it(start_inst
     # bob's Create was refused before any fetch, with a clear status; his server stops there.
     assert ("failed", 403) in _rows(b, "SELECT state, last_status FROM deliveries WHERE host = ?", a.domain)
     assert "after the block" not in str(_rows(a, "SELECT content FROM posts"))
-    # alice's queued post was dropped, never delivered.
+    # alice's queued post and boost were dropped, never delivered.
     unsent = "SELECT state, last_error FROM deliveries WHERE host = ? AND state != 'sent'"
-    assert _rows(a, unsent, b.domain) == [("failed", "domain is suspended")]
+    assert _rows(a, unsent, b.domain) == [("failed", "domain is suspended")] * 2
     assert "alice queued this" not in str(_rows(b, "SELECT content FROM posts"))
     # Nothing of ours fetches from it.
     with pytest.raises(Forbidden):
         a.run(a.ctx.resolver.actor(bob.uri, refresh=True))
     # Its accounts and posts are gone from timelines, search and lookups.
     reader = api.client(a, "alice")
-    assert "bob wrote this first" not in str(_texts(reader.timeline_home()) + _texts(reader.timeline_public()))
+    assert "bob wrote this first" not in str(reader.timeline_home()) + str(reader.timeline_public())
+    assert "bob wrote this first" not in str(reader.account_statuses(alice.id))  # nor alice's boost of it
     with pytest.raises(MastodonNotFoundError):
         reader.account_lookup(f"bob@{b.domain}")
     with pytest.raises(MastodonNotFoundError):
