@@ -72,3 +72,17 @@ def test_admin__a_member_gets_the_403_page(instance, new_page):
     assert response.status == 403
     expect(page.locator("h1")).to_have_text("403")
     expect(page.locator("main")).to_contain_text("Only admins can see this page.")
+
+
+def test_admin__pages_speak_chinese(instance, new_page):
+    instance.create_user("ada", is_admin=True)
+    page = new_page(width=360, height=800, locale="zh-CN")
+    sign_in(page, instance, "ada")
+    page.get_by_role("button", name="简体中文").click()
+
+    page.goto(instance.url("/admin/domain_blocks"))
+
+    expect(page.locator("h1")).to_have_text("域名屏蔽")
+    expect(page.get_by_role("button", name="屏蔽", exact=True)).to_be_visible()
+    expect(page.get_by_role("link", name="管理")).to_have_attribute("aria-current", "page")
+    screenshot(page, "admin-domain-blocks-zh-360")
