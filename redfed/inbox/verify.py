@@ -85,8 +85,8 @@ async def verify_inbox_request(
     db: Database, resolver: Resolver, config: Config, url: str, headers, body: bytes, activity: dict, now: float
 ) -> VerifiedActivity:
     actor_uri = as2.get_id(activity["actor"])
-    # A suspended domain is refused outright and says so (403, as Mastodon and GoToSocial answer a
-    # blocked domain): its server stops retrying, and nothing of ours fetches from it.
+    # A suspended domain is refused outright and says so (403, a permanent failure to its delivery
+    # queue, so its server stops retrying), before anything of ours fetches from it.
     if resolver.domains.is_suspended(actor_uri):
         raise Forbidden(DOMAIN_SUSPENDED)
     if signature_style(headers) is not None:
