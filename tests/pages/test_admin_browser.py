@@ -26,7 +26,7 @@ def test_admin__blocks_a_domain_through_the_page(instance, new_page):
         page.get_by_role("link", name="Domain blocks").click()
         domain = f"spam{width}.example"
         page.fill("#domain", domain)
-        page.get_by_label("Suspend").check()
+        page.locator(".admin-card").get_by_label("Suspend").check()
         page.fill("#public_comment", "<b>Spam</b> and abuse")
         page.fill("#private_comment", "reported three times")
         page.get_by_role("button", name="Block domain").click()

@@ -167,3 +167,21 @@ def test_accounts_page__suspends_a_remote_account(start_instance):
     assert "Suspended" in browser.open(a.url("/admin/accounts?status=suspended")).text
     browser.open(a.url(f"/admin/accounts/{bob.id}/unsuspend"), {"csrf_token": _token(listing)})
     assert a.resolve(bob.uri).suspended_at is None
+
+
+def test_domain_blocks_page__changes_a_block_to_suspend_and_back(instance, ada):
+    _add(instance, ada, domain="spam.example", severity="silence", public_comment="noisy")
+    listing = ada.open(instance.url("/admin/domain_blocks")).text
+    block_id = re.search(r'action="/admin/domain_blocks/(\d+)"', listing)[1]
+
+    changed = ada.open(instance.url(f"/admin/domain_blocks/{block_id}"), {
+        "csrf_token": _token(listing), "severity": "suspend", "public_comment": "spam now", "private_comment": "",
+    })
+
+    assert changed.status == 303
+    assert _blocks(instance) == [("spam.example", "suspend", "spam now", "")]
+    assert instance.node.domains.is_suspended("https://spam.example/inbox")
+    forged = ada.open(instance.url(f"/admin/domain_blocks/{block_id}"), {"csrf_token": "x", "severity": "silence"})
+    assert forged.status == 403 and _blocks(instance)[0][1] == "suspend"
+    wrong = ada.open(instance.url(f"/admin/domain_blocks/{block_id}"), {"csrf_token": _token(listing), "severity": "x"})
+    assert wrong.status == 422 and "Choose silence or suspend." in wrong.text

@@ -1,5 +1,5 @@
 """Admin pages (layer 6): accounts (find, disable and enable a local login, suspend a remote account)
-and domain blocks (list, add, lift after a confirmation). Only users with `users.is_admin` get in:
+and domain blocks (list, add, change, lift after a confirmation). Only users with `users.is_admin` get in:
 others see a 403 page, and visitors who are not signed in are sent to sign in first. Every POST
 checks the session's CSRF token before anything changes.
 
@@ -94,18 +94,21 @@ async def block_domain():
     current, _user = await admin_visit()
     fields = await form()
     check_csrf(current, fields.get("csrf_token"))
-    block = BlockFields(
-        severity=fields.get("severity", ""), public_comment=fields.get("public_comment", "").strip(),
-        private_comment=fields.get("private_comment", "").strip(), obfuscate=fields.get("obfuscate") == "on",
-    )
     try:
-        await domain_blocks.block_domain(runtime().services, fields.get("domain", "")[:300], block)
+        await domain_blocks.block_domain(runtime().services, fields.get("domain", "")[:300], _block_fields(fields))
     except AlreadyBlocked as conflict:
         text = _("%(domain)s is already blocked at least as strictly.") % {"domain": conflict.existing.domain}
         return await _blocks_page(422, error=text, fields=fields)
     except Unprocessable as error:
         return await _blocks_page(422, error=_block_error(error.message), fields=fields)
     return see_other(BLOCKS_PATH)
+
+
+def _block_fields(fields: dict) -> BlockFields:
+    return BlockFields(
+        severity=fields.get("severity", ""), public_comment=fields.get("public_comment", "").strip(),
+        private_comment=fields.get("private_comment", "").strip(), obfuscate=fields.get("obfuscate") == "on",
+    )
 
 
 def _block_error(message: str) -> str:
@@ -118,6 +121,19 @@ def _block_error(message: str) -> str:
     if "is too long" in message:
         return _("A reason can be at most %(count)d characters.") % {"count": domain_blocks.MAX_COMMENT_CHARACTERS}
     return message
+
+
+@blueprint.post(f"{BLOCKS_PATH}/<int:block_id>")
+async def change_block(block_id: int):
+    """A new severity or new reasons for a block; the domain itself stays."""
+    current, _user = await admin_visit()
+    fields = await form()
+    check_csrf(current, fields.get("csrf_token"))
+    try:
+        await domain_blocks.update_block(runtime().services, block_id, _block_fields(fields))
+    except Unprocessable as error:
+        return await _blocks_page(422, error=_block_error(error.message))
+    return see_other(BLOCKS_PATH)
 
 
 @blueprint.get(f"{BLOCKS_PATH}/<int:block_id>/remove")
