@@ -146,6 +146,7 @@ def test_silence__posts_reach_followers_only_and_strangers_get_no_notifications(
     assert "a quiet post" not in str(_texts(stranger.timeline_hashtag("quiet")))
     assert "a quiet post" not in str(_texts(api.client(a).timeline_public()))
     assert stranger.search_v2("bob", result_type="accounts")["accounts"] == []
+    assert follower.account_lookup(f"bob@{b.domain}")["limited"] is True
 
     # bob likes a post of each: only carol, who follows him, hears of it.
     for person in (carol, dave):

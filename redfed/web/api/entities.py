@@ -50,6 +50,8 @@ def account(view: AccountView, urls: Urls, *, with_source: bool = False) -> dict
         "roles": [],
         "fields": [{"name": f.name, "value": f.value, "verified_at": None} for f in actor.fields],
     }
+    if actor.silenced_at is not None:
+        entity["limited"] = True  # Mastodon 4.3: present only for a silenced (limited) account
     if with_source and view.user is not None:
         entity["source"] = source(view)
         entity["role"] = role(view)
