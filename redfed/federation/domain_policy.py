@@ -22,13 +22,19 @@ class DomainPolicy:
     def __init__(self, config: Config, blocks: list[DomainBlock] = ()):
         self._configured = frozenset(d.lower().rstrip(".") for d in config.federation.blocked_domains)
         self._blocks: dict[str, DomainBlock] = {}
+        self._generation = 0
         self.replace(blocks)
 
     def replace(self, blocks: list[DomainBlock]) -> None:
         self._blocks = {block.domain: block for block in blocks}
+        self._generation += 1
 
     async def reload(self, conn: aiosqlite.Connection) -> None:
-        self.replace(await store.list_all(conn))
+        started = self._generation
+        blocks = await store.list_all(conn)
+        # A change made here while the read was under way is newer than what the read saw.
+        if self._generation == started:
+            self.replace(blocks)
 
     def rule_for(self, uri_or_authority: str | None) -> DomainBlock | None:
         """The admin's block covering a URL or host[:port], the most specific one (Mastodon's
