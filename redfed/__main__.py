@@ -25,7 +25,10 @@ from .db.migrate import migrate_database
 from .errors import ConfigError, RedfedError
 from .instance import Instance
 from .server import serve
-from .services import accounts, aliases, exports, import_csv, imports, moves, oauth
+from .federation.resolve import Resolver
+from .services import accounts, aliases, domain_blocks, exports, import_csv, imports, moves, oauth
+from .services.context import Context
+from .urls import Urls
 
 DEFAULT_URL = "http://127.0.0.1:8000"
 
@@ -84,6 +87,8 @@ def _parser() -> argparse.ArgumentParser:
     token_create.add_argument("--scopes", default="read write follow push", help='space-separated OAuth scopes (default: "%(default)s")')
     token_create.set_defaults(command=cmd_token_create)
 
+    _domain_commands(commands)
+
     export = commands.add_parser("export", help="write a user's account archive (a Mastodon-compatible zip)")
     export.add_argument("user")
     export.add_argument("--out", required=True, help="the zip file to write")
@@ -118,6 +123,22 @@ def _add_move_commands(commands) -> None:
     move.add_argument("user")
     move.add_argument("target", help="the new account: user@host or an actor URL")
     move.set_defaults(command=cmd_move)
+
+
+def _domain_commands(commands) -> None:
+    domain = commands.add_parser("domain", help="block and unblock remote domains").add_subparsers(
+        required=True, metavar="ACTION"
+    )
+    block = domain.add_parser("block", help="suspend or silence a domain and its subdomains")
+    block.add_argument("domain")
+    block.add_argument("--severity", choices=domain_blocks.SEVERITIES, default="suspend")
+    block.add_argument("--reason", default="", help="the public reason, shown in the instance's list of blocks")
+    block.add_argument("--private-reason", default="", help="a note for the admins only")
+    block.set_defaults(command=cmd_domain_block)
+    unblock = domain.add_parser("unblock", help="lift a domain block (severed follows stay severed)")
+    unblock.add_argument("domain")
+    unblock.set_defaults(command=cmd_domain_unblock)
+    domain.add_parser("list", help="list domain blocks").set_defaults(command=cmd_domain_list)
 
 
 def _config_path(args) -> Path:
@@ -248,6 +269,42 @@ async def cmd_user_toggle(args) -> int:
     async with _database(config) as db:
         user = await accounts.set_user_disabled(db, args.name, args.disabled)
     print(f"{user.username} {'disabled' if user.is_disabled else 'enabled'}")
+    return 0
+
+
+def _offline_context(db: Database, config: Config) -> Context:
+    """Services without a running server: nothing here fetches, so no HTTP client is started. A
+    running server picks the change up within a worker round (Instance.run_once)."""
+    return Context(db, config, Resolver(db, None, config, None), Urls(config))
+
+
+async def cmd_domain_block(args) -> int:
+    config = _load(args)
+    fields = domain_blocks.BlockFields(args.severity, args.reason, args.private_reason)
+    async with _database(config) as db:
+        try:
+            block = await domain_blocks.block_domain(_offline_context(db, config), args.domain, fields)
+        except domain_blocks.AlreadyBlocked as conflict:
+            raise RedfedError(conflict.message) from None
+    print(f"{block.domain} {'suspended' if block.severity == 'suspend' else 'silenced'}")
+    return 0
+
+
+async def cmd_domain_unblock(args) -> int:
+    config = _load(args)
+    async with _database(config) as db:
+        ctx = _offline_context(db, config)
+        block = await domain_blocks.lift_block(ctx, (await domain_blocks.find_block(ctx, args.domain)).id)
+    print(f"{block.domain} unblocked")
+    return 0
+
+
+async def cmd_domain_list(args) -> int:
+    config = _load(args)
+    async with _database(config) as db:
+        blocks = await domain_blocks.list_blocks(_offline_context(db, config))
+    for block in blocks:
+        print(f"{block.domain}\t{block.severity}\t{block.public_comment or '-'}")
     return 0
 
 

@@ -46,6 +46,8 @@ def create_app(config: Config, instance: Instance | None = None) -> Quart:
         await imports.resume_interrupted(instance.ctx)
         if config.workers.in_process:
             workers.append(asyncio.create_task(instance.run_workers(), name="redfed-workers"))
+        else:
+            workers.append(asyncio.create_task(instance.follow_domain_blocks(), name="redfed-domain-blocks"))
 
     @app.after_serving
     async def stop():

@@ -14,6 +14,7 @@ from .config import Config
 from .db.connection import Database
 from .db.migrate import migrate_database
 from .federation.delivery import DeliveryWorker
+from .federation.domain_policy import DomainPolicy
 from .federation.http import HttpClient
 from .federation.resolve import Resolver
 from .inbox.worker import InboxWorker
@@ -34,6 +35,7 @@ class Instance:
         self.urls = Urls(config)
         self.db = Database(config.database_path)
         self.http = HttpClient(config, clock=clock)
+        self.domains = DomainPolicy(config)
         self._wake = asyncio.Event()
         self.ctx: Context | None = None
         self.delivery: DeliveryWorker | None = None
@@ -47,10 +49,11 @@ class Instance:
             log.info("applied migrations %s", ", ".join(f"{m.version:04d}_{m.name}" for m in applied))
         await self.db.open()
         await self.http.start()
+        await self.domains.reload(self.db.reader)
         signer = await accounts.instance_signing_key(self.db, self.config)
-        resolver = Resolver(self.db, self.http, self.config, signer, clock=self.clock)
+        resolver = Resolver(self.db, self.http, self.config, signer, clock=self.clock, domains=self.domains)
         self.ctx = Context(self.db, self.config, resolver, self.urls, clock=self.clock, wake_delivery=self._wake.set)
-        self.delivery = DeliveryWorker(self.db, self.http, self.config, clock=self.clock)
+        self.delivery = DeliveryWorker(self.db, self.http, self.config, clock=self.clock, domains=self.domains)
         self.inbox = InboxWorker(self.ctx, clock=self.clock)
         if recover:
             await media.recover_interrupted(self.ctx)
@@ -65,6 +68,8 @@ class Instance:
 
     async def run_once(self) -> int:
         """One batch of each queue, and the scheduled posts that are due; how many were handled."""
+        # Domain blocks may have changed in another process (`redfed domain block`).
+        await self.domains.reload(self.db.reader)
         return await self.inbox.run_once() + await scheduled.publish_due(self.ctx) + await self.delivery.run_once()
 
     async def drain(self, max_rounds: int = 100) -> int:
@@ -76,6 +81,16 @@ class Instance:
             if handled == 0:
                 return total
         raise RuntimeError("queues did not drain")
+
+    async def follow_domain_blocks(self) -> None:
+        """Until cancelled, reload the domain blocks every POLL_SECONDS: for a web process whose
+        workers run elsewhere, so that `redfed domain block` reaches its inbox too."""
+        while True:
+            await asyncio.sleep(POLL_SECONDS)
+            try:
+                await self.domains.reload(self.db.reader)
+            except Exception:
+                log.exception("reloading domain blocks failed")
 
     async def run_workers(self) -> None:
         """Work until cancelled: whenever woken, and every POLL_SECONDS regardless."""

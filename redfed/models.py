@@ -41,6 +41,7 @@ class Actor:
     updated_at: int
     fetched_at: int | None = None
     suspended_at: int | None = None
+    silenced_at: int | None = None  # limited by a domain block (Mastodon's "silence")
 
     @property
     def handle(self) -> str:
@@ -212,3 +213,17 @@ class Review:
     post_id: int
     rating: int
     created_at: int
+
+
+@dataclass(frozen=True)
+class DomainBlock:
+    """An admin's block of a remote domain and its subdomains (Mastodon's DomainBlock)."""
+
+    id: int
+    domain: str
+    severity: str  # "silence" or "suspend"
+    public_comment: str
+    private_comment: str
+    obfuscate: bool
+    created_at: int
+    updated_at: int

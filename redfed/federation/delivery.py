@@ -33,6 +33,7 @@ from ..protocol.signatures import SigningKey
 from ..store import actors as actor_store
 from ..store import deliveries as store
 from .audience import host_of
+from .domain_policy import DomainPolicy
 from .http import HttpClient, HttpResponse
 
 log = logging.getLogger(__name__)
@@ -76,9 +77,11 @@ class DeliveryWorker:
     def __init__(
         self, db: Database, http: HttpClient, config: Config, *,
         clock: Callable[[], float] = time.time, rng: Callable[[], float] = random.random,
+        domains: DomainPolicy | None = None,
     ):
         self.db, self.http, self.config = db, http, config
         self.clock, self.rng = clock, rng
+        self.domains = domains or DomainPolicy(config)
 
     async def run_once(self, limit: int = 64) -> int:
         """Deliver one batch of due rows; return how many were attempted (0: nothing due)."""
@@ -109,6 +112,10 @@ class DeliveryWorker:
     async def _attempt(self, delivery: Delivery, host: tuple, key: SigningKey) -> tuple[store.Outcome, str | None]:
         """(outcome, signature style that worked) for one delivery."""
         _, unavailable_since, known_style = host
+        # Checked at send time, so that a row queued before the block, or by another process that
+        # has not seen it yet, is never sent.
+        if self.domains.is_suspended(delivery.inbox_uri):
+            return self._outcome(delivery, "failed", None, "domain is suspended"), None
         if unavailable_since is not None:
             return self._outcome(delivery, "failed", None, "host is marked unavailable"), None
         body = delivery.activity_raw.encode()

@@ -14,6 +14,7 @@ Identity rules (checklist items 7, 8, 12, 17, 45):
 """
 
 import asyncio
+import dataclasses
 import logging
 import time
 from collections.abc import Callable
@@ -33,6 +34,7 @@ from ..store import payment_links as payment_store
 from ..store.payment_links import PaymentLink
 from ..urls import Urls
 from . import ingest
+from .domain_policy import SILENCE, DomainPolicy
 from .payment_links import ap_to_links
 from .http import HttpClient, RemoteStatusError
 
@@ -48,9 +50,11 @@ _WEBFINGER_ACCEPT = "application/jrd+json, application/json"
 class Resolver:
     def __init__(
         self, db: Database, http: HttpClient, config: Config, signer: SigningKey | None, *,
-        clock: Callable[[], float] = time.time,
+        clock: Callable[[], float] = time.time, domains: DomainPolicy | None = None,
     ):
-        """`signer` is the instance actor's key; every fetch is signed with it when given."""
+        """`signer` is the instance actor's key; every fetch is signed with it when given.
+        `domains` is the instance's domain blocks, shared with its other parts."""
+        self.domains = domains or DomainPolicy(config)
         self._db = db
         self._http = http
         self._config = config
@@ -94,6 +98,7 @@ class Resolver:
         return actor, keys, ap_to_links(document.get("attachment"))
 
     async def _store(self, actor: Actor, keys: list[ActorKey], links: list[PaymentLink]) -> Actor:
+        actor = self._with_domain_marks(actor)
         async with self._db.transaction() as conn:
             stored = await store.upsert_remote_actor(conn, actor, keys)
             # FEP-0ea0 payment links, kept as the actor's document has them now.
@@ -160,6 +165,7 @@ class Resolver:
         actor, keys = ingest.ap_to_remote_actor(document, fetched_from=owner_uri, now_ms=self._now_ms())
         if not any(k.key_id == key_id for k in keys):
             raise SignatureError(f"key {key_id} is not listed by its owner {actor.uri}")
+        actor = self._with_domain_marks(actor)
         # Read back in the transaction that stored it: the reader connection may still see an
         # older snapshot (a concurrent read), and would find no key (a 500 for the sender).
         async with self._db.transaction() as conn:
@@ -297,12 +303,18 @@ class Resolver:
         return self._urls.is_local(url) or ingest.url_domain(url) == self._config.domain
 
     def _refuse_blocked(self, url: str) -> None:
-        """Blocked domains and their subdomains, before any request (item 17)."""
-        origin = ingest.url_origin(url)
-        host = origin[1] if origin else ""
-        for blocked in self._config.federation.blocked_domains:
-            if host == blocked or host.endswith("." + blocked):
-                raise Forbidden("domain is blocked")
+        """Suspended domains and their subdomains, before any request (item 17): the one check
+        every fetch of ours (actor, key, WebFinger, object, collection) passes."""
+        if self.domains.is_suspended(url):
+            raise Forbidden("domain is blocked")
+
+    def _with_domain_marks(self, actor: Actor) -> Actor:
+        """A new account of a silenced domain is silenced as it is first stored, with the block's
+        time (as Mastodon's ProcessAccountService does); a stored one keeps its own marks."""
+        rule = self.domains.rule_for(actor.uri)
+        if rule is not None and rule.severity == SILENCE:
+            return dataclasses.replace(actor, silenced_at=rule.created_at)
+        return actor
 
     def _is_fresh(self, actor: Actor) -> bool:
         return actor.fetched_at is not None and self._now_ms() - actor.fetched_at < ACTOR_TTL_SECONDS * 1000

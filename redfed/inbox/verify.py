@@ -1,6 +1,6 @@
 """Authenticate an inbox request and bind the signer to the activity (layer 5).
 
-The order matters. Cheap refusals come before any fetch: malformed bodies, blocked domains, and a
+The order matters. Cheap refusals come before any fetch: malformed bodies, suspended domains, and a
 Delete of an actor we never knew (its key is gone; fetching it would only cost us). Then the key is
 resolved and the signature verified (a failure refetches the key once: it may have rotated). Then
 identity binding, the class of most ActivityPub advisories: the key's owner must be the activity's
@@ -23,7 +23,6 @@ from cryptography.hazmat.primitives.asymmetric import ed25519
 from ..config import Config
 from ..db.connection import Database
 from ..errors import BadRequest, FetchError, Forbidden, Gone, NotFound, SignatureError, Unauthorized
-from ..federation.audience import is_blocked_domain
 from ..federation.ingest_posts import attributed_to
 from ..federation.resolve import Resolver
 from ..models import Actor, ActorKey
@@ -41,6 +40,8 @@ _OWN_OBJECT = frozenset({"Create", "Update", "Delete", "Undo", "Add", "Remove"})
 _NAMED_OBJECT = _OWN_OBJECT | {"Follow", "Like", "Announce", "Block"}
 # Refusals that a rotated key could explain; an expired or malformed signature never is one.
 _MAY_BE_ROTATED = frozenset({"signature does not verify", "proof does not verify"})
+
+DOMAIN_SUSPENDED = "this server has suspended your domain"
 
 # Checks a signature or proof with the key it names, at `now`; raises SignatureError.
 KeyCheck = Callable[[ActorKey, float], None]
@@ -84,8 +85,10 @@ async def verify_inbox_request(
     db: Database, resolver: Resolver, config: Config, url: str, headers, body: bytes, activity: dict, now: float
 ) -> VerifiedActivity:
     actor_uri = as2.get_id(activity["actor"])
-    if is_blocked_domain(config, actor_uri):
-        raise Dropped("actor's domain is blocked")
+    # A suspended domain is refused outright and says so (403, a permanent failure to its delivery
+    # queue, so its server stops retrying), before anything of ours fetches from it.
+    if resolver.domains.is_suspended(actor_uri):
+        raise Forbidden(DOMAIN_SUSPENDED)
     if signature_style(headers) is not None:
         # Stale, under-covered or digest-mismatched requests are refused before any key fetch.
         key_id = precheck_request(url, headers, body, now, config.federation.signature_skew_seconds)
@@ -94,8 +97,8 @@ async def verify_inbox_request(
         check = _integrity_proof(activity)
     else:
         raise SignatureError("signature required")
-    if is_blocked_domain(config, key_id):
-        raise Dropped("key's domain is blocked")
+    if resolver.domains.is_suspended(key_id):
+        raise Forbidden(DOMAIN_SUSPENDED)
     if activity["type"] == "Delete" and as2.get_id(activity.get("object")) == actor_uri:
         if await actor_store.find_actor_by_uri(db.reader, actor_uri) is None:
             raise Dropped("delete of an actor we never knew")

@@ -6,6 +6,7 @@ from dataclasses import dataclass, field
 
 from ..config import Config
 from ..db.connection import Database
+from ..federation.domain_policy import DomainPolicy
 from ..federation.resolve import Resolver
 from ..urls import Urls
 
@@ -19,6 +20,11 @@ class Context:
     clock: Callable[[], float] = time.time
     # Called after a commit that queued deliveries, so an in-process worker wakes at once.
     wake_delivery: Callable[[], None] = field(default=lambda: None)
+
+    @property
+    def domains(self) -> DomainPolicy:
+        """The instance's domain blocks (held by the resolver, which refuses fetches with them)."""
+        return self.resolver.domains
 
     def now_ms(self) -> int:
         return int(self.clock() * 1000)

@@ -13,7 +13,6 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 
 from ..errors import RedfedError, SignatureError
-from ..federation.audience import is_blocked_domain
 from ..models import Actor
 from ..protocol.signatures import signature_key_id, signature_style, verify_request
 from .context import Context
@@ -40,7 +39,7 @@ async def signer_of(ctx: Context, request: FetchRequest) -> Actor | None:
     except SignatureError as error:
         log.info("unusable signature on GET %s: %s", request.url, error.message)
         return None
-    if is_blocked_domain(ctx.config, key_id):
+    if ctx.domains.is_suspended(key_id):
         return None
     try:
         return await _verified_signer(ctx, request, key_id)

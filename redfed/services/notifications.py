@@ -13,12 +13,13 @@ drop the notification.
 
 import re
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from ..db.connection import Database
 from ..errors import NotFound
 from ..models import Actor
 from ..store import notification_queries as store
+from ..store import severances as severance_store
 from ..store import views as view_store
 from ..store.id_pages import Cursor
 from ..store.notification_queries import Grouping, GroupRef, NotificationRow, Selection
@@ -49,6 +50,7 @@ class NotificationView:
     status: StatusView | None
     filtered: list[dict]
     deal: DealView | None = None  # redfed.offer and redfed.deal: the deal, as the deals API shows it
+    event: severance_store.Severance | None = None  # for severed_relationships
 
 
 @dataclass(frozen=True)
@@ -69,6 +71,7 @@ class GroupView:
     sample_account_ids: list[int]
     post_id: int | None
     deal_id: int | None = None
+    event: severance_store.Severance | None = None  # for severed_relationships
 
 
 @dataclass(frozen=True)
@@ -193,6 +196,10 @@ async def _grouped(
         )
         for key, group in members.items()
     ]
+    events = await severance_store.for_notifications(
+        db.reader, [g.most_recent_id for g in groups if g.type == "severed_relationships"]
+    )
+    groups = [replace(g, event=events[g.most_recent_id]) if g.most_recent_id in events else g for g in groups]
     actors = await view_store.actors_by_ids(db.reader, [a for g in groups for a in g.sample_account_ids])
     accounts = {v.actor.id: v for v in await account_views(db, list(actors.values()))}
     posts = await view_store.posts_by_ids(db.reader, [g.post_id for g in groups if g.post_id])
@@ -214,6 +221,7 @@ async def _views(
     statuses = {v.post.id: v for v in await status_views(db, list(posts.values()), viewer)}
     matched = await filters.filter_results(db, viewer.id, "notifications", list(statuses.values()), now=now)
     deals = await deal_views_by_id(db, [r.deal_id for r in rows if r.deal_id])
+    events = await severance_store.for_notifications(db.reader, [r.id for r in rows if r.type == "severed_relationships"])
     rules = grouping()
     views = []
     for row in rows:
@@ -223,6 +231,7 @@ async def _views(
         if filters.hides(results) and not keep_hidden:
             continue
         views.append(NotificationView(
-            row, rules.key_of(row), accounts[row.from_id], statuses.get(row.post_id), results, deals.get(row.deal_id)
+            row, rules.key_of(row), accounts[row.from_id], statuses.get(row.post_id), results, deals.get(row.deal_id),
+            events.get(row.id),
         ))
     return views

@@ -1,7 +1,7 @@
 """Writing notifications for local accounts, inside the transaction of the event (layer 4).
 
-Only local recipients get notifications, never for their own actions, and never from accounts
-they block. Grouping follows Mastodon's v2 grouped notifications: favourites and boosts of one
+Only local recipients get notifications, never for their own actions, never from accounts
+they block, and from silenced accounts (a domain block's `silence`) only when they follow them. Grouping follows Mastodon's v2 grouped notifications: favourites and boosts of one
 post group together; every other notification is a group of its own.
 """
 
@@ -9,6 +9,7 @@ import aiosqlite
 
 from ..models import Actor
 from ..store import actors as actor_store
+from ..store import follows as follow_store
 from ..store import interactions as interaction_store
 from ..store import notifications as store
 
@@ -25,6 +26,8 @@ async def notify(
     recipient = await actor_store.get_actor(conn, recipient_id)
     if recipient is None or not recipient.is_local or await interaction_store.find_block(conn, recipient_id, sender.id):
         return
+    if sender.silenced_at is not None and not await _follows(conn, recipient_id, sender.id):
+        return
     group_key = f"{kind}-{post_id}" if kind in GROUPED else f"ungrouped-{kind}-{sender.id}-{post_id or 0}-{now}"
     if deal_id is not None and kind in REPLACED:
         # A deal moves on (accepted, then paid): its newest change replaces the earlier notice,
@@ -35,3 +38,8 @@ async def notify(
 
 async def withdraw(conn: aiosqlite.Connection, recipient_id: int, kind: str, sender: Actor, post_id: int | None) -> None:
     await store.delete_notifications_about(conn, kind, sender.id, post_id, recipient_id)
+
+
+async def _follows(conn: aiosqlite.Connection, follower_id: int, followee_id: int) -> bool:
+    follow = await follow_store.find_follow(conn, follower_id, followee_id)
+    return follow is not None and follow.state == "accepted"

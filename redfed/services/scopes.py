@@ -11,7 +11,9 @@ WRITE = frozenset({
 })
 # The deprecated `follow` scope stands for these.
 FOLLOW = frozenset({"read:blocks", "write:blocks", "read:follows", "write:follows", "read:mutes", "write:mutes"})
-ADMIN = frozenset({"admin:read", "admin:write"})
+ADMIN_READ = frozenset({"admin:read:domain_blocks"})
+ADMIN_WRITE = frozenset({"admin:write:domain_blocks"})
+ADMIN = frozenset({"admin:read", "admin:write"}) | ADMIN_READ | ADMIN_WRITE
 TOP_LEVEL = frozenset({"read", "write", "follow", "push", "profile"})
 ALL = TOP_LEVEL | READ | WRITE | ADMIN
 DEFAULT = "read"
@@ -37,6 +39,10 @@ def expand(granted: frozenset[str]) -> frozenset[str]:
         covered |= WRITE
     if "follow" in granted:
         covered |= FOLLOW
+    if "admin:read" in granted:
+        covered |= ADMIN_READ
+    if "admin:write" in granted:
+        covered |= ADMIN_WRITE
     return frozenset(covered)
 
 

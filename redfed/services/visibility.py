@@ -1,12 +1,14 @@
 """Who may see a post (layer 4): Mastodon's rules for the four visibilities.
 
 public and unlisted: anyone. private (followers only): the author, accepted followers and the
-people it mentions. direct: the author and the people it mentions. Blocks hide in both directions.
+people it mentions. direct: the author and the people it mentions. Blocks hide in both directions,
+and a suspended author (by a moderator, or with its domain) hides its posts from everyone.
 """
 
 import aiosqlite
 
 from ..models import Actor, Post
+from ..store import actors as actor_store
 from ..store import interactions as interaction_store
 from ..store import timelines as timeline_store
 
@@ -15,6 +17,9 @@ async def can_see(conn: aiosqlite.Connection, viewer: Actor | None, post: Post) 
     if viewer is not None and viewer.id == post.actor_id:
         return True
     if viewer is not None and await interaction_store.is_blocked_either_way(conn, viewer.id, post.actor_id):
+        return False
+    author = await actor_store.get_actor(conn, post.actor_id)
+    if author is None or author.suspended_at is not None:
         return False
     if post.visibility in ("public", "unlisted"):
         return True

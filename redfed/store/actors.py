@@ -15,7 +15,7 @@ ACTOR_COLUMNS = (
     "summary_source", "url", "inbox_uri", "outbox_uri", "followers_uri", "following_uri",
     "featured_uri", "shared_inbox_uri", "icon_url", "image_url", "fields", "also_known_as",
     "moved_to_uri", "manually_approves_followers", "discoverable", "published_at", "updated_at",
-    "fetched_at", "suspended_at",
+    "fetched_at", "suspended_at", "silenced_at",
 )
 SELECT_ACTORS = f"SELECT {', '.join(ACTOR_COLUMNS)} FROM actors"
 _KEY_COLUMNS = "id, actor_id, key_id, kind, public_pem, private_pem, created_at"
@@ -139,8 +139,8 @@ async def _release_handle(conn: aiosqlite.Connection, actor: Actor) -> None:
 
 
 # A refresh rewrites what the document says; id, is_local and our own moderation state
-# (suspended_at) are ours and stay as they are.
-_REMOTE_UPDATE_COLUMNS = tuple(c for c in ACTOR_COLUMNS if c not in ("id", "is_local", "suspended_at"))
+# (suspended_at, silenced_at) are ours and stay as they are.
+_REMOTE_UPDATE_COLUMNS = tuple(c for c in ACTOR_COLUMNS if c not in ("id", "is_local", "suspended_at", "silenced_at"))
 
 
 async def _update_remote_actor(conn: aiosqlite.Connection, actor_id: int, actor: Actor) -> Actor:

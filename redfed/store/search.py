@@ -75,7 +75,8 @@ def match_expression(query: str) -> str | None:
 
 # Whom a searcher may find posts of: itself; public and unlisted posts of accounts that opted in
 # to being indexed (Mastodon 4.2's `indexable`, our `discoverable`); and posts it was mentioned
-# in, favourited or bookmarked, if it may still see them. Never blocked or muted authors.
+# in, favourited or bookmarked, if it may still see them. Never blocked or muted authors, nor suspended
+# ones; silenced ones only for their followers.
 _SEARCHABLE = """
     (posts.actor_id = :viewer
      OR (posts.visibility IN ('public', 'unlisted')
@@ -88,6 +89,8 @@ _SEARCHABLE = """
               OR posts.id IN (SELECT post_id FROM likes WHERE actor_id = :viewer)
               OR posts.id IN (SELECT post_id FROM bookmarks WHERE actor_id = :viewer))))
     AND posts.actor_id NOT IN (SELECT id FROM actors WHERE suspended_at IS NOT NULL)
+    AND (posts.actor_id NOT IN (SELECT id FROM actors WHERE silenced_at IS NOT NULL)
+         OR posts.actor_id IN (SELECT followee_id FROM follows WHERE follower_id = :viewer AND state = 'accepted'))
     AND posts.actor_id NOT IN (SELECT target_id FROM blocks WHERE actor_id = :viewer)
     AND posts.actor_id NOT IN (SELECT actor_id FROM blocks WHERE target_id = :viewer)
     AND posts.actor_id NOT IN (SELECT target_id FROM mutes WHERE actor_id = :viewer
@@ -124,11 +127,14 @@ async def search_actors(
 ) -> list[Actor]:
     """Accounts whose username, display name or a word of it starts with `name` (ASCII letters
     without regard to case), on `domain` if given. Exact usernames first, then accounts the viewer
-    follows, then local ones. The instance actor and suspended accounts are left out."""
+    follows, then local ones. The instance actor and suspended accounts are left out, and silenced
+    ones unless the viewer follows them."""
     prefix = _like_prefix(name.lower())
     sql = f"""
         {SELECT_ACTORS}
         WHERE suspended_at IS NULL AND NOT (is_local = 1 AND type = 'Application')
+          AND (silenced_at IS NULL
+               OR id IN (SELECT followee_id FROM follows WHERE follower_id = :viewer AND state = 'accepted'))
           AND (lower(username) LIKE :prefix ESCAPE '\\' OR lower(display_name) LIKE :prefix ESCAPE '\\'
                OR lower(display_name) LIKE '% ' || :prefix ESCAPE '\\')
           AND (:domain IS NULL OR domain = :domain)

@@ -27,6 +27,17 @@ _NOT_HIDDEN = """
          JOIN account_domain_blocks AS blocked_domain ON blocked_domain.domain = actors.domain
          WHERE boosted.id = posts.reblog_of_id AND blocked_domain.actor_id = :viewer))"""
 
+# Accounts a moderator suspended, one by one or with their domain, are gone from every timeline,
+# and so are boosts of their posts.
+_NOT_SUSPENDED = """
+    posts.actor_id NOT IN (SELECT id FROM actors WHERE suspended_at IS NOT NULL)
+    AND NOT EXISTS (SELECT 1 FROM posts AS boosted JOIN actors AS author ON author.id = boosted.actor_id
+                    WHERE boosted.id = posts.reblog_of_id AND author.suspended_at IS NOT NULL)"""
+# Silenced accounts (a domain block's `silence`) reach shared timelines only for their followers.
+_NOT_SILENCED = """
+    (posts.actor_id NOT IN (SELECT id FROM actors WHERE silenced_at IS NOT NULL)
+     OR posts.actor_id IN (SELECT followee_id FROM follows WHERE follower_id = :viewer AND state = 'accepted'))"""
+
 # What a viewer may see of a post it is not the author of (services/visibility.py, in SQL).
 _VISIBLE = """
     (posts.visibility IN ('public', 'unlisted')
@@ -80,7 +91,7 @@ async def home(conn: aiosqlite.Connection, viewer_id: int, limit: int, before_id
         (posts.id IN (SELECT candidate.id FROM (SELECT id, actor_id, visibility FROM posts NOT INDEXED
                                                 WHERE id < :max_id AND id > :lower ORDER BY id {order} LIMIT :walk) AS candidate
                       WHERE candidate.actor_id IN ({_HOME_AUTHORS}) AND {_HOME_SHOWN})
-         OR {_MENTIONS}) AND {_NOT_HIDDEN}"""
+         OR {_MENTIONS}) AND {_NOT_HIDDEN} AND {_NOT_SUSPENDED}"""
     found = await _page(conn, walk, params, page)
     if len(found) == page.limit:
         return found
@@ -89,14 +100,14 @@ async def home(conn: aiosqlite.Connection, viewer_id: int, limit: int, before_id
                           SELECT candidate.id FROM posts AS candidate WHERE candidate.actor_id = author.id
                           AND candidate.id < :max_id AND candidate.id > :lower AND {_HOME_SHOWN}
                           ORDER BY candidate.id {order} LIMIT :limit))
-         OR {_MENTIONS}) AND {_NOT_HIDDEN}"""
+         OR {_MENTIONS}) AND {_NOT_HIDDEN} AND {_NOT_SUSPENDED}"""
     return await _page(conn, seek, params, page)
 
 
 async def public(conn: aiosqlite.Connection, viewer_id: int | None, page: IdRange, *, local: bool | None,
                  only_media: bool, now: int) -> list[Post]:
     """Public posts (no boosts, no replies to others as Mastodon's federated timeline keeps them)."""
-    where = "posts.visibility = 'public' AND posts.reblog_of_id IS NULL"
+    where = f"posts.visibility = 'public' AND posts.reblog_of_id IS NULL AND {_NOT_SUSPENDED} AND {_NOT_SILENCED}"
     if local is not None:
         where += f" AND posts.is_local = {1 if local else 0}"
     if only_media:
@@ -114,7 +125,8 @@ async def tagged(conn: aiosqlite.Connection, viewer_id: int | None, any_of: list
         params.update({f"{prefix}{i}": v for i, v in enumerate(values)})
         return ", ".join(f":{prefix}{i}" for i in range(len(values)))
 
-    where = f"posts.visibility = 'public' AND posts.id IN (SELECT post_id FROM post_tags WHERE name IN ({names('any', any_of)}))"
+    where = (f"posts.visibility = 'public' AND {_NOT_SUSPENDED} AND {_NOT_SILENCED} "
+             f"AND posts.id IN (SELECT post_id FROM post_tags WHERE name IN ({names('any', any_of)}))")
     for i, name in enumerate(all_of):
         params[f"all{i}"] = name
         where += f" AND posts.id IN (SELECT post_id FROM post_tags WHERE name = :all{i})"
@@ -132,7 +144,7 @@ async def by_account(conn: aiosqlite.Connection, viewer_id: int | None, author_i
                      pinned: bool) -> list[Post]:
     """An account's posts as the viewer may see them (its profile)."""
     params: dict = {"viewer": viewer_id or 0, "author": author_id, "tag": tagged_name}
-    where = f"posts.actor_id = :author AND {_VISIBLE}"
+    where = f"posts.actor_id = :author AND {_VISIBLE} AND {_NOT_SUSPENDED}"
     if exclude_replies:
         # Mastodon keeps self-replies (threads) on the profile.
         where += " AND (posts.in_reply_to_uri IS NULL OR posts.in_reply_to_id IN (SELECT id FROM posts WHERE actor_id = :author))"

@@ -406,13 +406,14 @@ def test_inbox__drops_the_self_delete_of_an_unknown_actor_without_fetching(insta
     assert remote.requests() == []
 
 
-def test_inbox__drops_activities_from_a_blocked_domain_before_any_fetch(start_instance, remote, mallory):
+def test_inbox__refuses_activities_from_a_blocked_domain_before_any_fetch(start_instance, remote, mallory):
     instance = start_instance("blocking", federation={"blocked_domains": ["127.0.0.1"]})
     alice = instance.create_user("alice").actor  # our own accounts are local, never behind the block
 
     reply = _post(instance, mallory, _follow(mallory, alice), path="/users/alice/inbox").send()
 
-    assert reply.status == 202
+    # Refused outright, as an admin's suspension is: the sender learns to stop (no retries).
+    assert reply.status == 403 and reply.json() == {"error": "this server has suspended your domain"}
     assert_nothing_stored(instance)
     assert remote.requests() == []
 

@@ -52,6 +52,8 @@ def account(view: AccountView, urls: Urls, *, with_source: bool = False) -> dict
     }
     if view.moved is not None:
         entity["moved"] = account(view.moved, urls)
+    if actor.silenced_at is not None:
+        entity["limited"] = True  # Mastodon 4.3: present only for a silenced (limited) account
     if with_source and view.user is not None:
         entity["source"] = source(view)
         entity["role"] = role(view)

@@ -64,7 +64,26 @@ def notification(view: NotificationView) -> dict:
         entity["status"] = {**entities.status(view.status, urls), "filtered": view.filtered}
     if view.deal is not None:
         entity["deal"] = deal_entity(view.deal, row.recipient_id, urls)  # redfed.offer, redfed.deal
+    if view.event is not None:
+        entity["event"] = severance_event(view.event)
     return entity
+
+
+def severance_event(event) -> dict:
+    """RelationshipSeveranceEvent (Mastodon 4.3). redfed keeps the counts, not the list of the
+    severed accounts, so `purged` is true: there is no list to download."""
+    return {
+        "id": str(event.id),
+        "type": event.type,
+        "purged": True,
+        "target_name": event.target_name,
+        "followers_count": event.followers_count,
+        "following_count": event.following_count,
+        "created_at": entities.iso(event.created_at),
+    }
+
+
+def _group(group: GroupView, paginated: bool) -> dict:
 
 
 def _group(group: GroupView, paginated: bool, result: GroupedPage) -> dict:
@@ -84,6 +103,8 @@ def _group(group: GroupView, paginated: bool, result: GroupedPage) -> dict:
     deal = (result.deals or {}).get(group.deal_id)
     if deal is not None:
         entity["deal"] = deal_entity(deal, caller().actor.id, runtime().urls)  # redfed.offer, redfed.deal
+    if group.event is not None:
+        entity["event"] = severance_event(group.event)
     return entity
 
 
