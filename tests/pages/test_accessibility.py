@@ -8,14 +8,22 @@ axe-playwright-python package and is evaluated through the DevTools protocol, wh
 import pytest
 from axe_playwright_python.sync_playwright import Axe
 
-from redfed.services import follows, posts
+from redfed.services import follows, listings, posts
 
 from .conftest import sign_in
 
 SERIOUS = {"serious", "critical"}
-VISITOR_PAGES = ["/", "/explore", "/explore?scope=federated", "/@alice", "/@alice?tab=media", "/@alice/{post}",
-                 "/auth/sign_in", "/auth/sign_up", "/@nobody"]
-SIGNED_IN_PAGES = ["/home", "/compose", "/compose?in_reply_to={post}", "/@alice", "/@alice/{post}"]
+VISITOR_PAGES = [
+    "/", "/explore", "/explore?scope=federated", "/@alice", "/@alice?tab=media", "/@alice/{post}", "/@alice/shop",
+    "{listing}", "/tags/tea", "/search?q=tea", "/auth/sign_in", "/auth/sign_up", "/@nobody",
+]
+SIGNED_IN_PAGES = [
+    "/home", "/compose", "/compose?in_reply_to={post}", "/@alice", "/@alice/{post}", "{listing}", "/@alice/shop",
+    "/tags/tea", "/search?q=tea", "/notifications", "/follow_requests", "/deals",
+    "/settings/profile", "/settings/preferences", "/settings/password", "/settings/sessions", "/settings/apps",
+    "/settings/export", "/settings/import", "/settings/aliases", "/settings/migration",
+]
+ADMIN_PAGES = ["/admin/accounts", "/admin/domain_blocks"]
 
 
 @pytest.fixture(scope="module")
@@ -24,15 +32,18 @@ def axe():
 
 
 @pytest.fixture
-def published(instance):
-    """alice with a post carrying a hashtag, a content warning and a reply, followed by bob (so his
-    home feed shows them); the post's id."""
+def published(instance) -> dict:
+    """alice with a post carrying a hashtag, a content warning and a reply, and a listing in her
+    shop, followed by bob (so his home feed shows them); what the page paths name."""
     alice = instance.create_user("alice").actor
     bob = instance.create_user("bob").actor
+    instance.create_user("ada", is_admin=True)
     instance.run(follows.follow(instance.ctx, bob, alice))
     post = instance.run(posts.create_local_post(instance.ctx, alice, "Tea tasting in Hangzhou #tea 龙井", summary="long read"))
     instance.run(posts.create_local_post(instance.ctx, alice, "Second round", in_reply_to=post))
-    return post.id
+    tea = {"title": "Longjing tea, 250 g", "price_amount": "88", "price_currency": "CNY", "quantity": "5", "condition": "new"}
+    listing, _carrier = instance.run(listings.create_listing(instance.ctx, alice, tea, "Picked in April #tea"))
+    return {"post": post.id, "listing": listing.proposal_uri.removeprefix(instance.url(""))}
 
 
 def serious_violations(axe, page) -> list[str]:
@@ -43,11 +54,12 @@ def serious_violations(axe, page) -> list[str]:
     ]
 
 
-def audit(axe, page, instance, paths: list[str], post_id: int) -> dict[str, list[str]]:
+def audit(axe, page, instance, paths: list[str], names: dict) -> dict[str, list[str]]:
     found = {}
     for path in paths:
-        path = path.format(post=post_id)
-        page.goto(instance.url(path))
+        path = path.format(**names)
+        response = page.goto(instance.url(path))
+        assert response.status < 500, path
         if violations := serious_violations(axe, page):
             found[path] = violations
     return found
@@ -65,6 +77,15 @@ def test_pages_for_a_signed_in_user__have_no_serious_violations(instance, new_pa
     sign_in(page, instance, "bob")
     assert page.locator(".post-card").count() == 2, "the audit of home should see post cards"
     assert audit(axe, page, instance, SIGNED_IN_PAGES, published) == {}
+
+
+def test_admin_pages__have_no_serious_violations(instance, new_page, axe, published):
+    page = new_page(width=1440)
+    sign_in(page, instance, "ada")
+    assert audit(axe, page, instance, ADMIN_PAGES, published) == {}
+    page = new_page(width=360, locale="zh-CN")
+    sign_in(page, instance, "ada")
+    assert audit(axe, page, instance, ADMIN_PAGES, published) == {}
 
 
 def test_the_audit_catches_a_serious_violation(instance, new_page, axe):
