@@ -86,7 +86,7 @@ class Registered:
 
 async def sign_up(db: Database, config: Config, form: SignUpForm, now: int) -> Registered:
     """Create the account the form asks for, as the registration mode allows: signed up at once
-    (open, or invite with a usable code) or pending an admin's approval."""
+    (open, or with a usable invite code) or pending an admin's approval."""
     settings = await instance_settings.current(db, config)
     mode = settings.registration_mode
     if mode == "closed":
@@ -96,17 +96,19 @@ async def sign_up(db: Database, config: Config, form: SignUpForm, now: int) -> R
         problems["username"] = [("ERR_TAKEN", "is already taken")]
     if "email" not in problems and await accounts.email_taken(db, form.email):
         problems["email"] = [("ERR_TAKEN", "is already taken")]
-    if mode == "invite" and "invite_code" not in problems:
+    # As on Mastodon, a valid invite also lets its holder skip approval.
+    with_invite = mode == "invite" or (mode == "approval" and bool(form.invite_code))
+    if with_invite and "invite_code" not in problems:
         invite = await invite_store.find_invite(db.reader, form.invite_code)
         if invite is None or not invite.usable(now):
             problems["invite_code"] = [("ERR_INVALID", "is invalid, used up or expired")]
     if problems:
         raise SignUpRefused(problems)
-    pending = mode == "approval"
+    pending = mode == "approval" and not with_invite
 
     async def record(conn, user: User) -> None:
         invite_id = None
-        if mode == "invite":
+        if with_invite:
             invite_id = await invite_store.use_invite(conn, form.invite_code, now)
             if invite_id is None:  # another sign-up took its last use since the check above
                 raise SignUpRefused({"invite_code": [("ERR_INVALID", "is invalid, used up or expired")]})
@@ -142,10 +144,9 @@ def _field_problems(form: SignUpForm, mode: str) -> dict[str, list[tuple[str, st
         problems["agreement"] = [("ERR_ACCEPTED", "must be accepted")]
     if len(form.reason) > MAX_REASON:
         problems["reason"] = [("ERR_TOO_LONG", f"is too long (maximum is {MAX_REASON} characters)")]
-    if mode == "invite":
-        if not form.invite_code:
-            problems["invite_code"] = [("ERR_BLANK", "can't be blank")]
-        elif len(form.invite_code) > MAX_INVITE_CODE:
+    if mode == "invite" and not form.invite_code:
+        problems["invite_code"] = [("ERR_BLANK", "can't be blank")]
+    elif mode in ("invite", "approval") and len(form.invite_code) > MAX_INVITE_CODE:
             problems["invite_code"] = [("ERR_INVALID", "is invalid, used up or expired")]
     return problems
 

@@ -9,6 +9,7 @@ from mastodon import Mastodon
 from mastodon.errors import MastodonAPIError
 
 from redfed.services import sign_ups
+from redfed.store import users as user_store
 
 from ..support.api import client, token_for
 from ..support.http import get
@@ -49,6 +50,13 @@ def test_open__returns_a_working_token_for_the_new_account(instance):
     assert token and error.error is None
     me = client(instance, token=token).account_verify_credentials()
     assert me.username == "newbie" and me.acct == "newbie"
+    assert instance.run(_locale(instance, "newbie")) == "en"
+    token, _error = _register(instance, username="xiaoming", email="xm@example.com", locale="zh-CN")
+    assert instance.run(_locale(instance, "xiaoming")) == "zh"
+
+
+async def _locale(instance, username: str) -> str:
+    return (await user_store.find_user_by_username(instance.runtime.db.reader, username)).locale
 
 
 def test_validation_errors__use_mastodons_details(instance):
@@ -87,7 +95,8 @@ def test_approval__the_token_works_only_after_approval(instance):
         assert refused.args[1] == 403 and "pending approval" in str(refused)
     [waiting] = instance.run(sign_ups.pending_sign_ups(instance.runtime.db))
     assert waiting.reason.startswith("<img")  # stored as typed; the admin page escapes it
-    instance.run(sign_ups.approve(instance.runtime.db, waiting.user_id))
+    # What `redfed user approve newbie` runs.
+    assert instance.run(sign_ups.approve_by_name(instance.runtime.db, "newbie")).pending is False
     assert pending.account_verify_credentials().username == "newbie"
 
 

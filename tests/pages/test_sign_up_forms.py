@@ -311,3 +311,45 @@ def _post_lists(browser: Browser, instance, path: str, fields: dict) -> Reply:
             return Reply(response.status, response.headers, response.read())
     except urllib.error.HTTPError as error:
         return Reply(error.code, error.headers, error.read())
+
+
+def test_admin_settings__rules_keep_their_ids_when_reordered(instance):
+    admin = _admin_browser(instance)
+    set_mode(instance, "open", rules=("First", "Second", "Third"))
+    before = {rule.text: rule.id for rule in client(instance).instance_rules()}
+    page = admin.open(instance.url("/admin/settings"))
+    ids = re.findall(r'name="rule_id" value="(\d*)"', page.text)
+    texts = re.findall(r'name="rule_text" value="([^"]*)"', page.text)
+    assert texts[:3] == ["First", "Second", "Third"]
+    fields = {
+        "csrf_token": _token(page.text), "name": "Renamed", "description": "", "about": "", "registration_mode": "open",
+        "sign_up_message": "", "rule_id": ids, "rule_text": ["First", "", "Third", "", "", ""],
+        "rule_hint": [""] * 6, "rule_position": ["3", "2", "1", "4", "5", "6"],
+    }
+    assert _post_lists(admin, instance, "/admin/settings", fields).status == 303
+    after = [(rule.text, rule.id) for rule in client(instance).instance_rules()]
+    assert after == [("Third", before["Third"]), ("First", before["First"])]  # Second removed
+
+
+def test_approval__a_valid_invite_skips_the_wait(instance):
+    set_mode(instance, "approval")
+    code = make_invite(instance)
+    browser = Browser()
+    assert f'value="{code}"' in browser.open(instance.url(f"/auth/sign_up?invite={code}")).text
+    reply = sign_up(browser, instance, path=f"/auth/sign_up?invite={code}", invite_code=code)
+    assert reply.status == 303 and reply.headers["Location"] == "/home"
+    refused = sign_up(Browser(), instance, username="other", email="other@example.com", invite_code=code)
+    assert refused.status == 422 and "used up or expired" in refused.text
+    assert count(instance, "users", "pending = 1") == 0
+
+
+def test_page__speaks_chinese_and_keeps_its_errors_translated(instance):
+    set_mode(instance, "open")
+    browser = Browser()
+    headers = {"Accept-Language": "zh-CN,zh;q=0.9"}
+    page = browser.open(instance.url("/auth/sign_up"), headers=headers)
+    assert "我已阅读并同意服务器规则。" in page.text
+    fields = {"csrf_token": _token(page.text), "username": "bad name", "email": "x@example.com", "password": PASSWORD,
+              "password_confirmation": PASSWORD, "agreement": "1"}
+    reply = browser.open(instance.url("/auth/sign_up"), fields, headers=headers)
+    assert reply.status == 422 and "只能使用字母、数字和下划线。" in reply.text

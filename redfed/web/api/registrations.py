@@ -10,7 +10,8 @@ and its token is refused until an admin approves it. Field problems are 422 with
 from quart import Blueprint, current_app, request
 
 from ...errors import Unprocessable
-from ...services import oauth, sessions, sign_ups
+from ...services import oauth, sessions, showcase, sign_ups
+from .. import i18n
 from ..context import runtime
 from .auth import caller, scope
 from .params import Params
@@ -61,6 +62,9 @@ async def register():
         invite_code=_field(params, "invite_code"), locale=_field(params, "locale") or "en",
     )
     registered = await sign_ups.sign_up(rt.db, rt.config, form, now)
+    # `locale` picks the language of the account's pages when it is one the pages have.
+    if (locale := i18n.normalise(form.locale)) and locale != i18n.DEFAULT:
+        await showcase.set_locale(rt.db, registered.user, i18n.stored_value(locale))
     token, _refresh = await oauth.issue_token(rt.db, app_caller.app_id, registered.user.id, app_caller.scopes, now)
     return {
         "access_token": token, "token_type": "Bearer", "scope": " ".join(sorted(app_caller.scopes)),

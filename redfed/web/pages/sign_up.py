@@ -131,6 +131,8 @@ async def sign_up():
         response = await page("sign_up.html", settings=settings, state="pending", username=registered.actor.username)
         response.delete_cookie(CSRF_COOKIE, path=CSRF_PATH)
         return response
+    if old := request.cookies.get(sessions.SESSION_COOKIE):
+        await sessions.delete(rt.db, old)  # whoever was signed in on this browser is signed out
     cookie, _session = await sessions.create(rt.db, registered.user, request.headers.get("User-Agent"), now)
     response = see_other("/home")
     response.set_cookie(
