@@ -14,6 +14,7 @@ from redfed.store import users as user_store
 from ..support.api import client, token_for
 from ..support.http import get
 from ..support.sign_up import count, make_invite, set_mode
+from .test_oauth import Browser, authorize_url, register, sign_in
 
 PASSWORD = "a long enough passphrase"
 
@@ -173,3 +174,13 @@ def test_instance_documents__follow_the_mode(instance):
         assert get(instance.url("/nodeinfo/2.0")).json()["openRegistrations"] is open_
     [rule] = mastodon.instance_rules()
     assert rule.text == "Be kind" and rule.id == v2.rules[0].id == v1.rules[0].id
+
+
+def test_approval__the_oauth_sign_in_page_says_the_account_is_waiting(instance):
+    set_mode(instance, "approval")
+    _token, _error = _register(instance)
+    client_id, secret = register(instance)
+    page = sign_in(instance, Browser(), authorize_url(instance, client_id, secret), "newbie", PASSWORD)
+    assert page.status == 403 and "awaiting approval" in page.text
+    page = sign_in(instance, Browser(), authorize_url(instance, client_id, secret), "newbie", "wrong password!")
+    assert page.status == 401 and "awaiting approval" not in page.text

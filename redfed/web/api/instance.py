@@ -80,7 +80,7 @@ async def instance_v1():
         "uri": config.domain,
         "title": settings.name,
         "short_description": settings.description,
-        "description": settings.about or settings.description,
+        "description": settings.description,
         "email": config.instance.contact_email,
         "version": MASTODON_VERSION,
         "urls": {"streaming_api": config.base_url.replace("http", "ws", 1)},

@@ -2,6 +2,8 @@
 registration mode), pending sign-ups to approve or reject, and invite codes. Admins only; every
 form carries the session's CSRF token."""
 
+import dataclasses
+
 from quart import request
 
 from ...errors import Forbidden, Unprocessable
@@ -78,8 +80,15 @@ async def save_admin_settings():
     try:
         await instance_settings.update(rt.db, settings_form, rt.services.now_ms())
     except Unprocessable as refused:
-        settings = await instance_settings.current(rt.db, rt.config)
-        return await _settings_page(settings, status=422, error=_("Not saved: %(problem)s") % {"problem": refused.message})
+        # Show the form as it was sent, so nothing typed is lost.
+        saved = await instance_settings.current(rt.db, rt.config)
+        typed = dataclasses.replace(
+            saved, name=settings_form.name, description=settings_form.description, about=settings_form.about,
+            registration_mode=settings_form.registration_mode, sign_up_message=settings_form.sign_up_message,
+            rules=tuple(instance_settings.Rule(rule_id or 0, text, hint) for rule_id, text, hint in rules if text),
+        )
+        problem = _("Not saved: %(problem)s") % {"problem": refused.message}
+        return await _settings_page(typed, status=422, error=problem)
     return see_other("/admin/settings?saved=1")
 
 
