@@ -31,6 +31,7 @@ async def create_link(db: Database, base_url: str, username: str, now: int) -> s
         raise NotFound(f"no local user named '{username}'")
     token = secrets.token_urlsafe(32)
     async with db.transaction() as conn:
+        await store.delete_dead_resets(conn, now)  # expired links are swept on the way
         await store.insert_reset(conn, _hash(token), user.id, now, now + LIFETIME_MS)
     return f"{base_url}{PATH}?token={token}"
 

@@ -76,6 +76,10 @@ async def insert_reset(conn: aiosqlite.Connection, token_hash: str, user_id: int
     )
 
 
+async def delete_dead_resets(conn: aiosqlite.Connection, now: int) -> None:
+    await conn.execute("DELETE FROM password_resets WHERE expires_at <= ?", (now,))
+
+
 async def find_reset(conn: aiosqlite.Connection, token_hash: str, now: int) -> int | None:
     """The user id of an unused, unexpired reset token."""
     async with conn.execute(

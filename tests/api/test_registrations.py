@@ -94,11 +94,14 @@ def test_approval__the_token_works_only_after_approval(instance):
         raise AssertionError("a pending account's token must not work")
     except MastodonAPIError as refused:
         assert refused.args[1] == 403 and "pending approval" in str(refused)
+    lookup = instance.url("/api/v1/accounts/lookup?acct=newbie")
+    assert get(lookup).status == 404  # not there until approved
     [waiting] = instance.run(sign_ups.pending_sign_ups(instance.runtime.db))
     assert waiting.reason.startswith("<img")  # stored as typed; the admin page escapes it
     # What `redfed user approve newbie` runs.
     assert instance.run(sign_ups.approve_by_name(instance.runtime.db, "newbie")).pending is False
     assert pending.account_verify_credentials().username == "newbie"
+    assert get(lookup).status == 200
 
 
 def test_invite__needs_a_usable_code(instance):

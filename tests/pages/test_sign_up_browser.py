@@ -96,6 +96,15 @@ def test_closed__the_page_explains(instance, new_page):
         screenshot(page, f"sign-up-closed-{width}")
 
 
+def test_chinese__the_sign_up_page_is_translated(instance, new_page):
+    set_mode(instance, "approval", rules=("友善待人",))
+    page = new_page(width=360, height=780, locale="zh-CN")
+    page.goto(instance.url("/auth/sign_up"))
+    expect(page.locator("label[for=agreement]")).to_have_text("我已阅读并同意服务器规则。")
+    expect(page.locator("label[for=reason]")).to_have_text("你为什么想加入？")
+    screenshot(page, "sign-up-approval-zh-360")
+
+
 def test_admin_settings__edit_and_see_them_on_the_landing_page(instance, new_page):
     instance.create_user("boss", is_admin=True, password=PASSWORD)
     admin = new_page(width=360, height=780)
