@@ -92,7 +92,7 @@ def check(form: SettingsForm) -> dict[str, str]:
         problems["registration_mode"] = "is not one of the modes"
     if len(form.sign_up_message) > MAX_MESSAGE:
         problems["sign_up_message"] = f"is too long (maximum is {MAX_MESSAGE} characters)"
-    if len(form.rules) > MAX_RULES:
+    if sum(1 for _id, text, _hint in form.rules if text.strip()) > MAX_RULES:
         problems["rules"] = f"at most {MAX_RULES} rules"
     elif any(len(text) > MAX_RULE_TEXT or len(hint) > MAX_RULE_HINT for _id, text, hint in form.rules):
         problems["rules"] = f"a rule is at most {MAX_RULE_TEXT} characters, its hint {MAX_RULE_HINT}"

@@ -354,3 +354,20 @@ def test_page__speaks_chinese_and_keeps_its_errors_translated(instance):
               "password_confirmation": PASSWORD, "agreement": "1"}
     reply = browser.open(instance.url("/auth/sign_up"), fields, headers=headers)
     assert reply.status == 422 and "只能使用字母、数字和下划线。" in reply.text
+
+
+def test_admin_settings__a_full_rule_list_still_saves_and_no_more_fits(instance):
+    admin = _admin_browser(instance)
+    set_mode(instance, "open", rules=tuple(f"Rule {n}" for n in range(50)))
+    page = admin.open(instance.url("/admin/settings"))
+    fields = {
+        "csrf_token": _token(page.text), "name": "Full", "registration_mode": "open",
+        "rule_id": re.findall(r'name="rule_id" value="(\d*)"', page.text),
+        "rule_text": re.findall(r'name="rule_text" value="([^"]*)"', page.text),
+        "rule_hint": [""] * 53, "rule_position": [str(n) for n in range(1, 54)],
+    }
+    assert len(fields["rule_text"]) == 53  # 50 rules and 3 empty rows for new ones
+    assert _post_lists(admin, instance, "/admin/settings", fields).status == 303
+    fields["rule_text"] = fields["rule_text"][:50] + ["One too many", "", ""]
+    assert _post_lists(admin, instance, "/admin/settings", fields).status == 422
+    assert len(client(instance).instance_rules()) == 50
