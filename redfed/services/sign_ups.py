@@ -223,7 +223,3 @@ async def revoke_invite(db: Database, invite_id: int, now: int) -> None:
     async with db.transaction() as conn:
         await invite_store.revoke_invite(conn, invite_id, now)
 
-
-async def invite_usable(db: Database, code: str, now: int) -> bool:
-    invite = await invite_store.find_invite(db.reader, code) if code and len(code) <= MAX_INVITE_CODE else None
-    return invite is not None and invite.usable(now)
