@@ -96,12 +96,15 @@ def test_approval__the_token_works_only_after_approval(instance):
         assert refused.args[1] == 403 and "pending approval" in str(refused)
     lookup = instance.url("/api/v1/accounts/lookup?acct=newbie")
     assert get(lookup).status == 404  # not there until approved
+    instance.create_user("alice")
+    assert client(instance, "alice").search_v2("newbie", result_type="accounts").accounts == []
     [waiting] = instance.run(sign_ups.pending_sign_ups(instance.runtime.db))
     assert waiting.reason.startswith("<img")  # stored as typed; the admin page escapes it
     # What `redfed user approve newbie` runs.
     assert instance.run(sign_ups.approve_by_name(instance.runtime.db, "newbie")).pending is False
     assert pending.account_verify_credentials().username == "newbie"
     assert get(lookup).status == 200
+    assert [a.username for a in client(instance, "alice").search_v2("newbie", result_type="accounts").accounts] == ["newbie"]
 
 
 def test_invite__needs_a_usable_code(instance):

@@ -371,3 +371,18 @@ def test_admin_settings__a_full_rule_list_still_saves_and_no_more_fits(instance)
     fields["rule_text"] = fields["rule_text"][:50] + ["One too many", "", ""]
     assert _post_lists(admin, instance, "/admin/settings", fields).status == 422
     assert len(client(instance).instance_rules()) == 50
+
+
+def test_hostile_and_huge_input__is_escaped_or_refused(instance):
+    set_mode(instance, "approval")
+    reply = sign_up(Browser(), instance, username='"><script>alert(1)</script>', reason="<b>hi</b>")
+    assert reply.status == 422
+    assert "<script>alert(1)" not in reply.text and "&lt;script&gt;" in reply.text
+    assert "&lt;b&gt;hi&lt;/b&gt;" in reply.text
+    browser = Browser()
+    token = _token(browser.open(instance.url("/auth/sign_up")).text)
+    huge = browser.open(instance.url("/auth/sign_up"), {"csrf_token": token, "username": "big", "email": "big@example.com",
+                                                        "password": PASSWORD, "password_confirmation": PASSWORD,
+                                                        "agreement": "1", "reason": "x" * (2 * 1024 * 1024)})
+    assert huge.status == 413
+    assert _users(instance) == 0
