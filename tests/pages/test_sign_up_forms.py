@@ -386,3 +386,12 @@ def test_hostile_and_huge_input__is_escaped_or_refused(instance):
                                                         "agreement": "1", "reason": "x" * (2 * 1024 * 1024)})
     assert huge.status == 413
     assert _users(instance) == 0
+
+
+def test_about_page__shows_what_the_admin_set(instance):
+    set_mode(instance, "invite", rules=("Be kind", "<i>No</i> spam"), name="Clay & Kiln")
+    for path in ("/about", "/about/more"):
+        page = Browser().open(instance.url(path))
+        assert page.status == 200
+        assert "Clay &amp; Kiln" in page.text and "Be kind" in page.text and "&lt;i&gt;No&lt;/i&gt; spam" in page.text
+        assert "New people join with an invite code." in page.text
