@@ -31,6 +31,7 @@ class InstanceSettings:
     registration_mode: str
     sign_up_message: str
     rules: tuple[Rule, ...]
+    base_url: str = ""  # as in the config's [instance], which templates used to receive
 
     @property
     def registrations_open(self) -> bool:
@@ -48,7 +49,9 @@ class InstanceSettings:
 
 def defaults(config: Config) -> InstanceSettings:
     instance = config.instance
-    return InstanceSettings(instance.name, instance.description, "", instance.contact_email, DEFAULT_MODE, "", ())
+    return InstanceSettings(
+        instance.name, instance.description, "", instance.contact_email, DEFAULT_MODE, "", (), instance.base_url
+    )
 
 
 async def current(db: Database, config: Config) -> InstanceSettings:
@@ -64,6 +67,7 @@ async def current(db: Database, config: Config) -> InstanceSettings:
         registration_mode=mode,
         sign_up_message=stored["sign_up_message"] or "",
         rules=tuple(rules),
+        base_url=base.base_url,
     )
 
 
