@@ -26,7 +26,7 @@ from .errors import ConfigError, RedfedError
 from .instance import Instance
 from .server import serve
 from .federation.resolve import Resolver
-from .services import accounts, aliases, domain_blocks, exports, import_csv, imports, moves, oauth
+from .services import accounts, aliases, domain_blocks, exports, import_csv, imports, moves, oauth, password_resets, sign_ups
 from .services.context import Context
 from .urls import Urls
 
@@ -80,6 +80,12 @@ def _parser() -> argparse.ArgumentParser:
         toggle = user.add_parser(action, help=f"{action} a user's login")
         toggle.add_argument("name")
         toggle.set_defaults(command=cmd_user_toggle, disabled=disabled)
+    reset = user.add_parser("reset-password", help="print a one-time password reset link (valid for an hour)")
+    reset.add_argument("name")
+    reset.set_defaults(command=cmd_user_reset_password)
+    approve = user.add_parser("approve", help="approve an account awaiting approval")
+    approve.add_argument("name")
+    approve.set_defaults(command=cmd_user_approve)
 
     token = commands.add_parser("token", help="manage API access tokens").add_subparsers(required=True, metavar="ACTION")
     token_create = token.add_parser("create", help="print a new access token for a user")
@@ -259,7 +265,8 @@ async def cmd_user_list(args) -> int:
     async with _database(config) as db:
         users = await accounts.list_users(db)
     for user in users:
-        flags = [flag for flag, on in (("admin", user.is_admin), ("disabled", user.is_disabled)) if on]
+        flags = [flag for flag, on in (("admin", user.is_admin), ("disabled", user.disabled_at is not None),
+                                       ("pending", user.pending)) if on]
         print(f"{user.username}\t{user.email}\t{','.join(flags) or '-'}")
     return 0
 
@@ -268,7 +275,23 @@ async def cmd_user_toggle(args) -> int:
     config = _load(args)
     async with _database(config) as db:
         user = await accounts.set_user_disabled(db, args.name, args.disabled)
-    print(f"{user.username} {'disabled' if user.is_disabled else 'enabled'}")
+    print(f"{user.username} {'disabled' if user.disabled_at is not None else 'enabled'}")
+    return 0
+
+
+async def cmd_user_reset_password(args) -> int:
+    config = _load(args)
+    async with _database(config) as db:
+        link = await password_resets.create_link(db, config.base_url, args.name, now_ms())
+    print(link)
+    return 0
+
+
+async def cmd_user_approve(args) -> int:
+    config = _load(args)
+    async with _database(config) as db:
+        user = await sign_ups.approve_by_name(db, args.name)
+    print(f"{user.username} approved")
     return 0
 
 

@@ -3,13 +3,15 @@
 import asyncio
 import contextlib
 import logging
+import sqlite3
 from importlib import resources
 
 from quart import Quart
 
 from .config import Config
+from .errors import RedfedError
 from .instance import Instance
-from .services import exports, imports
+from .services import exports, imports, instance_settings
 from .web import activitypub, api, files, inbox, listings, pages, wellknown
 from .web.context import Runtime
 from .web.errors import register_error_handlers
@@ -35,7 +37,15 @@ def create_app(config: Config, instance: Instance | None = None) -> Quart:
 
     @app.context_processor
     async def instance_context():
-        return {"instance": config.instance}
+        # What the admin set on /admin/settings; the config's values on a page rendered before the
+        # instance is up, or when the database cannot answer (an error page must still render).
+        running = app.extensions.get("redfed")
+        if running is None:
+            return {"instance": instance_settings.defaults(config)}
+        try:
+            return {"instance": await instance_settings.current(running.db, config)}
+        except (RedfedError, sqlite3.Error):
+            return {"instance": instance_settings.defaults(config)}
 
     @app.before_serving
     async def start():

@@ -76,10 +76,12 @@ class User:
     created_at: int
     last_active_at: int | None
     disabled_at: int | None
+    pending: bool = False  # signed up in approval mode, not approved yet
 
     @property
     def is_disabled(self) -> bool:
-        return self.disabled_at is not None
+        """Cannot sign in or use a token: disabled by an admin, or still awaiting approval."""
+        return self.disabled_at is not None or self.pending
 
 
 VISIBILITIES = ("public", "unlisted", "private", "direct")

@@ -4,6 +4,7 @@ import asyncio
 import dataclasses
 import re
 import sqlite3
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 
 from ..clock import now_ms
@@ -15,6 +16,7 @@ from ..protocol import keys
 from ..protocol.signatures import SigningKey
 from ..protocol.webfinger import Acct
 from ..store import actors as actor_store
+from ..store import sign_ups as sign_up_store
 from ..store import users as user_store
 from ..urls import Urls
 from . import passwords
@@ -39,8 +41,10 @@ class NewUser:
 async def create_user(
     db: Database, config: Config, username: str, email: str, password: str | None = None, *,
     is_admin: bool = False, allow_reserved: bool = False,
+    then: Callable[[object, User], Awaitable[None]] | None = None,
 ) -> NewUser:
-    """Register a local user with its actor and key pairs. Raises Unprocessable or Conflict."""
+    """Register a local user with its actor and key pairs. Raises Unprocessable or Conflict.
+    `then(conn, user)` runs inside the same transaction (sign-up records its invite and request)."""
     _check_username(username, allow_reserved)
     _check_email(email)
     generated = None
@@ -59,6 +63,9 @@ async def create_user(
             actor = await _insert_local_actor(conn, _local_actor(config, username, "Person"), new_keys)
             await user_store.insert_user(conn, actor.id, email, password_hash, is_admin, now_ms())
             user = await user_store.find_user_by_username(conn, username)
+            if then is not None:
+                await then(conn, user)
+                user = await user_store.get_user(conn, user.id)
     except sqlite3.IntegrityError:
         # A concurrent registration won the race between our check and our insert.
         raise Conflict(f"username '{username}' or email '{email}' is already taken") from None
@@ -104,11 +111,55 @@ async def find_local_actor(db: Database, config: Config, username: str) -> Actor
     actor = await actor_store.find_actor_by_handle(db.reader, username, config.domain)
     if actor is None or not actor.is_local or actor.suspended_at is not None:
         raise NotFound("no such account")
+    if await sign_up_store.actor_pending(db.reader, actor.id):
+        # Not there until an admin approves it (Mastodon's check_account_approval).
+        raise NotFound("no such account")
     return actor
 
 
 async def actor_keys(db: Database, actor: Actor) -> list[ActorKey]:
     return await actor_store.list_keys(db.reader, actor.id)
+
+
+def username_problem(username: str) -> tuple[str, str] | None:
+    """What is wrong with a wanted username, as Mastodon's (error code, description), or None."""
+    if not username:
+        return "ERR_BLANK", "can't be blank"
+    if len(username) > 30:
+        return "ERR_TOO_LONG", "is too long (maximum is 30 characters)"
+    if not USERNAME.fullmatch(username):
+        return "ERR_INVALID", "must contain only letters, numbers and underscores"
+    if username.lower() in RESERVED_USERNAMES:
+        return "ERR_RESERVED", "is reserved"
+    return None
+
+
+def email_problem(email: str) -> tuple[str, str] | None:
+    if not email:
+        return "ERR_BLANK", "can't be blank"
+    if len(email) > 320:
+        return "ERR_TOO_LONG", "is too long (maximum is 320 characters)"
+    if not EMAIL.fullmatch(email):
+        return "ERR_INVALID", "is invalid"
+    return None
+
+
+def password_problem(password: str) -> tuple[str, str] | None:
+    if not password:
+        return "ERR_BLANK", "can't be blank"
+    if len(password) < passwords.MIN_LENGTH:
+        return "ERR_TOO_SHORT", f"is too short (minimum is {passwords.MIN_LENGTH} characters)"
+    if len(password) > passwords.MAX_LENGTH:
+        return "ERR_TOO_LONG", f"is too long (maximum is {passwords.MAX_LENGTH} characters)"
+    return None
+
+
+async def name_taken(db: Database, config: Config, username: str) -> bool:
+    return await actor_store.find_actor_by_handle(db.reader, username, config.domain) is not None
+
+
+async def email_taken(db: Database, email: str) -> bool:
+    return await user_store.email_taken(db.reader, email)
 
 
 def _check_username(username: str, allow_reserved: bool) -> None:
@@ -178,7 +229,7 @@ async def find_actor_for_resource(db: Database, config: Config, resource: Acct |
     if username is None:
         raise NotFound("no such account on this server")
     actor = await actor_store.find_actor_by_handle(db.reader, username, config.domain)
-    if actor is None or actor.suspended_at is not None:
+    if actor is None or actor.suspended_at is not None or await sign_up_store.actor_pending(db.reader, actor.id):
         raise NotFound("no such account on this server")
     return actor
 

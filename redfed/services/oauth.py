@@ -14,7 +14,7 @@ from urllib.parse import urlsplit
 
 from ..config import Config
 from ..db.connection import Database
-from ..errors import BadRequest, NotFound, RedfedError, Unprocessable
+from ..errors import BadRequest, Forbidden, NotFound, RedfedError, Unprocessable
 from ..models import Actor, User
 from ..store import actors as actor_store
 from ..store import oauth as store
@@ -78,6 +78,9 @@ async def authenticate_token(db: Database, bearer: str) -> Caller | None:
     user = actor = None
     if token.user_id is not None:
         user = await user_store.get_user(db.reader, token.user_id)
+        if user is not None and user.pending and user.disabled_at is None:
+            # Mastodon's answer to a token made at sign-up, before an admin approved the account.
+            raise Forbidden("Your login is currently pending approval")
         if user is None or user.is_disabled:
             return None
         actor = await actor_store.get_actor(db.reader, user.actor_id)

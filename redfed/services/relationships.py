@@ -8,6 +8,7 @@ from ..models import Actor
 from ..store import account_domain_blocks as domain_block_store
 from ..store import actors as actor_store
 from ..store import relationships as store
+from ..store import sign_ups as sign_up_store
 from ..store import views as view_store
 from ..store.id_pages import IdRange
 from .context import Context
@@ -51,7 +52,7 @@ async def relationships(ctx: Context, viewer: Actor, ids: list[int]) -> list[Rel
 
 async def account(ctx: Context, account_id: int) -> Actor:
     found = await actor_store.get_actor(ctx.db.reader, account_id)
-    if found is None or found.suspended_at is not None or found.type == "Application":
+    if found is None or found.suspended_at is not None or found.type == "Application" or await _pending(ctx, found):
         raise NotFound("Record not found")
     return found
 
@@ -60,9 +61,14 @@ async def lookup(ctx: Context, acct: str) -> Actor:
     """A known account by `user` (local) or `user@domain`; no WebFinger, as Mastodon's lookup."""
     username, _, domain = acct.strip().lstrip("@").partition("@")
     found = await actor_store.find_actor_by_handle(ctx.db.reader, username, (domain or ctx.config.domain).lower())
-    if found is None or found.suspended_at is not None:
+    if found is None or found.suspended_at is not None or await _pending(ctx, found):
         raise NotFound("Record not found")
     return found
+
+
+async def _pending(ctx: Context, actor: Actor) -> bool:
+    """A local account awaiting approval is not there yet (Mastodon's check_account_approval)."""
+    return actor.is_local and await sign_up_store.actor_pending(ctx.db.reader, actor.id)
 
 
 async def follow_with_options(ctx: Context, viewer: Actor, target: Actor, reblogs: bool | None, notify: bool | None) -> None:

@@ -91,6 +91,13 @@ _dummy_hash: str | None = None
 async def check_login(db: Database, login: str, password: str) -> User | None:
     """The enabled user with this username (or email) and password, else None. An unknown name
     costs a password check too, so the answer's timing does not tell whether the user exists."""
+    user = await password_matches(db, login, password)
+    return None if user is None or user.is_disabled else user
+
+
+async def password_matches(db: Database, login: str, password: str) -> User | None:
+    """The user with this login and password, enabled or not: the sign-in page tells someone
+    awaiting approval so once they have proved who they are."""
     global _dummy_hash
     login = login.strip()
     username = login
@@ -104,7 +111,7 @@ async def check_login(db: Database, login: str, password: str) -> User | None:
         return None
     if not await passwords.verify_password(user.password_hash, password):
         return None
-    return None if user.is_disabled else user
+    return user
 
 
 class LoginThrottle:

@@ -127,8 +127,8 @@ async def search_actors(
 ) -> list[Actor]:
     """Accounts whose username, display name or a word of it starts with `name` (ASCII letters
     without regard to case), on `domain` if given. Exact usernames first, then accounts the viewer
-    follows, then local ones. The instance actor and suspended accounts are left out, and silenced
-    ones unless the viewer follows them."""
+    follows, then local ones. The instance actor, suspended accounts and local accounts awaiting
+    approval are left out, and silenced ones unless the viewer follows them."""
     prefix = _like_prefix(name.lower())
     sql = f"""
         {SELECT_ACTORS}
@@ -141,6 +141,7 @@ async def search_actors(
           AND (:following = 0 OR id IN (SELECT followee_id FROM follows WHERE follower_id = :viewer AND state = 'accepted'))
           AND id NOT IN (SELECT target_id FROM blocks WHERE actor_id = :viewer)
           AND id NOT IN (SELECT actor_id FROM blocks WHERE target_id = :viewer)
+          AND id NOT IN (SELECT actor_id FROM users WHERE pending = 1)
         ORDER BY lower(username) = :exact DESC,
                  id IN (SELECT followee_id FROM follows WHERE follower_id = :viewer AND state = 'accepted') DESC,
                  is_local DESC, lower(username), id

@@ -8,7 +8,7 @@ from ..models import User
 
 _SELECT = (
     "SELECT users.id, users.actor_id, actors.username, users.email, users.password_hash, "
-    "users.is_admin, users.locale, users.created_at, users.last_active_at, users.disabled_at "
+    "users.is_admin, users.locale, users.created_at, users.last_active_at, users.disabled_at, users.pending "
     "FROM users JOIN actors ON actors.id = users.actor_id"
 )
 
@@ -16,6 +16,7 @@ _SELECT = (
 def _row_to_user(row: sqlite3.Row) -> User:
     values = list(row)
     values[5] = bool(values[5])
+    values[10] = bool(values[10])
     return User(*values)
 
 
@@ -52,7 +53,7 @@ async def set_disabled_at(conn: aiosqlite.Connection, user_id: int, disabled_at:
 
 async def count_users(conn: aiosqlite.Connection, active_since: int | None = None) -> int:
     """Enabled users; with `active_since`, only those active (or created) since that instant."""
-    sql = "SELECT count(*) FROM users WHERE disabled_at IS NULL"
+    sql = "SELECT count(*) FROM users WHERE disabled_at IS NULL AND pending = 0"
     params: tuple = ()
     if active_since is not None:
         sql += " AND coalesce(last_active_at, created_at) >= ?"

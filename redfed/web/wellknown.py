@@ -4,7 +4,7 @@ from quart import Blueprint, Response, request
 
 from .. import __version__
 from ..protocol import webfinger
-from ..services import accounts, instance, remote_interaction
+from ..services import accounts, instance, instance_settings, remote_interaction
 from .context import runtime
 
 blueprint = Blueprint("wellknown", __name__)
@@ -65,6 +65,7 @@ async def nodeinfo_links():
 async def nodeinfo(version: str):
     rt = runtime()
     figures = await instance.usage(rt.db)
+    settings = await instance_settings.current(rt.db, rt.config)
     software = {"name": "redfed", "version": __version__}
     if version == "2.1":
         software["homepage"] = rt.urls.base
@@ -73,7 +74,7 @@ async def nodeinfo(version: str):
         "software": software,
         "protocols": ["activitypub"],
         "services": {"inbound": [], "outbound": []},
-        "openRegistrations": False,
+        "openRegistrations": settings.registrations_open,
         "usage": {
             "users": {
                 "total": figures.users_total,
@@ -82,7 +83,7 @@ async def nodeinfo(version: str):
             },
             "localPosts": figures.local_posts,
         },
-        "metadata": {"nodeName": rt.config.instance.name, "nodeDescription": rt.config.instance.description},
+        "metadata": {"nodeName": settings.name, "nodeDescription": settings.description},
     }
     content_type = f'application/json; profile="{NODEINFO_SCHEMA.format(version=version)}#"'
     return doc, 200, {"Content-Type": content_type, **CORS}

@@ -15,7 +15,7 @@ from .conftest import sign_in
 SERIOUS = {"serious", "critical"}
 VISITOR_PAGES = [
     "/", "/explore", "/explore?scope=federated", "/@alice", "/@alice?tab=media", "/@alice/{post}", "/@alice/shop",
-    "{listing}", "/tags/tea", "/search?q=tea", "/auth/sign_in", "/auth/sign_up", "/@nobody",
+    "{listing}", "/tags/tea", "/search?q=tea", "/about", "/auth/sign_in", "/auth/sign_up", "/@nobody",
 ]
 SIGNED_IN_PAGES = [
     "/home", "/compose", "/compose?in_reply_to={post}", "/@alice", "/@alice/{post}", "{listing}", "/@alice/shop",
@@ -23,7 +23,7 @@ SIGNED_IN_PAGES = [
     "/settings/profile", "/settings/preferences", "/settings/password", "/settings/sessions", "/settings/apps",
     "/settings/export", "/settings/import", "/settings/aliases", "/settings/migration",
 ]
-ADMIN_PAGES = ["/admin/accounts", "/admin/domain_blocks"]
+ADMIN_PAGES = ["/admin/accounts", "/admin/sign_ups", "/admin/invites", "/admin/domain_blocks", "/admin/settings"]
 
 
 @pytest.fixture(scope="module")

@@ -3,7 +3,8 @@
 from quart import Blueprint
 
 from ... import __version__
-from ...services import instance
+from ...content import render_local_text
+from ...services import instance, instance_settings
 from ..context import runtime
 
 blueprint = Blueprint("api_instance", __name__)
@@ -39,25 +40,33 @@ def _configuration(config) -> dict:
     }
 
 
+def _rules(settings: instance_settings.InstanceSettings) -> list[dict]:
+    return [{"id": str(rule.id), "text": rule.text, "hint": rule.hint} for rule in settings.rules]
+
+
 @blueprint.get("/api/v2/instance")
 async def instance_v2():
     rt = runtime()
     figures = await instance.usage(rt.db)
     config = rt.config
+    settings = await instance_settings.current(rt.db, config)
     return {
         "domain": config.domain,
-        "title": config.instance.name,
+        "title": settings.name,
         "version": MASTODON_VERSION,
         "api_versions": {"mastodon": 2},
         "source_url": "https://github.com/redfed/redfed",
-        "description": config.instance.description,
+        "description": settings.description,
         "usage": {"users": {"active_month": figures.users_active_month}},
         "thumbnail": {"url": f"{rt.urls.base}/static/header.png"},
         "languages": ["en", "zh"],
         "configuration": _configuration(config),
-        "registrations": {"enabled": False, "approval_required": False, "message": None},
+        "registrations": {
+            "enabled": settings.registrations_open, "approval_required": settings.approval_required,
+            "message": settings.sign_up_message or None, "url": None,
+        },
         "contact": {"email": config.instance.contact_email, "account": None},
-        "rules": [],
+        "rules": _rules(settings),
     }
 
 
@@ -66,24 +75,38 @@ async def instance_v1():
     rt = runtime()
     figures = await instance.usage(rt.db)
     config = rt.config
+    settings = await instance_settings.current(rt.db, config)
     return {
         "uri": config.domain,
-        "title": config.instance.name,
-        "short_description": config.instance.description,
-        "description": config.instance.description,
+        "title": settings.name,
+        "short_description": settings.description,
+        "description": settings.description,
         "email": config.instance.contact_email,
         "version": MASTODON_VERSION,
         "urls": {"streaming_api": config.base_url.replace("http", "ws", 1)},
         "stats": {"user_count": figures.users_total, "status_count": figures.local_posts, "domain_count": figures.domains},
         "thumbnail": f"{rt.urls.base}/static/header.png",
         "languages": ["en", "zh"],
-        "registrations": False,
-        "approval_required": False,
-        "invites_enabled": False,
+        "registrations": settings.registrations_open,
+        "approval_required": settings.approval_required,
+        "invites_enabled": settings.invites_enabled,
         "configuration": _configuration(config),
         "contact_account": None,
-        "rules": [],
+        "rules": _rules(settings),
     }
+
+
+@blueprint.get("/api/v1/instance/rules")
+async def rules():
+    rt = runtime()
+    return _rules(await instance_settings.current(rt.db, rt.config))
+
+
+@blueprint.get("/api/v1/instance/extended_description")
+async def extended_description():
+    rt = runtime()
+    settings = await instance_settings.current(rt.db, rt.config)
+    return {"updated_at": None, "content": render_local_text(settings.about)}
 
 
 @blueprint.get("/api/v1/instance/peers")

@@ -28,6 +28,7 @@ PAGE_HEADERS = {
     "Referrer-Policy": "no-referrer",
 }
 TOKEN_HEADERS = {"Cache-Control": "no-store", "Pragma": "no-cache"}
+AWAITING_APPROVAL = "Your account is awaiting approval by an administrator. You can log in once it is approved."
 UNSUPPORTED_GRANT = "The authorization grant type is not supported by the authorization server."
 _SCOPE_WORDS = {
     "read": "Read all your account's data",
@@ -99,11 +100,13 @@ async def _log_in(auth: oauth.AuthRequest, params: Params) -> Response:
     throttle = _throttle()
     if throttle.blocked(login, address, now):
         return await _error_page(429, "Too many failed sign-in attempts. Wait a few minutes and try again.")
-    user = await sessions.check_login(rt.db, login, password)
-    if user is None:
+    user = await sessions.password_matches(rt.db, login, password)
+    if user is None or user.disabled_at is not None:
         throttle.failed(login, address, now)
         return await _login_form(auth, error="Invalid username, email or password.", status=401, login=login)
     throttle.succeeded(login, address)
+    if user.pending:
+        return await _login_form(auth, error=AWAITING_APPROVAL, status=403, login=login)
     if old := request.cookies.get(SESSION_COOKIE):
         await sessions.delete(rt.db, old)
     cookie, session = await sessions.create(rt.db, user, request.headers.get("User-Agent"), now)

@@ -1,4 +1,4 @@
-"""Signing in and out, sign-up, and the language switch (layer 6).
+"""Signing in and out, and the language switch (layer 6).
 
 The sign-in form is protected before any session exists by the signed double-submit pair of
 services.sessions (a nonce cookie and its HMAC in the form), as the OAuth sign-in page is; failed
@@ -11,12 +11,15 @@ from ...services import sessions, showcase
 from .. import i18n
 from ..context import runtime
 from .common import (
-    EXPIRED_FORM, _, blueprint, check_csrf, form, page, safe_next, secure_cookies, see_other, signed_in, visit,
+    EXPIRED_FORM, N_, _, blueprint, check_csrf, form, page, safe_next, secure_cookies, see_other, signed_in, visit,
 )
 
 LOGIN_CSRF_COOKIE = "redfed_page_login_csrf"
 THROTTLE_KEY = "redfed.login_throttle"  # shared with the OAuth sign-in page
 LANG_COOKIE_AGE = 365 * 24 * 3600
+AWAITING_APPROVAL = N_(
+    "Your account is awaiting approval by an administrator. You can log in once it is approved."
+)
 
 
 def _throttle() -> sessions.LoginThrottle:
@@ -64,11 +67,13 @@ async def sign_in():
             next_path, error=_("Too many failed sign-in attempts. Wait a few minutes and try again."), status=429,
             login=login,
         )
-    user = await sessions.check_login(rt.db, login, password)
-    if user is None:
+    user = await sessions.password_matches(rt.db, login, password)
+    if user is None or user.disabled_at is not None:
         throttle.failed(login, address, now)
         return await _sign_in_form(next_path, error=_("Invalid username, email or password."), status=401, login=login)
     throttle.succeeded(login, address)
+    if user.pending:
+        return await _sign_in_form(next_path, error=_(AWAITING_APPROVAL), status=403, login=login)
     if old := request.cookies.get(sessions.SESSION_COOKIE):
         await sessions.delete(rt.db, old)
     # A language chosen with the switch just before signing in is the person's choice: keep it.
@@ -93,14 +98,6 @@ async def sign_out():
     response = see_other("/")
     response.delete_cookie(sessions.SESSION_COOKIE, path="/")
     return response
-
-
-@blueprint.get("/auth/sign_up")
-async def sign_up():
-    # Registration modes (open, approval, invite codes) come later; until then the admin creates
-    # accounts with `redfed user create`.
-    await visit()
-    return await page("sign_up.html")
 
 
 @blueprint.post("/language")
