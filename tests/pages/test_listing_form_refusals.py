@@ -12,7 +12,7 @@ import uuid
 import pytest
 from PIL import Image
 
-from redfed.services import listings
+from redfed.services import listings, showcase
 
 from .shop_support import create_listing, rows
 from .test_forms import Browser
@@ -250,3 +250,35 @@ def test_delete__asks_first_then_removes_the_listing(seller):
     assert reply.status == 303 and reply.headers["Location"] == "/@alice/shop"
     assert rows(instance, "SELECT count(*) FROM listings") == [(0,)]
     assert browser.open(instance.url(f"/users/alice/listings/{listing.post_id}")).status in (404, 410)
+
+
+def test_errors__are_in_the_sellers_language(seller):
+    instance = seller[0]
+    chen = instance.create_user("chen")
+    instance.run(showcase.set_locale(instance.runtime.db, chen.user, "zh"))
+    browser = Browser()
+    browser.sign_in(instance, "chen")
+    fields = {**GOOD, "price_amount": "-1", "quantity": "三", "csrf_token": _token(browser, instance)}
+    status, _, text = _post(browser, instance.url("/listings/new"), fields)
+    assert status == 422
+    assert "价格不能为负数。" in text and "请输入 0 到 1,000,000 之间的整数作为数量" in text
+    assert "商品未保存" in text
+
+
+def test_an_uploaded_files_name__is_never_used_for_storage(seller):
+    instance, _, browser = seller
+    fields = {**GOOD, "csrf_token": _token(browser, instance), "alt1": "cups"}
+    status, _, _ = _post(browser, instance.url("/listings/new"), fields, {"photo1": ("../../../etc/evil.png", _png())})
+    assert status == 303
+    (key,), = rows(instance, "SELECT file_key FROM media")
+    assert "evil" not in key and ".." not in key
+    assert not any("evil" in p.name for p in instance.config.media_path.parent.rglob("*"))
+
+
+def test_new_listing_links__show_only_on_the_sellers_own_shop_and_profile(seller):
+    instance, _, browser = seller
+    instance.create_user("bob")
+    for path in ("/@alice", "/@alice/shop"):
+        assert 'href="/listings/new"' in browser.open(instance.url(path)).text, path
+        assert 'href="/listings/new"' not in browser.open(instance.url(path.replace("alice", "bob"))).text, path
+        assert 'href="/listings/new"' not in Browser().open(instance.url(path)).text, path
