@@ -8,7 +8,7 @@ so far are deleted again, as showcase.publish does for the compose form.
 """
 
 import logging
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from ..errors import RedfedError, Unprocessable
 from ..federation import listings as ap
@@ -46,6 +46,7 @@ class ListingForm:
     paid_partnership: bool
     visibility: str = "public"
     remove: frozenset[int] = frozenset()  # an edit: the ids of current photos to take off
+    descriptions: dict | None = None  # an edit: new alt text of current photos, by media id
 
 
 def blank_listing(seller: Actor) -> Listing:
@@ -108,6 +109,14 @@ async def edit(ctx: Context, seller: Actor, listing_id: int, form: ListingForm) 
     listing, post = await listings.own_listing(ctx, seller, listing_id)
     kept = [m for m in await current_photos(ctx, post) if m.id not in form.remove]
     errors = field_errors(listing, form, len(kept) + len(form.photos))
+    described = []
+    for photo in kept:
+        text = (form.descriptions or {}).get(photo.id, photo.description)
+        try:
+            described.append(replace(photo, description=media.check_description(text)))
+        except Unprocessable as error:
+            errors[f"alt_{photo.id}"] = error.message
+    kept = described
     if errors:
         raise FormErrors(errors)
     return await _with_uploads(ctx, seller, form.photos, lambda uploaded: listings.edit_listing(

@@ -44,7 +44,7 @@ def _currencies(locale: str) -> list[tuple[str, str]]:
 
 def _field_error(name: str, message: str) -> str:
     """A service's message about one field, in the visitor's language."""
-    if name.startswith("photo") and name != "photos":
+    if name.startswith(("photo", "alt_")) and name != "photos":
         if message.startswith("Validation failed: File file size"):
             return _("Each photo can be at most %(size)s MB.") % {"size": _photo_mb()}
         if message.startswith("Validation failed: Description is too long"):
@@ -138,6 +138,8 @@ def _listing_form(fields: dict, photos: list, removed: list[str], *, creating: b
         paid_partnership=fields.get("paid_partnership") == "1",
         visibility=fields.get("visibility", "public") if creating else "public",
         remove=frozenset(int(i) for i in removed if i.isascii() and i.isdigit() and len(i) <= 19),
+        descriptions={int(k[4:]): v for k, v in fields.items() if k.startswith("alt_") and k[4:].isascii()
+                      and k[4:].isdigit() and len(k) <= 23},
     )
 
 
