@@ -47,6 +47,7 @@ class ListingForm:
     visibility: str = "public"
     remove: frozenset[int] = frozenset()  # an edit: the ids of current photos to take off
     descriptions: dict | None = None  # an edit: new alt text of current photos, by media id
+    status: str | None = None  # an edit: open, paused, sold or closed (None keeps it)
 
 
 def blank_listing(seller: Actor) -> Listing:
@@ -69,6 +70,8 @@ def field_errors(base: Listing, form: ListingForm, photo_count: int) -> dict[str
             errors[name] = error.message
     if len(form.description) > listings.MAX_DESCRIPTION:
         errors["description"] = f"description is longer than {listings.MAX_DESCRIPTION} characters"
+    if form.status is not None and form.status not in ap.STATUSES:
+        errors["status"] = f"status must be one of {', '.join(ap.STATUSES)}"
     if form.visibility not in listings.VISIBILITIES:
         errors["visibility"] = "a listing is public or unlisted"
     for number, photo in enumerate(form.photos, 1):
@@ -121,7 +124,7 @@ async def edit(ctx: Context, seller: Actor, listing_id: int, form: ListingForm) 
         raise FormErrors(errors)
     return await _with_uploads(ctx, seller, form.photos, lambda uploaded: listings.edit_listing(
         ctx, seller, listing.post_id, form.changes, description=form.description, media=kept + uploaded,
-        paid_partnership=form.paid_partnership,
+        paid_partnership=form.paid_partnership, status=form.status,
     ))
 
 
@@ -156,5 +159,5 @@ def form_values(listing: Listing, post: Post) -> dict:
         "quantity": "" if listing.quantity is None else str(listing.quantity), "availability": listing.availability,
         "condition": listing.condition or "", "category": listing.category or "",
         "regions": "\n".join(listing.regions), "checkout_url": listing.checkout_url or "",
-        "paid_partnership": post.paid_partnership, "visibility": post.visibility,
+        "paid_partnership": post.paid_partnership, "visibility": post.visibility, "status": listing.status,
     }

@@ -219,18 +219,21 @@ def test_an_edit__keeps_removes_and_adds_photos_and_a_bad_edit_changes_nothing(s
     assert status == 422 and 'id="price-error"' in text
     assert f'name="remove" value="{first}" checked' in text
     assert _stored(instance) == before
+    status, _, text = _post(browser, instance.url(path), {**GOOD, "csrf_token": token, "status": "hidden"})
+    assert status == 422 and 'id="status-error"' in text
+    assert _stored(instance) == before and rows(instance, "SELECT status FROM listings") == [("open",)]
     too_long = {**GOOD, "csrf_token": token, f"alt_{second}": "x" * 1501}
     status, _, text = _post(browser, instance.url(path), too_long)
     assert status == 422 and f'id="alt_{second}-error"' in text and "A description is too long." in text
     assert _stored(instance) == before
     assert rows(instance, "SELECT description FROM media WHERE id = ?", second) == [("second",)]
     good = {**GOOD, "csrf_token": token, "price_amount": "99.5", "remove": [str(first)], "alt1": "third",
-            f"alt_{second}": "second, described better"}
+            f"alt_{second}": "second, described better", "status": "paused"}
     status, headers, _ = _post(browser, instance.url(path), good, {"photo1": ("c.png", _png())})
     assert status == 303 and headers["Location"] == f"/users/alice/listings/{listing.post_id}"
     photos = rows(instance, "SELECT id, description FROM media WHERE post_id = ? ORDER BY position", listing.post_id)
     assert [d for _, d in photos] == ["second, described better", "third"] and photos[0][0] == second
-    assert rows(instance, "SELECT price_amount, price_currency FROM listings") == [("99.50", "CNY")]
+    assert rows(instance, "SELECT price_amount, price_currency, status FROM listings") == [("99.50", "CNY", "paused")]
 
 
 def test_an_edit_past_twenty_photos__is_refused(seller):

@@ -60,6 +60,7 @@ def _field_error(name: str, message: str) -> str:
         "availability": _("Choose one of the options."),
         "condition": _("Choose one of the options."),
         "visibility": _("Choose one of the options."),
+        "status": _("Choose one of the options."),
         "category": _("The category can be at most 100 characters."),
         "regions": _("Enter at most %(num)d regions, one a line, each at most 100 characters.") % {"num": ap.MAX_REGIONS},
         "checkout_url": _("Enter a link that starts with https:// or http://."),
@@ -101,6 +102,7 @@ def _options() -> dict[str, list[tuple[str, str]]]:
         "availability": [("in_stock", _("In stock")), ("sold_out", _("Sold out")), ("made_to_order", _("Made to order"))],
         "condition": [("", _("Not stated")), ("new", _("New")), ("used", _("Used")), ("refurbished", _("Refurbished"))],
         "visibility": [("public", _("Everyone")), ("unlisted", _("Everyone, but not on Explore"))],
+        "status": [("open", _("Open for offers")), ("paused", _("Paused")), ("sold", _("Sold")), ("closed", _("Closed"))],
     }
 
 
@@ -137,6 +139,7 @@ def _listing_form(fields: dict, photos: list, removed: list[str], *, creating: b
         changes=changes, description=fields.get("description", ""), photos=photos,
         paid_partnership=fields.get("paid_partnership") == "1",
         visibility=fields.get("visibility", "public") if creating else "public",
+        status=None if creating or "status" not in fields else fields["status"],
         remove=frozenset(int(i) for i in removed if i.isascii() and i.isdigit() and len(i) <= 19),
         descriptions={int(k[4:]): v for k, v in fields.items() if k.startswith("alt_") and k[4:].isascii()
                       and k[4:].isdigit() and len(k) <= 23},
