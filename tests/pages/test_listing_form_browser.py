@@ -2,15 +2,18 @@
 from her shop page with two photos and their alt text and a price in yuan; it shows on her shop and
 listing pages in English and Chinese and reaches bob's instance B, which follows her. She edits the
 price and quantity and B sees the Update; she deletes it after confirming and B lets it go.
-Screenshots at 360 and 1440 px land in tests/pages/artifacts/."""
+The form pages also pass the axe-core audit, errors shown. Screenshots at 360 and 1440 px land in
+tests/pages/artifacts/."""
 
 import pytest
+from axe_playwright_python.sync_playwright import Axe
 from playwright.sync_api import expect
 
 from redfed.services import follows
 
 from .conftest import photo, screenshot, sign_in
-from .shop_support import listing_by_proposal, rows, settle
+from .shop_support import create_listing, listing_by_proposal, rows, settle
+from .test_accessibility import serious_violations
 
 
 @pytest.fixture
@@ -153,3 +156,24 @@ def test_a_seller_creates_edits_and_deletes_a_listing_through_the_form(market, n
     settle(a, b)
     assert listing_by_proposal(b, proposal_uri) is None
     assert buyer.dialogs == [] and editor.dialogs == [] and seller.dialogs == []
+
+
+@pytest.mark.parametrize("width,locale", [(360, "en-US"), (1440, "zh-CN")])
+def test_the_form_pages__pass_the_axe_audit_also_with_errors(instance, new_page, width, locale):
+    alice = instance.create_user("alice").actor
+    listing, _ = create_listing(instance, alice, photos=[((30, 60, 200), "The bike from the left"), ((9, 9, 9), "")])
+    page = new_page(width=width, locale=locale)
+    sign_in(page, instance, "alice")
+    axe, found = Axe(), {}
+    for path in ("/listings/new", f"/listings/{listing.post_id}/edit", f"/listings/{listing.post_id}/delete"):
+        page.goto(instance.url(path))
+        found[path] = serious_violations(axe, page)
+    page.goto(instance.url(f"/listings/{listing.post_id}/edit"))
+    page.fill("#price_amount", "-1")
+    page.fill("#quantity", "lots")
+    page.click("form.listing-form button[type=submit]")
+    expect(page.locator("#price-error")).to_be_visible()
+    expect(page.locator("#price_amount")).to_have_attribute("aria-describedby", "price-hint price-error")
+    found["edit with errors"] = serious_violations(axe, page)
+    assert {path: v for path, v in found.items() if v} == {}
+    assert _fits(page)
