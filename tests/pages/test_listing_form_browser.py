@@ -99,6 +99,8 @@ def test_a_seller_creates_edits_and_deletes_a_listing_through_the_form(market, n
     expect(buyer.locator("h1")).to_have_text("Celadon tea set")
     expect(buyer.locator(".listing-price-large")).to_have_text("CN¥188.50")
     expect(buyer.locator(".carousel img").nth(1)).to_have_attribute("alt", "The teapot's lid, close up")
+    expect(buyer.locator("a.listing-edit-link")).to_have_count(0)
+    assert buyer.goto(b.url(f"/listings/{copy.post_id}/edit")).status == 404  # a received copy is not bob's to edit
 
     # The seller edits price and quantity; the form comes filled in, in Chinese too.
     editor = new_page(width=360, height=780)
