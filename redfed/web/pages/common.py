@@ -221,5 +221,9 @@ def _install(state) -> None:
             if limit is not None and "redfed" in app.extensions:
                 max_content_length = limit(app.extensions["redfed"].config)
             super().__init__(method, scheme, path, *args, max_content_length=max_content_length, **kwargs)
+            if limit is not None and max_content_length is not None:
+                # The form parser reads the request's own limit, which otherwise falls back to the
+                # app-wide one (1 MiB): the body would be let in, then refused while parsing.
+                self.max_content_length = max_content_length
 
     app.request_class = ComposeRequest
