@@ -177,5 +177,6 @@ def test_the_form_pages__pass_the_axe_audit_also_with_errors(instance, new_page,
     expect(page.locator("#price-error")).to_be_visible()
     expect(page.locator("#price_amount")).to_have_attribute("aria-describedby", "price-hint price-error")
     found["edit with errors"] = serious_violations(axe, page)
+    screenshot(page, f"listing-edit-errors-{width}")
     assert {path: v for path, v in found.items() if v} == {}
     assert _fits(page)

@@ -84,12 +84,12 @@ def _price_error(message: str) -> str:
     return _("Enter a price such as 12.50, or choose free or price on request.")
 
 
-async def _render(template_status: int, *, listing=None, post=None, fields: dict, errors: dict | None = None,
+async def _render(status: int, *, listing=None, post=None, fields: dict, errors: dict | None = None,
                   alert: str | None = None, photos=()):
     rt = runtime()
     current, _viewer = await signed_in()
     return await page(
-        "listing_form.html", template_status, listing=listing, post=post, fields=fields, errors=errors or {},
+        "listing_form.html", status, listing=listing, post=post, fields=fields, errors=errors or {},
         alert=alert, current_photos=photos, photos_per_form=PHOTOS_PER_FORM, max_photos=listings.MAX_PHOTOS,
         max_photo_mb=_photo_mb(), currencies=_currencies(current.locale), price_kinds=ap.PRICE_KINDS, options=_options(),
         max_title=ap.MAX_TITLE, max_description=listings.MAX_DESCRIPTION, media_url=rt.urls.media,
