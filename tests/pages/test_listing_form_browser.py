@@ -9,7 +9,7 @@ import pytest
 from axe_playwright_python.sync_playwright import Axe
 from playwright.sync_api import expect
 
-from redfed.services import follows
+from redfed.services import follows, showcase
 
 from .conftest import photo, screenshot, sign_in
 from .shop_support import create_listing, listing_by_proposal, rows, settle
@@ -162,7 +162,9 @@ def test_a_seller_creates_edits_and_deletes_a_listing_through_the_form(market, n
 
 @pytest.mark.parametrize("width,locale", [(360, "en-US"), (1440, "zh-CN")])
 def test_the_form_pages__pass_the_axe_audit_also_with_errors(instance, new_page, width, locale):
-    alice = instance.create_user("alice").actor
+    created = instance.create_user("alice")
+    alice = created.actor
+    instance.run(showcase.set_locale(instance.runtime.db, created.user, locale[:2]))  # her own setting wins
     listing, _ = create_listing(instance, alice, photos=[((30, 60, 200), "The bike from the left"), ((9, 9, 9), "")])
     page = new_page(width=width, locale=locale)
     sign_in(page, instance, "alice")
@@ -174,7 +176,7 @@ def test_the_form_pages__pass_the_axe_audit_also_with_errors(instance, new_page,
     page.fill("#price_amount", "-1")
     page.fill("#quantity", "lots")
     page.click("form.listing-form button[type=submit]")
-    expect(page.locator("#price-error")).to_be_visible()
+    expect(page.locator("#price-error")).to_have_text("A price cannot be negative." if locale == "en-US" else "价格不能为负数。")
     expect(page.locator("#price_amount")).to_have_attribute("aria-describedby", "price-hint price-error")
     found["edit with errors"] = serious_violations(axe, page)
     screenshot(page, f"listing-edit-errors-{width}")
