@@ -116,6 +116,8 @@ async def edit_listing(
         if media is not None:
             await media_store.detach_all(conn, post.id)
             await media_store.attach(conn, post.id, [m.id for m in media])
+            # The web form may change the alt text of photos it keeps; the API passes them as stored.
+            await media_store.set_descriptions(conn, post.id, {m.id: m.description for m in media})
         await store.update_listing(conn, edited)
         update = serialize.update_activity(note, updated.edited_at)
         await posts.link_and_fan_out(ctx, conn, updated, seller, rendered, mentioned, None, update, is_public=False)

@@ -54,6 +54,14 @@ async def detach_all(conn: aiosqlite.Connection, post_id: int) -> None:
     await conn.execute("UPDATE media SET post_id = NULL WHERE post_id = ?", (post_id,))
 
 
+async def set_descriptions(conn: aiosqlite.Connection, post_id: int, descriptions: dict[int, str | None]) -> None:
+    """Set the descriptions (alt text) of uploads bound to `post_id`, as an edit of the post gives them."""
+    await conn.executemany(
+        "UPDATE media SET description = ? WHERE id = ? AND post_id = ?",
+        [(text, media_id, post_id) for media_id, text in descriptions.items()],
+    )
+
+
 async def insert(conn: aiosqlite.Connection, media: Media) -> Media:
     values = dataclasses.asdict(media)
     values["meta"] = json.dumps(media.meta)

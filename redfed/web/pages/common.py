@@ -7,6 +7,7 @@ kept on `g`; the context processor hands it to every template, the OAuth pages' 
 layout's navigation and language switch work everywhere.
 """
 
+import re
 from dataclasses import dataclass
 from urllib.parse import urlencode
 
@@ -16,7 +17,7 @@ from werkzeug.exceptions import RequestEntityTooLarge
 from ...errors import Forbidden, RedfedError
 from ...models import Actor
 from ...protocol import as2
-from ...services import accounts, sessions, showcase
+from ...services import accounts, listing_forms, sessions, showcase
 from .. import i18n
 from ..context import runtime
 
@@ -186,9 +187,22 @@ def profile_form_limit(config) -> int:
     return 2 * config.media.max_image_bytes + FORM_OVERHEAD
 
 
+def listing_form_limit(config) -> int:
+    """The listing form's largest body: its new photos at their size limit, and the fields."""
+    return listing_forms.PHOTOS_PER_FORM * config.media.max_image_bytes + FORM_OVERHEAD
+
+
 PROFILE_PATH = "/settings/profile"
+LISTING_FORM_PATH = re.compile(r"/listings/(?:new|[0-9]{1,19}/edit)")
 # Forms with file uploads, and their largest bodies; every other page keeps the app-wide limit.
 LARGE_FORMS = {COMPOSE_PATH: compose_limit, PROFILE_PATH: profile_form_limit}
+
+
+def large_form_limit(path: str):
+    """The body limit of a form with uploads at `path`, as a function of the config; None for others."""
+    if LISTING_FORM_PATH.fullmatch(path):
+        return listing_form_limit
+    return LARGE_FORMS.get(path)
 
 
 @blueprint.record_once
@@ -203,8 +217,13 @@ def _install(state) -> None:
 
     class ComposeRequest(base):
         def __init__(self, method, scheme, path, *args, max_content_length=None, **kwargs):
-            if method == "POST" and path in LARGE_FORMS and "redfed" in app.extensions:
-                max_content_length = LARGE_FORMS[path](app.extensions["redfed"].config)
+            limit = large_form_limit(path) if method == "POST" else None
+            if limit is not None and "redfed" in app.extensions:
+                max_content_length = limit(app.extensions["redfed"].config)
             super().__init__(method, scheme, path, *args, max_content_length=max_content_length, **kwargs)
+            if limit is not None and max_content_length is not None:
+                # The form parser reads the request's own limit, which otherwise falls back to the
+                # app-wide one (1 MiB): the body would be let in, then refused while parsing.
+                self.max_content_length = max_content_length
 
     app.request_class = ComposeRequest
