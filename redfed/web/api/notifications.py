@@ -83,9 +83,6 @@ def severance_event(event) -> dict:
     }
 
 
-def _group(group: GroupView, paginated: bool) -> dict:
-
-
 def _group(group: GroupView, paginated: bool, result: GroupedPage) -> dict:
     entity = {
         "group_key": group.group_key,
