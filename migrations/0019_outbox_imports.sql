@@ -45,3 +45,14 @@ ALTER TABLE import_failures_v2 RENAME TO import_failures;
 
 CREATE INDEX imports_actor ON imports (actor_id, id);
 CREATE INDEX imports_state ON imports (state);
+
+-- A post of an account that moved away, and its copy on the account it moved to: a remote post
+-- stored here whose Note says it was imported from this one (`importedFrom`), by the account the
+-- old one names in movedTo. Browsers asking for the old post are sent to the copy.
+CREATE TABLE post_copies (
+    post_id INTEGER PRIMARY KEY REFERENCES posts (id) ON DELETE CASCADE,
+    copy_id INTEGER NOT NULL REFERENCES posts (id) ON DELETE CASCADE,
+    created_at INTEGER NOT NULL
+);
+
+CREATE INDEX post_copies_copy ON post_copies (copy_id);

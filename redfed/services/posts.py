@@ -23,6 +23,7 @@ from ..store import deliveries as delivery_store
 from ..store import media as media_store
 from ..store import posts as post_store
 from ..store import views as view_store
+from . import post_copies
 from .context import Context
 from .notify import notify
 from .visibility import can_see
@@ -306,6 +307,7 @@ async def store_remote_post(ctx: Context, doc: dict, author: Actor, depth: int) 
         for recipient_id in mention_ids:
             await notify(conn, recipient_id, "mention", author, post.id, ctx.now_ms())
         await post_store.replace_tags(conn, post.id, remote.hashtags)
+        await post_copies.note_copy(ctx, conn, post, doc, author)  # a moved post's new copy
     return post
 
 

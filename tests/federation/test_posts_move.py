@@ -6,11 +6,11 @@ hostile old outbox is refused item by item with nothing wrong stored."""
 
 import io
 import ipaddress
-from urllib.parse import urlencode
+from urllib.parse import urlencode, urlsplit
 
 import pytest
 
-from redfed.services import follows, outbox_import
+from redfed.services import follows, outbox_import, posts
 from redfed.store import follows as follow_store
 
 from ..imports.archives import png
@@ -258,3 +258,32 @@ def test_hostile_outbox__an_old_account_that_does_not_say_it_moved_here_is_refus
     reply = _pull(b, api.token_for(b, "alice"), old.uri)
     assert reply.status == 403 and reply.json()["error"] == f"alice@{server.domain} has not moved to this account"
     assert server.fetches(old.path + "/outbox") == 0
+
+
+def test_old_server__sends_browsers_to_the_copy_once_it_has_seen_it(moved, start_remote):
+    a, b, c, old, new, bob, posted = moved
+    assert _pull_and_wait(b, api.token_for(b, "alice"), old.uri)["imported"] == 6
+    copies = {s["content"]: s for s in api.client(b, "alice").account_statuses(new.id, limit=40)}
+    opening_copy = copies[posted["opening"]["content"]]
+    a.create_user("dave")
+    old_page = posted["opening"]["url"]
+    assert get(old_page).status == 200  # A has not seen the copy yet: the old post stays
+
+    # Someone on A looks the copy up (a search by its URL fetches it): A now knows where it went.
+    [found] = api.client(a, "dave").search_v2(opening_copy["url"], resolve=True)["statuses"]
+    assert found["uri"] == opening_copy["uri"]
+    moved_away = get(old_page)
+    assert moved_away.status == 302 and moved_away.headers["Location"] == opening_copy["url"]
+    # ActivityPub clients still get the old Note at its id; other old posts are still served.
+    assert get(old_page, headers=AP).json()["id"] == posted["opening"]["uri"]
+    assert get(posted["warned"]["url"]).status == 200
+
+    # A Note by anyone else claiming to be a copy of alice's post changes nothing.
+    server = start_remote()
+    mallory = server.add_actor("mallory")
+    claim = mallory.note("this is the real one", importedFrom={"type": "Link", "href": posted["warned"]["uri"]})
+    server.serve(urlsplit(claim["id"]).path, claim)
+    a.run(posts.fetch_post(a.ctx, claim["id"]))
+    assert _count(a, "SELECT count(*) FROM posts WHERE uri = ?", claim["id"]) == 1
+    assert get(posted["warned"]["url"]).status == 200
+    assert _count(a, "SELECT count(*) FROM post_copies") == 1
