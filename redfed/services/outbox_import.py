@@ -19,6 +19,7 @@ import logging
 from collections.abc import Awaitable, Callable
 
 from ..errors import FetchError, Forbidden, RedfedError
+from ..federation import ingest
 from ..federation.ingest_posts import ap_to_remote_post
 from ..models import Actor, Post
 from ..protocol import as2
@@ -80,8 +81,10 @@ async def import_outbox(ctx: Context, new: Actor, old_uri: str, progress: Progre
     in the background, maybe after a restart); items up to `start` were done by an earlier run."""
     old = await ctx.resolver.actor(old_uri, refresh=True)
     check_moved_here(new, old)
-    if not old.outbox_uri:
-        raise PullRefused("no_outbox", f"{old.handle} publishes no outbox")
+    # The posts in an outbox are taken as they are embedded there, so the outbox must be the
+    # account's own server's word: one elsewhere could put anything in its mouth.
+    if not old.outbox_uri or not ingest.same_origin(old.outbox_uri, old.uri):
+        raise PullRefused("no_outbox", f"{old.handle} publishes no outbox on its own server")
     items = await ctx.resolver.collection_items(old.outbox_uri, MAX_ITEMS, MAX_PAGES)
     outcome = outcome or archive_import.Outcome()
     outcome.total = len(items)

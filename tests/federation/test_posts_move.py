@@ -287,3 +287,24 @@ def test_old_server__sends_browsers_to_the_copy_once_it_has_seen_it(moved, start
     assert _count(a, "SELECT count(*) FROM posts WHERE uri = ?", claim["id"]) == 1
     assert get(posted["warned"]["url"]).status == 200
     assert _count(a, "SELECT count(*) FROM post_copies") == 1
+
+
+def test_hostile_outbox__elsewhere_or_too_large_fails_the_job_with_its_reason_and_stores_nothing(hostile_move, start_remote):
+    b, new, server, old = hostile_move
+    token = api.token_for(b, "alice")
+    elsewhere = start_remote()
+
+    # An outbox on another server than the account's own could say anything in its name.
+    forged = {**old.document(), "movedTo": new.uri, "outbox": elsewhere.url("/outbox")}
+    server.serve(old.path, forged)
+    job = _pull_and_wait(b, token, old.uri)
+    assert job["state"] == "failed" and job["error"] == f"alice@{server.domain} publishes no outbox on its own server"
+    assert elsewhere.fetches() == 0
+
+    # A page past the response cap (1 MiB) is cut off: the job fails, saying so.
+    server.serve(old.path, {**old.document(), "movedTo": new.uri})
+    huge = [old.create(old.note("x" * 1000)) for _ in range(1200)]
+    server.serve(old.path + "/outbox", {"type": "OrderedCollection", "id": old.uri + "/outbox", "orderedItems": huge})
+    job = _pull_and_wait(b, token, old.uri)
+    assert job["state"] == "failed" and "response too large" in job["error"]
+    assert _count(b, "SELECT count(*) FROM posts WHERE actor_id = ?", new.id) == 0
