@@ -14,13 +14,14 @@ from dataclasses import replace
 from .. import content
 from ..clock import new_id
 from ..errors import FetchError, Forbidden, NotFound, RedfedError, Unprocessable
-from ..federation import audience, delivery, disclosures, serialize
+from ..federation import audience, delivery, disclosures, imported, serialize
 from ..federation.ingest_posts import RemotePost, ap_to_remote_post, attributed_to
 from ..models import VISIBILITIES, Actor, Media, Post
 from ..protocol import as2
 from ..store import actors as actor_store
 from ..store import deliveries as delivery_store
 from ..store import media as media_store
+from ..store import post_origins
 from ..store import posts as post_store
 from ..store import views as view_store
 from . import post_copies
@@ -99,7 +100,9 @@ async def edit_local_post(
     )
     if media is not None:
         edited = replace(edited, attachments=tuple(serialize.media_to_ap(m, ctx.urls) for m in media))
-    note = serialize.post_to_ap(edited, author, mentioned, list(rendered.hashtags), ctx.urls)
+    # An imported post keeps naming where it came from after an edit (FEP-0c7f).
+    origin = await post_origins.origin_of(ctx.db.reader, post.id)
+    note = imported.mark(serialize.post_to_ap(edited, author, mentioned, list(rendered.hashtags), ctx.urls), origin)
     edited = replace(edited, audience=tuple(note["to"] + note["cc"]))
     parent_author = await _author_of(ctx, await _parent(ctx, post))
     async with ctx.db.transaction() as conn:

@@ -137,6 +137,11 @@ def test_moved_posts__recreated_on_the_new_account_with_dates_media_threads_and_
     assert len(api.client(b, "alice").account_statuses(new.id, limit=40)) == 6
     assert _count(b, "SELECT count(*) FROM media WHERE owner_id = ?", new.id) == media == 1
 
+    # An edit keeps saying where the post came from.
+    api.client(b, "alice").status_update(opening["id"], "a thread, part one (edited)")
+    edited = get(opening["uri"], headers=AP).json()
+    assert "edited" in edited["content"] and edited["importedFrom"]["href"] == posted["opening"]["uri"]
+
 
 def test_moved_posts__only_the_new_account_pulls_and_only_from_an_alias_that_moved_to_it(moved):
     a, b, c, old, new, bob, posted = moved
