@@ -88,21 +88,10 @@ async def import_outbox(ctx: Context, new: Actor, old_uri: str, progress: Progre
     items = await ctx.resolver.collection_items(old.outbox_uri, MAX_ITEMS, MAX_PAGES)
     outcome = outcome or archive_import.Outcome()
     outcome.total = len(items)
-    notes, unsaved = [], []
-    # Checked in the outbox's order (its item numbers are the report's rows), imported oldest
-    # first with every reply after the post it answers.
-    for number, item in enumerate(items, start=1):
-        try:
-            notes.append((number, await _note_of(ctx, old, item)))
-        except ItemRefused as refused:
-            notes.append((number, refused))
-    order = {id(note): number for number, note in notes if isinstance(note, dict)}
-    refused = [(number, note) for number, note in notes if not isinstance(note, dict)]
-    ordered = [(order[id(note)], note) for note in archive_import.thread_order([n for _, n in notes if isinstance(n, dict)])]
+    steps = _plan(ctx, old, items)
     source = Source(old.uri, old.followers_uri)
-    # The refused first, then the posts in thread order; `start` counts steps of this same order,
-    # which is the same on every run over the same outbox.
-    for done, (number, step) in enumerate(refused + ordered, start=1):
+    unsaved = []
+    for done, (number, step) in enumerate(steps, start=1):
         if done <= start:
             continue
         failure = step if isinstance(step, ItemRefused) else await _import(ctx, new, source, step)
@@ -114,20 +103,37 @@ async def import_outbox(ctx: Context, new: Actor, old_uri: str, progress: Progre
             entry = {"row": number, "value": value, "error": failure.error, "detail": failure.detail[:300]}
             outcome.report.append(entry)
             unsaved.append(entry)
-        if progress and (done % PROGRESS_EVERY == 0 or done == len(items)):
+        if progress and (done % PROGRESS_EVERY == 0 or done == len(steps)):
             await progress(outcome.total, outcome.processed, outcome.imported, unsaved)
             unsaved = []
-    if progress and (unsaved or not items):
-        await progress(outcome.total, len(items), outcome.imported, unsaved)
+    if progress and not steps:
+        await progress(0, 0, 0, [])
     log.info("%s: %d of %d outbox items of %s re-created or already here", new.uri, outcome.imported, len(items), old.uri)
     return outcome
+
+
+def _plan(ctx: Context, old: Actor, items: list) -> list[tuple[int, dict | ItemRefused]]:
+    """Every item once, by its place in the outbox (the report's row): the refused first, then the
+    Notes oldest first with every reply after the post it answers. The same outbox gives the same
+    plan on every run, so a resumed job's `start` counts the same steps."""
+    refused, notes = [], {}
+    for number, item in enumerate(items, start=1):
+        try:
+            note = _note_of(ctx, old, item)
+            if note["id"] in notes:
+                raise ItemRefused("bad_item", "the same post twice in the outbox")
+            notes[note["id"]] = (number, note)
+        except ItemRefused as why:
+            refused.append((number, why))
+    ordered = archive_import.thread_order([note for _number, note in notes.values()])
+    return refused + [notes[note["id"]] for note in ordered]
 
 
 def _item_id(item) -> str:
     return (as2.get_id(item) if isinstance(item, (dict, str)) else None) or type(item).__name__
 
 
-async def _note_of(ctx: Context, old: Actor, item) -> dict:
+def _note_of(ctx: Context, old: Actor, item) -> dict:
     """The Note an outbox item publishes, when it is the old account's own public post."""
     if not isinstance(item, dict):
         if isinstance(item, str):

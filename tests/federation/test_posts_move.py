@@ -10,8 +10,9 @@ from urllib.parse import urlencode, urlsplit
 
 import pytest
 
-from redfed.services import follows, outbox_import, posts
+from redfed.services import follows, imports, outbox_import, posts
 from redfed.store import follows as follow_store
+from redfed.store import imports as import_store
 
 from ..imports.archives import png
 from ..imports.support import auth, finished
@@ -313,3 +314,21 @@ def test_hostile_outbox__elsewhere_or_too_large_fails_the_job_with_its_reason_an
     job = _pull_and_wait(b, token, old.uri)
     assert job["state"] == "failed" and "response too large" in job["error"]
     assert _count(b, "SELECT count(*) FROM posts WHERE actor_id = ?", new.id) == 0
+
+
+def test_moved_posts__a_pull_a_stop_interrupted_carries_on_after_a_restart(moved, start_instance):
+    a, b, c, old, new, bob, posted = moved
+    queued = b.run(imports.request_pull(b.ctx, b.actor("alice"), old.uri, background=False))
+    # As if a stop came after the first two steps: the restart does the other four.
+    b.run(_set_progress(b, queued.id, 2))
+    b.stop()
+
+    again = start_instance("b", port=b.port)
+    job = finished(again, api.token_for(again, "alice"), str(queued.id))
+    assert (job["state"], job["processed"], job["imported"], job["report"]) == ("done", 6, 6, [])
+    assert len(api.client(again, "alice").account_statuses(new.id, limit=40)) == 4
+
+
+async def _set_progress(instance, job_id, processed):
+    async with instance.runtime.db.transaction() as conn:
+        await import_store.set_progress(conn, job_id, 6, processed, processed, [])
