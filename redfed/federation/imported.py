@@ -5,7 +5,9 @@ moved here, or in the archive it was imported from. FEP-1580 lets a server that 
 it. It lets anyone holding the old id (a reply, a boost) find the new copy, and tells receivers
 that the post is old, not new activity."""
 
-FEP_0C7F_CONTEXT = "https://w3id.org/fep/0c7f"
+# The term inline, as the FEP defines it, rather than the FEP's context URL: a JSON-LD processor
+# (Fedify's among them) would fetch that URL, and one it cannot load fails the whole document.
+FEP_0C7F_TERM = {"importedFrom": {"@id": "https://w3id.org/fep/0c7f#importedFrom", "@type": "@id"}}
 
 
 def mark(note: dict, origin_uri: str | None) -> dict:
@@ -14,8 +16,8 @@ def mark(note: dict, origin_uri: str | None) -> dict:
         return note
     context = note.get("@context")
     contexts = list(context) if isinstance(context, list) else [context] if context else []
-    if FEP_0C7F_CONTEXT not in contexts:
-        contexts.append(FEP_0C7F_CONTEXT)
+    if FEP_0C7F_TERM not in contexts:
+        contexts.append(FEP_0C7F_TERM)
     return {**note, "@context": contexts, "importedFrom": {"type": "Link", "href": origin_uri}}
 
 
