@@ -33,6 +33,9 @@ log = logging.getLogger(__name__)
 
 MAX_PAGES = 50
 MAX_ITEMS = 2000
+# All the files one pull may fetch together, as so many of the largest file accepted (about 2 GB
+# by default): an old server cannot make this one download without end.
+MEDIA_BUDGET_FILES = 20
 PUBLIC = ("public", "unlisted")
 # total, processed, imported, and the failures since the last call (as archive_import's)
 Progress = Callable[[int, int, int, list], Awaitable[None]]
@@ -90,11 +93,12 @@ async def import_outbox(ctx: Context, new: Actor, old_uri: str, progress: Progre
     outcome.total = len(items)
     steps = _plan(ctx, old, items)
     source = Source(old.uri, old.followers_uri)
+    budget = _Budget(MEDIA_BUDGET_FILES * max(ctx.config.media.max_video_bytes, ctx.config.media.max_image_bytes))
     unsaved = []
     for done, (number, step) in enumerate(steps, start=1):
         if done <= start:
             continue
-        failure = step if isinstance(step, ItemRefused) else await _import(ctx, new, source, step)
+        failure = step if isinstance(step, ItemRefused) else await _import(ctx, new, source, step, budget)
         outcome.processed = done
         if failure is None:
             outcome.imported += 1
@@ -162,12 +166,19 @@ def _note_of(ctx: Context, old: Actor, item) -> dict:
     return note
 
 
-async def _import(ctx: Context, new: Actor, source: Source, note: dict) -> ItemRefused | None:
+class _Budget:
+    """The bytes of files a pull may still fetch."""
+
+    def __init__(self, total: int):
+        self.total = self.left = total
+
+
+async def _import(ctx: Context, new: Actor, source: Source, note: dict, budget: _Budget) -> ItemRefused | None:
     """Re-create one checked Note; the refusal when it cannot be."""
     try:
         if await post_origins.find_by_origin(ctx.db.reader, new.id, note["id"]) is not None:
             return None  # made by an earlier run: nothing to fetch, nothing to make
-        attachments = [await _attachment(ctx, item) for item in _attachment_items(ctx, note)]
+        attachments = [await _attachment(ctx, item, budget) for item in _attachment_items(ctx, note)]
         await import_post(ctx, new, note, source, attachments=attachments, parent=await _parent(ctx, new, note))
     except ItemRefused as refused:
         return refused
@@ -200,15 +211,21 @@ def _url_of(item: dict) -> str | None:
     return url if isinstance(url, str) else None
 
 
-async def _attachment(ctx: Context, item: dict) -> Attachment:
+async def _attachment(ctx: Context, item: dict, budget: _Budget) -> Attachment:
     url = _url_of(item)
     if url is None:
         raise ItemRefused("media", "an attachment without a URL")
     media_type = item.get("mediaType") if isinstance(item.get("mediaType"), str) else ""
     limits = ctx.config.media
     cap = limits.max_video_bytes if media_type.startswith(("video/", "audio/")) else limits.max_image_bytes
+    if budget.left <= 0:
+        raise ItemRefused("media", f"this pull has fetched all the files it may ({budget.total} bytes)")
+    allowed = min(cap, budget.left)
     try:
-        data = await ctx.resolver.fetch_file(url, cap)
+        data = await ctx.resolver.fetch_file(url, allowed)
     except RedfedError as error:
+        if allowed < cap:
+            budget.left = 0  # maybe cut off by what was left: count it all spent, not fetch again
         raise ItemRefused("media", f"its attachment {url[:200]} could not be fetched: {error.message}") from None
+    budget.left -= len(data)
     return attachment_from(item, data)

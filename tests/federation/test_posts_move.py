@@ -6,9 +6,11 @@ hostile old outbox is refused item by item with nothing wrong stored."""
 
 import io
 import ipaddress
+import os
 from urllib.parse import urlencode, urlsplit
 
 import pytest
+from PIL import Image
 
 from redfed.services import follows, imports, outbox_import, posts
 from redfed.store import follows as follow_store
@@ -173,6 +175,13 @@ def test_moved_posts__only_the_new_account_pulls_and_only_from_an_alias_that_mov
     assert _count(b, "SELECT count(*) FROM posts WHERE actor_id IN (?, ?)", new.id, carol.id) == 0
 
 
+def noise_png(size=(20, 20)) -> bytes:
+    """A PNG that does not compress: its size in bytes is about what its pixels are."""
+    buffer = io.BytesIO()
+    Image.frombytes("RGB", size, os.urandom(size[0] * size[1] * 3)).save(buffer, "PNG")
+    return buffer.getvalue()
+
+
 def _loopback_only(ip) -> bool:
     """127.0.0.1 plays the public internet; every other private address stays refused."""
     return ip == ipaddress.ip_address("127.0.0.1")
@@ -192,16 +201,20 @@ def start_remote():
         server.stop()
 
 
-@pytest.fixture
-def hostile_move(start_instance, start_remote):
+def _hostile_move(start_instance, start_remote, **sections):
     """alice on B, who aliases an account on a hostile server that says it moved to her."""
-    b = start_instance("b", address_policy=_loopback_only, federation={"allow_private_addresses": False, "allow_http": True})
+    b = start_instance("b", address_policy=_loopback_only, federation={"allow_private_addresses": False, "allow_http": True}, **sections)
     new = b.create_user("alice").actor
     server = start_remote()
     old = server.add_actor("alice", publish=False)
     server.serve(old.path, {**old.document(), "movedTo": new.uri})
     assert _call(b, api.token_for(b, "alice"), "POST", "/api/v1/accounts/alias", acct=old.uri).status == 200
     return b, new, server, old
+
+
+@pytest.fixture
+def hostile_move(start_instance, start_remote):
+    return _hostile_move(start_instance, start_remote)
 
 
 def test_hostile_outbox__refused_item_by_item_and_nothing_wrong_stored(hostile_move, start_remote):
@@ -332,3 +345,25 @@ def test_moved_posts__a_pull_a_stop_interrupted_carries_on_after_a_restart(moved
 async def _set_progress(instance, job_id, processed):
     async with instance.runtime.db.transaction() as conn:
         await import_store.set_progress(conn, job_id, 6, processed, processed, [])
+
+
+def test_hostile_outbox__photos_past_the_pulls_budget_are_refused(start_instance, start_remote):
+    # A small server: files up to 2,000 bytes, so one pull fetches at most 20 x 2,000 bytes.
+    b, new, server, old = _hostile_move(start_instance, start_remote, media={"max_image_bytes": 2000, "max_video_bytes": 2000})
+    picture = noise_png()
+    server.serve_bytes("/photo.png", picture, "image/png")
+    attachment = [{"type": "Image", "mediaType": "image/png", "url": server.url("/photo.png")}]
+    notes = [old.note(f"photo {n}", attachment=attachment) for n in range(40)]
+    server.serve(old.path + "/outbox", {"type": "OrderedCollection", "id": old.uri + "/outbox",
+                                        "orderedItems": [old.create(note) for note in notes]})
+
+    job = _pull_and_wait(b, api.token_for(b, "alice"), old.uri)
+
+    budget = outbox_import.MEDIA_BUDGET_FILES * 2000
+    assert job["state"] == "done" and 0 < job["imported"] < 40 and job["imported"] + len(job["report"]) == 40
+    assert {entry["error"] for entry in job["report"]} == {"media"}
+    assert f"this pull has fetched all the files it may ({budget} bytes)" in job["report"][-1]["detail"]
+    assert server.fetches("/photo.png") * len(picture) <= budget + len(picture)
+    # Every post made has its photo: none was stored without it.
+    made = api.client(b, "alice").account_statuses(new.id, limit=40)
+    assert len(made) == job["imported"] and all(len(s["media_attachments"]) == 1 for s in made)
