@@ -10,6 +10,7 @@ from playwright.sync_api import expect
 from ..support import api
 from ..support.http import request
 from .conftest import PASSWORD, screenshot, sign_in
+from .test_forms import Browser
 
 
 def _call(instance, username, path, **fields):
@@ -72,3 +73,23 @@ def test_migration_page__in_chinese_on_a_desktop(start_instance, new_page):
     expect(desk.locator("#bring-posts")).to_have_text("迁入本账号：带上你的嘟文")
     expect(desk.locator(".pull-empty")).to_have_text("还没有别名：请先把旧账号添加为别名。")
     screenshot(desk, "posts-move-migration-1440-zh")
+
+
+def test_bring_posts_form__refuses_a_forged_token_and_a_visitor_who_is_not_signed_in(start_instance):
+    a, b = start_instance("a"), start_instance("b")
+    old, new = a.create_user("alice").actor, b.create_user("alice").actor
+    assert _call(b, "alice", "/api/v1/accounts/alias", acct=old.uri).status == 200
+    assert _call(a, "alice", "/api/v1/accounts/move", acct=new.uri, password=PASSWORD).status == 200
+
+    stranger = Browser().open(b.url("/settings/migration/posts"), {"csrf_token": "x", "acct": old.uri})
+    assert (stranger.status, stranger.headers["Location"]) == (303, "/auth/sign_in?next=%2F")
+    browser = Browser()
+    assert browser.sign_in(b, "alice").status == 303
+    forged = browser.open(b.url("/settings/migration/posts"), {"csrf_token": "1.forged", "acct": old.uri})
+    assert forged.status == 403
+    assert b.run(_jobs(b)) == 0
+
+
+async def _jobs(instance):
+    async with instance.runtime.db.reader.execute("SELECT count(*) FROM imports") as cursor:
+        return (await cursor.fetchone())[0]
