@@ -110,6 +110,10 @@ def _parser() -> argparse.ArgumentParser:
     archive.add_argument("user")
     archive.add_argument("file")
     archive.set_defaults(command=cmd_import_archive)
+    pull = commands.add_parser("import-posts", help="pull the posts of an account that moved to a user's account from its old server")
+    pull.add_argument("user")
+    pull.add_argument("old_account", help="the old account, as user@host or its actor URI")
+    pull.set_defaults(command=cmd_import_posts)
     _add_move_commands(commands)
     return parser
 
@@ -389,7 +393,10 @@ async def cmd_move(args) -> int:
 async def _import(args, kind: str, mode: str) -> int:
     """Imports need the whole instance (WebFinger, queued Follows), not just the database."""
     async with _running(_load(args)) as instance:
-        job = await imports.import_file(instance.ctx, args.user, kind, mode, Path(args.file))
+        if kind == "outbox":
+            job = await imports.pull_posts(instance.ctx, args.user, args.old_account)
+        else:
+            job = await imports.import_file(instance.ctx, args.user, kind, mode, Path(args.file))
     if job.state == "failed":
         print(f"redfed: import failed: {job.error}", file=sys.stderr)
         return 1
@@ -405,6 +412,10 @@ async def cmd_import(args) -> int:
 
 async def cmd_import_archive(args) -> int:
     return await _import(args, "archive", "merge")
+
+
+async def cmd_import_posts(args) -> int:
+    return await _import(args, "outbox", "merge")
 
 
 if __name__ == "__main__":

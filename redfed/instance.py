@@ -29,12 +29,13 @@ POLL_SECONDS = 1.0
 
 
 class Instance:
-    def __init__(self, config: Config, *, clock: Callable[[], float] = time.time):
+    def __init__(self, config: Config, *, clock: Callable[[], float] = time.time, address_policy=None):
+        """`address_policy` is the HTTP client's, for tests whose loopback servers play public hosts."""
         self.config = config
         self.clock = clock
         self.urls = Urls(config)
         self.db = Database(config.database_path)
-        self.http = HttpClient(config, clock=clock)
+        self.http = HttpClient(config, clock=clock, **({"address_policy": address_policy} if address_policy else {}))
         self.domains = DomainPolicy(config)
         self._wake = asyncio.Event()
         self.ctx: Context | None = None

@@ -156,8 +156,10 @@ class HttpClient:
         body: bytes | None = None,
         key: SigningKey | None = None,
         rfc9421: bool = False,
+        max_bytes: int | None = None,
     ) -> HttpResponse:
-        """Send one request, following redirects for GET; HTTP error statuses are returned, not raised."""
+        """Send one request, following redirects for GET; HTTP error statuses are returned, not raised.
+        `max_bytes` replaces the response cap (federation.max_response_bytes) for a file's bytes."""
         if self._session is None:
             raise RuntimeError("HttpClient used before start()")
         seconds = self._federation.fetch_timeout_seconds
@@ -165,15 +167,15 @@ class HttpClient:
             # One deadline for every hop and every body byte: a remote trickling a byte at a time
             # never resets it (item 28).
             async with asyncio.timeout(seconds):
-                return await self._follow(method.upper(), url, headers or {}, body, key, rfc9421)
+                return await self._follow(method.upper(), url, headers or {}, body, key, rfc9421, max_bytes)
         except TimeoutError:
             raise FetchError(f"{url}: no complete answer within {seconds:g} s") from None
 
-    async def _follow(self, method, url, headers, body, key, rfc9421) -> HttpResponse:
+    async def _follow(self, method, url, headers, body, key, rfc9421, max_bytes=None) -> HttpResponse:
         target = self._checked_url(url)
         seen = {target}
         for _ in range(self._federation.max_redirects + 1):
-            response = await self._send(method, target, headers, body, key, rfc9421)
+            response = await self._send(method, target, headers, body, key, rfc9421, max_bytes)
             location = response.headers.get("Location")
             if method != "GET" or response.status not in _REDIRECT_STATUSES or not location:
                 return response
@@ -183,7 +185,7 @@ class HttpClient:
             seen.add(target)
         raise FetchError(f"{url}: more than {self._federation.max_redirects} redirects")
 
-    async def _send(self, method, target: URL, headers, body, key, rfc9421) -> HttpResponse:
+    async def _send(self, method, target: URL, headers, body, key, rfc9421, max_bytes=None) -> HttpResponse:
         hop_headers = CIMultiDict(headers)
         hop_headers["User-Agent"] = self._config.user_agent
         if key is not None:
@@ -195,7 +197,7 @@ class HttpClient:
             async with self._session.request(
                 method, target, headers=hop_headers, data=body, allow_redirects=False
             ) as response:
-                content = await self._read_capped(response, target)
+                content = await self._read_capped(response, target, max_bytes)
                 logger.debug("%s %s answered %s", method, target, response.status)
                 return HttpResponse(
                     status=response.status,
@@ -208,9 +210,9 @@ class HttpClient:
         except (aiohttp.ClientError, OSError) as e:
             raise FetchError(f"{target}: connection failed ({type(e).__name__})") from e
 
-    async def _read_capped(self, response: aiohttp.ClientResponse, target: URL) -> bytes:
+    async def _read_capped(self, response: aiohttp.ClientResponse, target: URL, max_bytes: int | None = None) -> bytes:
         # Count decoded bytes: aiohttp inflates gzip as we read, so a small bomb stops at the cap.
-        limit = self._federation.max_response_bytes
+        limit = max_bytes or self._federation.max_response_bytes
         chunks, size = [], 0
         async for chunk in response.content.iter_chunked(_CHUNK_BYTES):
             size += len(chunk)

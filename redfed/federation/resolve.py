@@ -269,6 +269,20 @@ class Resolver:
             raise FetchError(f"{uri}: the document served is from another origin")
         return document
 
+    async def fetch_file(self, url: str, max_bytes: int) -> bytes:
+        """A remote file's bytes (a post's photo), fetched unsigned through the outbound client -
+        so private addresses and blocked domains are refused as for any fetch - and cut off past
+        `max_bytes`."""
+        if ingest.parse_http_url(url) is None:
+            raise BadRequest("file url must be an http(s) URL")
+        if self._is_local(url):
+            raise BadRequest("local file")
+        self._refuse_blocked(url)
+        response = await self._http.request("GET", url, headers={"Accept": "*/*"}, max_bytes=max_bytes)
+        if not 200 <= response.status < 300:
+            raise _status_error(RemoteStatusError(f"{response.url} answered {response.status}", response.status), url)
+        return response.body
+
     async def collection_items(self, uri: str, limit: int, max_pages: int = 3) -> list:
         """Up to `limit` items of a remote (Ordered)Collection, following `first` and `next` links
         on the collection's own origin for at most `max_pages` pages."""

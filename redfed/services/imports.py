@@ -26,7 +26,7 @@ from ..models import Actor
 from ..store import actors as actor_store
 from ..store import imports as store
 from ..store.imports import ImportJob
-from . import archive_import, archive_reader, import_csv
+from . import archive_import, archive_reader, import_csv, outbox_import
 from .accounts import find_local_actor
 from .context import Context
 from .import_rows import Importer, apply_row
@@ -107,6 +107,23 @@ async def request_import(ctx: Context, actor: Actor, kind: str | None, mode: str
     return await store.get_job(ctx.db.reader, job_id)
 
 
+async def request_pull(ctx: Context, actor: Actor, given: str, *, background: bool = True) -> ImportJob:
+    """Queue the pull of the posts of the account `given` names, which moved to `actor`
+    (outbox_import.PullRefused when it did not, or is not an alias). A pull of the same account
+    already queued or running is returned rather than doubled."""
+    old = await outbox_import.old_account(ctx, actor, given)
+    now = ctx.now_ms()
+    async with ctx.db.transaction() as conn:
+        job_id = await store.running_pull(conn, actor.id, old.uri)
+        fresh = job_id is None
+        if fresh:
+            job_id = new_id(now)
+            await store.insert_job(conn, job_id, actor.id, "outbox", "merge", [], None, 0, now, source_uri=old.uri)
+    if fresh and background:
+        _spawn(ctx, job_id)
+    return await store.get_job(ctx.db.reader, job_id)
+
+
 def _spawn(ctx: Context, job_id: int) -> None:
     task = asyncio.create_task(run_job(ctx, job_id))
     _tasks.add(task)
@@ -130,6 +147,9 @@ async def run_job(ctx: Context, job_id: int) -> ImportJob | None:
     try:
         if job.kind == "archive":
             await _run_archive(ctx, job, actor, progress)
+        elif job.kind == "outbox":
+            outcome = archive_import.Outcome(job.total, job.processed, job.imported)
+            await outbox_import.import_outbox(ctx, actor, job.source_uri, progress, start=job.processed, outcome=outcome)
         else:
             await _run_csv(ctx, job, actor, progress)
     except Exception as e:
@@ -200,4 +220,14 @@ async def import_file(ctx: Context, username: str, kind: str, mode: str, path: P
         raise NotFound(f"no local user named '{username}'") from None
     with open(path, "rb") as source:
         job = await request_import(ctx, actor, kind, mode, source, background=False)
+    return await run_job(ctx, job.id)
+
+
+async def pull_posts(ctx: Context, username: str, given: str) -> ImportJob:
+    """The command line's pull of a moved account's posts, applied at once, in the foreground."""
+    try:
+        actor = await find_local_actor(ctx.db, ctx.config, username)
+    except NotFound:
+        raise NotFound(f"no local user named '{username}'") from None
+    job = await request_pull(ctx, actor, given, background=False)
     return await run_job(ctx, job.id)

@@ -11,10 +11,11 @@ import json
 from dataclasses import dataclass
 
 from ..errors import Gone, NotFound
-from ..federation import serialize
+from ..federation import imported, serialize
 from ..models import Actor, Post
 from ..store import actors as actor_store
 from ..store import deliveries as delivery_store
+from ..store import post_origins
 from ..store import posts as post_store
 from ..store import deals as deal_store
 from ..store import listings as listing_store
@@ -37,6 +38,7 @@ class PostView:
     boosted: Post | None = None  # set when `post` is a boost: the post it boosts
     listing_note: dict | None = None  # a listing's Note, carrying its Proposal (FEP-0837)
     rating: int | None = None  # a counted review's rating, carried as `rating` on its Note
+    imported_from: str | None = None  # an imported post's id where it was first published
 
 
 class Deleted(Gone):
@@ -93,11 +95,12 @@ async def view_of(ctx: Context, author: Actor, post: Post) -> PostView:
     listing = await listing_store.get_listing(ctx.db.reader, post.id) if post.is_local else None
     carried = await listings.carrying_note(ctx, author, post, listing) if listing else None
     rating = await deal_store.rating_of_post(ctx.db.reader, post.id) if post.in_reply_to_id else None
-    return PostView(post, author, [actor for actor in mentioned if actor is not None], tags, None, carried, rating)
+    origin = await post_origins.origin_of(ctx.db.reader, post.id) if post.is_local else None
+    return PostView(post, author, [actor for actor in mentioned if actor is not None], tags, None, carried, rating, origin)
 
 
 def note_of(view: PostView, urls: Urls) -> dict:
     if view.listing_note is not None:
         return view.listing_note
-    note = serialize.post_to_ap(view.post, view.author, view.mentioned, view.tags, urls)
+    note = imported.mark(serialize.post_to_ap(view.post, view.author, view.mentioned, view.tags, urls), view.imported_from)
     return with_rating(note, view.rating) if view.rating is not None else note

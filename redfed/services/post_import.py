@@ -15,7 +15,7 @@ from dataclasses import dataclass, replace
 
 from ..clock import new_id
 from ..errors import BadRequest, RedfedError, Unprocessable
-from ..federation import delivery, serialize
+from ..federation import delivery, imported, serialize
 from ..federation.ingest_posts import ap_to_remote_post
 from ..models import Actor, Media, Post
 from ..store import media as media_store
@@ -143,7 +143,7 @@ async def _store(ctx: Context, author: Actor, remote, origin: str, media: list[M
                 break
             post_id = new_id(published)
             post = replace(post, id=post_id, uri=ctx.urls.post(author.uri, post_id), url=ctx.urls.post_page(author.username, post_id))
-        note = serialize.post_to_ap(post, author, [], list(remote.hashtags), ctx.urls)
+        note = imported.mark(serialize.post_to_ap(post, author, [], list(remote.hashtags), ctx.urls), origin)
         post = replace(post, audience=tuple(note["to"] + note["cc"]))
         await post_store.insert_post(conn, post)
         await post_origins.set_origin(conn, post.id, origin)

@@ -14,15 +14,17 @@ from dataclasses import replace
 from .. import content
 from ..clock import new_id
 from ..errors import FetchError, Forbidden, NotFound, RedfedError, Unprocessable
-from ..federation import audience, delivery, disclosures, serialize
+from ..federation import audience, delivery, disclosures, imported, serialize
 from ..federation.ingest_posts import RemotePost, ap_to_remote_post, attributed_to
 from ..models import VISIBILITIES, Actor, Media, Post
 from ..protocol import as2
 from ..store import actors as actor_store
 from ..store import deliveries as delivery_store
 from ..store import media as media_store
+from ..store import post_origins
 from ..store import posts as post_store
 from ..store import views as view_store
+from . import post_copies
 from .context import Context
 from .notify import notify
 from .visibility import can_see
@@ -98,7 +100,9 @@ async def edit_local_post(
     )
     if media is not None:
         edited = replace(edited, attachments=tuple(serialize.media_to_ap(m, ctx.urls) for m in media))
-    note = serialize.post_to_ap(edited, author, mentioned, list(rendered.hashtags), ctx.urls)
+    # An imported post keeps naming where it came from after an edit (FEP-0c7f).
+    origin = await post_origins.origin_of(ctx.db.reader, post.id)
+    note = imported.mark(serialize.post_to_ap(edited, author, mentioned, list(rendered.hashtags), ctx.urls), origin)
     edited = replace(edited, audience=tuple(note["to"] + note["cc"]))
     parent_author = await _author_of(ctx, await _parent(ctx, post))
     async with ctx.db.transaction() as conn:
@@ -306,6 +310,7 @@ async def store_remote_post(ctx: Context, doc: dict, author: Actor, depth: int) 
         for recipient_id in mention_ids:
             await notify(conn, recipient_id, "mention", author, post.id, ctx.now_ms())
         await post_store.replace_tags(conn, post.id, remote.hashtags)
+        await post_copies.note_copy(ctx, conn, post, doc, author)  # a moved post's new copy
     return post
 
 

@@ -25,6 +25,7 @@ class ImportJob:
     error: str | None
     created_at: int
     finished_at: int | None
+    source_uri: str | None = None  # kind 'outbox': the old account whose posts are pulled
     report: tuple = ()  # ({"row": n, "value": "...", "error": "...", "detail": "..."}, ...), by row
 
     @property
@@ -34,7 +35,7 @@ class ImportJob:
         return 100 * self.processed // self.total if self.total else 0
 
 
-_COLUMNS = "id, actor_id, kind, mode, state, file_key, total, processed, imported, error, created_at, finished_at"
+_COLUMNS = "id, actor_id, kind, mode, state, file_key, total, processed, imported, error, created_at, finished_at, source_uri"
 
 
 async def _with_report(conn: aiosqlite.Connection, row: sqlite3.Row) -> ImportJob:
@@ -46,10 +47,11 @@ async def _with_report(conn: aiosqlite.Connection, row: sqlite3.Row) -> ImportJo
 
 
 async def insert_job(conn: aiosqlite.Connection, job_id: int, actor_id: int, kind: str, mode: str, rows: list,
-                     file_key: str | None, total: int, now: int) -> None:
+                     file_key: str | None, total: int, now: int, source_uri: str | None = None) -> None:
     await conn.execute(
-        "INSERT INTO imports (id, actor_id, kind, mode, rows, file_key, total, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
-        (job_id, actor_id, kind, mode, json.dumps(rows, ensure_ascii=False), file_key, total, now),
+        "INSERT INTO imports (id, actor_id, kind, mode, rows, file_key, total, created_at, source_uri) "
+        "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        (job_id, actor_id, kind, mode, json.dumps(rows, ensure_ascii=False), file_key, total, now, source_uri),
     )
 
 
@@ -155,3 +157,11 @@ async def follow_tag(conn: aiosqlite.Connection, actor_id: int, name: str, now: 
 
 async def unfollow_tags(conn: aiosqlite.Connection, actor_id: int, names: list[str]) -> None:
     await conn.executemany("DELETE FROM followed_tags WHERE actor_id = ? AND name = ?", [(actor_id, n) for n in names])
+
+
+async def running_pull(conn: aiosqlite.Connection, actor_id: int, source_uri: str) -> int | None:
+    """The id of a queued or running pull of `source_uri`'s posts into `actor_id`, if any."""
+    sql = "SELECT id FROM imports WHERE actor_id = ? AND kind = 'outbox' AND source_uri = ? AND state IN ('queued', 'running')"
+    async with conn.execute(sql, (actor_id, source_uri)) as cursor:
+        row = await cursor.fetchone()
+    return row[0] if row else None

@@ -111,6 +111,11 @@ class HostileServer:
         with self._lock:
             self.routes[path] = (status, json.dumps(document).encode(), content_type)
 
+    def serve_bytes(self, path: str, body: bytes, content_type: str) -> None:
+        """A file (a photo) at `path`, as it is."""
+        with self._lock:
+            self.routes[path] = (200, body, content_type)
+
     def gone(self, path: str) -> None:
         with self._lock:
             self.routes[path] = (410, b'{"error": "gone"}', "application/json")

@@ -38,8 +38,10 @@ def make_config(folder: Path, base_url: str, **sections: dict) -> Config:
 
 
 class LiveInstance:
-    def __init__(self, folder: Path, clock: Clock | None = None, port: int = 0, **sections: dict):
-        """`port` 0 picks a free one; an earlier instance's port and folder bring it back up."""
+    def __init__(self, folder: Path, clock: Clock | None = None, port: int = 0, *, address_policy=None, **sections: dict):
+        """`port` 0 picks a free one; an earlier instance's port and folder bring it back up.
+        `address_policy` (with federation.allow_private_addresses false) lets 127.0.0.1 play a
+        public host while other private addresses stay refused."""
         folder.mkdir(parents=True, exist_ok=True)
         self.folder, self._sections = folder, sections
         self._socket = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
@@ -50,7 +52,7 @@ class LiveInstance:
         self.domain = f"127.0.0.1:{self.port}"
         self.config = make_config(folder, self.base_url, **sections)
         self.clock = clock or Clock()
-        self.node = Instance(self.config, clock=self.clock)
+        self.node = Instance(self.config, clock=self.clock, address_policy=address_policy)
         self.app = create_app(self.config, self.node)
         self._loop = asyncio.new_event_loop()
         self._thread = threading.Thread(target=self._loop.run_forever, name=f"redfed-{self.port}", daemon=True)

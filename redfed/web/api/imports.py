@@ -1,7 +1,11 @@
 """Imports (layer 6), a redfed extension of the Mastodon API (Mastodon imports on its settings
 pages only): POST /api/v1/imports (multipart `type`, `mode`, `data`) checks the file and queues
 the job (202); GET /api/v1/imports/:id shows its progress and the report of failed rows. Another
-account's job answers 404, as if it did not exist."""
+account's job answers 404, as if it did not exist.
+
+POST /api/v1/imports/posts with `acct` (the old account, user@host or its actor URI) queues the
+pull of the posts of an account that moved to the caller's from its old server (202, type
+`outbox`); 403 unless the caller lists it as an alias and it has moved to the caller."""
 
 from quart import Blueprint, request
 
@@ -10,6 +14,7 @@ from ...services import archive_reader, imports
 from ..context import runtime
 from . import entities
 from .auth import caller, scope
+from .params import Params
 
 blueprint = Blueprint("api_imports", __name__)
 
@@ -22,7 +27,7 @@ def job_entity(job) -> dict:
         "id": str(job.id), "type": job.kind, "mode": job.mode, "state": job.state, "progress": job.progress,
         "total": job.total, "processed": job.processed, "imported": job.imported, "failed": len(job.report),
         "report": job.report, "error": job.error, "created_at": entities.iso(job.created_at),
-        "finished_at": entities.iso(job.finished_at),
+        "finished_at": entities.iso(job.finished_at), "source": job.source_uri,
     }
 
 
@@ -61,6 +66,13 @@ async def create_import():
         runtime().services, caller().actor, form.get("type"), form.get("mode"), upload.stream
     )
     return job_entity(job), 202
+
+
+@blueprint.post(IMPORT_PATH + "/posts")
+@scope("write:accounts")
+async def pull_posts():
+    acct = (await Params.read()).text("acct", "", max_length=2000)
+    return job_entity(await imports.request_pull(runtime().services, caller().actor, acct)), 202
 
 
 @blueprint.get("/api/v1/imports")

@@ -23,12 +23,20 @@ TYPES = {
     "followed_hashtags": N_("Followed hashtags"),
     "archive": N_("Account archive (posts, photos, likes and bookmarks)"),
 }
+# What a job's heading says: one of the uploads above, or the posts of a moved account.
+KINDS = {**TYPES, "outbox": N_("Posts of your old account, from its server")}
 ERRORS = {
     "unknown account": N_("unknown account"),
     "unknown post": N_("unknown post"),
     "unreachable": N_("server unreachable"),
     "bad row": N_("bad row"),
     "refused": N_("refused"),
+    "not_theirs": N_("not by your old account"),
+    "not_public": N_("not public"),
+    "not_a_post": N_("not a post"),
+    "not_embedded": N_("not included in the outbox"),
+    "bad_item": N_("bad entry"),
+    "media": N_("photo not available"),
 }
 STATES = {"queued": N_("Waiting"), "running": N_("Importing"), "done": N_("Done"), "failed": N_("Failed")}
 
@@ -43,7 +51,7 @@ async def _page(status: int = 200, *, error: str | None = None, fields: dict | N
     jobs = await imports.recent_jobs(rt.db, viewer)
     return await page(
         "settings_import.html", status, error=error, fields=fields or {"type": "following", "mode": "merge"},
-        types=TYPES, errors=ERRORS, states=STATES, jobs=jobs, running=any(j.state in ("queued", "running") for j in jobs),
+        types=TYPES, kinds=KINDS, errors=ERRORS, states=STATES, jobs=jobs, running=any(j.state in ("queued", "running") for j in jobs),
         max_rows=import_csv.MAX_ROWS, max_csv_mb=import_csv.MAX_BYTES // 1024 // 1024,
         max_archive_mb=archive_reader.MAX_ARCHIVE_BYTES // 1024 // 1024,
     )

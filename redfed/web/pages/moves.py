@@ -1,11 +1,13 @@
 """Settings pages for aliases and moving an account (layer 6): /settings/aliases lists the other
-accounts this one also is, /settings/migration moves it to a new account. Every form checks the
+accounts this one also is, /settings/migration moves it to a new account and, on the new
+account, brings the posts of an old one that moved here (POST /settings/migration/posts queues
+the pull and leads to the import page, where its progress shows). Every form checks the
 session's CSRF token; a move also asks for the password."""
 
 from quart import request
 
 from ...errors import NotFound, RedfedError
-from ...services import aliases, moves, views
+from ...services import aliases, imports, moves, outbox_import, views
 from ..context import runtime
 from .common import N_, _, blueprint, check_csrf, form, see_other, signed_in
 from .settings import settings_page
@@ -28,6 +30,12 @@ REFUSALS = {
     ),
     "cooldown": N_("This account moved less than 30 days ago. It can move again in %(num)d days."),
 }
+# Why the posts of an old account cannot be brought here (services.outbox_import.PullRefused.reason).
+PULL_REFUSALS = {
+    "local": N_("That account is on this server: its posts are here already."),
+    "not_alias": N_("That account is not an alias of this one. Add it as an alias first."),
+    "not_moved": N_("That account has not moved to this one. Move it here from its own server first."),
+}
 NOTICES = {
     "added": N_("The alias was added."),
     "removed": N_("The alias was removed."),
@@ -38,6 +46,8 @@ NOTICES = {
 def _refusal(error: RedfedError) -> str:
     if isinstance(error, aliases.ChangeRefused) and error.reason in REFUSALS:
         return _(REFUSALS[error.reason]) % error.values
+    if isinstance(error, outbox_import.PullRefused) and error.reason in PULL_REFUSALS:
+        return _(PULL_REFUSALS[error.reason])
     if isinstance(error, NotFound):
         return _("That account is not an alias.")
     return error.message
@@ -82,9 +92,11 @@ async def change_alias(action: str):
 async def _migration_page(viewer, status: int = 200, *, error: str | None = None, given: str = ""):
     rt = runtime()
     home = await moves.new_home(rt.services, viewer)
+    known = {v.actor.uri: v.actor for v in await views.alias_views(rt.db, viewer)}
     return await settings_page(
         "settings_migration.html", "/settings/migration", status, error=error, given=given, new_home=home,
         history=await moves.move_history(rt.services, viewer), notice=None if error else _notice(),
+        aliases=[(uri, known.get(uri)) for uri in viewer.also_known_as],
     )
 
 
@@ -109,3 +121,19 @@ async def move():
             raise
         return await _migration_page(viewer, error.status, error=_refusal(error), given=given)
     return see_other("/settings/migration?done=moved")
+
+
+@blueprint.post("/settings/migration/posts")
+async def pull_posts():
+    """Bring the posts of an old account (one of the aliases) that moved here."""
+    rt = runtime()
+    current, viewer = await signed_in()
+    fields = await form()
+    check_csrf(current, fields.get("csrf_token"))
+    try:
+        await imports.request_pull(rt.services, viewer, fields.get("acct", "")[: aliases.MAX_INPUT + 1])
+    except RedfedError as error:
+        if error.status >= 500:
+            raise
+        return await _migration_page(viewer, error.status, error=_refusal(error))
+    return see_other("/settings/import")

@@ -11,7 +11,7 @@ from quart import redirect, render_template, request
 
 from ...models import Actor, Post
 from ...protocol import as2
-from ...services import objects, threads
+from ...services import objects, post_copies, threads
 from ..activitypub import activity_json, fetch_request
 from ..context import runtime
 from .cards import card, cards
@@ -41,6 +41,9 @@ async def post_page(username: str, post_id: int):
         return activity_json(objects.note_of(view, rt.urls))
     current = await visit()
     post = await threads.local_post(rt.services, current.viewer, username, post_id)
+    copy = await post_copies.copy_of(rt.services, post)
+    if copy is not None:  # its author moved, and the post with them (services/post_copies.py)
+        return redirect(copy.url or copy.uri)
     return await _page_of(post, current.viewer)
 
 
