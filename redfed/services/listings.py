@@ -279,6 +279,12 @@ def _documents(ctx: Context, seller: Actor, post: Post, listing: Listing, render
     return replace(post, audience=tuple(note["to"] + note["cc"])), ap.note_with_proposal(note, proposal)
 
 
+def carrying_documents(ctx: Context, seller: Actor, post: Post, listing: Listing, rendered, mentioned) -> tuple[Post, dict]:
+    """The post with its listing content, and its Note carrying the Proposal (for a listing that
+    moved here: services/listing_import.py)."""
+    return _documents(ctx, seller, post, listing, rendered, mentioned)
+
+
 # Finding listings -----------------------------------------------------------------------------
 
 
