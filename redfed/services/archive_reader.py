@@ -8,10 +8,11 @@ bytes counted against the declared size, the CRC checked by zipfile at the end),
 files are parsed with size caps and checked for the types the importer relies on.
 """
 
+import dataclasses
 import json
 import stat
 import zipfile
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 
 from ..errors import PayloadTooLarge, Unprocessable
@@ -44,7 +45,7 @@ class Archive:
     bookmarks: list[str]
     members: frozenset[str]
     # redfed's listings.json: post id → the listing it carried (checked by listing_import)
-    listings: dict[str, dict] = field(default_factory=dict)
+    listings: dict[str, dict] = dataclasses.field(default_factory=dict)
 
     def member_for(self, url) -> str | None:
         """The member an attachment's url names (Mastodon writes paths without /system/, some

@@ -130,6 +130,7 @@ HOSTILE = {
     "title of the wrong type": _proposal(6, name=["Green chair"]),
     "quantity of the wrong type": _proposal(7, publishes={"type": "Intent", "action": "transfer", "availableQuantity": {"hasNumericalValue": "lots"}}),
     "another origin": {**_proposal(8), "id": "https://elsewhere.example/listings/8"},
+    "followers-only": _proposal(9),
 }
 ENTRIES = {  # listings.json entries for posts that carry no Proposal
     "entry with an absurd price": {"title": "Gold", "price_kind": "fixed", "price_amount": "99999999999", "price_currency": "USD", "status": "open"},
@@ -143,7 +144,8 @@ def _archive_with_proposals() -> tuple[bytes, dict]:
     notes, names = [], {}
     cases = [("good", _proposal(1)), *HOSTILE.items(), *((name, None) for name in ENTRIES)]
     for number, (name, proposal) in enumerate(cases, start=1):
-        note = _note(number, f"<p>{name}</p>", f"2023-01-{number:02d}T00:00:00Z", to=[PUBLIC], cc=[f"{OLD}/followers"])
+        to, cc = ([f"{OLD}/followers"], []) if name == "followers-only" else ([PUBLIC], [f"{OLD}/followers"])
+        note = _note(number, f"<p>{name}</p>", f"2023-01-{number:02d}T00:00:00Z", to=to, cc=cc)
         if proposal is not None:
             note["proposal"] = proposal
         notes.append(note)
@@ -171,6 +173,7 @@ def test_hostile_listings_in_an_archive__each_refused_alone_with_nothing_of_it_s
     assert "unknown currency" in refused["unknown currency"]["detail"]
     assert "title" in refused["huge title"]["detail"] and "title" in refused["title of the wrong type"]["detail"]
     assert "another origin" in refused["another origin"]["detail"]
+    assert "a listing is public or unlisted" in refused["followers-only"]["detail"]
     assert "price_amount has the wrong type" in refused["entry with a price of the wrong type"]["detail"]
     # Only the good one is here, as a listing; of the others not a post, not a listing.
     [chair] = _shop(instance, alice.id).values()
