@@ -94,6 +94,10 @@ def test_listings_in_an_archive__reappear_in_the_new_accounts_shop_as_they_were(
     # It is a listing of alice2's like any: a change of status keeps its description.
     paused, post = b.run(listings.set_status(b.ctx, new, int(bike["id"]), "paused"))
     assert paused.status == "paused" and "Some rust." in post.content
+    outbox = get(b.url("/users/alice2/outbox?page=true"), headers=AP).json()["orderedItems"]
+    [create] = [item for item in outbox if item["object"]["id"] == bike["status"]["uri"]]
+    assert create["object"]["proposal"]["listingStatus"] == "paused"
+    assert create["object"]["importedFrom"]["href"] == before["Blue bike"]["status"]["uri"]
 
     again = import_and_wait(b, token, "archive", path.read_bytes(), filename="alice.zip")
     assert (again["state"], again["report"]) == ("done", [])
