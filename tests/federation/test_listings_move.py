@@ -52,6 +52,7 @@ def test_moved_listings__pulled_from_the_old_outbox_into_the_new_shop(start_inst
     [original] = before["Blue bike"]["status"]["media_attachments"]
     assert copied["description"] == "the blue bike" and get(copied["url"]).body == get(original["url"]).body
     assert "Some rust." in after["Blue bike"]["status"]["content"]
+    assert after["Blue bike"]["status"]["content"].count("View listing") == 1  # one headline, one link: the Proposal's description
 
     again = _pull_and_wait(b, token, f"alice@{a.domain}")
     assert (again["state"], again["report"]) == ("done", [])

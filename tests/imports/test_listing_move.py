@@ -86,6 +86,10 @@ def test_listings_in_an_archive__reappear_in_the_new_accounts_shop_as_they_were(
     assert get(photo["url"]).body == get(old_photo["url"]).body
     assert "Some rust." in bike["status"]["content"] and f"{b.base_url}/tags/bikes" in bike["status"]["content"]
     assert "Sold" in lamp["status"]["content"]
+    # The description alone is the post's text, as for a listing made on B: no second headline.
+    source = get(b.url(f"/api/v1/statuses/{bike['id']}/source"), headers={"Authorization": f"Bearer {token}"}).json()
+    assert source["text"] == "Some rust. #bikes"
+    assert bike["status"]["content"].count("View listing") == 1 and bike["status"]["content"].count("Blue bike") == 1
     # Its Note, served by B, carries the new Proposal and names the old post.
     note = get(bike["status"]["uri"], headers=AP).json()
     assert note["proposal"]["id"] == bike["uri"] and note["proposal"]["name"] == "Blue bike"
