@@ -64,7 +64,7 @@ def moved_listing(note: dict, entry: dict | None, source_actor_uri: str) -> Move
             return None
         changes, status, updated_at = _from_proposal(proposal, source_actor_uri)
         content = proposal.get("content")
-        description = html_to_text(sanitize_remote_html(content[:100_000])) if isinstance(content, str) else _note_description(note)
+        description = _text_of(content) if isinstance(content, str) else _note_description(note)
     blank = Listing(
         post_id=0, proposal_uri="", actor_id=0, title="", price_kind="", price_amount=None, price_currency=None,
         quantity=None, availability="in_stock", condition=None, category=None, regions=(), checkout_url=None,
@@ -106,7 +106,8 @@ def _from_proposal(proposal: dict, source_actor_uri: str) -> tuple[dict, str, No
         if proposal.get(field) is not None and not isinstance(proposal[field], str):
             raise ListingRefused(f"{field} has the wrong type")
     regions = proposal.get("eligibleRegion")
-    if regions is not None and not (isinstance(regions, str) or isinstance(regions, list) and all(isinstance(r, str) for r in regions)):
+    listed = regions if isinstance(regions, list) else [regions]
+    if regions is not None and not all(isinstance(region, str) for region in listed):
         raise ListingRefused("eligibleRegion has the wrong type")
     try:
         parsed = ap.ap_to_listing(proposal, 0, source_actor_uri, 0).listing
@@ -135,7 +136,11 @@ def _note_description(note: dict) -> str:
     """The description inside the carrying Note's content: without its headline and link lines."""
     content = note.get("content") if isinstance(note.get("content"), str) else ""
     clean = sanitize_remote_html(content[:100_000])
-    return html_to_text(_LISTING_LINK.sub("", _HEADLINE.sub("", clean, count=1), count=1))
+    return _text_of(_LISTING_LINK.sub("", _HEADLINE.sub("", clean, count=1), count=1), sanitised=True)
+
+
+def _text_of(html: str, sanitised: bool = False) -> str:
+    return html_to_text(html if sanitised else sanitize_remote_html(html[:100_000]))
 
 
 def check_visibility(post: Post) -> None:
