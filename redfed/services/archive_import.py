@@ -14,6 +14,7 @@ from ..protocol import as2
 from . import archive_reader, interactions, statuses
 from .context import Context
 from .import_rows import Importer, RowFailed
+from .listing_import import moved_listing
 from .post_import import Source, attachment_from, import_post
 
 log = logging.getLogger(__name__)
@@ -105,7 +106,9 @@ async def _step(ctx, importer: Importer, archive, source: Source, made: dict, wh
         if what == "post":
             parent_uri = as2.get_id(item.get("inReplyTo"))
             parent = made.get(parent_uri) if parent_uri else None
-            imported = await import_post(ctx, importer.actor, item, source, attachments=_attachments(archive, item), parent=parent)
+            listing = moved_listing(item, archive.listings.get(item["id"]), source.actor_uri)
+            imported = await import_post(ctx, importer.actor, item, source, attachments=_attachments(archive, item),
+                                         parent=parent, listing=listing)
             made[item["id"]] = imported.post
         else:
             post = made.get(item) or await importer.post(item)

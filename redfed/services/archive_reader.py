@@ -8,6 +8,7 @@ bytes counted against the declared size, the CRC checked by zipfile at the end),
 files are parsed with size caps and checked for the types the importer relies on.
 """
 
+import dataclasses
 import json
 import stat
 import zipfile
@@ -43,6 +44,8 @@ class Archive:
     likes: list[str]
     bookmarks: list[str]
     members: frozenset[str]
+    # redfed's listings.json: post id → the listing it carried (checked by listing_import)
+    listings: dict[str, dict] = dataclasses.field(default_factory=dict)
 
     def member_for(self, url) -> str | None:
         """The member an attachment's url names (Mastodon writes paths without /system/, some
@@ -138,6 +141,24 @@ def _uri_list(doc, name: str) -> list[str]:
     return items
 
 
+def _listings(doc) -> dict[str, dict]:
+    """redfed's listings.json, by the id of the post that carries each listing (the first entry
+    for a post counts). Its fields are checked item by item when the post is imported."""
+    if doc is None:
+        return {}
+    items = doc.get("orderedItems") if isinstance(doc, dict) else None
+    if not isinstance(items, list):
+        raise BadArchive("listings.json must be a collection with orderedItems")
+    if len(items) > MAX_POSTS:
+        raise BadArchive(f"listings.json holds more than {MAX_POSTS:,} listings")
+    found: dict[str, dict] = {}
+    for number, item in enumerate(items, start=1):
+        if not isinstance(item, dict) or not isinstance(item.get("post"), str) or len(item["post"]) > 2048:
+            raise BadArchive(f"listings.json item {number} does not name its post")
+        found.setdefault(item["post"], item)
+    return found
+
+
 def _notes(outbox) -> tuple[list[dict], int]:
     items = outbox.get("orderedItems") if isinstance(outbox, dict) else None
     if not isinstance(items, list):
@@ -186,5 +207,6 @@ def read_archive(path: Path) -> Archive:
         notes, skipped = _notes(_json(zf, "outbox.json"))
         likes = _uri_list(_json(zf, "likes.json", required=False), "likes.json")
         bookmarks = _uri_list(_json(zf, "bookmarks.json", required=False), "bookmarks.json")
+        listings = _listings(_json(zf, "listings.json", required=False))
         members = frozenset(info.filename for info in infos if not info.is_dir())
-    return Archive(path, actor["id"], followers, notes, skipped, likes, bookmarks, members)
+    return Archive(path, actor["id"], followers, notes, skipped, likes, bookmarks, members, listings)

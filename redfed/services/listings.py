@@ -17,12 +17,13 @@ from urllib.parse import urlsplit
 
 from ..clock import new_id
 from ..errors import BadRequest, Gone, NotFound, Unprocessable
-from ..federation import audience, delivery, disclosures, serialize
+from ..federation import audience, delivery, disclosures, imported, serialize
 from ..federation import listings as ap
 from ..models import Actor, Listing, Media, Post
 from ..store import deliveries as delivery_store
 from ..store import listings as store
 from ..store import media as media_store
+from ..store import post_origins
 from ..store import posts as post_store
 from ..store import views as view_store
 from ..store.listings import ListingQuery
@@ -119,6 +120,7 @@ async def edit_listing(
             # The web form may change the alt text of photos it keeps; the API passes them as stored.
             await media_store.set_descriptions(conn, post.id, {m.id: m.description for m in media})
         await store.update_listing(conn, edited)
+        note = imported.mark(note, await post_origins.origin_of(conn, post.id))
         update = serialize.update_activity(note, updated.edited_at)
         await posts.link_and_fan_out(ctx, conn, updated, seller, rendered, mentioned, None, update, is_public=False)
         create = serialize.create_activity(note)
@@ -145,6 +147,7 @@ async def publish_stock(ctx: Context, conn, seller: Actor, listing: Listing) -> 
         stamp = updated.edited_at
     await post_store.update_post(conn, updated)
     await store.update_listing(conn, listing)
+    note = imported.mark(note, await post_origins.origin_of(conn, post.id))
     inboxes = await audience.for_followers(conn, ctx.config, seller, mentioned)
     await delivery.enqueue(conn, serialize.update_activity(note, stamp), seller, inboxes, is_public=False,
                            object_uri=post.uri, now=now)
@@ -277,6 +280,12 @@ def _documents(ctx: Context, seller: Actor, post: Post, listing: Listing, render
     note = serialize.post_to_ap(post, seller, mentioned, list(rendered.hashtags), ctx.urls)
     proposal = ap.listing_to_proposal(listing, seller.uri, note["to"], note["cc"], rendered.html, note["published"])
     return replace(post, audience=tuple(note["to"] + note["cc"])), ap.note_with_proposal(note, proposal)
+
+
+def carrying_documents(ctx: Context, seller: Actor, post: Post, listing: Listing, rendered, mentioned) -> tuple[Post, dict]:
+    """The post with its listing content, and its Note carrying the Proposal (for a listing that
+    moved here: services/listing_import.py)."""
+    return _documents(ctx, seller, post, listing, rendered, mentioned)
 
 
 # Finding listings -----------------------------------------------------------------------------

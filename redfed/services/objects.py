@@ -101,6 +101,6 @@ async def view_of(ctx: Context, author: Actor, post: Post) -> PostView:
 
 def note_of(view: PostView, urls: Urls) -> dict:
     if view.listing_note is not None:
-        return view.listing_note
+        return imported.mark(view.listing_note, view.imported_from)  # a listing that moved here names its old post too
     note = imported.mark(serialize.post_to_ap(view.post, view.author, view.mentioned, view.tags, urls), view.imported_from)
     return with_rating(note, view.rating) if view.rating is not None else note

@@ -27,6 +27,7 @@ from ..store import post_origins
 from . import archive_import
 from .aliases import resolve_account
 from .context import Context
+from .listing_import import moved_listing
 from .post_import import Attachment, Source, attachment_from, import_post
 
 log = logging.getLogger(__name__)
@@ -178,8 +179,9 @@ async def _import(ctx: Context, new: Actor, source: Source, note: dict, budget: 
     try:
         if await post_origins.find_by_origin(ctx.db.reader, new.id, note["id"]) is not None:
             return None  # made by an earlier run: nothing to fetch, nothing to make
+        listing = moved_listing(note, None, source.actor_uri)  # checked before any photo is fetched
         attachments = [await _attachment(ctx, item, budget) for item in _attachment_items(ctx, note)]
-        await import_post(ctx, new, note, source, attachments=attachments, parent=await _parent(ctx, new, note))
+        await import_post(ctx, new, note, source, attachments=attachments, parent=await _parent(ctx, new, note), listing=listing)
     except ItemRefused as refused:
         return refused
     except FetchError as error:

@@ -18,9 +18,11 @@ from ..errors import BadRequest, RedfedError, Unprocessable
 from ..federation import delivery, imported, serialize
 from ..federation.ingest_posts import ap_to_remote_post
 from ..models import Actor, Media, Post
+from ..store import listings as listing_store
 from ..store import media as media_store
 from ..store import post_origins
 from ..store import posts as post_store
+from . import listing_import
 from . import media as media_service
 from .context import Context
 
@@ -79,12 +81,13 @@ def attachment_from(item: dict, data: bytes) -> Attachment:
 
 async def import_post(
     ctx: Context, author: Actor, note: dict, source: Source, *, attachments: list[Attachment] = (),
-    parent: Post | None = None,
+    parent: Post | None = None, listing: listing_import.MovedListing | None = None,
 ) -> Imported:
     """Re-create `note` (an AS2 Note by `source.actor_uri`) as a post of the local `author`.
     `parent` is the post it answers when that is already here (for a thread of the same archive,
     the post imported before it). Importing the same note again returns the post made the first
-    time. Refuses a note that is not the source's with BadRequest."""
+    time. Refuses a note that is not the source's with BadRequest. With `listing` (what the note
+    carried, listing_import.moved_listing) the post is re-created as that listing of `author`."""
     origin = note.get("id")
     if not isinstance(origin, str):
         raise BadRequest("the post has no id")
@@ -93,9 +96,11 @@ async def import_post(
         return Imported(existing, False)
     stand_in = replace(author, uri=source.actor_uri, followers_uri=source.followers_uri)
     remote = ap_to_remote_post(note, stand_in, ctx.now_ms())
+    if listing is not None:
+        listing_import.check_visibility(remote.post)
     media = [await _upload(ctx, author, item) for item in attachments]
     try:
-        return Imported(await _store(ctx, author, remote, origin, media, parent), True)
+        return Imported(await _store(ctx, author, remote, origin, media, parent, listing), True)
     except sqlite3.IntegrityError:
         # Another import made the same post meanwhile (posts_origin is unique): that one stands.
         await _discard(ctx, author, media)
@@ -126,7 +131,8 @@ async def _upload(ctx: Context, author: Actor, item: Attachment) -> Media:
     return accepted.media
 
 
-async def _store(ctx: Context, author: Actor, remote, origin: str, media: list[Media], parent: Post | None) -> Post:
+async def _store(ctx: Context, author: Actor, remote, origin: str, media: list[Media], parent: Post | None,
+                 listing: listing_import.MovedListing | None) -> Post:
     published = remote.post.published_at
     post_id = new_id(published)
     in_reply_to_uri = parent.uri if parent else remote.post.in_reply_to_uri
@@ -137,19 +143,27 @@ async def _store(ctx: Context, author: Actor, remote, origin: str, media: list[M
         poll=None, type="Note", created_at=ctx.now_ms(), summary=html.unescape(remote.post.summary),
         content=local_tag_links(remote.post.content, ctx.urls),
     )
+    rendered = await listing_import.rendered(ctx, listing) if listing else None
+    hashtags, row = remote.hashtags, None
     async with ctx.db.transaction() as conn:
         for _ in range(8):  # many imported posts may share a millisecond
             if not await post_store.id_taken(conn, post.id):
                 break
             post_id = new_id(published)
             post = replace(post, id=post_id, uri=ctx.urls.post(author.uri, post_id), url=ctx.urls.post_page(author.username, post_id))
-        note = imported.mark(serialize.post_to_ap(post, author, [], list(remote.hashtags), ctx.urls), origin)
+        if listing is None:
+            note = imported.mark(serialize.post_to_ap(post, author, [], list(remote.hashtags), ctx.urls), origin)
+        else:
+            post, note, row = listing_import.carrying(ctx, author, post, listing, rendered, origin)
+            hashtags = rendered.hashtags
         post = replace(post, audience=tuple(note["to"] + note["cc"]))
         await post_store.insert_post(conn, post)
         await post_origins.set_origin(conn, post.id, origin)
         await post_origins.unannounce(conn, post.id)
         await media_store.attach(conn, post.id, [m.id for m in media])
-        await post_store.replace_tags(conn, post.id, remote.hashtags)
+        await post_store.replace_tags(conn, post.id, hashtags)
+        if row is not None:
+            await listing_store.insert_listing(conn, row)
         # Into the outbox, to no inbox: followers are not told of old posts as if they were new.
         await delivery.enqueue(
             conn, serialize.create_activity(note), author, [], is_public=post.visibility in ("public", "unlisted"),
