@@ -6,7 +6,6 @@ picked up again by `resume_interrupted`, which the web app calls once at start; 
 rebuilt from the beginning (a half-written zip only ever exists under a temporary name).
 """
 
-import asyncio
 import logging
 import re
 import secrets
@@ -24,6 +23,7 @@ from ..store.exports import ExportJob
 from ..urls import Urls
 from . import export_archive
 from .accounts import find_local_actor
+from .background import spawn
 from .context import Context
 
 log = logging.getLogger(__name__)
@@ -35,8 +35,6 @@ TOO_SOON = "You can request one archive every 7 days"
 FOLDER = "exports"
 NOT_FOUND = "Record not found"
 _KEY_SHAPE = re.compile(r"[A-Za-z0-9_-]{32}\.zip")
-# Running jobs, so that the event loop keeps a reference to each until it ends.
-_tasks: set[asyncio.Task] = set()
 
 
 def exports_path(config: Config) -> Path:
@@ -72,14 +70,8 @@ async def request_export(ctx: Context, actor: Actor, *, background: bool = True)
             raise TooManyRequests(f"{TOO_SOON}; the next one from {as2.iso_time(allowed_at)}")
         job = await store.insert_job(conn, new_id(now), actor.id, now)
     if background:
-        _spawn(ctx, job.id)
+        spawn(run_job(ctx, job.id))
     return job
-
-
-def _spawn(ctx: Context, job_id: int) -> None:
-    task = asyncio.create_task(run_job(ctx, job_id))
-    _tasks.add(task)
-    task.add_done_callback(_tasks.discard)
 
 
 async def run_job(ctx: Context, job_id: int) -> ExportJob | None:
@@ -122,7 +114,7 @@ async def resume_interrupted(ctx: Context) -> int:
             archive_path(ctx.config, job).unlink(missing_ok=True)
     pending = await store.jobs_in_state(ctx.db.reader, ("queued", "running"))
     for job in pending:
-        _spawn(ctx, job.id)
+        spawn(run_job(ctx, job.id))
     return len(pending)
 
 

@@ -28,6 +28,7 @@ from ..store import imports as store
 from ..store.imports import ImportJob
 from . import archive_import, archive_reader, import_csv, outbox_import
 from .accounts import find_local_actor
+from .background import spawn
 from .context import Context
 from .import_rows import Importer, apply_row
 
@@ -38,7 +39,6 @@ NOT_FOUND = "Record not found"
 PROGRESS_EVERY = 10
 CHUNK = 1024 * 1024
 _KEY_SHAPE = re.compile(r"[A-Za-z0-9_-]{32}\.zip")
-_tasks: set[asyncio.Task] = set()
 
 
 def imports_path(config: Config) -> Path:
@@ -103,7 +103,7 @@ async def request_import(ctx: Context, actor: Actor, kind: str | None, mode: str
     async with ctx.db.transaction() as conn:
         await store.insert_job(conn, job_id, actor.id, kind, mode, rows, key, total, now)
     if background:
-        _spawn(ctx, job_id)
+        spawn(run_job(ctx, job_id))
     return await store.get_job(ctx.db.reader, job_id)
 
 
@@ -120,14 +120,8 @@ async def request_pull(ctx: Context, actor: Actor, given: str, *, background: bo
             job_id = new_id(now)
             await store.insert_job(conn, job_id, actor.id, "outbox", "merge", [], None, 0, now, source_uri=old.uri)
     if fresh and background:
-        _spawn(ctx, job_id)
+        spawn(run_job(ctx, job_id))
     return await store.get_job(ctx.db.reader, job_id)
-
-
-def _spawn(ctx: Context, job_id: int) -> None:
-    task = asyncio.create_task(run_job(ctx, job_id))
-    _tasks.add(task)
-    task.add_done_callback(_tasks.discard)
 
 
 async def run_job(ctx: Context, job_id: int) -> ImportJob | None:
@@ -196,7 +190,7 @@ async def resume_interrupted(ctx: Context) -> int:
             partial.unlink(missing_ok=True)
     pending = await store.jobs_in_state(ctx.db.reader, ("queued", "running"))
     for job_id in pending:
-        _spawn(ctx, job_id)
+        spawn(run_job(ctx, job_id))
     return len(pending)
 
 

@@ -12,7 +12,7 @@ from PIL import Image
 
 from redfed.clock import new_id
 from redfed.errors import TooManyRequests
-from redfed.services import exports, follows, interactions, listings, lists, posts, profiles, relationships, statuses
+from redfed.services import background, exports, follows, interactions, listings, lists, posts, profiles, relationships, statuses
 from redfed.services import media as media_service
 from redfed.store import exports as export_store
 
@@ -185,7 +185,7 @@ async def _insert_running(instance, actor):
 async def _resume_and_wait(instance):
     count = await exports.resume_interrupted(instance.ctx)
     for _ in range(200):
-        if not exports._tasks:
+        if not background.running:
             break
         await asyncio.sleep(0.05)
     return count
