@@ -4,6 +4,7 @@ here until it finishes; otherwise a job could be collected half done."""
 
 import asyncio
 from collections.abc import Coroutine
+from pathlib import Path
 
 running: set[asyncio.Task] = set()
 
@@ -13,3 +14,10 @@ def spawn(job: Coroutine) -> asyncio.Task:
     running.add(task)
     task.add_done_callback(running.discard)
     return task
+
+
+def clear_partials(folder: Path) -> None:
+    """Remove the half-written files (`.NAME.part`) a stop left in a job's folder."""
+    if folder.is_dir():
+        for partial in folder.glob(".*.part"):
+            partial.unlink(missing_ok=True)

@@ -23,7 +23,7 @@ from ..store.exports import ExportJob
 from ..urls import Urls
 from . import export_archive
 from .accounts import find_local_actor
-from .background import spawn
+from .background import clear_partials, spawn
 from .context import Context
 
 log = logging.getLogger(__name__)
@@ -104,10 +104,7 @@ async def run_job(ctx: Context, job_id: int) -> ExportJob | None:
 async def resume_interrupted(ctx: Context) -> int:
     """At start: restart jobs a stop interrupted, clear half-written zips and expired archives.
     Call it only where jobs run (the web app), not from extra worker processes."""
-    folder = exports_path(ctx.config)
-    if folder.is_dir():
-        for partial in folder.glob(".*.part"):
-            partial.unlink(missing_ok=True)
+    clear_partials(exports_path(ctx.config))
     now = ctx.now_ms()
     for job in await store.jobs_in_state(ctx.db.reader, ("done",)):
         if job.expires_at is not None and job.expires_at <= now:

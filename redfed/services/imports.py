@@ -28,7 +28,7 @@ from ..store import imports as store
 from ..store.imports import ImportJob
 from . import archive_import, archive_reader, import_csv, outbox_import
 from .accounts import find_local_actor
-from .background import spawn
+from .background import clear_partials, spawn
 from .context import Context
 from .import_rows import Importer, apply_row
 
@@ -184,10 +184,7 @@ async def _run_archive(ctx: Context, job: ImportJob, actor: Actor, progress) -> 
 
 async def resume_interrupted(ctx: Context) -> int:
     """At start: carry on with jobs a stop interrupted, and clear half-written uploads."""
-    folder = imports_path(ctx.config)
-    if folder.is_dir():
-        for partial in folder.glob(".*.part"):
-            partial.unlink(missing_ok=True)
+    clear_partials(imports_path(ctx.config))
     pending = await store.jobs_in_state(ctx.db.reader, ("queued", "running"))
     for job_id in pending:
         spawn(run_job(ctx, job_id))
