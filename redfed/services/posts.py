@@ -19,6 +19,7 @@ from ..federation.ingest_posts import RemotePost, ap_to_remote_post, attributed_
 from ..models import VISIBILITIES, Actor, Media, Post
 from ..protocol import as2
 from ..store import actors as actor_store
+from ..store import bookmarks as bookmark_store
 from ..store import deliveries as delivery_store
 from ..store import media as media_store
 from ..store import post_origins
@@ -35,15 +36,20 @@ MAX_CHARACTERS = 500
 MAX_RAW_CHARACTERS = 2_000
 # How many posts up a reply chain one inbound activity may make us fetch (checklist 29).
 FETCH_DEPTH = 3
+IDEMPOTENCY_KEY_MS = 3_600_000
 
 
 async def create_local_post(
     ctx: Context, author: Actor, text: str, *, visibility: str = "public", summary: str = "",
     sensitive: bool = False, in_reply_to: Post | None = None, language: str | None = None,
     media: list[Media] = (), app_id: int | None = None, poll: dict | None = None, paid_partnership: bool = False,
+    idempotency_key: str | None = None,
 ) -> Post:
     """A new local post. `media` are uploads already checked to be the author's, ready and unused.
-    A paid partnership is disclosed by a first line of the content and a marker on the Note."""
+    A paid partnership is disclosed by a first line of the content and a marker on the Note.
+
+    An `idempotency_key` is checked and stored in the post's own transaction, so a retry, however
+    the first request ended and however close behind it came, gets the first post back."""
     check_can_post(author)
     check_text(text, visibility, summary, has_media=bool(media) or bool(poll))
     if in_reply_to is not None and not await can_see(ctx.db.reader, author, in_reply_to):
@@ -64,7 +70,11 @@ async def create_local_post(
     post = replace(post, audience=tuple(note["to"] + note["cc"]))
     parent_author = await _author_of(ctx, in_reply_to)
     async with ctx.db.transaction() as conn:
+        if idempotency_key and (earlier := await earlier_post(ctx, conn, author, idempotency_key)):
+            return earlier
         await post_store.insert_post(conn, post)
+        if idempotency_key:
+            await bookmark_store.remember_idempotent(conn, author.id, idempotency_key[:256], post.id, ctx.now_ms())
         await media_store.attach(conn, post.id, [m.id for m in media])
         if app_id is not None:
             await post_store.set_app(conn, post.id, app_id)
@@ -74,6 +84,13 @@ async def create_local_post(
         )
     ctx.wake_delivery()
     return post
+
+
+async def earlier_post(ctx: Context, conn, author: Actor, idempotency_key: str) -> Post | None:
+    """The post an earlier request with this Idempotency-Key made (Mastodon keeps them an hour)."""
+    since = ctx.now_ms() - IDEMPOTENCY_KEY_MS
+    post_id = await bookmark_store.find_idempotent(conn, author.id, idempotency_key[:256], since)
+    return await post_store.get_post(conn, post_id) if post_id else None
 
 
 def check_can_post(author: Actor) -> None:

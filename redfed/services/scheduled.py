@@ -73,13 +73,12 @@ async def _publish(ctx: Context, item: ScheduledPost) -> None:
         post = await posts.create_local_post(
             ctx, author, p.get("text", ""), visibility=p.get("visibility", "public"), summary=p.get("spoiler_text", ""),
             sensitive=bool(p.get("sensitive")), language=p.get("language"), poll=p.get("poll"),
-            app_id=p.get("application_id"), in_reply_to=parent,
+            app_id=p.get("application_id"), in_reply_to=parent, idempotency_key=key,
         )
     except RedfedError as error:
         # What was valid when scheduled may not be now (the account was limited, say): keep a trace.
         log.warning("scheduled post %s of %s not published: %s", item.id, author.uri, error.message)
         return
-    await statuses.remember(ctx, author, key, post)
 
 
 def _check_time(ctx: Context, at_ms: int) -> None:

@@ -10,6 +10,7 @@ from ..store import bookmarks as bookmark_store
 from ..store import interactions as interaction_store
 from ..store import posts as post_store
 from ..store import timelines as timeline_store
+from . import posts
 from .context import Context
 from .visibility import can_see
 
@@ -96,14 +97,6 @@ async def mute_conversation(ctx: Context, viewer: Actor, post: Post, on: bool) -
 
 
 async def remembered(ctx: Context, author: Actor, key: str | None) -> Post | None:
-    """The post an earlier request with this Idempotency-Key made (Mastodon keeps them an hour)."""
-    if not key:
-        return None
-    post_id = await bookmark_store.find_idempotent(ctx.db.reader, author.id, key[:256], ctx.now_ms() - 3_600_000)
-    return await post_store.get_post(ctx.db.reader, post_id) if post_id else None
-
-
-async def remember(ctx: Context, author: Actor, key: str | None, post: Post) -> None:
-    if key:
-        async with ctx.db.transaction() as conn:
-            await bookmark_store.remember_idempotent(conn, author.id, key[:256], post.id, ctx.now_ms())
+    """The post an earlier request with this Idempotency-Key made; a quick look before the work of
+    a new post, which looks again inside its own transaction (posts.create_local_post)."""
+    return await posts.earlier_post(ctx, ctx.db.reader, author, key) if key else None

@@ -57,8 +57,8 @@ async def create():
         sensitive=bool(params.flag("sensitive", defaults.sensitive)), in_reply_to=parent,
         language=params.text("language", max_length=10) or defaults.language, app_id=caller().app_id,
         poll=_poll(params, rt), paid_partnership=bool(params.flag("paid_partnership", False)),
+        idempotency_key=key,
     )
-    await statuses.remember(rt.services, author, key, post)
     return await _render(post)
 
 
