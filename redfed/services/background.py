@@ -3,8 +3,11 @@ requests that started them. The event loop keeps only weak references to tasks, 
 here until it finishes; otherwise a job could be collected half done."""
 
 import asyncio
-from collections.abc import Coroutine
+import logging
+from collections.abc import Coroutine, Iterable
 from pathlib import Path
+
+log = logging.getLogger(__name__)
 
 running: set[asyncio.Task] = set()
 
@@ -21,3 +24,19 @@ def clear_partials(folder: Path) -> None:
     if folder.is_dir():
         for partial in folder.glob(".*.part"):
             partial.unlink(missing_ok=True)
+
+
+def sweep_unnamed(folder: Path, named: Iterable[str], what: str) -> list[str]:
+    """At start: remove the half-written files and the finished ones (`*.zip`) that no job names,
+    left by a stop between writing a file and recording it, or between forgetting it and removing
+    it. Tells the operator what went; returns the names removed."""
+    clear_partials(folder)
+    if not folder.is_dir():
+        return []
+    named = set(named)
+    swept = sorted(path.name for path in folder.glob("*.zip") if path.name not in named)
+    for name in swept:
+        (folder / name).unlink(missing_ok=True)
+    if swept:
+        log.warning("removed %d %s that no job named (left by a stop): %s", len(swept), what, ", ".join(swept))
+    return swept

@@ -23,7 +23,7 @@ from ..store.exports import ExportJob
 from ..urls import Urls
 from . import export_archive
 from .accounts import find_local_actor
-from .background import clear_partials, spawn
+from .background import spawn, sweep_unnamed
 from .context import Context
 
 log = logging.getLogger(__name__)
@@ -102,13 +102,12 @@ async def run_job(ctx: Context, job_id: int) -> ExportJob | None:
 
 
 async def resume_interrupted(ctx: Context) -> int:
-    """At start: restart jobs a stop interrupted, clear half-written zips and expired archives.
-    Call it only where jobs run (the web app), not from extra worker processes."""
-    clear_partials(exports_path(ctx.config))
+    """At start: restart jobs a stop interrupted, clear half-written zips, zips no job names and
+    expired archives. Call it only where jobs run (the web app), not from extra worker processes."""
     now = ctx.now_ms()
-    for job in await store.jobs_in_state(ctx.db.reader, ("done",)):
-        if job.expires_at is not None and job.expires_at <= now:
-            archive_path(ctx.config, job).unlink(missing_ok=True)
+    done = await store.jobs_in_state(ctx.db.reader, ("done",))
+    live = [job.file_key for job in done if job.expires_at is None or job.expires_at > now]
+    sweep_unnamed(exports_path(ctx.config), live, "export archives")
     pending = await store.jobs_in_state(ctx.db.reader, ("queued", "running"))
     for job in pending:
         spawn(run_job(ctx, job.id))

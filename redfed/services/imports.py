@@ -28,7 +28,7 @@ from ..store import imports as store
 from ..store.imports import ImportJob
 from . import archive_import, archive_reader, import_csv, outbox_import
 from .accounts import find_local_actor
-from .background import clear_partials, spawn
+from .background import spawn, sweep_unnamed
 from .context import Context
 from .import_rows import Importer, apply_row
 
@@ -183,8 +183,9 @@ async def _run_archive(ctx: Context, job: ImportJob, actor: Actor, progress) -> 
 
 
 async def resume_interrupted(ctx: Context) -> int:
-    """At start: carry on with jobs a stop interrupted, and clear half-written uploads."""
-    clear_partials(imports_path(ctx.config))
+    """At start: carry on with jobs a stop interrupted, and clear half-written uploads and the
+    archives no unfinished job names."""
+    sweep_unnamed(imports_path(ctx.config), await store.file_keys(ctx.db.reader), "uploaded archives")
     pending = await store.jobs_in_state(ctx.db.reader, ("queued", "running"))
     for job_id in pending:
         spawn(run_job(ctx, job_id))

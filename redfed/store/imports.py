@@ -81,6 +81,12 @@ async def jobs_in_state(conn: aiosqlite.Connection, states: tuple[str, ...]) -> 
         return [row[0] for row in await cursor.fetchall()]
 
 
+async def file_keys(conn: aiosqlite.Connection) -> list[str]:
+    """The uploaded archives that jobs still name (a finished job forgets its file)."""
+    async with conn.execute("SELECT file_key FROM imports WHERE file_key IS NOT NULL") as cursor:
+        return [row[0] for row in await cursor.fetchall()]
+
+
 async def set_running(conn: aiosqlite.Connection, job_id: int) -> None:
     await conn.execute("UPDATE imports SET state = 'running' WHERE id = ?", (job_id,))
 

@@ -174,6 +174,20 @@ def test_job__runs_to_done_and_a_restart_resumes_an_interrupted_one(account):
     assert instance.run(export_store.get_job(instance.runtime.db.reader, stuck.id)).state == "done"
 
 
+def test_restart__removes_archives_no_job_names_and_keeps_the_finished_ones(account):
+    """A stop between renaming a finished zip into place and marking its job done leaves a zip no
+    row names: the start sweeps it (the job is built again), keeping the archives people await."""
+    instance, alice = account.instance, account.alice
+    job = instance.run(exports.request_export(instance.ctx, alice, background=False))
+    done = instance.run(exports.run_job(instance.ctx, job.id))
+    folder = instance.config.base_dir / "exports"
+    unnamed = folder / f"{'x' * 32}.zip"
+    unnamed.write_bytes(b"PK\x05\x06" + b"\0" * 18)
+    (folder / f".{'y' * 32}.zip.part").write_bytes(b"PK")
+    instance.run(_resume_and_wait(instance))
+    assert sorted(p.name for p in folder.iterdir()) == [done.file_key]
+
+
 async def _insert_running(instance, actor):
     now = instance.ctx.now_ms()
     async with instance.runtime.db.transaction() as conn:
