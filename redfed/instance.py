@@ -10,6 +10,7 @@ import logging
 import time
 from collections.abc import Callable
 
+from .errors import ServiceUnavailable
 from .config import Config
 from .db.connection import Database
 from .db.migrate import migrate_database
@@ -101,6 +102,8 @@ class Instance:
                 await self.drain(max_rounds=10)
             except RuntimeError:
                 continue  # more work is due right away
+            except ServiceUnavailable:
+                pass  # a busy or full store, warned about where it was met; the next round retries
             except Exception:
                 log.exception("worker round failed")
             try:
