@@ -10,10 +10,10 @@ import logging
 import time
 from collections.abc import Callable
 
-from .errors import ServiceUnavailable
 from .config import Config
 from .db.connection import Database
 from .db.migrate import migrate_database
+from .errors import ServiceUnavailable
 from .federation.delivery import DeliveryWorker
 from .federation.domain_policy import DomainPolicy
 from .federation.http import HttpClient
