@@ -73,7 +73,7 @@ class BodyBound:
         now = time.monotonic()
         if now >= self._quiet_until:
             self._quiet_until = now + 60
-            log.warning("%d request bodies are arriving at once (server.max_concurrent_bodies): more get 503", self.limit)
+            log.warning("%d request bodies arriving at once (server.max_concurrent_bodies): more get 503", self.limit)
         body = json.dumps({"error": BUSY}).encode()
         headers = [
             (b"content-type", b"application/json"), (b"content-length", str(len(body)).encode()),
