@@ -1,7 +1,8 @@
 """Slow clients cannot starve the others (issue 23): a client trickling its headers is cut off
 after server.idle_timeout_seconds, one trickling its body gets 408 after
 server.body_timeout_seconds, bodies beyond server.max_concurrent_bodies get 503 at once, and
-connections opened and abandoned are released; meanwhile everyone else is answered.
+connections opened and abandoned are released (CHECKLIST 53, 55); meanwhile everyone else is
+answered.
 
 The slow clients are raw sockets on the test's own event loop, a byte at a time, as an attacker or
 a bad mobile link would send; the ordinary clients are the test suite's usual ones, in threads.
@@ -16,6 +17,7 @@ import socket
 import statistics
 import time
 from dataclasses import dataclass
+from pathlib import Path
 
 import pytest
 
@@ -163,6 +165,11 @@ class Readers:
         record_property("get_max_ms", round(latencies[-1] * 1000, 1))
 
 
+def _resident_megabytes() -> float:
+    status = Path("/proc/self/status").read_text()
+    return int(status.split("VmRSS:")[1].split()[0]) / 1024
+
+
 def _open_descriptors() -> int:
     # The instance runs in this process, so its sockets are counted here too.
     return len(os.listdir("/proc/self/fd"))
@@ -282,10 +289,13 @@ def test_a_thousand_idle_connections__closed_after_the_idle_timeout_and_their_de
 ):
     instance = start_instance("a", server={"idle_timeout_seconds": IDLE_TIMEOUT})
     before = _open_descriptors()
+    record_property("rss_before_mb", round(_resident_megabytes(), 1))
 
     async def scenario():
         idle = await asyncio.gather(*(RawClient.connect(instance.port) for _ in range(1000)))
         async with Readers(instance.url("/api/v1/instance")) as readers:
+            await asyncio.sleep(IDLE_TIMEOUT / 2)
+            record_property("rss_while_open_mb", round(_resident_megabytes(), 1))
             await asyncio.gather(*(client.wait() for client in idle))
         for client in idle:
             client.close()
@@ -293,6 +303,7 @@ def test_a_thousand_idle_connections__closed_after_the_idle_timeout_and_their_de
 
     idle, readers, after = asyncio.run(scenario())
     readers.record(record_property)
+    record_property("rss_after_mb", round(_resident_megabytes(), 1))
     assert all(client.closed_at is not None for client in idle), "the server closes connections that never send"
     assert readers.replies and all(status == 200 for status, _ in readers.replies)
     assert after <= before + 10, f"{after - before} descriptors left behind"
@@ -312,7 +323,7 @@ def test_abandoned_streaming_connections__released_at_once(start_instance):
         await asyncio.gather(*(stream.wait(until=lambda client: b":)" in client.received) for stream in streams))
         opened = _open_descriptors()
         for stream in streams:
-            stream.close()  # gone without a word, as a phone losing its signal
+            stream.close()  # the app killed, the tab closed: gone without a word
         return streams, opened, await _descriptors_settle(before + 10)
 
     streams, opened, after = asyncio.run(scenario())
