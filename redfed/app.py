@@ -12,7 +12,7 @@ from .config import Config
 from .errors import RedfedError
 from .instance import Instance
 from .services import exports, imports, instance_settings
-from .web import activitypub, api, files, inbox, listings, pages, wellknown
+from .web import activitypub, api, files, inbox, limits, listings, pages, wellknown
 from .web.context import Runtime
 from .web.errors import register_error_handlers
 
@@ -33,6 +33,7 @@ def create_app(config: Config, instance: Instance | None = None) -> Quart:
     app.register_blueprint(pages.blueprint)
     register_error_handlers(app)
     app.asgi_app = _without_trailing_slash(app.asgi_app)
+    limits.install(app, config.server)
     workers: list[asyncio.Task] = []
 
     @app.context_processor

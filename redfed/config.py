@@ -36,6 +36,14 @@ class DatabaseConfig:
 class ServerConfig:
     # Where `redfed serve` listens; empty means the host and port of instance.base_url.
     listen: str = ""
+    # The limits below keep slow or vanished clients from holding the server; instance.example.toml
+    # says why each has its value.
+    idle_timeout_seconds: float = 5.0
+    max_header_bytes: int = 64 * 1024
+    body_timeout_seconds: float = 60.0
+    max_concurrent_bodies: int = 64
+    graceful_timeout_seconds: float = 10.0
+    backlog: int = 1024
 
 
 @dataclass(frozen=True)
@@ -250,12 +258,19 @@ def _validate(config: Config) -> None:
         "media.max_decode_pixels": config.media.max_decode_pixels,
         "media.max_attachments": config.media.max_attachments,
         "api.max_characters": config.api.max_characters,
+        "server.idle_timeout_seconds": config.server.idle_timeout_seconds,
+        "server.max_header_bytes": config.server.max_header_bytes,
+        "server.body_timeout_seconds": config.server.body_timeout_seconds,
+        "server.max_concurrent_bodies": config.server.max_concurrent_bodies,
+        "server.backlog": config.server.backlog,
     }
     if config.federation.outbox_backfill < 0:
         raise ConfigError("config key 'federation.outbox_backfill' must not be negative")
     for key, value in positive.items():
         if value <= 0:
             raise ConfigError(f"config key '{key}' must be greater than zero")
+    if config.server.graceful_timeout_seconds < 0:
+        raise ConfigError("config key 'server.graceful_timeout_seconds' must not be negative")
     if config.federation.max_redirects < 0:
         raise ConfigError("config key 'federation.max_redirects' must not be negative")
     if config.server.listen and not config.server.listen.rpartition(":")[2].isdigit():
