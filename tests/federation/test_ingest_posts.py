@@ -72,6 +72,7 @@ def test_question__keeps_its_options_read_only():
         ({"type": "Person"}, "unsupported object type"),
         ({"id": 5}, r"must be an http\(s\) URL"),
         ({"id": "javascript:alert(1)"}, r"must be an http\(s\) URL"),
+        ({"published": "yesterday"}, "published must be a date"),
     ],
 )
 def test_refused__wrong_origin_author_or_types(fields, reason):
@@ -83,7 +84,7 @@ def test_refused__wrong_origin_author_or_types(fields, reason):
     "fields",
     [
         {"content": 5}, {"summary": {"x": 1}}, {"to": {"id": PUBLIC}}, {"tag": "nope"}, {"attachment": 3},
-        {"published": "yesterday"}, {"inReplyTo": ["a", "b"]}, {"sensitive": "yes"}, {"contentMap": []},
+        {"inReplyTo": ["a", "b"]}, {"sensitive": "yes"}, {"contentMap": []},
         {"url": {"href": 5}},
     ],
 )
