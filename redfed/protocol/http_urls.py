@@ -37,7 +37,8 @@ Origin = tuple[str, str, int]
 
 def parse_http_url(value, *, max_length: int = MAX_URL) -> URL | None:
     """`value` as a yarl URL when it is an absolute http(s) URL by the rules above, else None.
-    `max_length` is for URLs redfed builds itself (a WebFinger query, a redirect's target)."""
+    `max_length` is for what the HTTP client is asked to fetch, whose query may be longer than any
+    id a document may hold."""
     if not isinstance(value, str) or len(value) > max_length or _FORBIDDEN.search(value):
         return None
     if not _SCHEME.match(value):

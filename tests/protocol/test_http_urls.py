@@ -25,9 +25,9 @@ URL_LIKE = st.lists(st.one_of(st.sampled_from(["http://", "https://", "HTTP://",
 def _downstream_accepts(value: str) -> None:
     """What used to raise on a stranger's URL (issue 25, causes 1, 2 and 20)."""
     url = parse_http_url(value)
-    urlsplit(value).hostname  # noqa: B018 - cause 1: "Invalid IPv6 URL"
+    urlsplit(value).hostname  # cause 1: "Invalid IPv6 URL"
     url.origin()  # cause 20: "URL should have scheme"
-    url.host  # noqa: B018 - yarl's IDNA decoding
+    url.host  # yarl's IDNA decoding
     if ":" not in url.raw_host:
         url.raw_host.encode("idna")  # cause 2: what the resolver does with the host
     as2.origin(value)
