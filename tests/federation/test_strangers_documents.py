@@ -7,6 +7,7 @@ The rules themselves are in FEDERATION.md, "Normalising remote documents".
 """
 
 import dataclasses
+import json
 
 import pytest
 
@@ -191,6 +192,16 @@ def test_cause_21_year_0_published_is_refused_and_the_authors_account_still_rend
     answers = _timelines_answer(instance, mallory)
     assert _ids(answers["account"]) == {known["id"]}
     assert answers["lookup"]["statuses_count"] == 1 and answers["lookup"]["last_status_at"] is not None
+
+
+def test_a_lone_surrogate_in_a_remote_note_refuses_the_activity_whole(instance, mallory):
+    create = mallory.create(mallory.note("half a pair: SURROGATE"))
+    body = json.dumps(create).replace("SURROGATE", "\\ud800").encode()
+
+    reply = _send(instance, mallory, body, expected=400)
+
+    assert "unpaired surrogate" in reply.json()["error"]
+    assert _stored(instance, create["object"]["id"]) is None
 
 
 def test_a_row_stored_before_these_rules_is_rendered_within_range(instance, mallory):
