@@ -26,7 +26,7 @@ async def render(posts, link_ids: list[int] | None = None, context: str | None =
     if me is not None and context is not None:
         matched = await filters.filter_results(rt.db, me.id, context, shown, now=rt.services.now_ms())
         shown = [v for v in shown if not filters.hides(matched.get(v.post.id, []))]
-    rendered = [{**entities.status(v, rt.urls), "filtered": matched.get(v.post.id, [])} for v in shown]
+    rendered = entities.each_rendered(shown, lambda v: {**entities.status(v, rt.urls), "filtered": matched.get(v.post.id, [])})
     # Paging goes by what the page held before filtering, so no post is skipped.
     return rendered, 200, link_header(link_ids if link_ids is not None else [p.id for p in posts])
 
