@@ -39,6 +39,8 @@ class InboxWorker:
         for item in items:
             try:
                 await self._apply(item)
+            except ServiceUnavailable:
+                pass  # a busy or full store, warned about where it was met: the lease brings it back
             except Exception:  # even its outcome could not be recorded: the lease brings it back
                 log.exception("inbox item %s could not be recorded", item.activity_id)
         return len(items)
