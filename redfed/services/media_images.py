@@ -8,11 +8,13 @@ address space, and whatever it allocated goes back to the system when it ends, i
 in the server's malloc arenas. Any error of any decoder is a refusal of that upload, never a crash.
 """
 
+import contextlib
 import io
 import logging
 import math
 import multiprocessing
 import resource
+import signal
 import threading
 import warnings
 from dataclasses import dataclass
@@ -97,6 +99,8 @@ def process_image(path: Path, declared: str, media: MediaConfig) -> ProcessedIma
 
 def _decode_in_child(sender: Connection, path: Path, declared: str, media: MediaConfig) -> None:
     resource.setrlimit(resource.RLIMIT_AS, (DECODE_MEMORY_BYTES, DECODE_MEMORY_BYTES))
+    # Ends this process even when the server that would kill it is gone (SIGALRM's default action).
+    signal.alarm(math.ceil(media.max_decode_seconds) + 1)
     # GIF frames stay in palette mode while they share a palette: re-encoding them needs no quantizing.
     GifImagePlugin.LOADING_STRATEGY = GifImagePlugin.LoadingStrategy.RGB_AFTER_DIFFERENT_PALETTE_ONLY
     try:
@@ -105,7 +109,8 @@ def _decode_in_child(sender: Connection, path: Path, declared: str, media: Media
         outcome = Refusal(error.message, error.message)
     except Exception as error:  # noqa: BLE001 - Pillow's plugins raise IndexError, struct.error and more
         outcome = Refusal(FILE_TYPE_ERROR, f"{type(error).__name__}: {error}"[:300])
-    sender.send(outcome)
+    with contextlib.suppress(BrokenPipeError):  # the server is gone: nobody to tell
+        sender.send(outcome)
     sender.close()
 
 

@@ -14,6 +14,10 @@ import pytest
 import requests
 from PIL import Image
 
+from redfed.services import media as media_service
+from redfed.services import media_files
+from redfed.store import media as media_store
+
 from ..support import api
 from ..support.instance import LiveInstance
 
@@ -118,3 +122,43 @@ def test_read_only_disk__upload_gets_503_and_works_again_once_writable(instance,
         assert _mount("-o", "remount,rw", str(media_disk)).returncode == 0
     assert stored_files(media_disk) == before
     assert upload(instance, token, photo(64)).status_code == 200
+
+
+def test_start_sweep__publishes_committed_staged_files_and_removes_what_no_row_names(start_instance, caplog):
+    """The three moments a stop can fall at, laid out by hand, then the sweep a start runs."""
+    instance = start_instance("a")
+    instance.create_user("alice")
+    token = api.token_for(instance, "alice")
+    media = instance.config.media_path
+    committed, unrecorded, lost = (upload(instance, token, photo(32)).json() for _ in range(3))
+    key = {item["id"]: item["url"].split("/media/", 1)[1] for item in (committed, unrecorded, lost)}
+    preview = {item["id"]: item["preview_url"].split("/media/", 1)[1] for item in (committed, unrecorded, lost)}
+    # A stop after the row was committed, before its files were renamed into place.
+    for name in (key[committed["id"]], preview[committed["id"]]):
+        (media / name).rename(media_files.pending_path(media, name))
+    # A stop after the files were in place, before the row was committed.
+    instance.run(_delete_row(instance, int(unrecorded["id"])))
+    # A file lost with its row still there, and a temporary file of an interrupted upload.
+    (media / key[lost["id"]]).unlink()
+    (media / "tmp" / "0123.upload").write_bytes(b"half")
+
+    with caplog.at_level("WARNING", logger="redfed.services.media"):
+        instance.run(media_service.recover_interrupted(instance.ctx))
+
+    assert requests.get(committed["url"], timeout=10).status_code == 200
+    assert requests.get(committed["preview_url"], timeout=10).status_code == 200
+    assert not (media / key[unrecorded["id"]]).exists() and not (media / preview[unrecorded["id"]]).exists()
+    assert not (media / preview[lost["id"]]).exists()
+    headers = {"Authorization": f"Bearer {token}"}
+    assert requests.get(instance.url(f"/api/v1/media/{lost['id']}"), headers=headers, timeout=10).status_code == 404
+    assert list((media / "tmp").iterdir()) == []
+    said = caplog.text
+    assert "published 2 files" in said and key[committed["id"]] in said
+    assert "removed 2 files that no upload names" in said and key[unrecorded["id"]] in said
+    assert "removed 1 temporary files" in said
+    assert f"deleted 1 unposted uploads whose file was missing: ids {lost['id']}" in said
+
+
+async def _delete_row(instance, media_id: int) -> None:
+    async with instance.runtime.db.transaction() as conn:
+        await media_store.delete_unattached(conn, media_id)
