@@ -20,8 +20,10 @@ from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from typing import BinaryIO, TypeVar
 
+from aiosqlite import Connection
+
 from ..clock import new_id
-from ..db.connection import Database
+from ..db.connection import Database, uninterrupted
 from ..errors import NotFound, RedfedError, Unprocessable
 from ..models import Actor, Media
 from ..store import media as store
@@ -31,6 +33,7 @@ from .context import Context
 
 log = logging.getLogger(__name__)
 T = TypeVar("T")
+R = TypeVar("R")
 
 MAX_DESCRIPTION = 1500
 # On /api/v2/media, images larger than this are processed after the answer (202), like video.
@@ -96,7 +99,7 @@ async def upload(
     except BaseException:
         _unlink(received, thumb)
         raise
-    await _commit_staged(ctx, ready, store.insert)
+    await _commit_staged(ctx, (ready.file_key, ready.preview_key), lambda conn: store.insert(conn, ready))
     return Accepted(ready)
 
 
@@ -123,21 +126,25 @@ def _unlink(*sources: files.Received | None) -> None:
             source.path.unlink(missing_ok=True)
 
 
-async def _commit_staged(ctx: Context, media: Media, write: Callable[..., Awaitable[Media | None]]) -> Media | None:
-    """Write the row naming `media`'s staged files, then publish them; None (files removed) if
-    `write` found nothing to update. A failed write removes the staged files."""
+async def _commit_staged(ctx: Context, staged: tuple[str | None, ...], write: Callable[[Connection], Awaitable[R | None]]) -> R | None:
+    """Run `write` in a transaction, then publish the `staged` files it names; remove them instead
+    if it failed or found nothing to write (None). Runs to its end even when the caller is
+    cancelled meanwhile, so that the files always follow what was committed."""
+    return await uninterrupted(_commit_then_publish(ctx, staged, write))
+
+
+async def _commit_then_publish(ctx: Context, staged: tuple[str | None, ...], write: Callable[[Connection], Awaitable[R | None]]) -> R | None:
     root = ctx.config.media_path
     try:
         async with ctx.db.transaction() as conn:
-            stored = await write(conn, media)
+            stored = await write(conn)
     except BaseException:
-        files.remove(root, media.file_key, media.preview_key)
+        files.remove(root, *staged)
         raise
     if stored is None:
-        files.remove(root, media.file_key, media.preview_key)
+        files.remove(root, *staged)
         return None
-    # Renames only, with no await: a cancel cannot fall between the commit and the files.
-    files.publish(root, media.file_key, media.preview_key)
+    files.publish(root, *staged)
     return stored
 
 
@@ -195,7 +202,7 @@ async def _finish(ctx: Context, media: Media, received: files.Received, thumb: f
             await store.set_failed(conn, media.id, reason)
         return None
     # None when the upload was deleted while processing.
-    return await _commit_staged(ctx, ready, store.set_ready)
+    return await _commit_staged(ctx, (ready.file_key, ready.preview_key), lambda conn: store.set_ready(conn, ready))
 
 
 async def own_unattached(ctx: Context, owner: Actor, media_id: int) -> Media:
@@ -225,17 +232,11 @@ async def update(
             _unlink(received)
         key = await _stage(ctx, files.preview_key(files.new_key(custom.preview_type), custom.preview_type), custom.preview)
         preview = (key, {**media.meta, "small": custom.meta["small"]}, custom.blurhash)
-    try:
-        async with ctx.db.transaction() as conn:
-            updated = await store.update_details(conn, media.id, text, point, preview)
-    except BaseException:
-        files.remove(root, preview[0] if preview else None)
-        raise
+    staged = (preview[0],) if preview else ()
+    updated = await _commit_staged(ctx, staged, lambda conn: store.update_details(conn, media.id, text, point, preview))
     if updated is None:
-        files.remove(root, preview[0] if preview else None)
         raise NotFound(NOT_FOUND)
     if preview is not None:
-        files.publish(root, preview[0])
         files.remove(root, media.preview_key)
     return updated
 
