@@ -74,6 +74,12 @@ def parse_focus(text: str | None) -> tuple[float, float] | None:
     return x, y
 
 
+def ensure_room(ctx: Context, size: int) -> None:
+    """ServiceUnavailable (503) when the media disk has no room for an upload of `size` bytes, its
+    re-encoding and the reserve: checked before its body is read, and again before it is written."""
+    files.ensure_room(ctx.config.media_path, 2 * size)
+
+
 async def upload(
     ctx: Context, owner: Actor, file: BinaryIO, *, description: str | None = None, focus: str | None = None,
     thumbnail: BinaryIO | None = None, background: bool = False,

@@ -161,8 +161,9 @@ def storage_errors() -> Iterator[None]:
 
 def ensure_room(root: Path, size: int) -> None:
     """ServiceUnavailable unless `size` bytes fit in the media folder's filesystem with the reserve left."""
-    root.mkdir(parents=True, exist_ok=True)
-    stats = os.statvfs(root)
+    with storage_errors():
+        root.mkdir(parents=True, exist_ok=True)
+        stats = os.statvfs(root)
     free = stats.f_bavail * stats.f_frsize
     if free < size + FREE_SPACE_RESERVE:
         raise as_storage_fault(StorageUnavailable("full", f"{free} bytes free in {root}, an upload needs {size}"))
