@@ -111,7 +111,7 @@ async def upload(
 
 async def _receive(ctx: Context, source: BinaryIO, *, images_only: bool = False) -> files.Received:
     receive = functools.partial(files.receive, ctx.config.media_path, source, ctx.config.media, images_only=images_only)
-    return await _blocking(receive, undo=lambda received: _unlink(received))
+    return await _blocking(receive, undo=_unlink)
 
 
 async def _blocking(work: Callable[[], T], *, undo: Callable[[T], None] | None = None) -> T:
@@ -122,8 +122,13 @@ async def _blocking(work: Callable[[], T], *, undo: Callable[[T], None] | None =
         return await asyncio.shield(future)
     except asyncio.CancelledError:
         if undo is not None:
-            future.add_done_callback(lambda done: undo(done.result()) if not done.cancelled() and done.exception() is None else None)
+            future.add_done_callback(functools.partial(_undo_if_made, undo))
         raise
+
+
+def _undo_if_made(undo: Callable[[T], None], done: asyncio.Future) -> None:
+    if not done.cancelled() and done.exception() is None:
+        undo(done.result())
 
 
 def _unlink(*sources: files.Received | None) -> None:

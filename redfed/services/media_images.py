@@ -36,7 +36,7 @@ TOO_SLOW = "Validation failed: File took too long to process"
 MAX_FRAMES = 500
 PREVIEW_BOX = (640, 640)
 JPEG_QUALITY = 85
-# Decoding is memory-bound: at most this many images are decoded at once, whatever the load.
+# Decoding is memory-bound: at most this many decoding processes at once, whatever the load.
 _DECODE_SLOTS = threading.BoundedSemaphore(2)
 # Address space of a decoding process: the pixel budget's few full-size copies, and the libraries.
 DECODE_MEMORY_BYTES = 2 * 1024**3
@@ -121,9 +121,7 @@ def decode(path: Path, declared: str, media: MediaConfig) -> ProcessedImage:
             if IMAGE_FORMATS.get(image.format) != declared:
                 raise Unprocessable(FILE_TYPE_ERROR)
             return _process(image, media)
-    except Image.DecompressionBombError:
-        raise Unprocessable(TOO_LARGE_DIMENSIONS) from None
-    except MemoryError:
+    except (Image.DecompressionBombError, MemoryError):  # MemoryError: over DECODE_MEMORY_BYTES
         raise Unprocessable(TOO_LARGE_DIMENSIONS) from None
 
 

@@ -6,15 +6,19 @@ The client is a raw socket on 127.0.0.1 that writes the request's head and a cut
 then closes.
 """
 
+import asyncio
 import io
 import os
 import socket
+import threading
 import time
 import uuid
 
 import pytest
 import requests
 from PIL import Image
+
+from redfed.services import media as media_service
 
 from ..support import api
 
@@ -95,3 +99,35 @@ def test_uploads_abandoned_mid_body_and_after_it__leave_no_file_and_the_next_upl
     )
     assert response.status_code == 200, response.text
     assert requests.get(response.json()["url"], timeout=10).status_code == 200
+
+
+class HeldStream(io.BytesIO):
+    """An upload's file whose reading stops half-way until released: the moment a client goes away."""
+
+    def __init__(self, data: bytes):
+        super().__init__(data)
+        self.reading, self.release = threading.Event(), threading.Event()
+
+    def read(self, size: int = -1) -> bytes:
+        if self.tell() > 0:
+            self.reading.set()
+            self.release.wait(10)
+        return super().read(size)
+
+
+def test_upload_cancelled_while_its_file_is_copied__takes_the_copy_back_once_the_copy_ends(instance):
+    instance.create_user("alice")
+    owner = instance.actor("alice")
+    stream = HeldStream(photo(300))
+
+    async def cancel_mid_copy():
+        task = asyncio.ensure_future(media_service.upload(instance.ctx, owner, stream))
+        await asyncio.to_thread(stream.reading.wait, 10)
+        task.cancel()
+        with pytest.raises(asyncio.CancelledError):
+            await task
+
+    instance.run(cancel_mid_copy())
+    stream.release.set()  # the copy in its thread now runs to its end
+    files, temporary = settled(instance)
+    assert temporary == [] and files == set() == named_by_rows(instance)
