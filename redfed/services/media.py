@@ -137,14 +137,17 @@ def _unlink(*sources: files.Received | None) -> None:
             source.path.unlink(missing_ok=True)
 
 
-async def _commit_staged(ctx: Context, staged: tuple[str | None, ...], write: Callable[[Connection], Awaitable[R | None]]) -> R | None:
+Write = Callable[[Connection], Awaitable[R | None]]
+
+
+async def _commit_staged(ctx: Context, staged: tuple[str | None, ...], write: Write) -> R | None:
     """Run `write` in a transaction, then publish the `staged` files it names; remove them instead
     if it failed or found nothing to write (None). Runs to its end even when the caller is
     cancelled meanwhile, so that the files always follow what was committed."""
     return await uninterrupted(_commit_then_publish(ctx, staged, write))
 
 
-async def _commit_then_publish(ctx: Context, staged: tuple[str | None, ...], write: Callable[[Connection], Awaitable[R | None]]) -> R | None:
+async def _commit_then_publish(ctx: Context, staged: tuple[str | None, ...], write: Write) -> R | None:
     root = ctx.config.media_path
     try:
         async with ctx.db.transaction() as conn:
@@ -313,7 +316,9 @@ def _log_sweep(swept: files.Swept, deleted: list[int], posted: list[int]) -> Non
         return ", ".join(map(str, items[:10])) + (" ..." if len(items) > 10 else "")
 
     if swept.published:
-        log.warning("media sweep: published %d files whose rows were committed before a stop: %s", len(swept.published), some(swept.published))
+        log.warning(
+            "media sweep: published %d files whose rows were committed before a stop: %s", len(swept.published), some(swept.published)
+        )
     if swept.orphans:
         log.warning("media sweep: removed %d files that no upload names: %s", len(swept.orphans), some(swept.orphans))
     if swept.temporary:
@@ -321,4 +326,6 @@ def _log_sweep(swept: files.Swept, deleted: list[int], posted: list[int]) -> Non
     if deleted:
         log.warning("media sweep: deleted %d unposted uploads whose file was missing: ids %s", len(deleted), some(deleted))
     if posted:
-        log.error("media sweep: %d posted uploads have lost their file (restore it from a backup): ids %s", len(posted), some(posted))
+        log.error(
+            "media sweep: %d posted uploads have lost their file (restore it from a backup): ids %s", len(posted), some(posted)
+        )
