@@ -260,11 +260,17 @@ async def delete(ctx: Context, owner: Actor, media_id: int) -> None:
     media = await store.get(ctx.db.reader, media_id)
     if media is None or media.owner_id != owner.id:
         raise NotFound(NOT_FOUND)
+    # Uninterrupted: a cancel that lands on the COMMIT still lets the files go with their row.
+    if await uninterrupted(_delete_row_and_files(ctx, media_id)) is None:
+        raise Unprocessable(IN_USE)
+
+
+async def _delete_row_and_files(ctx: Context, media_id: int) -> Media | None:
     async with ctx.db.transaction() as conn:
         deleted = await store.delete_unattached(conn, media_id)
-    if deleted is None:
-        raise Unprocessable(IN_USE)
-    files.remove(ctx.config.media_path, deleted.file_key, deleted.preview_key)
+    if deleted is not None:
+        files.remove(ctx.config.media_path, deleted.file_key, deleted.preview_key)
+    return deleted
 
 
 async def claim_for_post(
