@@ -81,7 +81,11 @@ class MediaConfig:
     max_image_bytes: int = 16 * 1024 * 1024
     max_video_bytes: int = 99 * 1024 * 1024
     max_image_pixels: int = 8_294_400  # 3840 x 2160, Mastodon's limit for a processed image
-    max_decode_pixels: int = 64_000_000  # refuse anything larger before decoding it
+    # Refuse anything larger before decoding it (7680 x 4320, Mastodon's matrix limit); for an
+    # animation, all its frames together.
+    max_decode_pixels: int = 33_177_600
+    # Decoding one image may take this long before it is refused (its process is killed).
+    max_decode_seconds: float = 10.0
     max_attachments: int = 20
 
 
@@ -256,6 +260,7 @@ def _validate(config: Config) -> None:
         "media.max_video_bytes": config.media.max_video_bytes,
         "media.max_image_pixels": config.media.max_image_pixels,
         "media.max_decode_pixels": config.media.max_decode_pixels,
+        "media.max_decode_seconds": config.media.max_decode_seconds,
         "media.max_attachments": config.media.max_attachments,
         "api.max_characters": config.api.max_characters,
         "server.idle_timeout_seconds": config.server.idle_timeout_seconds,

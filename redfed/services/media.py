@@ -1,10 +1,14 @@
 """Media uploads (layer 4): Mastodon's rules for uploading, describing, deleting and attaching files.
 
-A synchronous upload is processed first and its row written once, ready, pointing at files already
-in place. A background upload (v2: video, audio, large images) writes its row first, state
-`processing`, and the files only afterwards; the row becomes `ready` in the same statement that
-names its files, or `failed` with the reason. A crash leaves `processing` rows behind, which
-`recover_interrupted` fails at the next start - never a row naming a missing file.
+A synchronous upload is processed first, its files staged (media_files), then its row written
+once, ready, and the files published into place. A background upload (v2: video, audio, large
+images) writes its row first, state `processing`, and stages its files afterwards; the row becomes
+`ready` in the same statement that names its files, or `failed` with the reason. At the next start
+`recover_interrupted` fails what a stop left `processing` and sweeps the media folder so that
+files and rows agree whatever moment the stop came at.
+
+A client that goes away cancels its request: file work already running in a thread runs to its
+end and is then taken back, so an abandoned upload leaves no file behind.
 """
 
 import asyncio
@@ -14,10 +18,12 @@ import logging
 import math
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
-from typing import BinaryIO
+from typing import BinaryIO, TypeVar
+
+from aiosqlite import Connection
 
 from ..clock import new_id
-from ..db.connection import Database
+from ..db.connection import Database, uninterrupted
 from ..errors import NotFound, RedfedError, Unprocessable
 from ..models import Actor, Media
 from ..store import media as store
@@ -26,6 +32,8 @@ from . import media_images as images
 from .context import Context
 
 log = logging.getLogger(__name__)
+T = TypeVar("T")
+R = TypeVar("R")
 
 MAX_DESCRIPTION = 1500
 # On /api/v2/media, images larger than this are processed after the answer (202), like video.
@@ -66,6 +74,12 @@ def parse_focus(text: str | None) -> tuple[float, float] | None:
     return x, y
 
 
+def ensure_room(ctx: Context, size: int) -> None:
+    """ServiceUnavailable (503) when the media disk has no room for an upload of `size` bytes, its
+    re-encoding and the reserve: checked before its body is read, and again before it is written."""
+    files.ensure_room(ctx.config.media_path, 2 * size)
+
+
 async def upload(
     ctx: Context, owner: Actor, file: BinaryIO, *, description: str | None = None, focus: str | None = None,
     thumbnail: BinaryIO | None = None, background: bool = False,
@@ -73,75 +87,121 @@ async def upload(
     """Accept an upload. With `background`, video, audio and large images come back `processing`
     with a `finish` coroutine for the caller to run; otherwise the media comes back ready."""
     description, point = check_description(description), parse_focus(focus)
-    root, limits = ctx.config.media_path, ctx.config.media
-    received = await asyncio.to_thread(files.receive, root, file, limits)
+    received, thumb = await _receive(ctx, file), None
     try:
-        thumb = await asyncio.to_thread(files.receive, root, thumbnail, limits, images_only=True) if thumbnail else None
-    except BaseException:
-        received.path.unlink(missing_ok=True)
-        raise
-    now = ctx.now_ms()
-    media = Media(
-        id=new_id(now), owner_id=owner.id, post_id=None, position=0, type=received.kind, state="processing",
-        file_key="", preview_key=None, content_type=received.content_type, size=received.size, meta={},
-        description=description, focus_x=point[0] if point else None, focus_y=point[1] if point else None,
-        blurhash=None, error=None, created_at=now,
-    )
-    if background and (received.kind != "image" or received.size > BACKGROUND_IMAGE_BYTES):
-        try:
+        thumb = await _receive(ctx, thumbnail, images_only=True) if thumbnail else None
+        now = ctx.now_ms()
+        media = Media(
+            id=new_id(now), owner_id=owner.id, post_id=None, position=0, type=received.kind, state="processing",
+            file_key="", preview_key=None, content_type=received.content_type, size=received.size, meta={},
+            description=description, focus_x=point[0] if point else None, focus_y=point[1] if point else None,
+            blurhash=None, error=None, created_at=now,
+        )
+        if background and (received.kind != "image" or received.size > BACKGROUND_IMAGE_BYTES):
             async with ctx.db.transaction() as conn:
                 await store.insert(conn, media)
-        except BaseException:
-            for source in (received, thumb):
-                if source is not None:
-                    source.path.unlink(missing_ok=True)
-            raise
-        return Accepted(media, functools.partial(_finish, ctx, media, received, thumb))
-    ready = await _process(ctx, media, received, thumb)
-    try:
-        async with ctx.db.transaction() as conn:
-            await store.insert(conn, ready)
+            return Accepted(media, functools.partial(_finish, ctx, media, received, thumb))
+        ready = await _process(ctx, media, received, thumb)
     except BaseException:
-        await asyncio.to_thread(files.remove, root, ready.file_key, ready.preview_key)
+        _unlink(received, thumb)
         raise
+    await _commit_staged(ctx, (ready.file_key, ready.preview_key), lambda conn: store.insert(conn, ready))
     return Accepted(ready)
 
 
-async def _process(ctx: Context, media: Media, received: files.Received, thumb: files.Received | None) -> Media:
-    """Write the files of an upload and return its row as it is when ready; temporary files go."""
-    root, limits = ctx.config.media_path, ctx.config.media
-    written: list[str] = []
+async def _receive(ctx: Context, source: BinaryIO, *, images_only: bool = False) -> files.Received:
+    receive = functools.partial(files.receive, ctx.config.media_path, source, ctx.config.media, images_only=images_only)
+    return await _blocking(receive, undo=_unlink)
+
+
+async def _blocking(work: Callable[[], T], *, undo: Callable[[T], None] | None = None) -> T:
+    """Blocking file work in a thread. A cancel (the client went away) cannot stop the thread:
+    it runs to its end, and `undo` then takes back what it made."""
+    future = asyncio.ensure_future(asyncio.to_thread(work))
     try:
-        custom = await asyncio.to_thread(images.process_image, thumb.path, thumb.content_type, limits) if thumb else None
+        return await asyncio.shield(future)
+    except asyncio.CancelledError:
+        if undo is not None:
+            future.add_done_callback(functools.partial(_undo_if_made, undo))
+        raise
+
+
+def _undo_if_made(undo: Callable[[T], None], done: asyncio.Future) -> None:
+    if not done.cancelled() and done.exception() is None:
+        undo(done.result())
+
+
+def _unlink(*sources: files.Received | None) -> None:
+    for source in sources:
+        if source is not None:
+            source.path.unlink(missing_ok=True)
+
+
+Write = Callable[[Connection], Awaitable[R | None]]
+
+
+async def _commit_staged(ctx: Context, staged: tuple[str | None, ...], write: Write) -> R | None:
+    """Run `write` in a transaction, then publish the `staged` files it names; remove them instead
+    if it failed or found nothing to write (None). Runs to its end even when the caller is
+    cancelled meanwhile, so that the files always follow what was committed."""
+    return await uninterrupted(_commit_then_publish(ctx, staged, write))
+
+
+async def _commit_then_publish(ctx: Context, staged: tuple[str | None, ...], write: Write) -> R | None:
+    root = ctx.config.media_path
+    try:
+        async with ctx.db.transaction() as conn:
+            stored = await write(conn)
+    except BaseException:
+        files.remove(root, *staged)
+        raise
+    if stored is None:
+        files.remove(root, *staged)
+        return None
+    files.publish(root, *staged)
+    return stored
+
+
+async def _stage(ctx: Context, key: str, data: bytes) -> str:
+    root = ctx.config.media_path
+    await _blocking(functools.partial(files.stage, root, key, data), undo=lambda _: files.remove(root, key))
+    return key
+
+
+async def _decode(ctx: Context, source: files.Received) -> images.ProcessedImage:
+    return await _blocking(functools.partial(images.process_image, source.path, source.content_type, ctx.config.media))
+
+
+async def _process(ctx: Context, media: Media, received: files.Received, thumb: files.Received | None) -> Media:
+    """Stage the files of an upload and return its row as it is when ready; temporary files go."""
+    root = ctx.config.media_path
+    staged: list[str] = []
+    try:
+        custom = await _decode(ctx, thumb) if thumb else None
         if received.kind == "image":
-            image = await asyncio.to_thread(images.process_image, received.path, received.content_type, limits)
+            image = await _decode(ctx, received)
             key = files.new_key(image.content_type)
             fields = {"content_type": image.content_type, "size": len(image.data), "meta": image.meta, "blurhash": image.blurhash}
-            await asyncio.to_thread(files.write_file, root, key, image.data)
-            written.append(key)
+            staged.append(await _stage(ctx, key, image.data))
             if custom is None:
                 fields["preview_key"] = files.preview_key(key, image.preview_type)
-                await asyncio.to_thread(files.write_file, root, fields["preview_key"], image.preview)
-                written.append(fields["preview_key"])
+                staged.append(await _stage(ctx, fields["preview_key"], image.preview))
         else:
             key = files.new_key(received.content_type)
             fields = {"content_type": received.content_type, "size": received.size, "meta": {}}
-            await asyncio.to_thread(files.move_into_place, root, received.path, key)
-            written.append(key)
+            files.stage_file(root, received.path, key)
+            staged.append(key)
         if custom is not None:
             fields["preview_key"] = files.preview_key(key, custom.preview_type)
-            await asyncio.to_thread(files.write_file, root, fields["preview_key"], custom.preview)
-            written.append(fields["preview_key"])
+            staged.append(await _stage(ctx, fields["preview_key"], custom.preview))
             fields["meta"] = {**fields["meta"], "small": custom.meta["small"]}
             fields["blurhash"] = custom.blurhash
         return dataclasses.replace(media, state="ready", file_key=key, **fields)
     except BaseException:
-        await asyncio.to_thread(files.remove, root, *written)
+        files.remove(root, *staged)
         raise
     finally:
-        for source in (received, thumb):
-            if source is not None:
-                source.path.unlink(missing_ok=True)
+        _unlink(received, thumb)
 
 
 async def _finish(ctx: Context, media: Media, received: files.Received, thumb: files.Received | None) -> Media | None:
@@ -155,15 +215,8 @@ async def _finish(ctx: Context, media: Media, received: files.Received, thumb: f
         async with ctx.db.transaction() as conn:
             await store.set_failed(conn, media.id, reason)
         return None
-    try:
-        async with ctx.db.transaction() as conn:
-            stored = await store.set_ready(conn, ready)
-    except BaseException:
-        await asyncio.to_thread(files.remove, ctx.config.media_path, ready.file_key, ready.preview_key)
-        raise
-    if stored is None:  # deleted while processing
-        await asyncio.to_thread(files.remove, ctx.config.media_path, ready.file_key, ready.preview_key)
-    return stored
+    # None when the upload was deleted while processing.
+    return await _commit_staged(ctx, (ready.file_key, ready.preview_key), lambda conn: store.set_ready(conn, ready))
 
 
 async def own_unattached(ctx: Context, owner: Actor, media_id: int) -> Media:
@@ -186,21 +239,19 @@ async def update(
     point = (media.focus_x, media.focus_y) if focus is None else parse_focus(focus)
     root, preview = ctx.config.media_path, None
     if thumbnail is not None:
-        received = await asyncio.to_thread(files.receive, root, thumbnail, ctx.config.media, images_only=True)
+        received = await _receive(ctx, thumbnail, images_only=True)
         try:
-            custom = await asyncio.to_thread(images.process_image, received.path, received.content_type, ctx.config.media)
+            custom = await _decode(ctx, received)
         finally:
-            received.path.unlink(missing_ok=True)
-        key = files.preview_key(files.new_key(custom.preview_type), custom.preview_type)
-        await asyncio.to_thread(files.write_file, root, key, custom.preview)
+            _unlink(received)
+        key = await _stage(ctx, files.preview_key(files.new_key(custom.preview_type), custom.preview_type), custom.preview)
         preview = (key, {**media.meta, "small": custom.meta["small"]}, custom.blurhash)
-    async with ctx.db.transaction() as conn:
-        updated = await store.update_details(conn, media.id, text, point, preview)
+    staged = (preview[0],) if preview else ()
+    updated = await _commit_staged(ctx, staged, lambda conn: store.update_details(conn, media.id, text, point, preview))
     if updated is None:
-        await asyncio.to_thread(files.remove, root, preview[0] if preview else None)
         raise NotFound(NOT_FOUND)
     if preview is not None:
-        await asyncio.to_thread(files.remove, root, media.preview_key)
+        files.remove(root, media.preview_key)
     return updated
 
 
@@ -209,11 +260,17 @@ async def delete(ctx: Context, owner: Actor, media_id: int) -> None:
     media = await store.get(ctx.db.reader, media_id)
     if media is None or media.owner_id != owner.id:
         raise NotFound(NOT_FOUND)
+    # Uninterrupted: a cancel that lands on the COMMIT still lets the files go with their row.
+    if await uninterrupted(_delete_row_and_files(ctx, media_id)) is None:
+        raise Unprocessable(IN_USE)
+
+
+async def _delete_row_and_files(ctx: Context, media_id: int) -> Media | None:
     async with ctx.db.transaction() as conn:
         deleted = await store.delete_unattached(conn, media_id)
-    if deleted is None:
-        raise Unprocessable(IN_USE)
-    await asyncio.to_thread(files.remove, ctx.config.media_path, deleted.file_key, deleted.preview_key)
+    if deleted is not None:
+        files.remove(ctx.config.media_path, deleted.file_key, deleted.preview_key)
+    return deleted
 
 
 async def claim_for_post(
@@ -241,9 +298,40 @@ async def claim_for_post(
 
 
 async def recover_interrupted(ctx: Context) -> int:
-    """At start-up, before serving: fail uploads a stopped process left processing, and clear its
-    temporary files. How many uploads were failed."""
+    """At start-up, before serving: fail uploads a stopped process left processing, and make the
+    media folder agree with the rows (media_files.sweep); uploads whose file is gone are deleted
+    while unposted. What was swept is logged for the operator. How many uploads were failed."""
     async with ctx.db.transaction() as conn:
         count = await store.fail_processing(conn, ctx.now_ms() + 1, "processing was interrupted")
-    await asyncio.to_thread(files.clear_temporary, ctx.config.media_path)
+    stored = await store.stored_files(ctx.db.reader)
+    known = {key for media in stored for key in (media.file_key, media.preview_key) if key}
+    swept = await asyncio.to_thread(files.sweep, ctx.config.media_path, known)
+    gone = await asyncio.to_thread(files.missing, ctx.config.media_path, [media.file_key for media in stored])
+    lost = [media for media in stored if media.file_key in gone]
+    unposted = [media.id for media in lost if media.post_id is None]
+    if unposted:
+        async with ctx.db.transaction() as conn:
+            await store.delete_many_unattached(conn, unposted)
+        files.remove(ctx.config.media_path, *(media.preview_key for media in lost if media.post_id is None))
+    _log_sweep(swept, unposted, [media.id for media in lost if media.post_id is not None])
     return count
+
+
+def _log_sweep(swept: files.Swept, deleted: list[int], posted: list[int]) -> None:
+    def some(items: list) -> str:
+        return ", ".join(map(str, items[:10])) + (" ..." if len(items) > 10 else "")
+
+    if swept.published:
+        log.warning(
+            "media sweep: published %d files whose rows were committed before a stop: %s", len(swept.published), some(swept.published)
+        )
+    if swept.orphans:
+        log.warning("media sweep: removed %d files that no upload names: %s", len(swept.orphans), some(swept.orphans))
+    if swept.temporary:
+        log.warning("media sweep: removed %d temporary files of interrupted uploads", swept.temporary)
+    if deleted:
+        log.warning("media sweep: deleted %d unposted uploads whose file was missing: ids %s", len(deleted), some(deleted))
+    if posted:
+        log.error(
+            "media sweep: %d posted uploads have lost their file (restore it from a backup): ids %s", len(posted), some(posted)
+        )

@@ -3,13 +3,21 @@ storage under server-generated keys.
 
 The type is read from the bytes against an allow-list, never from the name or the declared type
 (checklist 33); video and audio are recognised by their container's signature and stored as they
-are. Every file is written to a temporary name and renamed into place, under a random key that no
-part of the upload chooses (31).
+are. Files live under a random key that no part of the upload chooses (31).
+
+Files and rows agree after any crash: a file is first *staged* (written whole, flushed, under a
+pending name in `tmp/` that names its key), the row that names it is committed, and only then is
+it *published* (renamed into place). At start, `sweep` publishes staged files whose rows exist,
+and removes every other staged or temporary file and every stored file no row names.
+
+A full or read-only disk is a temporary condition, not a crash: ServiceUnavailable (503).
 """
 
+import contextlib
 import os
 import re
 import secrets
+from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import BinaryIO
@@ -17,10 +25,14 @@ from typing import BinaryIO
 from PIL import features
 
 from ..config import MediaConfig
+from ..db.faults import StorageUnavailable, as_storage_fault
 from ..errors import Unprocessable
 
 FILE_TYPE_ERROR = "File type of uploaded media could not be verified"
 CHUNK = 1024 * 1024
+# Space an upload must leave free, for the database and the uploads already under way.
+FREE_SPACE_RESERVE = 8 * 1024 * 1024
+PENDING = "pending-"
 AVIF = features.check("avif")
 
 EXTENSIONS = {
@@ -86,29 +98,75 @@ def too_large_message(limit: int) -> str:
 
 
 def receive(root: Path, source: BinaryIO, media: MediaConfig, *, images_only: bool = False) -> Received:
-    """Copy an upload to a temporary file, refusing unknown types and oversized files early."""
+    """Copy an upload to a temporary file, refusing unknown types and oversized files early, and
+    (503) an upload the disk has no room left for."""
     head = source.read(64)
     content_type = sniff(head)
     if content_type is None or (images_only and not content_type.startswith("image/")):
         raise Unprocessable(FILE_TYPE_ERROR)
     limit = byte_limit(content_type, media)
-    path = temporary_path(root, "upload")
-    size = 0
-    try:
-        with path.open("xb") as target:
-            chunk = head
-            while chunk:
-                size += len(chunk)
-                if size > limit:
-                    raise Unprocessable(too_large_message(limit))
-                target.write(chunk)
-                chunk = source.read(CHUNK)
-            target.flush()
-            os.fsync(target.fileno())
-    except BaseException:
-        path.unlink(missing_ok=True)
-        raise
+    declared = _remaining(source) + len(head)
+    if declared > limit:
+        raise Unprocessable(too_large_message(limit))
+    with storage_errors():
+        # The upload, its re-encoding and a preview: room for twice the upload, and the reserve.
+        ensure_room(root, 2 * declared)
+        path = temporary_path(root, "upload")
+        try:
+            size = _copy(head, source, path, limit)
+        except BaseException:
+            path.unlink(missing_ok=True)
+            raise
     return Received(path, content_type, size)
+
+
+def _remaining(source: BinaryIO) -> int:
+    """Bytes left in a seekable upload (the form parser's spooled file); 0 when it cannot tell."""
+    try:
+        here = source.tell()
+        end = source.seek(0, os.SEEK_END)
+        source.seek(here)
+    except (AttributeError, OSError, ValueError):
+        return 0
+    return end - here
+
+
+def _copy(head: bytes, source: BinaryIO, path: Path, limit: int) -> int:
+    size = 0
+    with path.open("xb") as target:
+        chunk = head
+        while chunk:
+            size += len(chunk)
+            if size > limit:
+                raise Unprocessable(too_large_message(limit))
+            target.write(chunk)
+            chunk = source.read(CHUNK)
+        target.flush()
+        os.fsync(target.fileno())
+    return size
+
+
+@contextlib.contextmanager
+def storage_errors() -> Iterator[None]:
+    """A full, read-only or failing disk under the media folder is ServiceUnavailable (503 with
+    Retry-After), warned about once a minute, not a crash."""
+    try:
+        yield
+    except OSError as error:
+        fault = as_storage_fault(error)
+        if fault is None:
+            raise
+        raise fault from error
+
+
+def ensure_room(root: Path, size: int) -> None:
+    """ServiceUnavailable unless `size` bytes fit in the media folder's filesystem with the reserve left."""
+    with storage_errors():
+        root.mkdir(parents=True, exist_ok=True)
+        stats = os.statvfs(root)
+    free = stats.f_bavail * stats.f_frsize
+    if free < size + FREE_SPACE_RESERVE:
+        raise as_storage_fault(StorageUnavailable("full", f"{free} bytes free in {root}, an upload needs {size}"))
 
 
 def new_key(content_type: str) -> str:
@@ -132,35 +190,88 @@ def temporary_path(root: Path, suffix: str) -> Path:
     return folder / f"{secrets.token_hex(16)}.{suffix}"
 
 
-def write_file(root: Path, key: str, data: bytes) -> None:
-    """Write under `key` atomically: a temporary file, flushed, then renamed into place."""
-    path = temporary_path(root, "part")
-    try:
-        with path.open("xb") as target:
-            target.write(data)
-            target.flush()
-            os.fsync(target.fileno())
-        move_into_place(root, path, key)
-    finally:
-        path.unlink(missing_ok=True)
+def pending_path(root: Path, key: str) -> Path:
+    """Where `key` is staged until its row is committed: a name that says which key it becomes."""
+    return root / "tmp" / f"{PENDING}{key.rpartition('/')[2]}"
 
 
-def move_into_place(root: Path, path: Path, key: str) -> None:
-    final = root / key
-    final.parent.mkdir(parents=True, exist_ok=True)
-    os.replace(path, final)
+def key_of_pending(name: str) -> str | None:
+    token = name.removeprefix(PENDING)
+    key = f"{token[:2]}/{token[2:4]}/{token}"
+    return key if name.startswith(PENDING) and content_type_of(key) else None
+
+
+def stage(root: Path, key: str, data: bytes) -> None:
+    """Write `data` whole under `key`'s pending name, flushed to disk; `publish` puts it in place."""
+    path = pending_path(root, key)
+    with storage_errors():
+        path.parent.mkdir(parents=True, exist_ok=True)
+        try:
+            with path.open("xb") as target:
+                target.write(data)
+                target.flush()
+                os.fsync(target.fileno())
+        except BaseException:
+            path.unlink(missing_ok=True)
+            raise
+
+
+def stage_file(root: Path, path: Path, key: str) -> None:
+    """Stage a received file as it is (video, audio): a rename within `tmp/`."""
+    with storage_errors():
+        os.replace(path, pending_path(root, key))
+
+
+def publish(root: Path, *keys: str | None) -> None:
+    """Rename staged files into place once their row is committed. Only renames, quick enough to
+    run on the event loop, where no cancellation can stop it half-way."""
+    for key in keys:
+        if key:
+            final = root / key
+            with storage_errors():
+                final.parent.mkdir(parents=True, exist_ok=True)
+                os.replace(pending_path(root, key), final)
 
 
 def remove(root: Path, *keys: str | None) -> None:
+    """Remove stored files, staged or in place."""
     for key in keys:
         if key and content_type_of(key):
             (root / key).unlink(missing_ok=True)
+            pending_path(root, key).unlink(missing_ok=True)
 
 
-def clear_temporary(root: Path) -> None:
-    """Remove what interrupted uploads left in the temporary folder (only when none is running)."""
+@dataclass(frozen=True)
+class Swept:
+    """What `sweep` did, for the operator."""
+
+    published: list[str]
+    orphans: list[str]
+    temporary: int
+
+
+def sweep(root: Path, known: set[str]) -> Swept:
+    """At start, when no upload is running: publish staged files whose rows exist (`known` holds
+    every key a row names); remove all other staged and temporary files, and stored files that no
+    row names."""
+    published, orphans, temporary = [], [], 0
     folder = root / "tmp"
-    if folder.is_dir():
-        for path in folder.iterdir():
-            if path.is_file():
-                path.unlink(missing_ok=True)
+    for path in sorted(folder.iterdir()) if folder.is_dir() else []:
+        key = key_of_pending(path.name)
+        if key in known:
+            publish(root, key)
+            published.append(key)
+        elif path.is_file():
+            path.unlink(missing_ok=True)
+            temporary += 1
+    for path in sorted(root.glob("[0-9a-f][0-9a-f]/[0-9a-f][0-9a-f]/*")):
+        key = path.relative_to(root).as_posix()
+        if content_type_of(key) and key not in known:
+            path.unlink(missing_ok=True)
+            orphans.append(key)
+    return Swept(published, orphans, temporary)
+
+
+def missing(root: Path, keys: list[str]) -> set[str]:
+    """The keys among `keys` that have no file in place."""
+    return {key for key in keys if not (root / key).is_file()}

@@ -1,18 +1,28 @@
 """Uploaded images (layer 4, blocking code: run it in a thread): checked from the header before
 any pixel is decoded (checklist 30), then decoded, turned upright, scaled down and re-encoded
 without EXIF, XMP or comments but with their ICC profile (32, 33), with a preview and a blurhash.
+
+Decoders are the part of an upload that a stranger's bytes drive furthest, so each image is
+decoded in a short-lived process of its own: killed when it runs over the time budget, limited in
+address space, and whatever it allocated goes back to the system when it ends, instead of staying
+in the server's malloc arenas. Any error of any decoder is a refusal of that upload, never a crash.
 """
 
+import contextlib
 import io
 import logging
 import math
+import multiprocessing
+import resource
+import signal
 import threading
 import warnings
 from dataclasses import dataclass
+from multiprocessing.connection import Connection
 from pathlib import Path
 
 import blurhash
-from PIL import Image, ImageOps, ImageSequence, UnidentifiedImageError
+from PIL import GifImagePlugin, Image, ImageOps, ImageSequence
 
 from ..config import MediaConfig
 from ..errors import Unprocessable
@@ -22,12 +32,19 @@ log = logging.getLogger(__name__)
 
 TOO_LARGE_DIMENSIONS = "Validation failed: File dimensions are too large"
 TOO_MANY_FRAMES = "Validation failed: File has too many animation frames"
+TOO_SLOW = "Validation failed: File took too long to process"
 MAX_FRAMES = 500
 PREVIEW_BOX = (640, 640)
 JPEG_QUALITY = 85
-# Decoding is memory-bound: at most this many images are decoded at once, whatever the load.
+# Decoding is memory-bound: at most this many decoding processes at once, whatever the load.
 _DECODE_SLOTS = threading.BoundedSemaphore(2)
+# Address space of a decoding process: the pixel budget's few full-size copies, and the libraries.
+DECODE_MEMORY_BYTES = 2 * 1024**3
 _BLURHASH_LOCK = threading.Lock()
+# A fork server started once, with Pillow loaded: a decoding process starts in a few milliseconds,
+# and never as a fork of the threaded server.
+_PROCESSES = multiprocessing.get_context("forkserver")
+_PROCESSES.set_forkserver_preload([__name__])
 
 # Pillow formats we decode, and the type each one is.
 IMAGE_FORMATS = {"JPEG": "image/jpeg", "MPO": "image/jpeg", "PNG": "image/png", "GIF": "image/gif", "WEBP": "image/webp"}
@@ -46,19 +63,66 @@ class ProcessedImage:
     blurhash: str | None
 
 
+@dataclass(frozen=True)
+class Refusal:
+    """What a decoding process answers instead of an image: the client's message, and our reason."""
+
+    message: str
+    reason: str
+
+
 def process_image(path: Path, declared: str, media: MediaConfig) -> ProcessedImage:
-    """Decode, check and re-encode an image file; Unprocessable if it is not a safe, usable image."""
+    """Decode, check and re-encode an image file in a process of its own, within the time budget;
+    Unprocessable if it is not a safe, usable image."""
     with _DECODE_SLOTS:
+        receiver, sender = _PROCESSES.Pipe(duplex=False)
+        child = _PROCESSES.Process(target=_decode_in_child, args=(sender, path, declared, media), daemon=True)
+        child.start()
+        sender.close()
         try:
-            with Image.open(path, formats=OPENERS) as image:
-                if IMAGE_FORMATS.get(image.format) != declared:
-                    raise Unprocessable(FILE_TYPE_ERROR)
-                return _process(image, media)
-        except Image.DecompressionBombError:
-            raise Unprocessable(TOO_LARGE_DIMENSIONS) from None
-        except (UnidentifiedImageError, OSError, SyntaxError, ValueError, EOFError, MemoryError) as error:
-            log.info("refused an image upload: %s", error)
+            if not receiver.poll(media.max_decode_seconds):
+                log.info("refused an image upload: decoding took over %s s", media.max_decode_seconds)
+                raise Unprocessable(TOO_SLOW)
+            outcome = receiver.recv()
+        except (EOFError, OSError):
+            log.info("refused an image upload: its decoding process died (exit code %s)", child.exitcode)
             raise Unprocessable(FILE_TYPE_ERROR) from None
+        finally:
+            child.kill()
+            child.join()
+            receiver.close()
+    if isinstance(outcome, Refusal):
+        log.info("refused an image upload: %s", outcome.reason)
+        raise Unprocessable(outcome.message)
+    return outcome
+
+
+def _decode_in_child(sender: Connection, path: Path, declared: str, media: MediaConfig) -> None:
+    resource.setrlimit(resource.RLIMIT_AS, (DECODE_MEMORY_BYTES, DECODE_MEMORY_BYTES))
+    # Ends this process even when the server that would kill it is gone (SIGALRM's default action).
+    signal.alarm(math.ceil(media.max_decode_seconds) + 1)
+    # GIF frames stay in palette mode while they share a palette: re-encoding them needs no quantizing.
+    GifImagePlugin.LOADING_STRATEGY = GifImagePlugin.LoadingStrategy.RGB_AFTER_DIFFERENT_PALETTE_ONLY
+    try:
+        outcome: ProcessedImage | Refusal = decode(path, declared, media)
+    except Unprocessable as error:
+        outcome = Refusal(error.message, error.message)
+    except Exception as error:  # noqa: BLE001 - Pillow's plugins raise IndexError, struct.error and more
+        outcome = Refusal(FILE_TYPE_ERROR, f"{type(error).__name__}: {error}"[:300])
+    with contextlib.suppress(BrokenPipeError):  # the server is gone: nobody to tell
+        sender.send(outcome)
+    sender.close()
+
+
+def decode(path: Path, declared: str, media: MediaConfig) -> ProcessedImage:
+    """The work of `process_image`, in the calling process and without a time budget."""
+    try:
+        with Image.open(path, formats=OPENERS) as image:
+            if IMAGE_FORMATS.get(image.format) != declared:
+                raise Unprocessable(FILE_TYPE_ERROR)
+            return _process(image, media)
+    except (Image.DecompressionBombError, MemoryError):  # MemoryError: over DECODE_MEMORY_BYTES
+        raise Unprocessable(TOO_LARGE_DIMENSIONS) from None
 
 
 def _process(image: Image.Image, media: MediaConfig) -> ProcessedImage:
@@ -125,20 +189,34 @@ def _encode_still(image: Image.Image, source_format: str, icc: bytes | None) -> 
 
 
 def _encode_animation(image: Image.Image, icc: bytes | None) -> tuple[Image.Image, bytes, str]:
-    """Every frame re-encoded in the source format; per-frame comments and extensions dropped."""
+    """Every frame re-encoded in the source format; per-frame comments and extensions dropped.
+    Also the first frame in full colour, for the preview."""
+    gif = image.format == "GIF"
     frames, durations = [], []
     for frame in ImageSequence.Iterator(image):
         durations.append(int(frame.info.get("duration") or 100))
-        copy = frame.convert("RGBA" if _has_alpha(frame) else "RGB") if frame.mode not in ("RGB", "RGBA") else frame.copy()
-        copy.info = {}
-        frames.append(copy)
+        frames.append(_animation_frame(frame, gif))
     buffer = io.BytesIO()
-    extra = {"icc_profile": icc} if icc and image.format != "GIF" else {}
+    extra = {"icc_profile": icc} if icc and not gif else {}
     frames[0].save(
         buffer, format=image.format, save_all=True, append_images=frames[1:], duration=durations,
         loop=int(image.info.get("loop", 0)), **extra,
     )
-    return frames[0], buffer.getvalue(), IMAGE_FORMATS[image.format]
+    first = frames[0] if frames[0].mode in ("RGB", "RGBA") else frames[0].convert("RGBA" if _has_alpha(frames[0]) else "RGB")
+    return first, buffer.getvalue(), IMAGE_FORMATS[image.format]
+
+
+def _animation_frame(frame: Image.Image, gif: bool) -> Image.Image:
+    if gif and frame.mode == "P":
+        copy = frame.copy()
+        copy.info = {"transparency": frame.info["transparency"]} if "transparency" in frame.info else {}
+        return copy
+    copy = frame.copy() if frame.mode in ("RGB", "RGBA") else frame.convert("RGBA" if _has_alpha(frame) else "RGB")
+    copy.info = {}
+    if gif and copy.mode == "RGB":
+        # Pillow's default median cut takes a third of a second for each large frame.
+        return copy.quantize(256, method=Image.Quantize.FASTOCTREE)
+    return copy
 
 
 def _encode_preview(image: Image.Image, icc: bytes | None) -> tuple[bytes, str]:

@@ -134,3 +134,13 @@ async def delete_unattached(conn: aiosqlite.Connection, media_id: int) -> Media 
     row = await cursor.fetchone()
     await cursor.close()
     return row_to_media(row) if row else None
+
+
+async def stored_files(conn: aiosqlite.Connection) -> list[Media]:
+    """Every upload that names stored files (state ready)."""
+    async with conn.execute(f"{SELECT_MEDIA} WHERE state = 'ready'") as cursor:
+        return [row_to_media(row) for row in await cursor.fetchall()]
+
+
+async def delete_many_unattached(conn: aiosqlite.Connection, media_ids: list[int]) -> None:
+    await conn.executemany("DELETE FROM media WHERE id = ? AND post_id IS NULL", [(media_id,) for media_id in media_ids])

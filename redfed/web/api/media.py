@@ -54,6 +54,7 @@ def allow_upload() -> None:
 
 async def _form() -> tuple[Params, dict]:
     allow_upload()
+    media.ensure_room(runtime().services, request.content_length or 0)
     params = await Params.read()
     uploaded = await request.files
     return params, {name: uploaded[name].stream for name in ("file", "thumbnail") if uploaded.get(name)}
