@@ -15,7 +15,7 @@ import time
 import requests
 from PIL import Image
 
-from .test_kill_during_jobs import Server
+from .support.served import Server
 
 ROUNDS = 3
 UPLOADS_AT_ONCE = 4
