@@ -8,22 +8,14 @@ after a job is asked for; the random moments come from a fixed seed so that a fa
 import json
 import random
 import time
-import uuid
 
 import pytest
 
 from .imports.archives import mastodon_archive
+from .imports.support import multipart
 from .support.served import Server
 
 ROUNDS = 4
-
-
-def _multipart(fields: dict[str, str], name: str, data: bytes) -> tuple[bytes, str]:
-    boundary = uuid.uuid4().hex
-    parts = [f'--{boundary}\r\nContent-Disposition: form-data; name="{k}"\r\n\r\n{v}\r\n'.encode() for k, v in fields.items()]
-    parts.append(f'--{boundary}\r\nContent-Disposition: form-data; name="{name}"; filename="archive.zip"\r\n'
-                 f"Content-Type: application/zip\r\n\r\n".encode() + data + b"\r\n")
-    return b"".join(parts) + f"--{boundary}--\r\n".encode(), f"multipart/form-data; boundary={boundary}"
 
 
 @pytest.fixture
@@ -46,7 +38,7 @@ def test_sigkill_during_exports_and_imports__jobs_finish_and_files_agree_with_ro
     chance = random.Random(28)
     for n in range(20):
         assert server.api("POST", "/api/v1/statuses", json.dumps({"status": f"post {n}"}).encode()).status == 200
-    archive, content_type = _multipart({"type": "archive"}, "data", mastodon_archive())
+    archive, content_type = multipart({"type": "archive"}, {"data": ("archive.zip", mastodon_archive())})
     for round_ in range(ROUNDS):
         if round_ == 0:  # one archive a week: the first export job is the one every restart resumes
             assert server.api("POST", "/api/v1/exports", b"{}").status in (200, 202)

@@ -26,7 +26,7 @@ from ..models import Actor
 from ..store import actors as actor_store
 from ..store import imports as store
 from ..store.imports import ImportJob
-from . import archive_import, archive_reader, import_csv, outbox_import
+from . import archive_import, archive_reader, disk_space, import_csv, outbox_import
 from .accounts import find_local_actor
 from .background import spawn, sweep_unnamed
 from .context import Context
@@ -51,23 +51,29 @@ def _archive_path(config: Config, key: str | None) -> Path:
     return imports_path(config) / key
 
 
+def ensure_room(ctx: Context, size: int) -> None:
+    """503 before an upload's body is read when the disk cannot hold it."""
+    disk_space.ensure_room(imports_path(ctx.config), size)
+
+
 def _save(folder: Path, source: BinaryIO, limit: int) -> Path:
     """Copy the upload under a fresh random name, in chunks, refusing it past `limit`; the file
     is complete before it is named."""
-    folder.mkdir(parents=True, exist_ok=True)
     key = f"{secrets.token_urlsafe(24)}.zip"
     partial = folder / f".{key}.part"
     try:
-        with open(partial, "wb") as out:
-            size = 0
-            while chunk := source.read(CHUNK):
-                size += len(chunk)
-                if size > limit:
-                    raise PayloadTooLarge(f"the archive is larger than {limit // 1024 // 1024} MB")
-                out.write(chunk)
-            out.flush()
-            os.fsync(out.fileno())
-        os.replace(partial, folder / key)
+        with disk_space.storage_errors():
+            folder.mkdir(parents=True, exist_ok=True)
+            with open(partial, "wb") as out:
+                size = 0
+                while chunk := source.read(CHUNK):
+                    size += len(chunk)
+                    if size > limit:
+                        raise PayloadTooLarge(f"the archive is larger than {limit // 1024 // 1024} MB")
+                    out.write(chunk)
+                out.flush()
+                os.fsync(out.fileno())
+            os.replace(partial, folder / key)
     finally:
         partial.unlink(missing_ok=True)
     return folder / key

@@ -13,11 +13,9 @@ and removes every other staged or temporary file and every stored file no row na
 A full or read-only disk is a temporary condition, not a crash: ServiceUnavailable (503).
 """
 
-import contextlib
 import os
 import re
 import secrets
-from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import BinaryIO
@@ -25,13 +23,11 @@ from typing import BinaryIO
 from PIL import features
 
 from ..config import MediaConfig
-from ..db.faults import StorageUnavailable, as_storage_fault
 from ..errors import Unprocessable
+from .disk_space import ensure_room, storage_errors
 
 FILE_TYPE_ERROR = "File type of uploaded media could not be verified"
 CHUNK = 1024 * 1024
-# Space an upload must leave free, for the database and the uploads already under way.
-FREE_SPACE_RESERVE = 8 * 1024 * 1024
 PENDING = "pending-"
 AVIF = features.check("avif")
 
@@ -144,29 +140,6 @@ def _copy(head: bytes, source: BinaryIO, path: Path, limit: int) -> int:
         target.flush()
         os.fsync(target.fileno())
     return size
-
-
-@contextlib.contextmanager
-def storage_errors() -> Iterator[None]:
-    """A full, read-only or failing disk under the media folder is ServiceUnavailable (503 with
-    Retry-After), warned about once a minute, not a crash."""
-    try:
-        yield
-    except OSError as error:
-        fault = as_storage_fault(error)
-        if fault is None:
-            raise
-        raise fault from error
-
-
-def ensure_room(root: Path, size: int) -> None:
-    """ServiceUnavailable unless `size` bytes fit in the media folder's filesystem with the reserve left."""
-    with storage_errors():
-        root.mkdir(parents=True, exist_ok=True)
-        stats = os.statvfs(root)
-    free = stats.f_bavail * stats.f_frsize
-    if free < size + FREE_SPACE_RESERVE:
-        raise as_storage_fault(StorageUnavailable("full", f"{free} bytes free in {root}, an upload needs {size}"))
 
 
 def new_key(content_type: str) -> str:

@@ -21,6 +21,8 @@ from ..support import api
 from ..support.hostile import PUBLIC, HostileServer, sign_post
 from ..support.http import get, request
 from ..support.instance import LiveInstance
+from ..imports.archives import mastodon_archive
+from ..imports.support import multipart
 from ..pages.test_forms import Browser
 
 
@@ -141,6 +143,19 @@ def test_a_full_disk__is_warned_about_once_a_minute_not_per_request(instance, sm
     assert sum(r.status == 503 for r in replies) >= 2
     assert "Traceback" not in caplog.text
     assert caplog.text.count("storage full") <= 1
+
+
+def test_a_full_disk__an_import_archive_is_refused_before_its_body_is_read(instance, small_disk):
+    instance.create_user("alice")
+    token = api.token_for(instance, "alice")
+    body, content_type = multipart({"type": "archive"}, {"data": ("archive.zip", mastodon_archive())})
+    headers = {"Authorization": f"Bearer {token}", "Content-Type": content_type}
+    fill(small_disk)
+    refused = request("POST", instance.url("/api/v1/imports"), headers=headers, body=body)
+    assert refused.status == 503 and refused.json() == {"error": "the server's disk is full, try again later"}
+    assert list((instance.config.base_dir / "imports").iterdir()) == []
+    free(small_disk)
+    assert request("POST", instance.url("/api/v1/imports"), headers=headers, body=body).status == 202
 
 
 def test_storage_faults__are_told_apart_from_bugs(tmp_path):

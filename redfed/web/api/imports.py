@@ -58,6 +58,7 @@ def _accept_archives(state) -> None:
 async def create_import():
     # The form parser reads its own limit from the request, not the body's (quart#425).
     request.max_content_length = archive_reader.MAX_ARCHIVE_BYTES + FORM_OVERHEAD
+    imports.ensure_room(runtime().services, request.content_length or 0)
     form, files = await request.form, await request.files
     upload = files.get("data")
     if upload is None:

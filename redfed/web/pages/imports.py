@@ -66,6 +66,7 @@ async def import_page():
 async def import_upload():
     current, viewer = await signed_in()
     request.max_content_length = _limit()  # the form parser's own limit (quart#425)
+    imports.ensure_room(runtime().services, request.content_length or 0)
     try:
         fields = await form()
         upload = (await request.files).get("data")
