@@ -20,6 +20,7 @@ from ...urls import Urls
 from ..context import runtime
 from . import entities
 from .notifications import notification as notification_entity
+from .params import Params
 
 log = logging.getLogger(__name__)
 
@@ -86,10 +87,11 @@ async def server_sent_events(path: str):
     name = SSE_STREAMS.get(path)
     if name is None:
         raise NotFound("Unknown stream type")
-    if name.startswith("public") and request.args.get("only_media", "").lower() in ("true", "1"):
+    params = Params.query()
+    if name.startswith("public") and params.flag("only_media", False):
         name += ":media"
     caller, _ = await _authenticate(request.headers, request.args)
-    wanted = streaming.channel(name, tag=request.args.get("tag"), list_id=request.args.get("list"))
+    wanted = streaming.channel(name, tag=params.text("tag", max_length=200), list_id=params.text("list", max_length=20))
     hub, urls = _hub(), runtime().urls
     subscriber = await hub.open(caller.actor, notifications=caller.allows("read:notifications"))
     try:
