@@ -4,6 +4,7 @@ form field and JSON body is checked at the edge by type. Odd input is a 4xx with
 stranger's megabytes. Each test is named after the cause of the issue it keeps fixed."""
 
 import json
+import re
 from datetime import UTC, datetime, timedelta
 from urllib.parse import quote
 
@@ -280,3 +281,34 @@ def test_the_sign_in_redirect_never_echoes_a_long_address(instance):
     assert short.status == 303 and "tab%3Dprofile" in short.headers["Location"]
     long = get(instance.url("/settings?x=" + "q" * 1500))
     assert long.status == 303 and long.headers["Location"] == "/auth/sign_in?next=%2F"
+
+
+# --- the sweep: every API route, fed hostile ids, queries and bodies ------------------------------
+
+HOSTILE_BODIES = {
+    "not UTF-8": b"\xa1",
+    "nested 5000 deep": b"[" * 5000,
+    "a key twice": b'{"id": 1, "id": 2}',
+    "a lone surrogate": b'{"status": "\\ud800", "title": "\\udfff", "q": "\\ud800"}',
+    "a list for every scalar": json.dumps({k: ["a", "b"] for k in ("status", "title", "q", "limit", "acct", "type")}).encode(),
+}
+HOSTILE_QUERY = f"?limit={HUGE_ID}&max_id={HUGE_ID}&id[]={HUGE_ID}&local=%ff"
+
+
+def _api_routes(instance):
+    for rule in instance.app.url_map.iter_rules():
+        if rule.rule.startswith(("/api/", "/oauth/")) and not getattr(rule, "websocket", False):
+            for method in sorted(rule.methods - {"HEAD", "OPTIONS"}):
+                yield method, re.sub(r"<[^>]+>", JUST_OVER_64_BITS, rule.rule)
+
+
+def test_every_api_route_answers_hostile_input_with_a_clear_4xx(instance, token):
+    failures = []
+    for method, path in _api_routes(instance):
+        attempts = [(path + HOSTILE_QUERY, None)] + [(path, body) for body in HOSTILE_BODIES.values()]
+        for url, body in attempts:
+            reply = call(instance, method, url, token, json_body=body if body is not None else None)
+            if reply.status >= 500 or (reply.status >= 400 and path != "/oauth/authorize" and "error" not in reply.json()):
+                failures.append((method, url[:80], body and body[:20], reply.status))
+    assert failures == []
+    assert count(instance, "posts") == 0
