@@ -312,3 +312,19 @@ def test_every_api_route_answers_hostile_input_with_a_clear_4xx(instance, token)
                 failures.append((method, url[:80], body and body[:20], reply.status))
     assert failures == []
     assert count(instance, "posts") == 0
+
+
+def test_every_public_page_answers_odd_ids_and_queries_without_a_server_error(instance, token):
+    api.client(instance, token=token).status_post("#cats hello")
+    odd = (JUST_OVER_64_BITS, HUGE_ID, "%ff", "%ed%a0%80", quote("x℀"))
+    failures = []
+    for rule in instance.app.url_map.iter_rules():
+        if rule.rule.startswith(("/api/", "/oauth/")) or "GET" not in rule.methods or getattr(rule, "websocket", False):
+            continue
+        for value in odd:
+            path = re.sub(r"<[^>]+>", value, rule.rule)
+            for query in ("", f"?max_id={value}&page={value}&q={value}&resource={value}&next={value}&tag={value}"):
+                reply = get(instance.url(path + query))
+                if reply.status >= 500:
+                    failures.append((rule.rule, value, bool(query), reply.status))
+    assert failures == []
