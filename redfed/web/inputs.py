@@ -41,11 +41,12 @@ def url_encoded(raw: bytes) -> dict[str, list[str]]:
     """A query string or an application/x-www-form-urlencoded body: every key with its values in
     order. Percent-escapes must decode to UTF-8 (browsers and apps always send it)."""
     try:
-        pairs = parse_qsl(raw.decode("utf-8"), keep_blank_values=True, encoding="utf-8", errors="strict")
+        text = raw.decode("utf-8")
+        pairs = parse_qsl(text, keep_blank_values=True, encoding="utf-8", errors="strict", max_num_fields=MAX_VALUES)
     except UnicodeDecodeError:
         raise BadRequest("the parameters are not valid UTF-8") from None
-    except ValueError:
-        raise BadRequest("too many parameters") from None
+    except ValueError:  # more than max_num_fields
+        raise Unprocessable(f"too many parameters (at most {MAX_VALUES})") from None
     values: dict[str, list[str]] = {}
     for key, value in pairs:
         values.setdefault(key, []).append(value)

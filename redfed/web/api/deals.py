@@ -9,10 +9,10 @@ from ...services import deals, reviews, views
 from ...services.deal_views import deal_views
 from ...models import Deal
 from ..context import runtime
+from ..inputs import record_id
 from . import entities
 from .deal_entities import deal_entity
 from .auth import caller, optional_token, scope, viewer
-from ..inputs import record_id
 from .pagination import link_header, read_page
 from .params import Params
 
@@ -33,7 +33,8 @@ async def _one(deal: Deal) -> dict:
 async def offer(listing_id: str):
     params = await Params.read()
     message = params.text("message", max_length=2_000)  # the service says what the limit is
-    deal = await deals.make_offer(runtime().services, caller().actor, record_id(listing_id), params.text("quantity", "1", max_length=20), message)
+    quantity = params.text("quantity", "1", max_length=20)
+    deal = await deals.make_offer(runtime().services, caller().actor, record_id(listing_id), quantity, message)
     return await _one(deal)
 
 
@@ -86,7 +87,8 @@ async def _reviews(pairs: list) -> list[dict]:
 async def review(listing_id: str):
     params = await Params.read()
     pair = await reviews.review(
-        runtime().services, caller().actor, record_id(listing_id), params.text("rating", max_length=20), params.text("text", "", max_length=2_000)
+        runtime().services, caller().actor, record_id(listing_id), params.text("rating", max_length=20),
+        params.text("text", "", max_length=2_000),
     )
     return (await _reviews([pair]))[0]
 

@@ -57,9 +57,8 @@ async def create_import():
     upload = files.get("data")
     if upload is None:
         raise Unprocessable("data is missing: send the file as multipart form data")
-    job = await imports.request_import(
-        runtime().services, caller().actor, params.text("type", max_length=40), params.text("mode", max_length=40), upload.stream
-    )
+    kind, mode = params.text("type", max_length=40), params.text("mode", max_length=40)
+    job = await imports.request_import(runtime().services, caller().actor, kind, mode, upload.stream)
     return job_entity(job), 202
 
 

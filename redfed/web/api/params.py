@@ -36,7 +36,7 @@ class Params:
 
     @classmethod
     async def read(cls) -> "Params":
-        values = _flatten(inputs.url_encoded(request.query_string))
+        values = cls.query().values
         # Mastodon.py sends some GET parameters as a JSON body; Rails reads it there too.
         if request.is_json:
             values.update(inputs.json_object(await request.get_data()))
