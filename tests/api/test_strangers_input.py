@@ -8,6 +8,7 @@ import re
 from datetime import UTC, datetime, timedelta
 from urllib.parse import quote
 
+import aiohttp
 import pytest
 
 from ..support import api
@@ -328,3 +329,18 @@ def test_every_public_page_answers_odd_ids_and_queries_without_a_server_error(in
                 if reply.status >= 500:
                     failures.append((rule.rule, value, bool(query), reply.status))
     assert failures == []
+
+
+async def test_streaming_commands_and_list_ids_are_checked_like_any_body(instance, token):
+    url = instance.url("/api/v1/streaming").replace("http", "ws", 1) + f"?access_token={token}"
+    async with aiohttp.ClientSession() as session, session.ws_connect(url) as ws:
+        for raw in ("[" * 5000, '{"type": "subscribe", "type": "subscribe"}', '{"type": "subscribe", "tag": "\\ud800"}'):
+            await ws.send_str(raw)
+            assert await ws.receive_json(timeout=5) == {"error": "Invalid message", "status": 400}
+        await ws.send_bytes(b'{"type": "subscribe", "stream": "\xff"}')
+        assert await ws.receive_json(timeout=5) == {"error": "Invalid message", "status": 400}
+        for bad in (JUST_OVER_64_BITS, "²", 2**70):
+            await ws.send_json({"type": "subscribe", "stream": "list", "list": bad})
+            assert await ws.receive_json(timeout=5) == {"error": "No list for stream provided", "status": 400}
+    reply = get(instance.url(f"/api/v1/streaming/list?list={JUST_OVER_64_BITS}&access_token={token}"))
+    assert refused(reply, 400) == "No list for stream provided"
