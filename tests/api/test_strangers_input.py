@@ -24,9 +24,11 @@ def token(instance):
     return api.token_for(instance, "alice")
 
 
-def call(instance, method, path, token=None, *, form=None, raw=None, json_body=None):
+def call(instance, method, path, token=None, *, form=None, json_body=None):
+    """A request as an app sends it: a form (str or raw bytes) or a JSON body (str, whose lone
+    surrogates are sent as they are, or raw bytes)."""
     headers = {"Authorization": f"Bearer {token}"} if token else {}
-    body = raw
+    body = None
     if form is not None:
         headers["Content-Type"] = "application/x-www-form-urlencoded"
         body = form.encode() if isinstance(form, str) else form
@@ -308,7 +310,7 @@ def test_every_api_route_answers_hostile_input_with_a_clear_4xx(instance, token)
     for method, path in _api_routes(instance):
         attempts = [(path + HOSTILE_QUERY, None)] + [(path, body) for body in HOSTILE_BODIES.values()]
         for url, body in attempts:
-            reply = call(instance, method, url, token, json_body=body if body is not None else None)
+            reply = call(instance, method, url, token, json_body=body)
             if reply.status >= 500 or (reply.status >= 400 and path != "/oauth/authorize" and "error" not in reply.json()):
                 failures.append((method, url[:80], body and body[:20], reply.status))
     assert failures == []
