@@ -1,6 +1,6 @@
 """Timelines (layer 6): home, public, tag, favourites and bookmarks, paginated as Mastodon."""
 
-from quart import Blueprint, request
+from quart import Blueprint
 
 from ...errors import Unprocessable
 from ...services import filters, timelines, views
@@ -8,13 +8,10 @@ from ..context import runtime
 from . import entities
 from .auth import caller, optional_token, scope, viewer
 from .pagination import link_header, read_page
+from .params import Params
 
 blueprint = Blueprint("api_timelines", __name__)
-
-
-
-def _flag(name: str) -> bool:
-    return request.args.get(name, "").lower() in ("true", "1", "on")
+MAX_TAG = 200  # characters: longer than any hashtag we store
 
 
 async def render(posts, link_ids: list[int] | None = None, context: str | None = None):
@@ -40,8 +37,10 @@ async def home():
 @blueprint.get("/api/v1/timelines/public")
 @optional_token
 async def public():
+    params = Params.query()
     posts = await timelines.public(
-        runtime().services, viewer(), read_page(), local=_flag("local"), remote=_flag("remote"), only_media=_flag("only_media"),
+        runtime().services, viewer(), read_page(), local=params.flag("local", False), remote=params.flag("remote", False),
+        only_media=params.flag("only_media", False),
     )
     return await render(posts, context="public")
 
@@ -51,9 +50,12 @@ async def public():
 async def tag(name: str):
     if not name.strip("#"):
         raise Unprocessable("Validation failed: a tag is needed")
+    if len(name) > MAX_TAG:
+        raise Unprocessable(f"Validation failed: a tag is at most {MAX_TAG} characters")
+    params = Params.query()
     posts = await timelines.tag(
-        runtime().services, viewer(), name, read_page(), any_of=request.args.getlist("any[]"),
-        all_of=request.args.getlist("all[]"), none_of=request.args.getlist("none[]"), local=_flag("local"),
+        runtime().services, viewer(), name, read_page(), any_of=params.strings("any", 20),
+        all_of=params.strings("all", 20), none_of=params.strings("none", 20), local=params.flag("local", False),
     )
     return await render(posts, context="public")
 
