@@ -11,7 +11,8 @@ from quart import Quart
 from .config import Config
 from .errors import RedfedError
 from .instance import Instance
-from .services import exports, imports, instance_settings
+from .services.moderation import instance_settings
+from .services.portability import exports, imports
 from .web import activitypub, api, files, inbox, limits, listings, pages, url_limits, wellknown
 from .web.context import Runtime
 from .web.errors import register_error_handlers

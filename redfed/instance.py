@@ -19,8 +19,10 @@ from .federation.domain_policy import DomainPolicy
 from .federation.http import HttpClient
 from .federation.resolve import Resolver
 from .inbox.worker import InboxWorker
-from .services import accounts, media, scheduled
+from .services.accounts import accounts
 from .services.context import Context
+from .services.media import media
+from .services.social import scheduled
 from .urls import Urls
 
 log = logging.getLogger(__name__)

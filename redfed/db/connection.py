@@ -18,7 +18,7 @@ from typing import TypeVar
 import aiosqlite
 
 from ..errors import ConfigError
-from ..store.search import indexed_text
+from ..store.discovery.search import indexed_text
 from .faults import as_storage_fault
 
 log = logging.getLogger(__name__)

@@ -10,7 +10,7 @@ import re
 
 from ..protocol import as2
 from ..protocol.http_urls import http_url
-from ..store.payment_links import PaymentLink
+from ..store.accounts.payment_links import PaymentLink
 
 MAX_LINKS = 10
 MAX_NAME = 100

@@ -30,13 +30,13 @@ from ..protocol.as2 import as_list, get_id
 from ..protocol.signatures import SigningKey
 from ..protocol.webfinger import Acct, parse_resource, self_link
 from ..store import actors as store
-from ..store import payment_links as payment_store
-from ..store.payment_links import PaymentLink
+from ..store.accounts import payment_links as payment_store
+from ..store.accounts.payment_links import PaymentLink
 from ..urls import Urls
 from . import ingest
 from .domain_policy import SILENCE, DomainPolicy
-from .payment_links import ap_to_links
 from .http import HttpClient, RemoteStatusError
+from .payment_links import ap_to_links
 
 logger = logging.getLogger(__name__)
 

@@ -9,7 +9,7 @@ from ..federation.audience import host_of
 from ..inbox.receive import store_activity
 from ..inbox.throttle import HostThrottle
 from ..inbox.verify import Dropped, parse_activity, verify_inbox_request
-from ..services import accounts
+from ..services.accounts import accounts
 from .context import runtime
 
 log = logging.getLogger(__name__)

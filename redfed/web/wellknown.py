@@ -5,7 +5,10 @@ from quart import Blueprint, Response, request
 from .. import __version__
 from ..errors import BadRequest
 from ..protocol import webfinger
-from ..services import accounts, instance, instance_settings, remote_interaction
+from ..services import instance
+from ..services.accounts import accounts
+from ..services.discovery import remote_interaction
+from ..services.moderation import instance_settings
 from . import inputs
 from .context import runtime
 

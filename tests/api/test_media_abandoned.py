@@ -18,7 +18,7 @@ import pytest
 import requests
 from PIL import Image
 
-from redfed.services import media as media_service
+from redfed.services.media import media as media_service
 
 from ..support import api
 

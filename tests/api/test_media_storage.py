@@ -14,9 +14,9 @@ import pytest
 import requests
 from PIL import Image
 
-from redfed.services import media as media_service
-from redfed.services import media_files
-from redfed.store import media as media_store
+from redfed.services.media import media as media_service
+from redfed.services.media import media_files
+from redfed.store.media import media as media_store
 
 from ..support import api
 from ..support.instance import LiveInstance
@@ -142,7 +142,7 @@ def test_start_sweep__publishes_committed_staged_files_and_removes_what_no_row_n
     (media / key[lost["id"]]).unlink()
     (media / "tmp" / "0123.upload").write_bytes(b"half")
 
-    with caplog.at_level("WARNING", logger="redfed.services.media"):
+    with caplog.at_level("WARNING", logger="redfed.services.media.media"):
         instance.run(media_service.recover_interrupted(instance.ctx))
 
     assert requests.get(committed["url"], timeout=10).status_code == 200

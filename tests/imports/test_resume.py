@@ -2,8 +2,8 @@
 not done; a half-written upload left by the stop is cleared, and so is an archive saved whole just
 before the stop but never recorded as a job (issue 28)."""
 
-from redfed.services import imports
-from redfed.store import imports as import_store
+from redfed.services.portability import imports
+from redfed.store.portability import imports as import_store
 
 from ..support import api
 from .archives import mastodon_archive

@@ -12,9 +12,12 @@ from PIL import Image
 
 from redfed.clock import new_id
 from redfed.errors import TooManyRequests
-from redfed.services import background, exports, follows, interactions, listings, lists, posts, profiles, relationships, statuses
-from redfed.services import media as media_service
-from redfed.store import exports as export_store
+from redfed.services.accounts import profiles
+from redfed.services.media import media as media_service
+from redfed.services.portability import background, exports
+from redfed.services.shop import listings
+from redfed.services.social import follows, interactions, lists, posts, relationships, statuses
+from redfed.store.portability import exports as export_store
 
 from ..support.http import get
 

@@ -3,7 +3,9 @@ mutes), with Mastodon's Relationship entity."""
 
 from quart import Blueprint, request
 
-from ...services import follows, interactions, preferences, profiles, relationships, timelines, views
+from ...services import views
+from ...services.accounts import preferences, profiles
+from ...services.social import follows, interactions, relationships, timelines
 from ..context import runtime
 from ..inputs import record_id
 from . import entities

@@ -7,8 +7,8 @@ from quart import Blueprint
 from ...errors import Forbidden
 from ...models import DomainBlock
 from ...protocol import domains
-from ...services import domain_blocks
-from ...services.domain_blocks import AlreadyBlocked, BlockFields
+from ...services.moderation import domain_blocks
+from ...services.moderation.domain_blocks import AlreadyBlocked, BlockFields
 from ..context import runtime
 from ..inputs import record_id
 from . import entities

@@ -2,7 +2,8 @@
 
 from quart import Blueprint
 
-from ...services import conversations, views
+from ...services import views
+from ...services.social import conversations
 from ...store import views as view_store
 from ..context import runtime
 from ..inputs import record_id

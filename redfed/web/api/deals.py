@@ -5,14 +5,15 @@ errors and pagination as the Mastodon API.
 
 from quart import Blueprint
 
-from ...services import deals, reviews, views
-from ...services.deal_views import deal_views
 from ...models import Deal
+from ...services import views
+from ...services.deal_views import deal_views
+from ...services.shop import deals, reviews
 from ..context import runtime
 from ..inputs import record_id
 from . import entities
-from .deal_entities import deal_entity
 from .auth import caller, optional_token, scope, viewer
+from .deal_entities import deal_entity
 from .pagination import link_header, read_page
 from .params import Params
 

@@ -7,7 +7,7 @@ scripts can take an account away. Another account's export answers 404, as if it
 from quart import Blueprint, Response, send_file
 
 from ...errors import NotFound
-from ...services import exports
+from ...services.portability import exports
 from ..context import runtime
 from ..inputs import record_id
 from . import entities

@@ -3,8 +3,8 @@
 from quart import Blueprint
 
 from ...errors import Unprocessable
-from ...services import filters
-from ...services.filters import KeywordChange
+from ...services.social import filters
+from ...services.social.filters import KeywordChange
 from ..context import runtime
 from ..inputs import record_id
 from .auth import caller, scope

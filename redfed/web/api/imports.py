@@ -10,7 +10,7 @@ pull of the posts of an account that moved to the caller's from its old server (
 from quart import Blueprint, request
 
 from ...errors import Unprocessable
-from ...services import archive_reader, imports
+from ...services.portability import archive_reader, imports
 from ..context import runtime
 from ..inputs import record_id
 from . import entities

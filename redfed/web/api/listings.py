@@ -5,9 +5,12 @@ a listing's id is the id of the status that carries it, so Mastodon apps see tha
 
 from quart import Blueprint
 
-from ...services import listings, media, relationships, reviews, views
 from ...models import Listing
-from ...store.listings import ListingQuery
+from ...services import views
+from ...services.media import media
+from ...services.shop import listings, reviews
+from ...services.social import relationships
+from ...store.shop.listings import ListingQuery
 from ..context import runtime
 from ..inputs import record_id
 from . import entities

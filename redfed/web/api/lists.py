@@ -2,9 +2,9 @@
 
 from quart import Blueprint
 
-from ...services import lists
+from ...services.social import lists
 from ...store.id_pages import Cursor
-from ...store.lists import UserList
+from ...store.social.lists import UserList
 from ..context import runtime
 from ..inputs import record_id
 from . import entities

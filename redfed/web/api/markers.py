@@ -2,8 +2,8 @@
 
 from quart import Blueprint
 
-from ...services import markers
-from ...store.markers import Marker
+from ...services.social import markers
+from ...store.social.markers import Marker
 from ..context import runtime
 from . import entities
 from .auth import caller, scope

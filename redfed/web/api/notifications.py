@@ -2,16 +2,15 @@
 
 from quart import Blueprint
 
-from ...services import notifications
-from ...services.notifications import GroupedPage, GroupView, NotificationView
-from ...store.id_pages import Cursor
-from ...store.notification_queries import Selection
+from ...services.social import notifications
+from ...services.social.notifications import GroupedPage, GroupView, NotificationView
+from ...store.id_pages import Cursor, IdRange
+from ...store.social.notification_queries import Selection
 from ..context import runtime
 from ..inputs import record_id
 from . import entities
-from .deal_entities import deal_entity
 from .auth import caller, scope
-from ...store.id_pages import IdRange
+from .deal_entities import deal_entity
 from .pagination import link_header, read_page
 from .params import Params
 

@@ -9,10 +9,11 @@ Documented in README.md ("Creator income") and FEDERATION.md.
 
 from quart import Blueprint
 
-from ...services import payment_links, relationships
+from ...services.accounts import payment_links
+from ...services.social import relationships
 from ..context import runtime
-from .auth import caller, optional_token, scope
 from ..inputs import record_id
+from .auth import caller, optional_token, scope
 from .params import Params
 
 blueprint = Blueprint("api_payment_links", __name__)

@@ -3,7 +3,7 @@
 from quart import Blueprint
 
 from ...errors import BadRequest, Forbidden
-from ...services import search
+from ...services.discovery import search
 from ..context import runtime
 from . import entities
 from .auth import OUTSIDE_SCOPES, caller, optional_token, scope, viewer

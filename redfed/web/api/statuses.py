@@ -4,7 +4,11 @@ from quart import Blueprint, request
 
 from ...errors import NotFound, Unprocessable
 from ...models import VISIBILITIES
-from ...services import interactions, listings, media, polls, posts, preferences, scheduled, statuses, views
+from ...services import views
+from ...services.accounts import preferences
+from ...services.media import media
+from ...services.shop import listings
+from ...services.social import interactions, polls, posts, scheduled, statuses
 from ...store import views as view_store
 from ..context import runtime
 from ..inputs import record_id
@@ -178,7 +182,7 @@ async def edit(status_id: str):
     params = await Params.read()
     attached = await _media(params, author, post.id) if params.has("media_ids") else None
     if await listings.is_listing(rt.services, post.id):
-        # A listing's status: the text is its description; title and price stay (services/listings.py).
+        # A listing's status: the text is its description; title and price stay (services/shop/listings.py).
         _, edited = await listings.edit_listing_status(
             rt.services, author, post.id, params.text("status", "", max_length=20_000),
             params.text("spoiler_text", "", max_length=1_000) or "", media=attached,

@@ -14,8 +14,9 @@ import logging
 from quart import Blueprint, Response, current_app, request, stream_with_context, websocket
 
 from ...errors import NotFound, RedfedError, Unauthorized
-from ...services import oauth, streaming
-from ...services.streaming import StreamHub, Subscriber
+from ...services.accounts import oauth
+from ...services.social import streaming
+from ...services.social.streaming import StreamHub, Subscriber
 from ...urls import Urls
 from .. import inputs
 from ..context import runtime

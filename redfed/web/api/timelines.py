@@ -3,7 +3,8 @@
 from quart import Blueprint
 
 from ...errors import Unprocessable
-from ...services import filters, timelines, views
+from ...services import views
+from ...services.social import filters, timelines
 from ..context import runtime
 from . import entities
 from .auth import caller, optional_token, scope, viewer

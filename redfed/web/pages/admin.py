@@ -10,8 +10,8 @@ from quart import request
 
 from ...errors import Forbidden, NotFound, Unprocessable
 from ...models import User
-from ...services import admin_accounts, domain_blocks
-from ...services.domain_blocks import AlreadyBlocked, BlockFields
+from ...services.moderation import admin_accounts, domain_blocks
+from ...services.moderation.domain_blocks import AlreadyBlocked, BlockFields
 from ..context import runtime
 from ..inputs import MAX_ID
 from .common import Visit, _, blueprint, check_csrf, form, page, safe_next, see_other, signed_in

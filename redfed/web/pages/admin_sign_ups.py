@@ -7,7 +7,7 @@ import dataclasses
 from quart import request
 
 from ...errors import Forbidden, Unprocessable
-from ...services import instance_settings, sign_ups
+from ...services.moderation import instance_settings, sign_ups
 from ..context import runtime
 from ..inputs import MAX_ID
 from .common import N_, _, blueprint, check_csrf, form, page, see_other, signed_in

@@ -17,7 +17,9 @@ from werkzeug.exceptions import RequestEntityTooLarge
 from ...errors import Forbidden, RedfedError
 from ...models import Actor
 from ...protocol import as2
-from ...services import accounts, listing_forms, sessions, showcase
+from ...services.accounts import accounts, sessions
+from ...services.shop import listing_forms
+from ...services.social import showcase
 from .. import i18n
 from ..context import runtime
 

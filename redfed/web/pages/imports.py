@@ -7,7 +7,7 @@ from quart import request
 from werkzeug.exceptions import RequestEntityTooLarge
 
 from ...errors import RedfedError
-from ...services import archive_reader, import_csv, imports
+from ...services.portability import archive_reader, import_csv, imports
 from ..context import runtime
 from .common import N_, _, blueprint, check_csrf, form, page, see_other, signed_in
 
