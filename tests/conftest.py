@@ -1,12 +1,21 @@
 """Shared fixtures: configs on temporary folders, migrated databases, live instances on loopback."""
 
 import pytest
+from hypothesis import HealthCheck, settings
 
 from redfed.db.connection import Database
 from redfed.db.migrate import migrate_database
 
 from .support.clock import Clock
 from .support.instance import LiveInstance, make_config
+
+# Property tests run beside live instances on a loaded 2-core machine: no per-example deadline and
+# no "generation is slow" check, which only measure the load; derandomised, so that a failure in CI
+# replays as it happened. `pytest --hypothesis-profile=explore` draws new examples each run.
+_PROPERTIES = dict(deadline=None, suppress_health_check=[HealthCheck.too_slow])
+settings.register_profile("ci", derandomize=True, database=None, **_PROPERTIES)
+settings.register_profile("explore", **_PROPERTIES)
+settings.load_profile("ci")
 
 
 @pytest.fixture

@@ -105,6 +105,15 @@ def test_cause_10_json_body_that_is_not_utf8_is_400_and_nothing_posted(instance,
     assert count(instance, "posts") == 0
 
 
+def test_a_multipart_part_without_a_readable_name_is_400(instance, token):
+    """Found by the fuzz suite: a part named "\\r\\n" reached the parameters as a None key."""
+    body = b'--b\r\nContent-Disposition: form-data; name="\r\n"\r\n\r\nx\r\n--b--\r\n'
+    headers = {"Authorization": f"Bearer {token}", "Content-Type": "multipart/form-data; boundary=b"}
+    for method, path in (("POST", "/api/v1/statuses"), ("PATCH", "/api/v1/accounts/update_credentials")):
+        assert "needs a name" in refused(request(method, instance.url(path), headers=headers, body=body), 400)
+    assert count(instance, "posts") == 0
+
+
 def test_cause_11_deeply_nested_json_body_is_400_not_a_recursion_error(instance, token):
     for body in ("[" * 5000, '{"a":' * 5000 + "1" + "}" * 5000, '{"status": "x", "poll": ' + "[" * 30 + "]" * 30 + "}"):
         assert "nested too deeply" in refused(call(instance, "POST", "/api/v1/statuses", token, json_body=body), 400)

@@ -11,7 +11,7 @@ from datetime import datetime, timezone
 
 from quart import request
 
-from ...errors import Unprocessable
+from ...errors import BadRequest, Unprocessable
 from .. import inputs
 
 _TRUE = {"true", "1", "on", "yes", "t"}
@@ -44,6 +44,8 @@ class Params:
             values.update(_flatten(inputs.url_encoded(await request.get_data())))
         elif request.method in _BODY_METHODS:
             form = await request.form
+            if None in form:  # werkzeug's name for a part whose name it could not read
+                raise BadRequest("every part of a multipart form needs a name")
             values.update(_flatten({key: form.getlist(key) for key in form}))
         inputs.check_values(values)
         return cls(values)
