@@ -1,0 +1,106 @@
+"""Hypothesis strategies for the odd values strangers send: strings with control characters and
+lone surrogates, URLs that do not parse, dates outside every range, integers past 64 bits, wrong
+types and deep nesting.
+
+Each strategy lists the plausible value first, so that hypothesis shrinks a failure towards it and
+the minimal input it reports keeps only the odd part that matters.
+"""
+
+import json
+import re
+from datetime import datetime, timedelta, timezone
+
+from hypothesis import strategies as st
+
+# Values that broke redfed before (issue 25) or break parsers in general.
+ODD_STRINGS = [
+    "", " ", "\x00", "\x1b[31m", "\r\n", "\u202e", "\ufeff", "\ud800", "\udfff", "\U0010ffff", "x" * 10_000,
+    "<script>alert(1)</script>", "javascript:alert(1)", "%00", "%ff", "../../etc/passwd", "NaN", "-0", "1e999",
+    "null", "true", "[]", "{}", "a\u0300" * 50, "\u00df" * 3, "\u2100", "ﬀ",
+]
+ODD_URLS = [
+    "http://[", "http://]", "https://[::1", "http://x\u2100/", "//1", "http://", "https:", "http:///x",
+    "http://" + "a" * 64 + ".example/", "http://" + "a" * 300 + "/", "http://\x00.example/", "http://ex ample/",
+    "http://example.com:99999/", "http://example.com:-1/", "http://user@:80", "ftp://example.com/",
+    "javascript:alert(1)", "data:text/html,<b>x</b>", "file:///etc/passwd", "http://xn--/", "http://xn--a.xn--/",
+    "http://\ud800.example/", "http://exa\u00admple.com/", "http://\u3002/", "https://example.com/\r\nX: y",
+    "http://127.0.0.1:1/unreachable", "mailto:x@example.com", "urn:uuid:0", "acct:@", "acct:a@b@c",
+]
+ODD_DATES = [
+    "9999-12-31T23:59:59-23:59", "0001-01-01T00:00:00+23:59", "0000-00-00T00:00:00Z", "10000-01-01T00:00:00Z",
+    "2024-02-30T00:00:00Z", "2024-01-01T25:61:61Z", "2024-01-01", "2024-01-01T00:00:00.123456789Z", "yesterday",
+    "2024-01-01T00:00:00+99:99", "1970-01-01T00:00:00Z", "-0001-01-01T00:00:00Z", "2024-W01", "",
+]
+HUGE_INTEGERS = [2**63 - 1, 2**63, 2**64, -(2**63) - 1, 10**25, 9999999999999999999999999, -1, 0]
+
+_DEEP = "\x00deep:"
+
+
+def text() -> st.SearchStrategy[str]:
+    """Any text, lone surrogates and control characters included."""
+    return st.one_of(
+        st.text(max_size=40),
+        st.sampled_from(ODD_STRINGS),
+        st.text(st.characters(codec=None, exclude_categories=()), max_size=40),
+    )
+
+
+def integers() -> st.SearchStrategy[int]:
+    return st.one_of(st.integers(0, 1000), st.sampled_from(HUGE_INTEGERS), st.integers())
+
+
+def ids() -> st.SearchStrategy[str]:
+    """What a client or a path may give as an id."""
+    return st.one_of(integers().map(str), st.sampled_from(["0", "-1", "1.5", "1e3", "0x10", " 1", "１", "٣"]), text())
+
+
+def dates() -> st.SearchStrategy[str]:
+    zones = st.integers(-(24 * 60 - 1), 24 * 60 - 1).map(lambda m: timezone(timedelta(minutes=m)))
+    moments = st.datetimes(datetime.min, datetime.max, timezones=st.just(None))
+    return st.one_of(
+        st.just("2024-01-01T00:00:00Z"),
+        st.sampled_from(ODD_DATES),
+        st.builds(lambda moment, zone: moment.replace(tzinfo=zone).isoformat(), moments, zones),
+        text(),
+    )
+
+
+def urls(origin: str) -> st.SearchStrategy[str]:
+    """URLs on `origin` (a server we run), odd URLs, and text that is no URL at all."""
+    paths = st.text(st.characters(codec="utf-8"), max_size=20)
+    return st.one_of(
+        st.builds(lambda path: f"{origin}/{path}", paths),
+        st.sampled_from(ODD_URLS),
+        st.builds(lambda label: f"https://{label}.example/", st.text("abcdefghij-", min_size=1, max_size=80)),
+        text(),
+    )
+
+
+def deep(depth: st.SearchStrategy[int] = st.integers(50, 20_000)) -> st.SearchStrategy[str]:
+    """A marker that `encode` turns into that many nested JSON arrays."""
+    return depth.map(lambda n: f"{_DEEP}{n}")
+
+
+def scalars() -> st.SearchStrategy:
+    return st.one_of(text(), integers(), st.booleans(), st.none(), st.floats())
+
+
+def anything() -> st.SearchStrategy:
+    """Any JSON value, wrong types and deep nesting included."""
+    nested = st.recursive(scalars(), lambda inner: st.lists(inner, max_size=4) | st.dictionaries(text(), inner, max_size=4),
+                          max_leaves=12)
+    return st.integers(0, 9).flatmap(lambda roll: deep() if roll == 9 else nested)
+
+
+def maybe_odd(plausible: st.SearchStrategy, odd: st.SearchStrategy | None = None) -> st.SearchStrategy:
+    """Mostly a plausible value (what shrinking goes back to), else an odd one, else anything."""
+    strange = st.one_of(odd, anything()) if odd is not None else anything()
+    return st.integers(0, 3).flatmap(lambda roll: strange if roll == 3 else plausible)
+
+
+def encode(document) -> bytes:
+    """`document` as JSON, with `deep()` markers spliced in as nested arrays and NaN allowed (the
+    server must refuse it, not choke on it). Lone surrogates are written as \\ud800 escapes, which
+    is valid JSON the server decodes into a string that cannot be encoded."""
+    text_ = json.dumps(document)
+    return re.sub(r'"\\u0000deep:(\d+)"', lambda m: "[" * int(m[1]) + "]" * int(m[1]), text_).encode()
