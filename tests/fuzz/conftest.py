@@ -22,6 +22,7 @@ class Target:
     token: str  # alice's, with every scope
     post_id: str  # one of alice's posts
     log: ServerLog
+    alice_id: str = ""
 
     @property
     def auth(self) -> dict[str, str]:
@@ -34,8 +35,9 @@ class Target:
     def after_paths(self) -> list[str]:
         """What must still answer 200 once the fuzzing is over."""
         return ["/api/v1/timelines/public", "/api/v1/timelines/public?local=true", f"/api/v1/timelines/tag/{TAG}",
-                "/api/v1/timelines/home", "/api/v1/accounts/verify_credentials",
-                f"/api/v1/accounts/lookup?acct=alice", "/api/v1/accounts/search?q=mallory&resolve=false"]
+                "/api/v1/timelines/home", "/api/v1/accounts/verify_credentials", f"/api/v1/accounts/{self.alice_id}",
+                f"/api/v1/accounts/{self.alice_id}/statuses", "/api/v1/accounts/lookup?acct=alice",
+                "/api/v1/accounts/search?q=mallory&resolve=false", "/@alice", f"/tags/{TAG}"]
 
 
 @pytest.fixture(scope="module")
@@ -49,7 +51,8 @@ def target(tmp_path_factory):
             token = api.token_for(instance, "alice")
             reply = request("POST", instance.url("/api/v1/statuses"), body=f"status=first %23{TAG}".encode(),
                             headers={"Authorization": f"Bearer {token}"})
-            yield Target(instance, remote, remote.add_actor("mallory"), token, reply.json()["id"], log)
+            post = reply.json()
+            yield Target(instance, remote, remote.add_actor("mallory"), token, post["id"], log, post["account"]["id"])
         finally:
             remote.stop()
             instance.stop()

@@ -39,6 +39,10 @@ class ServerFailure(AssertionError):
     """An input made the server answer 5xx or crash. Subclassed once per distinct cause."""
 
 
+class UnboundedEcho(ServerFailure):
+    """An answer whose headers grew with the input (issue 25: a 36 KB Link, a 37 KB Location)."""
+
+
 class KnownCause(ServerFailure):
     """A failure whose cause is one of issue 25's 21, fixed on other branches."""
 
@@ -130,6 +134,12 @@ def check(log: ServerLog, what: str, *replies: Reply) -> None:
         first = crashes[0] if crashes else None
         statuses = ", ".join(str(r.status) for r in replies)
         raise failure_class(first)(f"{what} -> {statuses}; crashes logged: {[str(c) for c in crashes]}")
+
+
+def check_headers_bounded(what: str, reply: Reply, limit: int = 8192) -> None:
+    size = sum(len(name) + len(str(value)) for name, value in reply.headers.items())
+    if size > limit:
+        raise UnboundedEcho(f"{what} -> {size} bytes of headers")
 
 
 def check_still_answering(log: ServerLog, base_url: str, paths: list[str], headers: dict | None = None) -> None:

@@ -6,11 +6,13 @@ from hypothesis import strategies as st
 from ..support.hostile import sign_post
 from ..support.http import get
 from .activities import activities
-from .budget import fuzz, known_causes
+from .budget import fuzz, known_causes, time_limit
 from .oracle import check, check_still_answering
 from .values import encode
 
 INBOXES = ["/inbox", "/users/alice/inbox"]
+
+pytestmark = time_limit
 
 
 @known_causes
@@ -23,11 +25,12 @@ def test_signed_activities__never_break_the_inbox_or_its_worker(target):
         instance.drain()
         check(target.log, f"POST {path} {activity['type']!r}", reply)
 
-    fuzz("inbox", st.tuples(st.sampled_from(INBOXES), activities(target.world())), deliver, examples=60)
-
-    lookup = get(instance.url(f"/api/v1/accounts/lookup?acct=mallory@{target.remote.domain}"))
-    check(target.log, "the remote author's account", lookup)
-    author = lookup.json()["id"]
-    check_still_answering(target.log, instance.base_url, target.after_paths() + [
-        f"/api/v1/accounts/{author}", f"/api/v1/accounts/{author}/statuses",
-    ], headers=target.auth)
+    try:
+        fuzz("inbox", st.tuples(st.sampled_from(INBOXES), activities(target.world())), deliver, examples=60)
+    finally:
+        lookup = get(instance.url(f"/api/v1/accounts/lookup?acct=mallory@{target.remote.domain}"))
+        check(target.log, "the remote author's account", lookup)
+        author = lookup.json()["id"]
+        check_still_answering(target.log, instance.base_url, target.after_paths() + [
+            f"/api/v1/accounts/{author}", f"/api/v1/accounts/{author}/statuses",
+        ], headers=target.auth)
