@@ -42,7 +42,7 @@ def _known_urls(world: World) -> st.SearchStrategy[str]:
 
 
 def _links(world: World) -> st.SearchStrategy:
-    return st.one_of(_known_urls(world), v.urls(world.origin))
+    return v.mix(_known_urls(world), v.urls(world.origin))
 
 
 def _tags(world: World) -> st.SearchStrategy:
@@ -82,8 +82,10 @@ def objects(world: World) -> st.SearchStrategy[dict]:
         "replies": v.anything(), "likes": v.anything(), "shares": v.anything(),
     }
     return st.fixed_dictionaries(
-        {"id": st.builds(lambda: world.fresh("notes")), "type": v.maybe_odd(st.sampled_from(OBJECT_TYPES), v.text()),
-         "attributedTo": v.maybe_odd(st.just(world.actor), _links(world)), "to": audience},
+        {"id": st.builds(lambda: world.fresh("notes")),
+         "type": v.rarely_odd(st.sampled_from(OBJECT_TYPES), st.one_of(v.text(), v.anything())),
+         "attributedTo": v.rarely_odd(st.just(world.actor), _links(world)),
+         "to": v.rarely_odd(st.just([PUBLIC]), st.lists(_links(world), max_size=3))},
         optional=optional,
     )
 
@@ -123,11 +125,11 @@ def activities(world: World) -> st.SearchStrategy[dict]:
         return st.builds(
             lambda kind, obj, more: {"id": world.fresh("activities"), "type": kind, "actor": world.actor,
                                      "object": obj, **more},
-            kinds, v.maybe_odd(payload, _links(world)), extra,
+            kinds, v.rarely_odd(payload, st.one_of(_links(world), v.anything())), extra,
         )
 
     note = objects(world)
     posts = activity(st.sampled_from(["Create", "Create", "Update"]), note)
-    others = st.one_of(*(activity(st.just(kind), payload) for kind, payload in _payloads(world, note).items()),
+    others = v.mix(*(activity(st.just(kind), payload) for kind, payload in _payloads(world, note).items()),
                        activity(v.text().filter(bool), note))
     return st.integers(0, 1).flatmap(lambda roll: others if roll else posts)

@@ -47,4 +47,4 @@ def bodies(fields: dict[str, st.SearchStrategy], files: st.SearchStrategy = st.j
     raw = st.tuples(st.sampled_from(["application/json", "application/x-www-form-urlencoded", "multipart/form-data",
                                      f"multipart/form-data; boundary={BOUNDARY}", "text/plain"]),
                     st.one_of(st.binary(max_size=64), v.deep().map(lambda marker: v.encode([marker]))))
-    return st.one_of(pairs.map(_form), document.map(_json), st.builds(_multipart, pairs, files), raw)
+    return v.mix(pairs.map(_form), document.map(_json), st.builds(_multipart, pairs, files), raw)

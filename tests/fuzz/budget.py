@@ -13,7 +13,7 @@ import random
 import time
 
 import pytest
-from hypothesis import HealthCheck, Phase, given, seed, settings
+from hypothesis import HealthCheck, Phase, example, given, seed, settings
 from hypothesis import strategies as st
 
 from .oracle import KnownCause, ServerFailure
@@ -34,25 +34,31 @@ known_causes = pytest.mark.xfail(
 )
 
 
-def fuzz(surface: str, strategy: st.SearchStrategy, check, *, examples: int) -> None:
-    """Run `check(example)` on examples drawn from `strategy`: `examples` of them derandomised, or
-    for REDFED_FUZZ_SECONDS with random seeds."""
+def fuzz(surface: str, strategy: st.SearchStrategy, check, *, examples: int, corpus: tuple = ()) -> None:
+    """Run `check(example)` on each input of `corpus` (inputs that broke redfed before: a fuzzer's
+    seed corpus), then on examples drawn from `strategy`: `examples` of them derandomised, or for
+    REDFED_FUZZ_SECONDS with random seeds."""
     tried = [0]
 
     def counted(example):
         tried[0] += 1
         check(example)
 
+    def given_corpus(test, corpus=corpus):
+        for known in corpus:
+            test = example(known)(test)
+        return given(strategy)(test)
+
     started = time.monotonic()
     if not SECONDS:
-        _run(settings(CI, max_examples=examples)(given(strategy)(counted)))
+        _run(settings(CI, max_examples=examples)(given_corpus(counted)))
         return
     base = int(os.environ.get("REDFED_FUZZ_SEED") or random.randrange(2**32))
     rounds, found = 0, {}
     try:
         while time.monotonic() - started < SECONDS:
             try:
-                _run(seed(base + rounds)(settings(BY_HAND)(given(strategy)(counted))))
+                _run(seed(base + rounds)(settings(BY_HAND)(given_corpus(counted, corpus if rounds == 0 else ()))))
             except ServerFailure as failure:  # keep fuzzing; report every distinct cause at the end
                 for leaf in _leaves(failure.__cause__) if isinstance(failure.__cause__, BaseExceptionGroup) else [failure]:
                     found.setdefault(type(leaf).__name__, leaf)

@@ -8,6 +8,8 @@ import zlib
 from hypothesis import strategies as st
 from PIL import Image
 
+from . import values as v
+
 FORMATS = ["PNG", "GIF", "JPEG", "WEBP", "BMP", "TIFF", "ICO"]
 CONTENT_TYPES = ["image/png", "image/gif", "image/jpeg", "image/webp", "image/avif", "image/heic", "video/mp4",
                  "application/octet-stream", "text/html", "image/svg+xml", ""]
@@ -20,7 +22,8 @@ def _image(kind: str, width: int, height: int, mode: str, frames: int) -> bytes:
         first = first.convert("RGB")
     options = {}
     if kind in ("GIF", "WEBP", "PNG") and frames > 1:
-        options = {"save_all": True, "append_images": [first.copy() for _ in range(frames - 1)], "duration": 10}
+        others = [Image.new(first.mode, first.size, color=index % 256) for index in range(1, frames)]
+        options = {"save_all": True, "append_images": others, "duration": 10}
     first.save(out, kind, **options)
     return out.getvalue()
 
@@ -36,8 +39,9 @@ def _gif_header(width: int, height: int) -> bytes:
     return b"GIF89a" + struct.pack("<HHBBB", width, height, 0xF7, 0, 0)
 
 
-def _broken(data: bytes, cut: int, writes: list[tuple[int, int]], junk: bytes) -> bytes:
-    data = bytearray(data[: max(cut, 0)] if cut < len(data) else data)
+def _broken(data: bytes, keep: int, writes: list[tuple[int, int]], junk: bytes) -> bytes:
+    """`data` cut to `keep` percent of its length, some bytes overwritten, `junk` appended."""
+    data = bytearray(data[: len(data) * keep // 100])
     for position, byte in writes:
         if data:
             data[position % len(data)] = byte
@@ -46,15 +50,15 @@ def _broken(data: bytes, cut: int, writes: list[tuple[int, int]], junk: bytes) -
 
 def images() -> st.SearchStrategy[bytes]:
     valid = st.builds(_image, st.sampled_from(FORMATS), st.integers(1, 64), st.integers(1, 64),
-                      st.sampled_from(["RGB", "RGBA", "L", "P", "1"]), st.integers(1, 3))
-    liars = st.one_of(
+                      st.sampled_from(["RGB", "RGBA", "L", "P", "1"]), st.integers(1, 6))
+    liars = v.mix(
         st.builds(_png_header, st.integers(0, 2**31 - 1), st.integers(0, 2**31 - 1)),
         st.builds(_gif_header, st.integers(0, 65535), st.integers(0, 65535)),
         st.sampled_from([b"", b"GIF89a", b"\x89PNG\r\n\x1a\n", b"\xff\xd8\xff", b"RIFF\x00\x00\x00\x00WEBP",
                          b"<html><script>alert(1)</script></html>", b"<svg xmlns='http://www.w3.org/2000/svg'/>"]),
         st.binary(max_size=600),
     )
-    damage = st.tuples(st.integers(0, 4096), st.lists(st.tuples(st.integers(0, 4096), st.integers(0, 255)),
+    damage = st.tuples(st.integers(0, 100).map(lambda keep: 100 - keep), st.lists(st.tuples(st.integers(0, 4096), st.integers(0, 255)),
                                                       max_size=6), st.binary(max_size=32))
-    broken = st.builds(lambda data, how: _broken(data, *how), st.one_of(valid, liars), damage)
-    return st.one_of(valid, broken, liars)
+    broken = st.builds(lambda data, how: _broken(data, *how), valid, damage)
+    return v.mix(valid, broken, liars)

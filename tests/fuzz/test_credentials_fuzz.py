@@ -40,6 +40,16 @@ def avatars() -> st.SearchStrategy[list]:
     return st.lists(upload, max_size=2)
 
 
+# Profile edits that broke redfed before (issue 25 causes 13, 14, 15, 18 and 19).
+CORPUS = (
+    ("application/x-www-form-urlencoded", b"fields_attributes[0][name]=a&fields_attributes[0][name]=b"),
+    ("application/x-www-form-urlencoded", b"source[language]=en&source[language]=fr"),
+    ("application/json", b'{"source[language]": 1}'),
+    ("application/json", b'{"fields_attributes": [{"name": "a", "value": ["x", "y"]}]}'),
+    ("application/json", b'{"fields_attributes": [{"name": "\\ud800", "value": "x"}]}'),
+)
+
+
 @known_causes
 def test_odd_profile_edits__never_a_server_error(target):
     instance = target.instance
@@ -51,6 +61,6 @@ def test_odd_profile_edits__never_a_server_error(target):
         check(target.log, f"PATCH update_credentials {content_type} {body[:300]!r}", reply)
 
     try:
-        fuzz("update_credentials", bodies(profile_fields(), avatars()), send, examples=80)
+        fuzz("update_credentials", bodies(profile_fields(), avatars()), send, examples=80, corpus=CORPUS)
     finally:
         check_still_answering(target.log, instance.base_url, target.after_paths(), headers=target.auth)

@@ -12,6 +12,17 @@ from .values import encode
 
 INBOXES = ["/inbox", "/users/alice/inbox"]
 
+
+def corpus(target) -> tuple:
+    """Activities that broke redfed before (issue 25 causes 1, 2, 4 and 21)."""
+    mallory, world = target.mallory, target.world()
+    odd = [{"published": "9999-12-31T23:59:59-23:59"}, {"published": "0001-01-01T00:00:00+23:59"},
+           {"quoteUrl": "http://" + "a" * 64 + ".example/\x07"}]
+    notes = [mallory.note("#fuzz", id=world.fresh("notes"), **fields) for fields in odd]
+    creates = [mallory.activity("Create", "http://[", id=world.fresh("activities"))]
+    creates += [mallory.create(note, id=world.fresh("activities")) for note in notes]
+    return tuple(("/inbox", create) for create in creates)
+
 pytestmark = time_limit
 
 
@@ -26,7 +37,8 @@ def test_signed_activities__never_break_the_inbox_or_its_worker(target):
         check(target.log, f"POST {path} {activity['type']!r}", reply)
 
     try:
-        fuzz("inbox", st.tuples(st.sampled_from(INBOXES), activities(target.world())), deliver, examples=60)
+        fuzz("inbox", st.tuples(st.sampled_from(INBOXES), activities(target.world())), deliver, examples=60,
+             corpus=corpus(target))
     finally:
         lookup = get(instance.url(f"/api/v1/accounts/lookup?acct=mallory@{target.remote.domain}"))
         check(target.log, "the remote author's account", lookup)
