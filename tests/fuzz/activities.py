@@ -132,4 +132,4 @@ def activities(world: World) -> st.SearchStrategy[dict]:
     posts = activity(st.sampled_from(["Create", "Create", "Update"]), note)
     others = v.mix(*(activity(st.just(kind), payload) for kind, payload in _payloads(world, note).items()),
                        activity(v.text().filter(bool), note))
-    return st.integers(0, 1).flatmap(lambda roll: others if roll else posts)
+    return v.one_in(2, others, posts)

@@ -24,7 +24,7 @@ def _json(document: dict) -> tuple[str, bytes]:
     return "application/json", v.encode(document)
 
 
-def _multipart(pairs: list[tuple[str, object]], files: list[tuple[str, bytes, str]]) -> tuple[str, bytes]:
+def multipart(pairs: list[tuple[str, object]], files: list[tuple[str, bytes, str]]) -> tuple[str, bytes]:
     parts = [b'Content-Disposition: form-data; name="%s"\r\n\r\n%s' % (_utf8(k), _utf8(value)) for k, value in pairs]
     parts += [b'Content-Disposition: form-data; name="%s"; filename="upload"\r\nContent-Type: %s\r\n\r\n%s'
               % (_utf8(name), _utf8(content_type), data) for name, data, content_type in files]
@@ -43,8 +43,8 @@ def bodies(fields: dict[str, st.SearchStrategy], files: st.SearchStrategy = st.j
     pair = names.flatmap(lambda name: st.tuples(st.just(name), fields.get(name, v.text()).map(_as_text)))
     pairs = st.lists(pair, max_size=8)
     document = st.dictionaries(v.maybe_odd(st.sampled_from(sorted(fields)), v.text()).map(_as_text),
-                               st.one_of(*fields.values(), v.anything()), max_size=8)
+                               v.mix(*fields.values(), v.anything()), max_size=8)
     raw = st.tuples(st.sampled_from(["application/json", "application/x-www-form-urlencoded", "multipart/form-data",
                                      f"multipart/form-data; boundary={BOUNDARY}", "text/plain"]),
                     st.one_of(st.binary(max_size=64), v.deep().map(lambda marker: v.encode([marker]))))
-    return v.mix(pairs.map(_form), document.map(_json), st.builds(_multipart, pairs, files), raw)
+    return v.mix(pairs.map(_form), document.map(_json), st.builds(multipart, pairs, files), raw)

@@ -30,7 +30,7 @@ BY_HAND = settings(derandomize=False, max_examples=ROUND_EXAMPLES, **_COMMON)
 time_limit = pytest.mark.timeout(180 + 3 * SECONDS)
 known_causes = pytest.mark.xfail(
     raises=KnownCause, strict=False,
-    reason="issue 25 causes, fixed on other branches (remove this mark once they are merged)",
+    reason="issue 25 causes, fixed on other branches (remove this mark once they are merged; oracle.KNOWN_CAUSES)",
 )
 
 

@@ -5,7 +5,7 @@ from hypothesis import strategies as st
 
 from ..support.http import request
 from . import values as v
-from .bodies import _multipart
+from .bodies import multipart
 from .budget import fuzz, known_causes, time_limit
 from .images import CONTENT_TYPES, images
 from .oracle import check, check_still_answering
@@ -18,7 +18,7 @@ pytestmark = time_limit
 # GIFs that broke redfed before (issue 25 causes 16 and 17, as the fuzzer shrank them).
 BROKEN_GIFS = (b"GIF87a" + b"\x00" * 7 + b",\x00\x00\x00\x00\x00\x01\x00\x01\x00\x00\x00," + b"\x00" * 8,
                b"GIF87a" + b"\x00" * 7 + b",\x00\x00\x00\x00\x00\x01\x00\x01\x00\x00\x00,")
-CORPUS = tuple(("/api/v1/media", _multipart([], [("file", gif, "image/gif")]), []) for gif in BROKEN_GIFS)
+CORPUS = tuple(("/api/v1/media", multipart([], [("file", gif, "image/gif")]), []) for gif in BROKEN_GIFS)
 
 
 def uploads() -> st.SearchStrategy:
@@ -27,7 +27,7 @@ def uploads() -> st.SearchStrategy:
         lambda name: st.tuples(st.just(name), MEDIA_FIELDS[name])), max_size=2)
     files = st.lists(st.tuples(st.sampled_from(["file", "file", "thumbnail"]), images(),
                                st.sampled_from(CONTENT_TYPES)), min_size=1, max_size=2)
-    return st.tuples(st.sampled_from(["/api/v1/media", "/api/v2/media"]), st.builds(_multipart, fields, files), fields)
+    return st.tuples(st.sampled_from(["/api/v1/media", "/api/v2/media"]), st.builds(multipart, fields, files), fields)
 
 
 @known_causes
@@ -41,7 +41,7 @@ def test_broken_images__never_a_server_error(target):
         check(target.log, f"POST {path} {body[:300]!r}", reply)
         if reply.status in (200, 202):
             media = f"/api/v1/media/{reply.json()['id']}"
-            edit_type, edit = _multipart(later, [])
+            edit_type, edit = multipart(later, [])
             edited = request("PUT", instance.url(media), body=edit, headers={**target.auth, "Content-Type": edit_type})
             check(target.log, f"PUT {media} {edit[:300]!r}", edited, request("GET", instance.url(media), headers=target.auth))
 

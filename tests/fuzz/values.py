@@ -2,7 +2,7 @@
 lone surrogates, URLs that do not parse, dates outside every range, integers past 64 bits, wrong
 types and deep nesting.
 
-Each strategy lists the plausible value first, so that hypothesis shrinks a failure towards it and
+Each strategy puts the plausible value first, so that hypothesis shrinks a failure towards it and
 the minimal input it reports keeps only the odd part that matters.
 """
 
@@ -36,6 +36,11 @@ HUGE_INTEGERS = [2**63 - 1, 2**63, 2**64, -(2**63) - 1, 10**25, 9999999999999999
 _DEEP = "\x00deep:"
 
 
+def one_in(times: int, rare: st.SearchStrategy, usual: st.SearchStrategy) -> st.SearchStrategy:
+    """`rare` one time in `times`, else `usual` (what shrinking goes back to)."""
+    return st.integers(0, times - 1).flatmap(lambda roll: rare if roll == times - 1 else usual)
+
+
 def mix(*strategies: st.SearchStrategy) -> st.SearchStrategy:
     """One of `strategies`, each as likely (st.one_of favours its first branches), shrinking
     towards the first."""
@@ -65,14 +70,17 @@ def dates() -> st.SearchStrategy[str]:
     pushes them past it, or not dates at all."""
     zones = st.integers(-(24 * 60 - 1), 24 * 60 - 1).map(lambda m: timezone(timedelta(minutes=m)))
     moments = st.datetimes(datetime.min, datetime.max, timezones=st.just(None))
-    stamp = lambda moment, zone: moment.replace(tzinfo=zone).isoformat()  # noqa: E731
     return mix(
         st.just("2024-01-01T00:00:00Z"),
         st.sampled_from(ODD_DATES),
-        st.builds(stamp, moments, zones),
-        st.builds(stamp, st.sampled_from([datetime.min, datetime.max]), zones),
+        st.builds(_stamp, moments, zones),
+        st.builds(_stamp, st.sampled_from([datetime.min, datetime.max]), zones),
         text(),
     )
+
+
+def _stamp(moment: datetime, zone: timezone) -> str:
+    return moment.replace(tzinfo=zone).isoformat()
 
 
 def urls(origin: str) -> st.SearchStrategy[str]:
@@ -99,19 +107,19 @@ def anything() -> st.SearchStrategy:
     """Any JSON value, wrong types and deep nesting included."""
     nested = st.recursive(scalars(), lambda inner: st.lists(inner, max_size=4) | st.dictionaries(text(), inner, max_size=4),
                           max_leaves=12)
-    return st.integers(0, 9).flatmap(lambda roll: deep() if roll == 9 else nested)
+    return one_in(10, deep(), nested)
 
 
 def maybe_odd(plausible: st.SearchStrategy, odd: st.SearchStrategy | None = None) -> st.SearchStrategy:
     """Two times in three a plausible value (what shrinking goes back to), else an odd one or anything."""
     strange = mix(odd, anything()) if odd is not None else anything()
-    return st.integers(0, 2).flatmap(lambda roll: strange if roll == 2 else plausible)
+    return one_in(3, strange, plausible)
 
 
 def rarely_odd(plausible: st.SearchStrategy, odd: st.SearchStrategy) -> st.SearchStrategy:
     """Nine times in ten a plausible value: for fields that, when odd, get the whole document
     refused at the door, so that the other fields still reach the parsers behind it."""
-    return st.integers(0, 9).flatmap(lambda roll: odd if roll == 9 else plausible)
+    return one_in(10, odd, plausible)
 
 
 def encode(document) -> bytes:
