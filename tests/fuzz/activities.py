@@ -16,6 +16,7 @@ from . import values as v
 AS_CONTEXT = "https://www.w3.org/ns/activitystreams"
 PUBLIC = "https://www.w3.org/ns/activitystreams#Public"
 TAG = "fuzz"  # every generated post may carry it, so the tag timeline reads them
+ACTOR = "http://actor.placeholder"  # where a generated actor document will be served
 
 OBJECT_TYPES = ["Note", "Question", "Article", "Image", "Page", "Video", "Tombstone"]
 
@@ -133,3 +134,28 @@ def activities(world: World) -> st.SearchStrategy[dict]:
     others = v.mix(*(activity(st.just(kind), payload) for kind, payload in _payloads(world, note).items()),
                        activity(v.text().filter(bool), note))
     return v.one_in(2, others, posts)
+
+
+def actor_documents(world: World, public_pem: str) -> st.SearchStrategy[dict]:
+    """A remote actor's own document, at a URL the caller puts in place of ACTOR: its key valid,
+    every other field plausible or odd."""
+    uri = ACTOR
+    key = {"id": uri + "#main-key", "owner": uri, "publicKeyPem": public_pem}
+    image = v.maybe_odd(st.fixed_dictionaries({"type": st.just("Image"), "url": v.urls(world.origin)}))
+    field = st.fixed_dictionaries({"type": v.rarely_odd(st.just("PropertyValue"), v.text()), "name": v.maybe_odd(v.text()),
+                                   "value": v.maybe_odd(v.text())})
+    optional = {
+        "name": v.maybe_odd(v.text()), "summary": v.maybe_odd(v.text()), "url": v.maybe_odd(_links(world)),
+        "icon": image, "image": image, "published": v.maybe_odd(v.dates()), "attachment": v.maybe_odd(st.lists(field, max_size=4)),
+        "alsoKnownAs": v.maybe_odd(st.lists(_links(world), max_size=3)), "movedTo": _links(world),
+        "manuallyApprovesFollowers": v.maybe_odd(st.booleans()), "discoverable": v.maybe_odd(st.booleans()),
+        "outbox": _links(world), "followers": _links(world), "following": _links(world), "featured": _links(world),
+        "endpoints": v.maybe_odd(st.fixed_dictionaries({"sharedInbox": _links(world)})), "tag": _tags(world),
+        "assertionMethod": v.anything(),
+    }
+    return st.fixed_dictionaries({
+        "@context": st.just([AS_CONTEXT, "https://w3id.org/security/v1"]), "id": v.rarely_odd(st.just(uri), _links(world)),
+        "type": v.rarely_odd(st.sampled_from(["Person", "Service", "Application", "Group", "Organization"]), v.text()),
+        "preferredUsername": v.maybe_odd(st.just("someone"), v.text()),
+        "inbox": v.rarely_odd(st.just(uri + "/inbox"), _links(world)), "publicKey": st.just(key),
+    }, optional=optional)
