@@ -45,9 +45,12 @@ def fuzz(surface: str, strategy: st.SearchStrategy, check, *, examples: int, cor
         check(example)
 
     def given_corpus(test, corpus=corpus):
+        def fresh(example_):  # a new function each round: @example marks the function it decorates
+            test(example_)
+
         for known in corpus:
-            test = example(known)(test)
-        return given(strategy)(test)
+            fresh = example(known)(fresh)
+        return given(strategy)(fresh)
 
     started = time.monotonic()
     if not SECONDS:
