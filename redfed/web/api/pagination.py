@@ -13,6 +13,9 @@ from ...store.id_pages import IdRange
 from ..context import runtime
 
 
+MAX_ECHOED = 512  # characters of a request's path or of one parameter a Link header may repeat
+
+
 def read_page(default: int = 20, maximum: int = 40) -> IdRange:
     def number(name: str) -> int | None:
         value = request.args.get(name)
@@ -35,7 +38,11 @@ def link_header(ids: list[int]) -> dict[str, str]:
     if not ids:
         return {}
     base = runtime().urls.base + request.path
-    kept = {k: v for k, v in request.args.items() if k not in ("max_id", "since_id", "min_id")}
+    if len(base) > MAX_ECHOED:
+        return {}  # no route has paths this long; never echo them
+    # Filters (local, only_media, any[]…) carry over to the next page; oversized ones are not echoed.
+    kept = {k: v for k, v in request.args.items()
+            if k not in ("max_id", "since_id", "min_id") and len(k) + len(v) <= MAX_ECHOED}
     newer = f"{base}?{urlencode({**kept, 'min_id': max(ids)})}"
     older = f"{base}?{urlencode({**kept, 'max_id': min(ids)})}"
     return {"Link": f'<{older}>; rel="next", <{newer}>; rel="prev"'}
