@@ -21,8 +21,8 @@ class Target:
     mallory: RemoteActor  # signs everything the remote sends
     token: str  # alice's, with every scope
     post_id: str  # one of alice's posts
+    alice_id: str
     log: ServerLog
-    alice_id: str = ""
 
     @property
     def auth(self) -> dict[str, str]:
@@ -52,7 +52,7 @@ def target(tmp_path_factory):
             reply = request("POST", instance.url("/api/v1/statuses"), body=f"status=first %23{TAG}".encode(),
                             headers={"Authorization": f"Bearer {token}"})
             post = reply.json()
-            yield Target(instance, remote, remote.add_actor("mallory"), token, post["id"], log, post["account"]["id"])
+            yield Target(instance, remote, remote.add_actor("mallory"), token, post["id"], post["account"]["id"], log)
         finally:
             remote.stop()
             instance.stop()

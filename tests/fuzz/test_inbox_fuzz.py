@@ -12,6 +12,8 @@ from .values import encode
 
 INBOXES = ["/inbox", "/users/alice/inbox"]
 
+pytestmark = time_limit
+
 
 def corpus(target) -> tuple:
     """Activities that broke redfed before (issue 25 causes 1, 2, 4 and 21)."""
@@ -22,8 +24,6 @@ def corpus(target) -> tuple:
     creates = [mallory.activity("Create", "http://[", id=world.fresh("activities"))]
     creates += [mallory.create(note, id=world.fresh("activities")) for note in notes]
     return tuple(("/inbox", create) for create in creates)
-
-pytestmark = time_limit
 
 
 @known_causes
