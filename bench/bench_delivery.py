@@ -6,7 +6,7 @@ Followers are remote actors inserted with SQL whose inboxes are on a stand-in re
 another process, answering 202 at once and counting). Scenarios: K=100 and K=1000 personal
 inboxes on one host; K=1000 personal inboxes over 50 hosts (ports); K=1000 followers on 50 hosts
 with shared inboxes (deduplicated to 50 deliveries). For each: the time of
-services.posts.create_local_post (its one transaction writes the post and every delivery row),
+services.social.posts.create_local_post (its one transaction writes the post and every delivery row),
 then DeliveryWorker.run_once until nothing is due (claim, sign with draft-cavage, POST, record),
 at the configured workers.concurrency (default 4) and at 32. Bounded in count and seconds.
 """
@@ -19,7 +19,7 @@ from pathlib import Path
 
 from _common import LiveInstance, Remote, free_ports, header, in_loop, profiled, row
 
-from redfed.services import posts
+from redfed.services.social import posts
 
 
 async def add_followers(instance, author_id: int, tag: str, k: int, ports: list[int], shared: bool) -> None:

@@ -3,10 +3,10 @@
     /work/venv/bin/python bench/bench_sql.py [--posts 100000]
 
 Builds the same database as bench_timelines.py (a user following 200 of 1,000 accounts, `--posts`
-posts) and times, 20-200 times each: the home timeline query exactly as store/timelines.py builds
+posts) and times, 20-200 times each: the home timeline query exactly as store/social/timelines.py builds
 it, and the same query with `FROM posts NOT INDEXED` (a rowid walk that stops after the page);
 the account counts of store/views.py (actor_counts) for 20 authors, and an index-only variant;
-and store/search.py's post search for several queries. EXPLAIN QUERY PLAN of the home query is
+and store/discovery/search.py's post search for several queries. EXPLAIN QUERY PLAN of the home query is
 printed too. Each figure is the mean per call.
 """
 
@@ -18,10 +18,10 @@ from pathlib import Path
 
 from _common import LiveInstance, header, in_loop, populate, row
 
-from redfed.store import search as search_store
-from redfed.store import timelines as timeline_store
+from redfed.store.discovery import search as search_store
+from redfed.store.discovery.search import indexed_text
 from redfed.store.posts import SELECT_POSTS
-from redfed.store.search import indexed_text
+from redfed.store.social import timelines as timeline_store
 
 
 def mean_ms(db, sql, params, n) -> float:
@@ -57,7 +57,7 @@ def run(db, viewer: int, args) -> None:
          OR (posts.actor_id IN (SELECT followee_id FROM follows WHERE follower_id = :viewer AND state = 'accepted')
              AND posts.visibility != 'direct')
          OR posts.id IN (SELECT post_id FROM post_mentions WHERE actor_id = :viewer))
-        AND {timeline_store._NOT_HIDDEN}"""  # as in store/timelines.py home()
+        AND {timeline_store._NOT_HIDDEN}"""  # as in store/social/timelines.py home()
     home = (f"{SELECT_POSTS} WHERE posts.id < :max_id AND posts.id > :lower AND ({where}) "
             "ORDER BY posts.id DESC LIMIT :limit")
     params = {"viewer": viewer, "now": 0, "max_id": 2**63 - 1, "lower": 0, "limit": 20}
@@ -93,7 +93,7 @@ def run(db, viewer: int, args) -> None:
         sql = (f"{SELECT_POSTS} JOIN post_search ON post_search.rowid = posts.id "
                "WHERE post_search MATCH :match AND post_search.rowid < :max_id AND post_search.rowid > :min_id "
                f"AND posts.reblog_of_id IS NULL AND (:author = 0 OR posts.actor_id = :author) AND {search_store._SEARCHABLE} "
-               "ORDER BY post_search.rowid DESC LIMIT :limit OFFSET :offset")  # as in store/search.py
+               "ORDER BY post_search.rowid DESC LIMIT :limit OFFSET :offset")  # as in store/discovery/search.py
         p = {"match": match, "viewer": viewer, "author": 0, "max_id": 2**63 - 1, "min_id": 0, "limit": 20,
              "offset": 0, "now": 0}
         found = len(db.execute(sql, p).fetchall())

@@ -21,9 +21,10 @@ from pathlib import Path
 from _common import (LiveInstance, Sequential, fmt_latency, header, in_loop, load, populate, profiled, row,
                      summary_ms, token_for)
 
-from redfed.services import timelines, views
-from redfed.store import timelines as timeline_store
-from redfed.store.timelines import IdRange
+from redfed.services import views
+from redfed.services.social import timelines
+from redfed.store.social import timelines as timeline_store
+from redfed.store.social.timelines import IdRange
 
 
 def timed_gets(client: Sequential, paths: list[str], max_seconds: float) -> tuple[list[float], list]:
@@ -125,7 +126,7 @@ def run(instance: LiveInstance, args) -> None:
 
     direct = in_loop(instance, service_timings(instance, viewer, n, 30))
     row("service timelines.home (20)", fmt_latency(summary_ms(direct["service"])), "in the instance loop, no HTTP")
-    row("  of which store.timelines.home (SQL)", fmt_latency(summary_ms(direct["store"])), "one query")
+    row("  of which store.social.timelines.home (SQL)", fmt_latency(summary_ms(direct["store"])), "one query")
     row("  views.status_views (20 posts)", fmt_latency(summary_ms(direct["views"])), "entity data: ~12 queries")
     row("one reader await (SELECT 1)", fmt_latency(summary_ms(direct["hop"])), "aiosqlite thread hop; STYLE: 85-210 µs")
 

@@ -23,11 +23,13 @@ from .config import CONFIG_ENV_VAR, DEFAULT_CONFIG_NAME, Config, config_from_dic
 from .db.connection import Database
 from .db.migrate import migrate_database
 from .errors import ConfigError, RedfedError
+from .federation.resolve import Resolver
 from .instance import Instance
 from .server import serve
-from .federation.resolve import Resolver
-from .services import accounts, aliases, domain_blocks, exports, import_csv, imports, moves, oauth, password_resets, sign_ups
+from .services.accounts import accounts, oauth, password_resets
 from .services.context import Context
+from .services.moderation import domain_blocks, sign_ups
+from .services.portability import aliases, exports, import_csv, imports, moves
 from .urls import Urls
 
 DEFAULT_URL = "http://127.0.0.1:8000"

@@ -11,8 +11,9 @@ from quart import Quart
 from .config import Config
 from .errors import RedfedError
 from .instance import Instance
-from .services import exports, imports, instance_settings
-from .web import activitypub, api, files, inbox, listings, pages, wellknown
+from .services.moderation import instance_settings
+from .services.portability import exports, imports
+from .web import activitypub, api, files, inbox, limits, listings, pages, url_limits, wellknown
 from .web.context import Runtime
 from .web.errors import register_error_handlers
 
@@ -27,12 +28,14 @@ def create_app(config: Config, instance: Instance | None = None) -> Quart:
     app.config["MAX_CONTENT_LENGTH"] = config.federation.max_inbox_bytes
     app.json.sort_keys = False
     app.json.ensure_ascii = False
+    app.before_request(url_limits.refuse_long_urls)
     faces = (wellknown, activitypub, inbox, listings, files)
     for blueprint in (*(face.blueprint for face in faces), *api.blueprints()):
         app.register_blueprint(blueprint)
     app.register_blueprint(pages.blueprint)
     register_error_handlers(app)
     app.asgi_app = _without_trailing_slash(app.asgi_app)
+    limits.install(app, config.server)
     workers: list[asyncio.Task] = []
 
     @app.context_processor

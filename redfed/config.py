@@ -36,6 +36,14 @@ class DatabaseConfig:
 class ServerConfig:
     # Where `redfed serve` listens; empty means the host and port of instance.base_url.
     listen: str = ""
+    # The limits below keep slow or vanished clients from holding the server; instance.example.toml
+    # says why each has its value.
+    idle_timeout_seconds: float = 5.0
+    max_header_bytes: int = 64 * 1024
+    body_timeout_seconds: float = 60.0
+    max_concurrent_bodies: int = 64
+    graceful_timeout_seconds: float = 10.0
+    backlog: int = 1024
 
 
 @dataclass(frozen=True)
@@ -73,7 +81,11 @@ class MediaConfig:
     max_image_bytes: int = 16 * 1024 * 1024
     max_video_bytes: int = 99 * 1024 * 1024
     max_image_pixels: int = 8_294_400  # 3840 x 2160, Mastodon's limit for a processed image
-    max_decode_pixels: int = 64_000_000  # refuse anything larger before decoding it
+    # Refuse anything larger before decoding it (7680 x 4320, Mastodon's matrix limit); for an
+    # animation, all its frames together.
+    max_decode_pixels: int = 33_177_600
+    # Decoding one image may take this long before it is refused (its process is killed).
+    max_decode_seconds: float = 10.0
     max_attachments: int = 20
 
 
@@ -248,14 +260,22 @@ def _validate(config: Config) -> None:
         "media.max_video_bytes": config.media.max_video_bytes,
         "media.max_image_pixels": config.media.max_image_pixels,
         "media.max_decode_pixels": config.media.max_decode_pixels,
+        "media.max_decode_seconds": config.media.max_decode_seconds,
         "media.max_attachments": config.media.max_attachments,
         "api.max_characters": config.api.max_characters,
+        "server.idle_timeout_seconds": config.server.idle_timeout_seconds,
+        "server.max_header_bytes": config.server.max_header_bytes,
+        "server.body_timeout_seconds": config.server.body_timeout_seconds,
+        "server.max_concurrent_bodies": config.server.max_concurrent_bodies,
+        "server.backlog": config.server.backlog,
     }
     if config.federation.outbox_backfill < 0:
         raise ConfigError("config key 'federation.outbox_backfill' must not be negative")
     for key, value in positive.items():
         if value <= 0:
             raise ConfigError(f"config key '{key}' must be greater than zero")
+    if config.server.graceful_timeout_seconds < 0:
+        raise ConfigError("config key 'server.graceful_timeout_seconds' must not be negative")
     if config.federation.max_redirects < 0:
         raise ConfigError("config key 'federation.max_redirects' must not be negative")
     if config.server.listen and not config.server.listen.rpartition(":")[2].isdigit():

@@ -54,6 +54,11 @@ class PayloadTooLarge(RedfedError):
     default_message = "payload too large"
 
 
+class UriTooLong(RedfedError):
+    status = 414
+    default_message = "the address is too long"
+
+
 class UnsupportedMediaType(RedfedError):
     status = 415
     default_message = "unsupported media type"

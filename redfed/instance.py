@@ -13,13 +13,16 @@ from collections.abc import Callable
 from .config import Config
 from .db.connection import Database
 from .db.migrate import migrate_database
+from .errors import ServiceUnavailable
 from .federation.delivery import DeliveryWorker
 from .federation.domain_policy import DomainPolicy
 from .federation.http import HttpClient
 from .federation.resolve import Resolver
 from .inbox.worker import InboxWorker
-from .services import accounts, media, scheduled
+from .services.accounts import accounts
 from .services.context import Context
+from .services.media import media
+from .services.social import scheduled
 from .urls import Urls
 
 log = logging.getLogger(__name__)
@@ -101,6 +104,8 @@ class Instance:
                 await self.drain(max_rounds=10)
             except RuntimeError:
                 continue  # more work is due right away
+            except ServiceUnavailable:
+                pass  # a busy or full store, warned about where it was met; the next round retries
             except Exception:
                 log.exception("worker round failed")
             try:

@@ -124,7 +124,7 @@ _CHECK_LOGIN = """
 import asyncio, sys
 from redfed.config import load_config
 from redfed.db.connection import Database
-from redfed.services.accounts import authenticate
+from redfed.services.accounts.accounts import authenticate
 
 async def main():
     config = load_config(sys.argv[1])

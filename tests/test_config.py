@@ -52,6 +52,10 @@ def test_config__drops_default_port_and_lowercases_host(tmp_path):
         ({"instance": {"base_url": "https://x.example/social"}}, "must not have a path"),
         ({"instance": {"base_url": "http://social.example"}}, "uses plain http on a public host"),
         ({"server": {"listen": "localhost"}}, "'server.listen' must be HOST:PORT"),
+        ({"server": {"idle_timeout_seconds": 0}}, "'server.idle_timeout_seconds' must be greater than zero"),
+        ({"server": {"max_concurrent_bodies": 0}}, "'server.max_concurrent_bodies' must be greater than zero"),
+        ({"server": {"body_timeout_seconds": "1m"}}, "'server.body_timeout_seconds' must be a number"),
+        ({"server": {"graceful_timeout_seconds": -1}}, "'server.graceful_timeout_seconds' must not be negative"),
     ],
 )
 def test_config__refuses_mistakes_naming_the_key(tmp_path, data, message):

@@ -8,15 +8,21 @@ statements on one connection) and begin with BEGIN IMMEDIATE, so writers in othe
 """
 
 import asyncio
+import logging
 import sqlite3
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Awaitable
 from contextlib import asynccontextmanager
 from pathlib import Path
+from typing import TypeVar
 
 import aiosqlite
 
-from ..errors import ConfigError, ServiceUnavailable
-from ..store.search import indexed_text
+from ..errors import ConfigError
+from ..store.discovery.search import indexed_text
+from .faults import as_storage_fault
+
+log = logging.getLogger(__name__)
+T = TypeVar("T")
 
 PRAGMAS = (
     "PRAGMA journal_mode=WAL",
@@ -77,30 +83,49 @@ class Database:
 
     @asynccontextmanager
     async def transaction(self) -> AsyncIterator[aiosqlite.Connection]:
-        """BEGIN IMMEDIATE … COMMIT on the writer; ROLLBACK on any exception."""
+        """BEGIN IMMEDIATE … COMMIT on the writer; ROLLBACK on any exception, cancellation included.
+
+        A cancel (a client that hung up, a timeout, shutdown) reaches the unit of work only at its
+        boundaries: BEGIN, COMMIT and ROLLBACK run to their end on aiosqlite's thread whatever the
+        caller's task does, so the writer is never handed on inside an open transaction.
+        """
         if self._writer is None:
             raise RuntimeError("database is not open")
         async with self._write_lock:
             conn = self._writer
+            await self._leave_stray_transaction(conn)
             try:
-                await conn.execute("BEGIN IMMEDIATE")
-            except sqlite3.OperationalError as e:
-                raise _busy(e) from e
-            try:
+                await uninterrupted(conn.execute("BEGIN IMMEDIATE"))
                 yield conn
-            except BaseException:
-                await conn.execute("ROLLBACK")
-                raise
-            try:
-                await conn.execute("COMMIT")
-            except sqlite3.OperationalError as e:
-                await conn.execute("ROLLBACK")
-                raise _busy(e) from e
+                await uninterrupted(conn.execute("COMMIT"))
+            except sqlite3.OperationalError as error:
+                raise as_storage_fault(error) or error
+            finally:
+                # After a failed COMMIT SQLite may already have rolled back (a full disk does).
+                if conn.in_transaction:
+                    await uninterrupted(conn.execute("ROLLBACK"))
+
+    async def _leave_stray_transaction(self, conn: aiosqlite.Connection) -> None:
+        # Defence in depth: transaction() never leaves one open, so this is a bug worth one error.
+        if conn.in_transaction:
+            log.error("the writer was inside a transaction when handed out; rolled back")
+            await uninterrupted(conn.execute("ROLLBACK"))
 
 
-def _busy(error: sqlite3.OperationalError) -> Exception:
-    """A locked or full database is a temporary condition for the client, not a crash."""
-    text = str(error)
-    if "locked" in text or "busy" in text or "full" in text:
-        return ServiceUnavailable("the database is busy, try again shortly")
-    return error
+async def uninterrupted(step: Awaitable[T]) -> T:
+    """Await `step` to its end even if the caller is cancelled meanwhile, then pass the cancel on.
+
+    A statement already handed to aiosqlite's thread runs whatever happens to the coroutine that
+    awaits it; unwinding before it ends would let the caller believe it had not run.
+    """
+    task = asyncio.ensure_future(step)
+    cancelled = False
+    while not task.done():
+        try:
+            # asyncio.wait, unlike awaiting the task, leaves the task running when we are cancelled.
+            await asyncio.wait([task])
+        except asyncio.CancelledError:
+            cancelled = True
+    if cancelled:
+        raise asyncio.CancelledError
+    return task.result()

@@ -12,8 +12,8 @@ import aiosqlite
 
 from ..config import Config
 from ..models import Actor
-from ..store import follows as follow_store
-from ..store import interactions as interaction_store
+from ..store.social import follows as follow_store
+from ..store.social import interactions as interaction_store
 
 
 def host_of(uri: str) -> str:

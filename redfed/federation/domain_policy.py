@@ -12,7 +12,7 @@ import aiosqlite
 from ..config import Config
 from ..models import DomainBlock
 from ..protocol.domains import authority_of, parents
-from ..store import domain_blocks as store
+from ..store.moderation import domain_blocks as store
 
 SUSPEND = "suspend"
 SILENCE = "silence"

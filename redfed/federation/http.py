@@ -22,6 +22,7 @@ from yarl import URL
 from ..config import Config
 from ..errors import AddressRefused, BadRequest, FetchError
 from ..protocol.documents import is_activitypub_content_type, parse_json_object
+from ..protocol.http_urls import parse_http_url
 from ..protocol.signatures import SigningKey, sign_request, sign_request_rfc9421
 
 logger = logging.getLogger(__name__)
@@ -36,6 +37,8 @@ _REDIRECT_STATUSES = frozenset({301, 302, 303, 307, 308})
 _NAT64 = ipaddress.IPv6Network("64:ff9b::/96")
 _CHUNK_BYTES = 64 * 1024
 _CONNECTIONS_PER_HOST = 8
+# What most servers take in a request line; ids in documents are held to MAX_URL (2048) on arrival.
+_MAX_REQUEST_URL = 8192
 
 
 class RemoteStatusError(FetchError):
@@ -207,7 +210,8 @@ class HttpClient:
                 )
         except TimeoutError:
             raise  # becomes the deadline error in request()
-        except (aiohttp.ClientError, OSError) as e:
+        except (aiohttp.ClientError, OSError, UnicodeError) as e:
+            # UnicodeError: the resolver's IDNA codec, should a host the parser passed still fail it.
             raise FetchError(f"{target}: connection failed ({type(e).__name__})") from e
 
     async def _read_capped(self, response: aiohttp.ClientResponse, target: URL, max_bytes: int | None = None) -> bytes:
@@ -230,14 +234,17 @@ class HttpClient:
         plain_ok = self._federation.allow_http or self._federation.allow_private_addresses
         if target.scheme != "https" and not (target.scheme == "http" and plain_ok):
             raise FetchError(f"{target}: scheme {target.scheme or 'missing'!r} is not allowed")
-        if not target.host:
-            raise FetchError(f"{target}: no host")
         if target.user is not None or target.password is not None:
             raise FetchError(f"{target}: URLs with credentials are not fetched")
         # aiohttp never asks the resolver about an IP literal, so literals are checked here.
-        literal = _ip_literal(target.host)
+        literal = _ip_literal(target.raw_host or "")
         if literal is not None and not self._allowed(literal):
             raise AddressRefused(f"{target}: {literal} is not a public address")
+        # The strict parser of remote URLs as well, on the text as given (yarl drops control
+        # characters): a 64-character label or a bad `xn--` one used to escape from the socket's
+        # IDNA codec as a UnicodeError (issue 25, cause 2).
+        if parse_http_url(str(url), max_length=_MAX_REQUEST_URL) is None:
+            raise FetchError(f"not a usable URL: {str(url)[:200]!r}")
         return target
 
     async def get_json(
@@ -307,10 +314,9 @@ def _ip_literal(host: str) -> IPAddress | None:
 
 
 def _document_id(document: dict, url: str) -> URL:
-    claimed = document.get("id")
-    try:
-        if isinstance(claimed, str) and URL(claimed).absolute:
-            return URL(claimed).with_fragment(None)
-    except ValueError:
-        pass
-    raise FetchError(f"{url}: document has no usable id")
+    # An id of `//1` is absolute to yarl but has no scheme, and its origin() raised a ValueError
+    # out of the inbox while the signer's key was fetched (issue 25, cause 20).
+    claimed = parse_http_url(document.get("id"))
+    if claimed is None:
+        raise FetchError(f"{url}: document has no usable id")
+    return claimed.with_fragment(None)

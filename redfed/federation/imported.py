@@ -5,6 +5,8 @@ moved here, or in the archive it was imported from. FEP-1580 lets a server that 
 it. It lets anyone holding the old id (a reply, a boost) find the new copy, and tells receivers
 that the post is old, not new activity."""
 
+from ..protocol.http_urls import http_url
+
 # The term inline, as the FEP defines it, rather than the FEP's context URL: a JSON-LD processor
 # (Fedify's among them) would fetch that URL, and one it cannot load fails the whole document.
 FEP_0C7F_TERM = {"importedFrom": {"@id": "https://w3id.org/fep/0c7f#importedFrom", "@type": "@id"}}
@@ -25,4 +27,4 @@ def imported_from(note: dict) -> str | None:
     """The original id a Note says it was imported from, if it says so plainly."""
     link = note.get("importedFrom")
     href = link.get("href") if isinstance(link, dict) else link
-    return href if isinstance(href, str) and href.startswith(("https://", "http://")) and len(href) <= 2048 else None
+    return http_url(href)

@@ -12,21 +12,21 @@ counts only when its owner is the actor that lists it).
 """
 
 import re
-from datetime import UTC, datetime
 
 from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric import rsa
-from yarl import URL
 
 from ..content import sanitize_remote_html
 from ..errors import BadRequest, SignatureError
 from ..models import Actor, ActorKey, ProfileField
 from ..protocol import keys
 from ..protocol.as2 import as_list, get_id
+from ..protocol.documents import storable_text
+from ..protocol.http_urls import parse_http_url, same_origin, url_domain, url_origin
+from ..protocol.instants import parse_instant
 
 ACTOR_TYPES = frozenset({"Person", "Service", "Application", "Group", "Organization"})
 
-MAX_URL = 2048
 MAX_NAME = 255
 MAX_SUMMARY_SOURCE = 10_000  # raw HTML, markup included: about a 1,500-character Misskey bio
 MAX_FIELDS = 16
@@ -39,51 +39,9 @@ MAX_SCANNED = 100
 RSA_BITS = (2048, 8192)  # below is forgeable; above costs verification time for nothing
 MAX_PEM = 16_384
 
-_DEFAULT_PORTS = {"http": 80, "https": 443}
 # No whitespace or control characters, no '@' or '/' (a second '@' or a path must not hide in a
 # handle), and no '~', which upsert_remote_actor uses to park the row of a replaced account.
 _USERNAME = re.compile(r"[^\s\x00-\x1f\x7f@/\\~]{1,255}")
-
-Origin = tuple[str, str, int]
-
-
-def parse_http_url(value) -> URL | None:
-    """An absolute http(s) URL with a host and no credentials, else None."""
-    if not isinstance(value, str) or len(value) > MAX_URL:
-        return None
-    try:
-        url = URL(value)
-        port = url.port  # yarl raises on an out-of-range port only when asked
-    except (ValueError, TypeError):
-        return None
-    if url.scheme not in _DEFAULT_PORTS or not url.raw_host or port is None:
-        return None
-    if url.user is not None or url.password is not None:
-        return None
-    return url
-
-
-def url_origin(value) -> Origin | None:
-    """(scheme, host, port) of an http(s) URL, the host lower-case, IDNA-encoded, no trailing dot."""
-    url = parse_http_url(value)
-    if url is None:
-        return None
-    return url.scheme, url.raw_host.lower().rstrip("."), url.port
-
-
-def url_domain(value) -> str | None:
-    """host[:port] as in acct: handles: the canonical host, the port only when not the default."""
-    origin = url_origin(value)
-    if origin is None:
-        return None
-    scheme, host, port = origin
-    host = f"[{host}]" if ":" in host else host
-    return host if port == _DEFAULT_PORTS[scheme] else f"{host}:{port}"
-
-
-def same_origin(a, b) -> bool:
-    origin = url_origin(a)
-    return origin is not None and origin == url_origin(b)
 
 
 def is_actor_document(doc: dict) -> bool:
@@ -209,8 +167,8 @@ def _moved_to(value, uri: str) -> str | None:
 
 
 def _text(value, limit: int) -> str:
-    """Plain text (escaped wherever it renders): NULs dropped, cut at `limit` characters."""
-    return value.replace("\x00", "")[:limit] if isinstance(value, str) else ""
+    """Plain text (escaped wherever it renders): NULs and lone surrogates dropped, cut at `limit`."""
+    return storable_text(value)[:limit] if isinstance(value, str) else ""
 
 
 def _html(value, source_limit: int) -> str:
@@ -231,19 +189,10 @@ def _fields(value) -> tuple[ProfileField, ...]:
 
 
 def _published(value, now_ms: int) -> int:
-    if not isinstance(value, str) or len(value) > 64:
-        return now_ms
-    try:
-        moment = datetime.fromisoformat(value)
-    except ValueError:
-        return now_ms
-    if moment.tzinfo is None:
-        moment = moment.replace(tzinfo=UTC)
-    try:
-        ms = int(moment.timestamp() * 1000)
-    except (OverflowError, OSError):
-        return now_ms
-    return min(max(ms, 0), now_ms)  # not before the epoch, not in the future
+    # Only the join date shown on a profile: a bad one becomes now rather than refusing the
+    # account (and with it every activity it signs). Never in the future.
+    published = parse_instant(value)
+    return now_ms if published is None else min(published, now_ms)
 
 
 # keys ----------------------------------------------------------------------------------------

@@ -16,6 +16,7 @@ from decimal import Decimal, InvalidOperation
 from ..content import sanitize_remote_html
 from ..errors import BadRequest, Unprocessable
 from ..protocol import as2
+from ..protocol.http_urls import http_url
 from ..models import Listing
 
 # Active ISO 4217 currencies and their minor units (decimal places). Funds and precious metals
@@ -226,7 +227,7 @@ class RemoteListing:
 def ap_to_listing(proposal: dict, seller_id: int, seller_uri: str, now_ms: int) -> RemoteListing:
     """A received Proposal (purpose offer) → listing fields; BadRequest if it is not one we can keep."""
     uri = as2.get_id(proposal)
-    if not uri or not uri.startswith(("https://", "http://")) or len(uri) > 2048:
+    if http_url(uri) is None:
         raise BadRequest("proposal id must be an http(s) URL")
     if as2.origin(uri) != as2.origin(seller_uri):
         raise BadRequest("proposal is on another origin than its actor")
@@ -300,7 +301,7 @@ def _payment_link(value) -> str | None:
     for item in as2.as_list(value)[:20]:
         if isinstance(item, dict) and item.get("type") == "Link" and "payment" in as2.as_list(item.get("rel")):
             href = item.get("href")
-            if isinstance(href, str) and href.startswith(("https://", "http://")) and len(href) <= 2048:
+            if http_url(href) is not None:
                 return href
     return None
 

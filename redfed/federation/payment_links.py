@@ -7,10 +7,10 @@ most MAX_NAME characters; anything else in a remote document is skipped, never a
 """
 
 import re
-from urllib.parse import urlsplit
 
 from ..protocol import as2
-from ..store.payment_links import PaymentLink
+from ..protocol.http_urls import http_url
+from ..store.accounts.payment_links import PaymentLink
 
 MAX_LINKS = 10
 MAX_NAME = 100
@@ -19,11 +19,11 @@ _UNSAFE = re.compile(r"[\s<>\"\x00-\x1f]")
 
 
 def is_payment_url(href) -> bool:
-    """An absolute http(s) URL with a host, short enough and without characters that break out."""
+    """An absolute http(s) URL by the strict parser (urlsplit raised on `http://[`, out of an actor
+    fetch), short enough and without characters that break out."""
     if not isinstance(href, str) or len(href) > MAX_HREF or _UNSAFE.search(href):
         return False
-    parts = urlsplit(href)
-    return parts.scheme in ("http", "https") and bool(parts.hostname)
+    return http_url(href) is not None
 
 
 def links_to_ap(links) -> list[dict]:

@@ -24,19 +24,19 @@ from yarl import URL
 
 from ..config import Config
 from ..db.connection import Database
-from ..errors import BadRequest, FetchError, Forbidden, Gone, NotFound, SignatureError
+from ..errors import BadRequest, FetchError, Forbidden, Gone, NotFound, ServiceUnavailable, SignatureError
 from ..models import Actor, ActorKey
 from ..protocol.as2 import as_list, get_id
 from ..protocol.signatures import SigningKey
 from ..protocol.webfinger import Acct, parse_resource, self_link
 from ..store import actors as store
-from ..store import payment_links as payment_store
-from ..store.payment_links import PaymentLink
+from ..store.accounts import payment_links as payment_store
+from ..store.accounts.payment_links import PaymentLink
 from ..urls import Urls
 from . import ingest
 from .domain_policy import SILENCE, DomainPolicy
-from .payment_links import ap_to_links
 from .http import HttpClient, RemoteStatusError
+from .payment_links import ap_to_links
 
 logger = logging.getLogger(__name__)
 
@@ -145,7 +145,12 @@ class Resolver:
             if stored is not None:
                 return stored
             raise SignatureError("unknown key; not fetched again so soon")
-        return await self._fetch_key(key_id)
+        try:
+            return await self._fetch_key(key_id)
+        except ServiceUnavailable:
+            # Our own storage failed, not the sender: its retry may fetch the key again at once.
+            self._key_fetched_at.pop(key_id, None)
+            raise
 
     async def _fetch_key(self, key_id: str) -> tuple[Actor, ActorKey]:
         document = await self._fetch(key_id)

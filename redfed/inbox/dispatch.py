@@ -10,8 +10,10 @@ from collections.abc import Awaitable, Callable
 
 from ..models import Actor
 from ..protocol import as2
-from ..services import deals, follows, interactions, listings, moves, polls, posts, reviews
 from ..services.context import Context
+from ..services.portability import moves
+from ..services.shop import deals, listings, reviews
+from ..services.social import follows, interactions, polls, posts
 from ..store import actors as actor_store
 from ..store import posts as post_store
 

@@ -7,7 +7,7 @@ from ..models import Actor
 from ..services.context import Context
 from ..store import deliveries as delivery_store
 from ..store import inbox as inbox_store
-from ..store import interactions as interaction_store
+from ..store.social import interactions as interaction_store
 from .verify import Dropped, VerifiedActivity
 
 
@@ -17,7 +17,7 @@ async def store_activity(ctx: Context, verified: VerifiedActivity, recipient: Ac
     # Only the recipient's own block drops: a sender that blocks the recipient still speaks to it
     # (its Undo of that Block, for one). An Offer (FEP-0837 deal) is kept so that the seller's
     # server answers it with a Reject: the buyer's deal ends instead of waiting forever, and no
-    # deal is stored here (services/deals.receive_offer).
+    # deal is stored here (services/shop/deals.receive_offer).
     blocks = recipient is not None and await interaction_store.find_block(ctx.db.reader, recipient.id, actor.id)
     if blocks and activity.get("type") != "Offer":
         raise Dropped("the recipient blocks the sender")

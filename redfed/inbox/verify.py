@@ -28,6 +28,7 @@ from ..federation.resolve import Resolver
 from ..models import Actor, ActorKey
 from ..protocol import as2
 from ..protocol.documents import parse_json_object
+from ..protocol.http_urls import http_url
 from ..protocol.keys import load_public_key
 from ..protocol.proofs import proof_key_id, verify_proof
 from ..protocol.signatures import precheck_request, signature_style, verify_request
@@ -64,15 +65,21 @@ def parse_activity(body: bytes) -> dict:
     for field in ("id", "type"):
         if not isinstance(activity.get(field), str) or not activity[field]:
             raise BadRequest(f"activity must have a string {field}")
-    if not activity["id"].startswith(("https://", "http://")):
+    # Ids are read by the one strict URL parser: `http://[` as an object id used to escape
+    # urlsplit as a ValueError, a 500 (issue 25, cause 1).
+    if http_url(activity["id"]) is None:
         raise BadRequest("activity id must be an http(s) URL")
     if not isinstance(as2.get_id(activity.get("actor")), str):
         raise BadRequest("activity actor must be one actor id")
+    if http_url(as2.get_id(activity["actor"])) is None:
+        raise BadRequest("activity actor must be an http(s) URL")
     # Checked here, before any fetch, for every type a handler exists for: an Announce of `42`
     # used to reach the worker and crash it (fetch_post(None)), to be retried as a bug.
     obj = activity.get("object")
     if activity["type"] in _NAMED_OBJECT and as2.get_id(obj) is None:
         raise BadRequest("activity object must be an object or an id")
+    if activity["type"] in _NAMED_OBJECT and http_url(as2.get_id(obj)) is None:
+        raise BadRequest("activity object id must be an http(s) URL")
     if activity["type"] in ("Accept", "Reject") and not isinstance(obj, (str, dict)):
         raise BadRequest("activity object must be an object or an id")
     # Handlers compare an embedded object's type with sets of names; a list there raised TypeError.

@@ -1,7 +1,10 @@
 """ActivityStreams 2.0 vocabulary and helpers (layer 1, pure)."""
 
 from datetime import UTC, datetime
-from urllib.parse import urlsplit
+
+from ..errors import BadRequest
+from .http_urls import url_origin
+from .instants import renderable
 
 AS_CONTEXT = "https://www.w3.org/ns/activitystreams"
 SECURITY_CONTEXT = "https://w3id.org/security/v1"
@@ -43,8 +46,9 @@ def wants_activitypub(accept: str | None) -> bool:
 
 
 def iso_time(ms: int) -> str:
-    """Milliseconds since the epoch → ISO 8601 in UTC, second precision, as Mastodon publishes."""
-    return datetime.fromtimestamp(ms / 1000, UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+    """Milliseconds since the epoch → ISO 8601 in UTC, second precision, as Mastodon publishes.
+    A row stored before dates were normalised on arrival is moved into the renderable range."""
+    return datetime.fromtimestamp(renderable(ms) / 1000, UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
 def as_list(value) -> list:
@@ -113,6 +117,11 @@ def activity(activity_type: str, activity_id: str, actor: str, obj, *, to=(), cc
 
 
 def origin(uri: str) -> str:
-    """scheme://host[:port] of a URL, lower-cased: what "same origin" compares."""
-    parts = urlsplit(uri)
-    return f"{parts.scheme.lower()}://{(parts.netloc or '').lower()}"
+    """scheme://host:port of a URL, the host lower-cased, the port explicit: what "same origin"
+    compares. Raises BadRequest for anything `http_urls` does not accept as an http(s) URL, so that
+    two malformed ids never compare as one origin."""
+    found = url_origin(uri)
+    if found is None:
+        raise BadRequest(f"{str(uri)[:200]!r} is not an http(s) URL")
+    scheme, host, port = found
+    return f"{scheme}://{host}:{port}"

@@ -23,6 +23,9 @@ _BRACKET_STEPS = bytes.maketrans(b"[{]}", b"\x01\x01\xff\xff")
 # A \uD800-\uDFFF escape; json.loads turns an unpaired one into a lone surrogate character.
 _SURROGATE_ESCAPE = re.compile(r"\\u[dD][89a-fA-F][0-9a-fA-F]{2}")
 _KEY_SHOWN = 40
+# What a stored string must not hold: NUL (C string APIs cut there) and surrogates, which no UTF-8
+# encoder accepts; json.loads makes them from unpaired \uD800-\uDFFF escapes.
+_UNSTORABLE = re.compile(r"[\x00\ud800-\udfff]")
 
 _AS_PROFILE = "https://www.w3.org/ns/activitystreams"
 
@@ -51,6 +54,13 @@ def parse_json_object(body: bytes, *, max_depth: int = 64) -> dict:
     if _SURROGATE_ESCAPE.search(text):
         _check_encodable(document)
     return document
+
+
+def storable_text(text: str) -> str:
+    """`text` without NULs and unpaired surrogates: what a document parsed elsewhere than
+    `parse_json_object` (an archive, say) may still hold, and no database, HTML sanitiser or
+    response encoder accepts."""
+    return _UNSTORABLE.sub("", text)
 
 
 def is_activitypub_content_type(value: str) -> bool:

@@ -11,6 +11,7 @@ SUBSCRIBE_REL = "http://ostatus.org/schema/1.0/subscribe"
 # FEP-3b86 Activity Intents: `rel` is this prefix plus the activity the user means to perform.
 INTENT_PREFIX = "https://w3id.org/fep/3b86/"
 JRD_CONTENT_TYPE = "application/jrd+json"
+MAX_RESOURCE = 2_048  # characters; no actor URL or acct: of ours comes near
 
 # Remote software allows dots and dashes in usernames, and an instance actor is named after its
 # host:port, as on Mastodon; nothing else is allowed, so no second '@' or path can hide in a name.
@@ -30,9 +31,11 @@ def parse_resource(resource: str | None) -> Acct | str:
     resource = (resource or "").strip()
     if not resource:
         raise BadRequest("the resource parameter is required")
+    if len(resource) > MAX_RESOURCE:
+        raise BadRequest(f"resource is longer than {MAX_RESOURCE} characters")
     if resource.startswith(("http://", "https://")):
-        if not urlsplit(resource).hostname:
-            raise BadRequest("resource URL has no host")
+        if not _url_host(resource):
+            raise BadRequest("resource URL has no valid host")
         return resource
     if resource.lower().startswith("acct:"):
         resource = resource[5:]
@@ -40,6 +43,16 @@ def parse_resource(resource: str | None) -> Acct | str:
     if not at or not _USERNAME.fullmatch(username) or not _DOMAIN.fullmatch(domain):
         raise BadRequest("resource must be acct:user@domain or an actor URL")
     return Acct(username, domain.lower().rstrip("."))
+
+
+def _url_host(url: str) -> str | None:
+    # urlsplit refuses what only looks like a host after NFKC ("x℀" holds a "/") and bad ports.
+    try:
+        parts = urlsplit(url)
+        parts.port
+    except ValueError:
+        return None
+    return parts.hostname
 
 
 def build_jrd(

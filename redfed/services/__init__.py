@@ -1,1 +1,2 @@
-"""Business rules (layer 4). Services take plain arguments, own their transactions, return models."""
+"""Business rules (layer 4), one package per domain; what several domains share stays here.
+Services take plain arguments, own their transactions, return models."""

@@ -13,9 +13,9 @@ import json
 
 from ..protocol import as2
 from ..store import deliveries as delivery_store
-from ..store import follows as follow_store
-from ..store import interactions as interaction_store
-from . import accounts
+from ..store.social import follows as follow_store
+from ..store.social import interactions as interaction_store
+from .accounts import accounts
 from .context import Context
 from .objects import PUBLIC_VISIBILITIES, note_of, view_of
 

@@ -9,9 +9,9 @@ from dataclasses import dataclass
 
 from ..db.connection import Database
 from ..models import Deal, Listing
-from ..store import deals as store
-from ..store import listings as listing_store
 from ..store import views as view_store
+from ..store.shop import deals as store
+from ..store.shop import listings as listing_store
 from .views import AccountView, account_views
 
 

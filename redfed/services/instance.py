@@ -6,7 +6,7 @@ from ..clock import now_ms
 from ..db.connection import Database
 from ..store import instance as instance_store
 from ..store import posts as post_store
-from ..store import users as user_store
+from ..store.accounts import users as user_store
 
 _DAY_MS = 24 * 3600 * 1000
 

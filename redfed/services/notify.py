@@ -9,9 +9,9 @@ import aiosqlite
 
 from ..models import Actor
 from ..store import actors as actor_store
-from ..store import follows as follow_store
-from ..store import interactions as interaction_store
-from ..store import notifications as store
+from ..store.social import follows as follow_store
+from ..store.social import interactions as interaction_store
+from ..store.social import notifications as store
 
 GROUPED = frozenset({"favourite", "reblog"})
 REPLACED = frozenset({"redfed.deal"})

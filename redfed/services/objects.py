@@ -12,18 +12,19 @@ from dataclasses import dataclass
 
 from ..errors import Gone, NotFound
 from ..federation import imported, serialize
+from ..federation.deals import with_rating
 from ..models import Actor, Post
 from ..store import actors as actor_store
 from ..store import deliveries as delivery_store
-from ..store import post_origins
 from ..store import posts as post_store
-from ..store import deals as deal_store
-from ..store import listings as listing_store
-from ..federation.deals import with_rating
+from ..store import post_origins
+from ..store.shop import deals as deal_store
+from ..store.shop import listings as listing_store
 from ..urls import Urls
-from . import accounts, listings
+from .accounts import accounts
 from .context import Context
 from .fetch_auth import FetchRequest, signer_of
+from .shop import listings
 from .visibility import can_see
 
 PUBLIC_VISIBILITIES = ("public", "unlisted")
@@ -90,8 +91,8 @@ async def view_of(ctx: Context, author: Actor, post: Post) -> PostView:
     mention_ids = await post_store.list_mentioned_actor_ids(ctx.db.reader, post.id)
     mentioned = [await actor_store.get_actor(ctx.db.reader, actor_id) for actor_id in mention_ids]
     tags = await post_store.list_tags(ctx.db.reader, post.id)
-    # A listing's or a review's Note is served as its Create carried it (services/listings.py,
-    # services/reviews.py): with the Proposal, or with the rating.
+    # A listing's or a review's Note is served as its Create carried it (services/shop/listings.py,
+    # services/shop/reviews.py): with the Proposal, or with the rating.
     listing = await listing_store.get_listing(ctx.db.reader, post.id) if post.is_local else None
     carried = await listings.carrying_note(ctx, author, post, listing) if listing else None
     rating = await deal_store.rating_of_post(ctx.db.reader, post.id) if post.in_reply_to_id else None

@@ -9,10 +9,10 @@ from dataclasses import dataclass
 from ..db.connection import Database
 from ..models import Actor, Media, Post, User
 from ..store import actors as actor_store
-from ..store import media as media_store
-from ..store import polls as poll_store
-from ..store import users as user_store
 from ..store import views as store
+from ..store.accounts import users as user_store
+from ..store.media import media as media_store
+from ..store.social import polls as poll_store
 
 
 @dataclass(frozen=True)

@@ -9,8 +9,8 @@ import aiosqlite
 
 from ..models import Actor, Post
 from ..store import actors as actor_store
-from ..store import interactions as interaction_store
-from ..store import timelines as timeline_store
+from ..store.social import interactions as interaction_store
+from ..store.social import timelines as timeline_store
 
 
 async def can_see(conn: aiosqlite.Connection, viewer: Actor | None, post: Post) -> bool:

@@ -1,1 +1,2 @@
-"""All SQL (layer 2): one module per table group; functions take a connection and return models."""
+"""All SQL (layer 2), one package per domain; what several domains share stays here. Functions
+take a connection and return models."""

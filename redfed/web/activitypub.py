@@ -11,10 +11,11 @@ import json
 from quart import Blueprint, Response, redirect, render_template, request
 
 from ..federation import serialize
+from ..federation.payment_links import links_to_ap
 from ..models import Actor
 from ..protocol import as2
-from ..federation.payment_links import links_to_ap
-from ..services import accounts, collections, objects, payment_links
+from ..services import collections, objects
+from ..services.accounts import accounts, payment_links
 from ..services.fetch_auth import FetchRequest
 from .context import runtime
 

@@ -6,7 +6,8 @@ import logging
 from quart import Quart, render_template, request
 from werkzeug.exceptions import HTTPException
 
-from ..errors import RedfedError
+from ..db.faults import as_storage_fault
+from ..errors import RedfedError, ServiceUnavailable
 from ..protocol import as2
 
 log = logging.getLogger(__name__)
@@ -33,12 +34,14 @@ async def _respond(status: int, message: str):
 def register_error_handlers(app: Quart) -> None:
     @app.errorhandler(RedfedError)
     async def on_redfed_error(error: RedfedError):
-        if error.status >= 500:
+        # A temporary condition is warned about where it is detected, once a minute, not here.
+        if error.status >= 500 and not isinstance(error, ServiceUnavailable):
             log.error("%s %s failed: %s", request.method, request.path, error)
         response = await _respond(error.status, error.message)
-        if error.status == 503:
-            # A busy database clears in moments; tell clients and servers when to come back.
-            return response[0], 503, {"Retry-After": str(RETRY_AFTER_SECONDS)}
+        if isinstance(error, ServiceUnavailable):
+            # Tell clients and servers when to come back: moments for a busy database, longer for a disk.
+            retry_after = getattr(error, "retry_after", RETRY_AFTER_SECONDS)
+            return response[0], 503, {"Retry-After": str(retry_after)}
         return response
 
     @app.errorhandler(HTTPException)
@@ -47,5 +50,9 @@ def register_error_handlers(app: Quart) -> None:
 
     @app.errorhandler(Exception)
     async def on_unexpected(error: Exception):
+        # A read on a failing disk, or a file write that found it full, reaches here untranslated.
+        fault = as_storage_fault(error)
+        if fault is not None:
+            return await on_redfed_error(fault)
         log.exception("%s %s crashed", request.method, request.path)
         return await _respond(500, "internal server error")

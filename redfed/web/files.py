@@ -10,7 +10,7 @@ from importlib import resources
 from quart import Blueprint, send_file, send_from_directory
 
 from ..errors import NotFound
-from ..services import media_files
+from ..services.media import media_files
 from .context import runtime
 
 blueprint = Blueprint("files", __name__)

@@ -20,6 +20,8 @@ from babel.dates import format_datetime
 from babel.messages import mofile, pofile
 from jinja2 import Environment, pass_context
 
+from ..protocol.instants import renderable
+
 DEFAULT = "en"
 # Locale id -> (name in its own language, the HTML lang attribute, what users.locale stores).
 LANGUAGES = {
@@ -116,7 +118,8 @@ def _ngettext(context, singular: str, plural: str, count: int) -> str:
 @pass_context
 def short_date(context, instant_ms: int) -> str:
     """An instant (ms, UTC) as a short date and time in the page's language."""
-    when = datetime.fromtimestamp(instant_ms / 1000, UTC)
+    # renderable: a remote date stored before dates were normalised on arrival (issue 25).
+    when = datetime.fromtimestamp(renderable(instant_ms) / 1000, UTC)
     return format_datetime(when, "medium", tzinfo=UTC, locale=context.get("locale") or DEFAULT)
 
 

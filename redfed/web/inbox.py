@@ -4,12 +4,12 @@ import logging
 
 from quart import Blueprint, current_app, request
 
-from ..errors import UnsupportedMediaType
+from ..errors import BadRequest, UnsupportedMediaType
 from ..federation.audience import host_of
 from ..inbox.receive import store_activity
 from ..inbox.throttle import HostThrottle
 from ..inbox.verify import Dropped, parse_activity, verify_inbox_request
-from ..services import accounts
+from ..services.accounts import accounts
 from .context import runtime
 
 log = logging.getLogger(__name__)
@@ -26,7 +26,12 @@ async def inbox_post(username: str | None = None):
     if not _is_activity_body(request.headers.get("Content-Type", "")):
         raise UnsupportedMediaType("an inbox accepts application/activity+json")
     body = await request.get_data(cache=False)
-    activity = parse_activity(body)
+    try:
+        activity = parse_activity(body)
+    except BadRequest as refusal:
+        # Strangers' malformed activities are refused whole; the reason stays in the log.
+        log.info("refused an activity: %s", refusal.message)
+        raise
     # Signatures cover our canonical URL, whatever a reverse proxy did to scheme and host.
     query = request.query_string.decode("latin-1")
     url = rt.urls.base + request.path + (f"?{query}" if query else "")

@@ -12,7 +12,7 @@ import json
 from quart import Blueprint, Response
 
 from ..protocol import as2
-from ..services import deals, listings
+from ..services.shop import deals, listings
 from .activitypub import fetch_request
 from .context import runtime
 

@@ -3,8 +3,13 @@
 from quart import Blueprint, Response, request
 
 from .. import __version__
+from ..errors import BadRequest
 from ..protocol import webfinger
-from ..services import accounts, instance, instance_settings, remote_interaction
+from ..services import instance
+from ..services.accounts import accounts
+from ..services.discovery import remote_interaction
+from ..services.moderation import instance_settings
+from . import inputs
 from .context import runtime
 
 blueprint = Blueprint("wellknown", __name__)
@@ -16,7 +21,10 @@ CORS = {"Access-Control-Allow-Origin": "*"}
 @blueprint.get("/.well-known/webfinger")
 async def webfinger_lookup():
     rt = runtime()
-    resource = webfinger.parse_resource(request.args.get("resource"))
+    given = inputs.url_encoded(request.query_string).get("resource", [])
+    if len(given) > 1:
+        raise BadRequest("resource must be given once")
+    resource = webfinger.parse_resource(given[0] if given else None)
     actor = await accounts.find_actor_for_resource(rt.db, rt.config, resource)
     profile_url = None if actor.type == "Application" else actor.url
     jrd = webfinger.build_jrd(

@@ -3,7 +3,7 @@ both kept and shown to both sides; too long is refused with 422 and nothing stor
 
 import pytest
 
-from redfed.store import deals as deal_store
+from redfed.store.shop import deals as deal_store
 
 from ..support import api
 from .test_listings_api import _create, call

@@ -3,7 +3,7 @@ rating; bad input refused with 422 and nothing stored."""
 
 import pytest
 
-from redfed.store import deals as deal_store
+from redfed.store.shop import deals as deal_store
 
 from ..support import api
 from .test_listings_api import _create, call

@@ -5,7 +5,8 @@ import json
 import pytest
 from mastodon import MastodonAPIError, MastodonNotFoundError
 
-from redfed.services import filters, interactions, posts, views
+from redfed.services import views
+from redfed.services.social import filters, interactions, posts
 
 from ..support import api
 from ..support.http import request

@@ -8,8 +8,8 @@ from urllib.parse import urlencode
 import pytest
 from PIL import Image
 
-from redfed.store import listings as listing_store
 from redfed.store import posts as post_store
+from redfed.store.shop import listings as listing_store
 
 from ..support import api
 from ..support.http import request

@@ -14,12 +14,12 @@ from mastodon import MastodonAPIError, MastodonNotFoundError, MastodonUnauthoriz
 from PIL import ExifTags, Image, ImageCms
 from PIL.PngImagePlugin import PngInfo
 
-from redfed.federation import serialize
 from redfed.errors import Unprocessable
-from redfed.services import media as media_service
-from redfed.services import media_files
-from redfed.services import posts
-from redfed.store import media as media_store
+from redfed.federation import serialize
+from redfed.services.media import media as media_service
+from redfed.services.media import media_files
+from redfed.services.social import posts
+from redfed.store.media import media as media_store
 
 from ..support import api
 from ..support.http import get

@@ -3,7 +3,7 @@
 import pytest
 from mastodon import MastodonAPIError, MastodonNotFoundError
 
-from redfed.services import follows, interactions, posts, relationships
+from redfed.services.social import follows, interactions, posts, relationships
 
 from ..support import api
 from ..support.http import get

@@ -16,7 +16,7 @@ from urllib.parse import parse_qs, urlencode, urlsplit
 import pytest
 from mastodon import Mastodon, MastodonIllegalArgumentError, MastodonUnauthorizedError
 
-from redfed.services import accounts
+from redfed.services.accounts import accounts
 
 from ..support import api
 from ..support.http import Reply, request

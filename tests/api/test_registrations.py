@@ -8,8 +8,8 @@ import urllib.request
 from mastodon import Mastodon
 from mastodon.errors import MastodonAPIError
 
-from redfed.services import sign_ups
-from redfed.store import users as user_store
+from redfed.services.moderation import sign_ups
+from redfed.store.accounts import users as user_store
 
 from ..support.api import client, token_for
 from ..support.http import get

@@ -4,7 +4,8 @@ instance, with Mastodon's rules for anonymous callers, visibility, pagination an
 import pytest
 from mastodon import MastodonAPIError, MastodonUnauthorizedError
 
-from redfed.services import follows, profiles
+from redfed.services.accounts import profiles
+from redfed.services.social import follows
 
 from ..support import api
 

@@ -8,7 +8,7 @@ import pytest
 from PIL import Image
 from mastodon import MastodonAPIError, MastodonNotFoundError
 
-from redfed.services import follows
+from redfed.services.social import follows
 from redfed.store import posts as post_store
 
 from ..support import api

@@ -12,7 +12,7 @@ import aiohttp
 import pytest
 from mastodon import StreamListener
 
-from redfed.services import follows, interactions, posts
+from redfed.services.social import follows, interactions, posts
 from redfed.web.api import streaming as streaming_face
 
 from ..support import api

@@ -1,6 +1,6 @@
 """Timelines through Mastodon.py: what each shows, and Mastodon's pagination."""
 
-from redfed.services import follows
+from redfed.services.social import follows
 
 from ..support import api
 from ..support.http import get, request

@@ -5,7 +5,7 @@ import time
 
 from redfed.db.connection import connect
 from redfed.db.migrate import Migration, applied_versions, apply_migration, available_migrations, migrate
-from redfed.store.search import indexed_text, match_expression
+from redfed.store.discovery.search import indexed_text, match_expression
 
 NOW = int(time.time() * 1000)
 

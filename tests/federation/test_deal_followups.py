@@ -9,10 +9,12 @@ import json
 import pytest
 
 from redfed.errors import Forbidden, Unprocessable
-from redfed.services import accounts, deals, interactions, listings, reviews
+from redfed.services.accounts import accounts
+from redfed.services.shop import deals, listings, reviews
+from redfed.services.social import interactions
 from redfed.store import actors as actor_store
-from redfed.store import deals as deal_store
 from redfed.store import posts as post_store
+from redfed.store.shop import deals as deal_store
 
 from ..api.test_listings_api import call
 from ..support import api
@@ -141,7 +143,7 @@ def test_notes_fetched_by_url__carry_the_proposal_and_the_rating(shop):
 
 
 async def _plain_post(instance, actor):
-    from redfed.services import posts
+    from redfed.services.social import posts
     return await posts.create_local_post(instance.ctx, actor, "Just a post")
 
 

@@ -6,9 +6,10 @@ import pytest
 
 from redfed.errors import Unprocessable
 from redfed.federation import delivery
-from redfed.services import deals, follows, interactions, listings, reviews
-from redfed.store import deals as deal_store
-from redfed.store import listings as listing_store
+from redfed.services.shop import deals, listings, reviews
+from redfed.services.social import follows, interactions
+from redfed.store.shop import deals as deal_store
+from redfed.store.shop import listings as listing_store
 
 from .test_listings import BIKE, _listing_on, _settle
 

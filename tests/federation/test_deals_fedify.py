@@ -4,8 +4,8 @@ notified and accepts, and Fedify verifies redfed's signed Accept carrying the fi
 
 import pytest
 
-from redfed.services import deals, listings
-from redfed.store import deals as deal_store
+from redfed.services.shop import deals, listings
+from redfed.store.shop import deals as deal_store
 
 from ..support import api
 from ..support.fedify_peer import CAVAGE, RFC9421

@@ -6,7 +6,7 @@ from redfed.config import Config
 from redfed.federation import delivery
 from redfed.federation.http import HttpResponse
 from redfed.models import Delivery
-from redfed.services import posts
+from redfed.services.social import posts
 from redfed.store import deliveries as delivery_store
 
 from .test_posts import _connect, _settle, _stored

@@ -5,8 +5,8 @@ import pytest
 from mastodon import MastodonNotFoundError
 
 from redfed.errors import Forbidden
-from redfed.services import follows, interactions, posts
-from redfed.store import follows as follow_store
+from redfed.services.social import follows, interactions, posts
+from redfed.store.social import follows as follow_store
 
 from ..support import api
 

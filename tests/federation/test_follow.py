@@ -1,8 +1,8 @@
 """Follows across two redfed instances: follow, accept, locked accounts, reject, undo."""
 
-from redfed.services import follows, posts
-from redfed.store import follows as follow_store
+from redfed.services.social import follows, posts
 from redfed.store import posts as post_store
+from redfed.store.social import follows as follow_store
 
 
 def _follow_state(instance, follower, followee):

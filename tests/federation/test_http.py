@@ -481,6 +481,10 @@ async def test_redirects__are_not_followed_for_post(client, remote):
 
 # --- size cap and deadline (item 28) -------------------------------------------------------------
 
+# Far below the 30 s a missing deadline would take, far above what a loaded 2-core machine needs:
+# these check that the deadline holds, not how fast anything is.
+LIVENESS_SECONDS = 10
+
 
 async def test_size_cap__a_2_mib_body_is_a_fetch_error(client, remote):
     with pytest.raises(FetchError, match="response too large"):
@@ -492,7 +496,7 @@ async def test_size_cap__a_gzip_bomb_stops_at_the_decoded_cap(client, remote, bo
     started = time.perf_counter()
     with pytest.raises(FetchError, match="response too large"):
         await client.request("GET", remote.url("/bomb"))
-    assert time.perf_counter() - started < 2
+    assert time.perf_counter() - started < LIVENESS_SECONDS
 
 
 async def test_size_cap__a_body_of_exactly_the_cap_is_accepted(client, remote):
@@ -515,7 +519,7 @@ async def test_deadline__a_remote_trickling_one_byte_each_half_second_is_cut_off
     started = time.perf_counter()
     with pytest.raises(FetchError, match="within 1.5 s"):
         await client.request("GET", remote.url("/trickle"))
-    assert 1.4 < time.perf_counter() - started < 2.5
+    assert 1.4 < time.perf_counter() - started < LIVENESS_SECONDS
 
 
 async def test_deadline__a_remote_that_never_answers_is_cut_off(make_client, listener):
@@ -524,7 +528,7 @@ async def test_deadline__a_remote_that_never_answers_is_cut_off(make_client, lis
     started = time.perf_counter()
     with pytest.raises(FetchError, match="within 0.5 s"):
         await client.request("GET", f"http://127.0.0.1:{port}/")
-    assert time.perf_counter() - started < 1.5
+    assert time.perf_counter() - started < LIVENESS_SECONDS
     assert len(connections) == 1
 
 

@@ -12,6 +12,8 @@ from pathlib import Path
 import pytest
 from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric import rsa
+from hypothesis import given
+from hypothesis import strategies as st
 
 from redfed.errors import BadRequest
 from redfed.federation.ingest import (
@@ -22,6 +24,7 @@ from redfed.federation.ingest import (
     url_origin,
 )
 from redfed.protocol import keys
+from redfed.protocol.http_urls import http_url
 
 FIXTURES = Path(__file__).resolve().parent.parent / "fixtures"
 NOW = 1_750_000_000_000  # 2025-06-15
@@ -352,3 +355,34 @@ def test_fixture_documents_are_not_modified_by_ingest(mastodon):
     before = copy.deepcopy(mastodon)
     ingest(mastodon)
     assert mastodon == before
+
+
+# What strangers put in an actor (issue 25): dates out of range, URLs no resolver takes, surrogates.
+ODD = st.one_of(
+    st.text(max_size=20), st.integers(-(2**70), 2**70), st.booleans(), st.none(),
+    st.sampled_from([
+        "9999-12-31T23:59:59-23:59", "0001-01-01T00:00:00+23:59", "http://[", "//1", "http://xn--a.example/",
+        f"https://mastodon.social/{'a' * 64}", f"https://{'a' * 64}.example/icon.png", "https://x\u2100/",
+        "\ud800", "a\x00b",
+    ]),
+)
+VALUES = st.recursive(ODD, lambda inner: st.lists(inner, max_size=3) | st.dictionaries(
+    st.sampled_from(["id", "type", "href", "url", "name", "value", "sharedInbox"]), inner, max_size=3), max_leaves=6)
+FIELDS = st.dictionaries(st.sampled_from([
+    "published", "name", "summary", "url", "icon", "image", "inbox", "outbox", "followers", "featured", "endpoints",
+    "attachment", "alsoKnownAs", "movedTo",
+]), VALUES, max_size=5)
+
+
+@given(FIELDS)
+def test_any_actor__is_refused_or_stored_in_a_form_every_reader_takes(fields):
+    try:
+        actor, _ = ingest(fixture("mastodon.social/users/Gargron.json") | fields)
+    except BadRequest:
+        return
+    assert 0 <= actor.published_at <= NOW
+    links = [actor.uri, actor.url, actor.inbox_uri, actor.outbox_uri, actor.followers_uri, actor.featured_uri,
+             actor.shared_inbox_uri, actor.icon_url, actor.image_url, actor.moved_to_uri, *actor.also_known_as]
+    assert all(http_url(link) == link for link in links if link is not None)
+    text = [actor.display_name, actor.summary, [(f.name, f.value) for f in actor.fields]]
+    json.dumps(text, ensure_ascii=False).encode("utf-8")  # no lone surrogate left anywhere

@@ -3,11 +3,11 @@
 import pytest
 
 from redfed.errors import Forbidden
-from redfed.services import follows, interactions, posts
-from redfed.store import follows as follow_store
-from redfed.store import interactions as interaction_store
+from redfed.services.social import follows, interactions, posts
 from redfed.store import posts as post_store
-from redfed.store import timelines
+from redfed.store.social import follows as follow_store
+from redfed.store.social import interactions as interaction_store
+from redfed.store.social import timelines
 
 from .test_posts import _connect, _home, _settle, _stored
 

@@ -7,10 +7,11 @@ import io
 import pytest
 from PIL import Image
 
-from redfed.services import follows, listings
-from redfed.services import media as media_service
-from redfed.store import listings as listing_store
+from redfed.services.media import media as media_service
+from redfed.services.shop import listings
+from redfed.services.social import follows
 from redfed.store import posts as post_store
+from redfed.store.shop import listings as listing_store
 
 from ..support.http import AP, get
 

@@ -6,9 +6,9 @@ import copy
 
 import pytest
 
-from redfed.store import listings as listing_store
 from redfed.store import posts as post_store
-from redfed.store import timelines
+from redfed.store.shop import listings as listing_store
+from redfed.store.social import timelines
 
 from ..inbox.conftest import remote, start_remote  # noqa: F401  (the hostile remote fixtures)
 from ..support.hostile import PUBLIC, sign_post

@@ -6,8 +6,8 @@ refused alone, in the job's report."""
 
 import io
 
-from redfed.services import listings
-from redfed.services import media as media_service
+from redfed.services.media import media as media_service
+from redfed.services.shop import listings
 
 from ..imports.archives import png
 from ..support import api

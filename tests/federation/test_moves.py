@@ -6,9 +6,9 @@ from urllib.parse import urlencode
 import pytest
 from mastodon import MastodonAPIError
 
-from redfed.services import follows
-from redfed.store import follows as follow_store
-from redfed.store import moves as move_store
+from redfed.services.social import follows
+from redfed.store.portability import moves as move_store
+from redfed.store.social import follows as follow_store
 
 from ..support import api
 from ..support.http import AP, get, request

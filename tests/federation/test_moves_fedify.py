@@ -2,8 +2,9 @@
 Move is honoured only when its new account really lists it in alsoKnownAs, and a redfed account's
 Move passes Fedify's own verification."""
 
-from redfed.services import aliases, follows, moves
-from redfed.store import moves as move_store
+from redfed.services.portability import aliases, moves
+from redfed.services.social import follows
+from redfed.store.portability import moves as move_store
 
 from ..support.api import client
 

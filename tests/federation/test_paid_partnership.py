@@ -6,7 +6,7 @@ import json
 
 import pytest
 
-from redfed.services import follows
+from redfed.services.social import follows
 from redfed.store import posts as post_store
 
 from ..api.test_listings_api import BIKE, call

@@ -4,7 +4,7 @@ profile page; bad links and huge lists refused with nothing changed."""
 
 import pytest
 
-from redfed.services import follows
+from redfed.services.social import follows
 
 from ..api.test_listings_api import call
 from ..support import api
@@ -83,7 +83,7 @@ def test_payment_links__need_a_token_with_write_accounts(pair):
 
 def test_remote_actor_links__only_usable_payment_links_are_kept():
     from redfed.federation.payment_links import ap_to_links
-    from redfed.store.payment_links import PaymentLink
+    from redfed.store.accounts.payment_links import PaymentLink
 
     attachment = [
         {"type": "PropertyValue", "name": "Site", "value": "https://example.org"},

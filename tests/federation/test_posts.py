@@ -4,9 +4,9 @@ edits and deletes follow the post."""
 import pytest
 
 from redfed.errors import Unprocessable
-from redfed.services import follows, posts
+from redfed.services.social import follows, posts
 from redfed.store import posts as post_store
-from redfed.store import timelines
+from redfed.store.social import timelines
 
 
 def _connect(a, b, follower_name="alice", followee_name="bob"):

@@ -12,9 +12,10 @@ from urllib.parse import urlencode, urlsplit
 import pytest
 from PIL import Image
 
-from redfed.services import follows, imports, outbox_import, posts
-from redfed.store import follows as follow_store
-from redfed.store import imports as import_store
+from redfed.services.portability import imports, outbox_import
+from redfed.services.social import follows, posts
+from redfed.store.portability import imports as import_store
+from redfed.store.social import follows as follow_store
 
 from ..imports.archives import png
 from ..imports.support import auth, finished

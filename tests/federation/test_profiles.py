@@ -3,7 +3,8 @@
 import pytest
 
 from redfed.errors import Unprocessable
-from redfed.services import posts, profiles
+from redfed.services.accounts import profiles
+from redfed.services.social import posts
 
 from .test_posts import _connect, _settle, _stored
 

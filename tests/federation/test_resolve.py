@@ -24,7 +24,7 @@ from redfed.federation.resolve import Resolver
 from redfed.models import Actor
 from redfed.protocol import keys
 from redfed.protocol.signatures import SigningKey, verify_request
-from redfed.services import accounts
+from redfed.services.accounts import accounts
 from redfed.store import actors as store
 
 from ..support.instance import make_config

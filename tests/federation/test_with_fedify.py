@@ -3,11 +3,11 @@ styles: follows, posts, replies, likes, boosts, deletes and profile updates."""
 
 import pytest
 
-from redfed.services import follows, interactions, posts
-from redfed.store import follows as follow_store
-from redfed.store import interactions as interaction_store
+from redfed.services.social import follows, interactions, posts
 from redfed.store import posts as post_store
-from redfed.store import timelines
+from redfed.store.social import follows as follow_store
+from redfed.store.social import interactions as interaction_store
+from redfed.store.social import timelines
 
 from ..support.fedify_peer import CAVAGE, PUBLIC, RFC9421
 

@@ -5,7 +5,7 @@ import subprocess
 import sys
 import time
 
-from redfed.services import follows
+from redfed.services.social import follows
 from redfed.store import deliveries as delivery_store
 
 

@@ -8,9 +8,9 @@ import zipfile
 
 import pytest
 
-from redfed.services import posts
-from redfed.store import imports as import_store
+from redfed.services.social import posts
 from redfed.store import post_origins
+from redfed.store.portability import imports as import_store
 
 from ..support import api
 from ..support.http import get

@@ -4,7 +4,7 @@ through the real entry point, against a live instance's files."""
 import subprocess
 import sys
 
-from redfed.store import follows as follow_store
+from redfed.store.social import follows as follow_store
 
 from ..support import api
 from .archives import hostile_archives, mastodon_archive

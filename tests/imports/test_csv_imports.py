@@ -5,9 +5,9 @@ refused whole (too large, too many rows, wrong header, not CSV) with nothing sto
 
 import pytest
 
-from redfed.services import follows, interactions, posts
-from redfed.store import follows as follow_store
-from redfed.store import imports as import_store
+from redfed.services.social import follows, interactions, posts
+from redfed.store.portability import imports as import_store
+from redfed.store.social import follows as follow_store
 
 from ..support import api
 from ..support.http import request

@@ -5,8 +5,8 @@ that account only, and follows both ways with the domain ended and federated."""
 import pytest
 from mastodon import MastodonAPIError
 
-from redfed.services import follows, posts
-from redfed.store import follows as follow_store
+from redfed.services.social import follows, posts
+from redfed.store.social import follows as follow_store
 
 from ..support import api
 from ..support.http import get

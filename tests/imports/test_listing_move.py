@@ -10,8 +10,9 @@ import io
 import json
 import zipfile
 
-from redfed.services import exports, listings
-from redfed.services import media as media_service
+from redfed.services.media import media as media_service
+from redfed.services.portability import exports
+from redfed.services.shop import listings
 
 from ..support import api
 from ..support.http import AP, get

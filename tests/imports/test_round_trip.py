@@ -6,9 +6,10 @@ her new account's followers are not told of the old posts as if they were new.""
 import io
 import re
 
-from redfed.services import exports, follows, interactions, lists, posts, relationships, statuses
-from redfed.services import media as media_service
-from redfed.store import follows as follow_store
+from redfed.services.media import media as media_service
+from redfed.services.portability import exports
+from redfed.services.social import follows, interactions, lists, posts, relationships, statuses
+from redfed.store.social import follows as follow_store
 
 from ..support import api
 from ..support.http import get

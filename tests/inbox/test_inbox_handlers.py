@@ -2,8 +2,8 @@
 deletes itself, and pins to an actor's `featured` collection."""
 
 from redfed.store import actors as actor_store
-from redfed.store import interactions as interaction_store
 from redfed.store import posts as post_store
+from redfed.store.social import interactions as interaction_store
 
 from ..support.hostile import PUBLIC, sign_post
 

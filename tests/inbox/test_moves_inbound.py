@@ -6,9 +6,9 @@ import json
 
 import pytest
 
-from redfed.services import follows, interactions, relationships
-from redfed.store import follows as follow_store
-from redfed.store import moves as move_store
+from redfed.services.social import follows, interactions, relationships
+from redfed.store.portability import moves as move_store
+from redfed.store.social import follows as follow_store
 
 from ..support.hostile import PUBLIC, sign_post
 

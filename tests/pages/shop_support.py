@@ -5,9 +5,9 @@ import io
 
 from PIL import Image
 
-from redfed.services import listings
-from redfed.services import media as media_service
-from redfed.store import listings as listing_store
+from redfed.services.media import media as media_service
+from redfed.services.shop import listings
+from redfed.store.shop import listings as listing_store
 
 BIKE = {
     "title": "Blue one-speed bike", "price_amount": "30", "price_currency": "USD", "quantity": "3",

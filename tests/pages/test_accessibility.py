@@ -8,7 +8,8 @@ axe-playwright-python package and is evaluated through the DevTools protocol, wh
 import pytest
 from axe_playwright_python.sync_playwright import Axe
 
-from redfed.services import follows, listings, posts
+from redfed.services.shop import listings
+from redfed.services.social import follows, posts
 
 from .conftest import sign_in
 

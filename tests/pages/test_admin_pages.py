@@ -5,7 +5,7 @@ import re
 
 import pytest
 
-from redfed.services import accounts, sessions
+from redfed.services.accounts import accounts, sessions
 
 from ..support import api
 from ..support.http import request

@@ -5,7 +5,8 @@ import re
 
 from playwright.sync_api import expect
 
-from redfed.services import posts, profiles
+from redfed.services.accounts import profiles
+from redfed.services.social import posts
 
 from .conftest import photo, screenshot, sign_in
 

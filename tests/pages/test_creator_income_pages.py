@@ -4,7 +4,8 @@
 import pytest
 from playwright.sync_api import expect
 
-from redfed.services import payment_links, posts
+from redfed.services.accounts import payment_links
+from redfed.services.social import posts
 
 from .conftest import screenshot
 

@@ -4,7 +4,7 @@ a file with the wrong header is refused on the page; the form needs its CSRF tok
 
 from playwright.sync_api import expect
 
-from redfed.store import follows as follow_store
+from redfed.store.social import follows as follow_store
 
 from ..imports.archives import hostile_archives, mastodon_archive
 from .conftest import screenshot, sign_in

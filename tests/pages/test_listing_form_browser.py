@@ -9,7 +9,7 @@ import pytest
 from axe_playwright_python.sync_playwright import Axe
 from playwright.sync_api import expect
 
-from redfed.services import follows, showcase
+from redfed.services.social import follows, showcase
 
 from .conftest import photo, screenshot, sign_in
 from .shop_support import create_listing, listing_by_proposal, rows, settle

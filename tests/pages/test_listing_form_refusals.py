@@ -12,7 +12,8 @@ import uuid
 import pytest
 from PIL import Image
 
-from redfed.services import listings, showcase
+from redfed.services.shop import listings
+from redfed.services.social import showcase
 
 from .shop_support import create_listing, rows
 from .test_forms import Browser

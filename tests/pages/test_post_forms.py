@@ -7,8 +7,9 @@ from urllib.parse import urlsplit
 
 import pytest
 
-from redfed.services import follows, interactions, posts, profiles
+from redfed.services.accounts import profiles
 from redfed.services.notify import notify
+from redfed.services.social import follows, interactions, posts
 
 from ..support.hostile import AS_CONTEXT, HostileServer
 from ..support.http import get

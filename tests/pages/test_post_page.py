@@ -6,7 +6,9 @@ import re
 
 from playwright.sync_api import expect
 
-from redfed.services import media, posts, profiles
+from redfed.services.accounts import profiles
+from redfed.services.media import media
+from redfed.services.social import posts
 
 from .conftest import photo, screenshot, sign_in
 

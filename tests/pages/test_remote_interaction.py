@@ -10,7 +10,7 @@ from urllib.parse import quote, urlencode, urlsplit
 import pytest
 from playwright.sync_api import expect
 
-from redfed.services import posts
+from redfed.services.social import posts
 
 from ..support.hostile import HostileServer
 from ..support.http import get

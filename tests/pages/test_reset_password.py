@@ -5,7 +5,7 @@ import re
 
 from mastodon.errors import MastodonUnauthorizedError
 
-from redfed.services import password_resets
+from redfed.services.accounts import password_resets
 
 from ..support.api import client
 from .test_forms import Browser

@@ -10,8 +10,8 @@ import requests
 from mastodon import MastodonUnauthorizedError
 
 from redfed.clock import new_id
-from redfed.services import profiles
-from redfed.store import exports as export_store
+from redfed.services.accounts import profiles
+from redfed.store.portability import exports as export_store
 
 from ..support import api
 from ..support.http import request

@@ -6,7 +6,8 @@ Screenshots at 360 and 1440 px land in tests/pages/artifacts/."""
 import pytest
 from playwright.sync_api import expect
 
-from redfed.services import follows, listings, reviews
+from redfed.services.shop import listings, reviews
+from redfed.services.social import follows
 
 from .conftest import screenshot, sign_in
 from .shop_support import create_listing, listing_by_proposal, settle

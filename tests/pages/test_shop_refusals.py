@@ -5,7 +5,7 @@ a clear message and the right status, and stores nothing."""
 import pytest
 from playwright.sync_api import expect
 
-from redfed.services import deals, listings
+from redfed.services.shop import deals, listings
 
 from .conftest import sign_in
 from .shop_support import create_listing, rows

@@ -6,7 +6,7 @@ look up a pasted handle on its server."""
 import pytest
 from playwright.sync_api import expect
 
-from redfed.services import follows, posts
+from redfed.services.social import follows, posts
 
 from .conftest import screenshot, sign_in
 from .shop_support import create_listing, rows, settle, upload

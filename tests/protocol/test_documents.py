@@ -85,7 +85,8 @@ def test_parse_json_object__refuses_100k_deep_nesting_quickly_without_recursion_
     started = time.perf_counter()
     with pytest.raises(BadRequest, match="nested deeper"):
         parse_json_object(body)
-    assert time.perf_counter() - started < 0.5
+    # A liveness bound (a recursive parser takes minutes or crashes), not a speed test.
+    assert time.perf_counter() - started < 5
 
 
 def test_parse_json_object__brackets_inside_strings_do_not_count_as_nesting():

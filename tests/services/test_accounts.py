@@ -4,7 +4,7 @@ import pytest
 
 from redfed.errors import Conflict, NotFound, Unprocessable
 from redfed.protocol import keys
-from redfed.services import accounts
+from redfed.services.accounts import accounts
 from redfed.store import actors as actor_store
 
 

@@ -12,9 +12,12 @@ from PIL import Image
 
 from redfed.clock import new_id
 from redfed.errors import TooManyRequests
-from redfed.services import background, exports, follows, interactions, listings, lists, posts, profiles, relationships, statuses
-from redfed.services import media as media_service
-from redfed.store import exports as export_store
+from redfed.services.accounts import profiles
+from redfed.services.media import media as media_service
+from redfed.services.portability import background, exports
+from redfed.services.shop import listings
+from redfed.services.social import follows, interactions, lists, posts, relationships, statuses
+from redfed.store.portability import exports as export_store
 
 from ..support.http import get
 
@@ -172,6 +175,20 @@ def test_job__runs_to_done_and_a_restart_resumes_an_interrupted_one(account):
     stuck = instance.run(_insert_running(instance, alice))
     assert instance.run(_resume_and_wait(instance)) == 1
     assert instance.run(export_store.get_job(instance.runtime.db.reader, stuck.id)).state == "done"
+
+
+def test_restart__removes_archives_no_job_names_and_keeps_the_finished_ones(account):
+    """A stop between renaming a finished zip into place and marking its job done leaves a zip no
+    row names: the start sweeps it (the job is built again), keeping the archives people await."""
+    instance, alice = account.instance, account.alice
+    job = instance.run(exports.request_export(instance.ctx, alice, background=False))
+    done = instance.run(exports.run_job(instance.ctx, job.id))
+    folder = instance.config.base_dir / "exports"
+    unnamed = folder / f"{'x' * 32}.zip"
+    unnamed.write_bytes(b"PK\x05\x06" + b"\0" * 18)
+    (folder / f".{'y' * 32}.zip.part").write_bytes(b"PK")
+    instance.run(_resume_and_wait(instance))
+    assert sorted(p.name for p in folder.iterdir()) == [done.file_key]
 
 
 async def _insert_running(instance, actor):

@@ -3,9 +3,9 @@ same pages, however the posts are spread among the accounts."""
 
 import pytest
 
-from redfed.services import follows, posts
-from redfed.store import timelines
-from redfed.store.timelines import IdRange
+from redfed.services.social import follows, posts
+from redfed.store.social import timelines
+from redfed.store.social.timelines import IdRange
 
 
 @pytest.fixture

@@ -1,6 +1,7 @@
 """Notifications are written with the event that causes them, once, and taken back on undo."""
 
-from redfed.services import follows, interactions, posts, profiles
+from redfed.services.accounts import profiles
+from redfed.services.social import follows, interactions, posts
 
 
 def _notifications(instance, username):

@@ -2,8 +2,8 @@
 
 from mastodon import Mastodon
 
-from redfed.services import oauth
-from redfed.store import users as user_store
+from redfed.services.accounts import oauth
+from redfed.store.accounts import users as user_store
 
 from .instance import LiveInstance
 

@@ -18,7 +18,7 @@ from redfed.app import create_app
 from redfed.config import Config, config_from_dict
 from redfed.instance import Instance
 from redfed.server import hypercorn_config
-from redfed.services import accounts
+from redfed.services.accounts import accounts
 from redfed.web.context import Runtime
 
 from .clock import Clock

@@ -1,7 +1,7 @@
 """Helpers for sign-up tests: set an instance's registration mode and rules the way the admin's
 settings form does, and count rows."""
 
-from redfed.services import instance_settings, sign_ups
+from redfed.services.moderation import instance_settings, sign_ups
 
 from .instance import LiveInstance
 

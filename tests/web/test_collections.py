@@ -2,10 +2,10 @@
 
 import dataclasses
 
-from redfed.services import follows, interactions, posts
+from redfed.services.social import follows, interactions, posts
 from redfed.store import actors as actor_store
-from redfed.store import follows as follow_store
-from redfed.store import interactions as interaction_store
+from redfed.store.social import follows as follow_store
+from redfed.store.social import interactions as interaction_store
 
 from ..support.http import AP, get
 

@@ -9,9 +9,9 @@ import pytest
 from redfed.federation.http import HttpClient
 from redfed.protocol import as2
 from redfed.protocol.signatures import SigningKey, sign_request
-from redfed.services import follows, interactions, posts
+from redfed.services.social import follows, interactions, posts
 from redfed.store import actors as actor_store
-from redfed.store import follows as follow_store
+from redfed.store.social import follows as follow_store
 
 from ..support.http import AP, get
 

@@ -2,7 +2,8 @@
 
 import pytest
 
-from redfed.services import accounts, posts
+from redfed.services.accounts import accounts
+from redfed.services.social import posts
 
 from ..support.http import get
 

@@ -3,9 +3,11 @@ mutes), with Mastodon's Relationship entity."""
 
 from quart import Blueprint, request
 
-from ...errors import Unprocessable
-from ...services import follows, interactions, preferences, profiles, relationships, timelines, views
+from ...services import views
+from ...services.accounts import preferences, profiles
+from ...services.social import follows, interactions, relationships, timelines
 from ..context import runtime
+from ..inputs import record_id
 from . import entities
 from .auth import caller, optional_token, scope, viewer
 from .media import allow_upload
@@ -14,13 +16,6 @@ from .params import Params
 from .timelines import render
 
 blueprint = Blueprint("api_accounts", __name__)
-
-
-def _id(value: str) -> int:
-    try:
-        return int(value)
-    except ValueError:
-        raise Unprocessable("Record not found") from None
 
 
 def relationship(rel: relationships.Relationship) -> dict:
@@ -63,7 +58,7 @@ async def update_credentials():
     rt = runtime()
     allow_upload()
     params = await Params.read()
-    fields = _fields(params)
+    fields, source = _fields(params), params.nested("source")
     files = await request.files
     avatar = await _image_url(files.get("avatar"))
     header = await _image_url(files.get("header"))
@@ -72,13 +67,10 @@ async def update_credentials():
         bio=params.text("note", max_length=5000), fields=fields, locked=params.flag("locked"),
         bot=params.flag("bot"), discoverable=params.flag("discoverable"), avatar_url=avatar, header_url=header,
     )
-    source = params.get("source") if isinstance(params.get("source"), dict) else {
-        key[len("source["):-1]: value for key, value in params.values.items() if key.startswith("source[")
-    }
-    if source:
-        sensitive = Params(source).flag("sensitive")
+    if source.values:
         await preferences.set_posting_defaults(
-            rt.db, actor, visibility=source.get("privacy"), sensitive=sensitive, language=source.get("language")
+            rt.db, actor, visibility=source.text("privacy", max_length=20), sensitive=source.flag("sensitive"),
+            language=source.text("language", max_length=20),
         )
     return await _own_account(actor)
 
@@ -93,27 +85,18 @@ async def _image_url(upload) -> str | None:
 
 
 def _fields(params: Params) -> list[tuple[str, str]] | None:
-    """fields_attributes as a JSON list or Rails' fields_attributes[0][name]=… form keys."""
-    value = params.get("fields_attributes")
-    if isinstance(value, list):
-        return [(str(f.get("name", "")), str(f.get("value", ""))) for f in value if isinstance(f, dict)]
-    if isinstance(value, dict):
-        value = [value[k] for k in sorted(value, key=str)]
-        return [(str(f.get("name", "")), str(f.get("value", ""))) for f in value if isinstance(f, dict)]
-    indexed: dict[str, dict] = {}
-    for key, item in params.values.items():
-        if key.startswith("fields_attributes[") and key.endswith("]"):
-            index, _, part = key[len("fields_attributes["):-1].partition("][")
-            indexed.setdefault(index, {})[part] = item
-    if not indexed:
+    """fields_attributes as JSON or Rails form keys; entries blank in both parts are dropped."""
+    given = params.objects("fields_attributes", max_items=profiles.MAX_FIELDS * 4)
+    if given is None:
         return None
-    return [(f.get("name", ""), f.get("value", "")) for _, f in sorted(indexed.items()) if f.get("name")]
+    fields = [(f.text("name", "", max_length=1_000), f.text("value", "", max_length=1_000)) for f in given]
+    return [(name, value) for name, value in fields if name.strip() or value.strip()]
 
 
 @blueprint.get("/api/v1/accounts/relationships")
 @scope("read:follows")
 async def relationships_of():
-    ids = [_id(i) for i in (await Params.read()).strings("id", max_items=100)]
+    ids = (await Params.read()).records("id", max_items=100)
     found = await relationships.relationships(runtime().services, caller().actor, ids)
     return [relationship(rel) for rel in found]
 
@@ -122,7 +105,7 @@ async def relationships_of():
 @scope("read:follows")
 async def familiar_followers():
     rt, out = runtime(), []
-    for target in [_id(i) for i in (await Params.read()).strings("id", max_items=40)]:
+    for target in (await Params.read()).records("id", max_items=40):
         actors = await relationships.familiar_followers(rt.services, caller().actor, target)
         out.append({"id": str(target), "accounts": [entities.account(v, rt.urls) for v in await views.account_views(rt.db, actors)]})
     return out
@@ -131,30 +114,28 @@ async def familiar_followers():
 @blueprint.get("/api/v1/accounts/lookup")
 @optional_token
 async def lookup():
-    return await _account(await relationships.lookup(runtime().services, request.args.get("acct", "")))
+    acct = (await Params.read()).text("acct", "", max_length=400)
+    return await _account(await relationships.lookup(runtime().services, acct))
 
 
 @blueprint.get("/api/v1/accounts/<account_id>")
 @optional_token
 async def show(account_id: str):
-    return await _account(await relationships.account(runtime().services, _id(account_id)))
+    return await _account(await relationships.account(runtime().services, record_id(account_id)))
 
 
 @blueprint.get("/api/v1/accounts/<account_id>/statuses")
 @optional_token
 async def statuses(account_id: str):
-    rt = runtime()
-    author = await relationships.account(rt.services, _id(account_id))
+    rt, params = runtime(), await Params.read()
+    author = await relationships.account(rt.services, record_id(account_id))
     posts = await timelines.account_posts(
-        rt.services, viewer(), author, read_page(), exclude_replies=_flag("exclude_replies"),
-        exclude_reblogs=_flag("exclude_reblogs"), only_media=_flag("only_media"),
-        tagged_name=(request.args.get("tagged") or "").lower().lstrip("#") or None, pinned=_flag("pinned"),
+        rt.services, viewer(), author, read_page(), exclude_replies=params.flag("exclude_replies", False),
+        exclude_reblogs=params.flag("exclude_reblogs", False), only_media=params.flag("only_media", False),
+        tagged_name=(params.text("tagged", max_length=200) or "").lower().lstrip("#") or None,
+        pinned=params.flag("pinned", False),
     )
     return await render(posts, context="account")
-
-
-def _flag(name: str) -> bool:
-    return request.args.get(name, "").lower() in ("true", "1", "on")
 
 
 async def _listed(kind: str, owner) -> tuple:
@@ -168,13 +149,13 @@ async def _listed(kind: str, owner) -> tuple:
 @blueprint.get("/api/v1/accounts/<account_id>/followers")
 @optional_token
 async def followers(account_id: str):
-    return await _listed("followers", await relationships.account(runtime().services, _id(account_id)))
+    return await _listed("followers", await relationships.account(runtime().services, record_id(account_id)))
 
 
 @blueprint.get("/api/v1/accounts/<account_id>/following")
 @optional_token
 async def following(account_id: str):
-    return await _listed("following", await relationships.account(runtime().services, _id(account_id)))
+    return await _listed("following", await relationships.account(runtime().services, record_id(account_id)))
 
 
 @blueprint.get("/api/v1/follow_requests")
@@ -199,7 +180,7 @@ async def mutes():
 @scope("write:follows")
 async def follow(account_id: str):
     rt = runtime()
-    target = await relationships.account(rt.services, _id(account_id))
+    target = await relationships.account(rt.services, record_id(account_id))
     params = await Params.read()
     await relationships.follow_with_options(rt.services, caller().actor, target, params.flag("reblogs"), params.flag("notify"))
     return await _relationship_with(target.id)
@@ -222,7 +203,7 @@ def _action_view(name: str):
     @scope(required)
     async def view(account_id: str):
         rt = runtime()
-        target = await relationships.account(rt.services, _id(account_id))
+        target = await relationships.account(rt.services, record_id(account_id))
         await act(rt.services, caller().actor, target, await Params.read())
         return await _relationship_with(target.id)
 
@@ -248,7 +229,7 @@ async def reject(account_id: str):
 
 async def _answer_request(account_id: str, answer) -> dict:
     rt = runtime()
-    follower = await relationships.account(rt.services, _id(account_id))
+    follower = await relationships.account(rt.services, record_id(account_id))
     await answer(rt.services, caller().actor, follower)
     return await _relationship_with(follower.id)
 
@@ -268,5 +249,5 @@ async def featured_tags():
 @blueprint.get("/api/v1/accounts/<account_id>/featured_tags")
 @optional_token
 async def account_featured_tags(account_id: str):
-    await relationships.account(runtime().services, _id(account_id))
+    await relationships.account(runtime().services, record_id(account_id))
     return []

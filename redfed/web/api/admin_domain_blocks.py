@@ -4,12 +4,13 @@ admin:write:domain_blocks) and the public list, /api/v1/instance/domain_blocks."
 
 from quart import Blueprint
 
-from ...errors import Forbidden, NotFound
+from ...errors import Forbidden
 from ...models import DomainBlock
 from ...protocol import domains
-from ...services import domain_blocks
-from ...services.domain_blocks import AlreadyBlocked, BlockFields
+from ...services.moderation import domain_blocks
+from ...services.moderation.domain_blocks import AlreadyBlocked, BlockFields
 from ..context import runtime
+from ..inputs import record_id
 from . import entities
 from .auth import caller, scope
 from .pagination import link_header, read_page
@@ -18,7 +19,6 @@ from .params import Params
 blueprint = Blueprint("api_admin_domain_blocks", __name__)
 
 NOT_ALLOWED = "This action is not allowed"
-_MAX_ID = 2**63 - 1
 
 
 def admin_block(block: DomainBlock) -> dict:
@@ -54,12 +54,6 @@ def _require_admin() -> None:
         raise Forbidden(NOT_ALLOWED)
 
 
-def _id(value: str) -> int:
-    if not (value.isascii() and value.isdigit()) or len(value) > 19 or int(value) > _MAX_ID:
-        raise NotFound(domain_blocks.NOT_FOUND)
-    return int(value)
-
-
 def _fields(params: Params, current: DomainBlock | None = None) -> BlockFields:
     """The posted fields; on an update, what is not sent stays as it is."""
     base = BlockFields(current.severity, current.public_comment, current.private_comment, current.obfuscate) \
@@ -86,7 +80,7 @@ async def index():
 @scope("admin:read:domain_blocks")
 async def show(block_id: str):
     _require_admin()
-    return admin_block(await domain_blocks.get_block(runtime().services, _id(block_id)))
+    return admin_block(await domain_blocks.get_block(runtime().services, record_id(block_id)))
 
 
 @blueprint.post("/api/v1/admin/domain_blocks")
@@ -108,7 +102,7 @@ async def create():
 async def update(block_id: str):
     _require_admin()
     ctx = runtime().services
-    current = await domain_blocks.get_block(ctx, _id(block_id))
+    current = await domain_blocks.get_block(ctx, record_id(block_id))
     return admin_block(await domain_blocks.update_block(ctx, current.id, _fields(await Params.read(), current)))
 
 
@@ -116,7 +110,7 @@ async def update(block_id: str):
 @scope("admin:write:domain_blocks")
 async def delete(block_id: str):
     _require_admin()
-    await domain_blocks.lift_block(runtime().services, _id(block_id))
+    await domain_blocks.lift_block(runtime().services, record_id(block_id))
     return {}
 
 

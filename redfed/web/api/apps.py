@@ -3,7 +3,7 @@
 from quart import Blueprint
 
 from ...errors import Unauthorized
-from ...services import oauth
+from ...services.accounts import oauth
 from ..context import runtime
 from .auth import INVALID_TOKEN, caller, optional_token
 from .params import Params

@@ -11,7 +11,7 @@ from functools import wraps
 from quart import g, request
 
 from ...errors import Forbidden, Unauthorized, Unprocessable
-from ...services import oauth
+from ...services.accounts import oauth
 from ..context import runtime
 
 INVALID_TOKEN = "The access token is invalid"

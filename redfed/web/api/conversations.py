@@ -2,10 +2,11 @@
 
 from quart import Blueprint
 
-from ...errors import NotFound
-from ...services import conversations, views
+from ...services import views
+from ...services.social import conversations
 from ...store import views as view_store
 from ..context import runtime
+from ..inputs import record_id
 from . import entities
 from .auth import caller, scope
 from .pagination import link_header, read_page
@@ -29,12 +30,6 @@ async def _render(found: list[conversations.Conversation]) -> list[dict]:
     ]
 
 
-def _id(value: str) -> int:
-    if not (value.isascii() and value.isdigit()) or int(value) >= 2**63:
-        raise NotFound("Record not found")
-    return int(value)
-
-
 @blueprint.get("/api/v1/conversations")
 @scope("read:statuses")
 async def index():
@@ -46,12 +41,12 @@ async def index():
 @blueprint.post("/api/v1/conversations/<conversation_id>/read")
 @scope("write:conversations")
 async def read(conversation_id: str):
-    conversation = await conversations.mark_read(runtime().services, caller().actor, _id(conversation_id))
+    conversation = await conversations.mark_read(runtime().services, caller().actor, record_id(conversation_id))
     return (await _render([conversation]))[0]
 
 
 @blueprint.delete("/api/v1/conversations/<conversation_id>")
 @scope("write:conversations")
 async def remove(conversation_id: str):
-    await conversations.remove(runtime().services, caller().actor, _id(conversation_id))
+    await conversations.remove(runtime().services, caller().actor, record_id(conversation_id))
     return {}

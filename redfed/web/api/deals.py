@@ -5,14 +5,15 @@ errors and pagination as the Mastodon API.
 
 from quart import Blueprint
 
-from ...services import deals, reviews, views
-from ...services.deal_views import deal_views
 from ...models import Deal
+from ...services import views
+from ...services.deal_views import deal_views
+from ...services.shop import deals, reviews
 from ..context import runtime
+from ..inputs import record_id
 from . import entities
-from .deal_entities import deal_entity
 from .auth import caller, optional_token, scope, viewer
-from .listings import _id
+from .deal_entities import deal_entity
 from .pagination import link_header, read_page
 from .params import Params
 
@@ -33,7 +34,8 @@ async def _one(deal: Deal) -> dict:
 async def offer(listing_id: str):
     params = await Params.read()
     message = params.text("message", max_length=2_000)  # the service says what the limit is
-    deal = await deals.make_offer(runtime().services, caller().actor, _id(listing_id), params.get("quantity", 1), message)
+    quantity = params.text("quantity", "1", max_length=20)
+    deal = await deals.make_offer(runtime().services, caller().actor, record_id(listing_id), quantity, message)
     return await _one(deal)
 
 
@@ -47,7 +49,7 @@ async def mine():
 @blueprint.get("/api/v1/deals/<deal_id>")
 @scope("read:statuses")
 async def show(deal_id: str):
-    return await _one(await deals.my_deal(runtime().services, caller().actor, _id(deal_id)))
+    return await _one(await deals.my_deal(runtime().services, caller().actor, record_id(deal_id)))
 
 
 _ACTIONS = {"accept": deals.accept, "reject": deals.reject, "paid": deals.mark_paid}
@@ -56,7 +58,7 @@ _ACTIONS = {"accept": deals.accept, "reject": deals.reject, "paid": deals.mark_p
 def _action_view(action: str):
     @scope("write:statuses")
     async def view(deal_id: str):
-        rt, seller, found = runtime(), caller().actor, _id(deal_id)
+        rt, seller, found = runtime(), caller().actor, record_id(deal_id)
         if action == "reject":
             reason = (await Params.read()).text("reason", max_length=deals.MAX_REASON)
             return await _one(await deals.reject(rt.services, seller, found, reason))
@@ -86,7 +88,8 @@ async def _reviews(pairs: list) -> list[dict]:
 async def review(listing_id: str):
     params = await Params.read()
     pair = await reviews.review(
-        runtime().services, caller().actor, _id(listing_id), params.get("rating"), params.text("text", "", max_length=2_000)
+        runtime().services, caller().actor, record_id(listing_id), params.text("rating", max_length=20),
+        params.text("text", "", max_length=2_000),
     )
     return (await _reviews([pair]))[0]
 
@@ -94,5 +97,5 @@ async def review(listing_id: str):
 @blueprint.get("/api/v1/listings/<listing_id>/reviews")
 @optional_token
 async def listing_reviews(listing_id: str):
-    found = await reviews.reviews_of(runtime().services, _id(listing_id), viewer(), read_page())
+    found = await reviews.reviews_of(runtime().services, record_id(listing_id), viewer(), read_page())
     return await _reviews(found), 200, link_header([r.post_id for r, _ in found])

@@ -3,7 +3,7 @@ strings paged by Link header, POST to block, DELETE to unblock, each answering `
 
 from quart import Blueprint
 
-from ...services import account_domain_blocks
+from ...services.social import account_domain_blocks
 from ..context import runtime
 from .auth import caller, scope
 from .pagination import link_header, read_page

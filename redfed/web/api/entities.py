@@ -1,21 +1,49 @@
 """Views → Mastodon API JSON (layer 6), one function per entity, shaped as docs.joinmastodon.org
 documents them. Ids are strings; instants are ISO 8601 with milliseconds, in UTC."""
 
+import logging
+from collections.abc import Callable, Iterable
 from datetime import UTC, datetime
 
 from ...clock import now_ms
 from ...models import Media, Post
+from ...protocol.instants import renderable
 from ...services.views import AccountView, StatusView
 from ...urls import Urls
+
+log = logging.getLogger(__name__)
+
 
 def iso(ms: int | None) -> str | None:
     if ms is None:
         return None
+    ms = _renderable(ms)
     return datetime.fromtimestamp(ms / 1000, UTC).strftime("%Y-%m-%dT%H:%M:%S.") + f"{ms % 1000:03d}Z"
 
 
 def day(ms: int | None) -> str | None:
-    return datetime.fromtimestamp(ms / 1000, UTC).strftime("%Y-%m-%d") if ms else None
+    return datetime.fromtimestamp(_renderable(ms) / 1000, UTC).strftime("%Y-%m-%d") if ms else None
+
+
+def _renderable(ms: int) -> int:
+    # Dates are normalised on arrival now; a row stored before that (year 10000, year 0) is shown
+    # at the edge of the range rather than failing every page it is on (issue 25).
+    shown = renderable(ms)
+    if shown != ms:
+        log.warning("instant %d out of the renderable range, shown as %d", ms, shown)
+    return shown
+
+
+def each_rendered(views: Iterable, render: Callable[..., dict]) -> list[dict]:
+    """`render(view)` for each view, leaving out (and logging) any that cannot be rendered: one bad
+    stored row costs its own entry, never the whole page."""
+    entities = []
+    for view in views:
+        try:
+            entities.append(render(view))
+        except Exception:
+            log.exception("left out an entity that could not be rendered")
+    return entities
 
 
 def account(view: AccountView, urls: Urls, *, with_source: bool = False) -> dict:

@@ -7,8 +7,9 @@ scripts can take an account away. Another account's export answers 404, as if it
 from quart import Blueprint, Response, send_file
 
 from ...errors import NotFound
-from ...services import exports
+from ...services.portability import exports
 from ..context import runtime
+from ..inputs import record_id
 from . import entities
 from .auth import caller, scope
 
@@ -20,13 +21,6 @@ CSV_SCOPES = {
     "blocks": "read:blocks", "domain_blocks": "read:blocks", "mutes": "read:mutes",
     "bookmarks": "read:bookmarks", "lists": "read:lists",
 }
-
-
-def _id(value: str) -> int:
-    try:
-        return int(value)
-    except ValueError:
-        raise NotFound(exports.NOT_FOUND) from None
 
 
 def _job(job) -> dict:
@@ -47,14 +41,14 @@ async def request_export():
 @blueprint.get("/api/v1/exports/<job_id>")
 @scope("read:accounts")
 async def show_export(job_id: str):
-    return _job(await exports.own_job(runtime().db, caller().actor, _id(job_id)))
+    return _job(await exports.own_job(runtime().db, caller().actor, record_id(job_id)))
 
 
 @blueprint.get("/api/v1/exports/<job_id>/archive")
 @scope("read:accounts")
 async def download_archive(job_id: str):
     rt = runtime()
-    path = await exports.archive_for(rt.db, rt.config, caller().actor, _id(job_id), rt.services.now_ms())
+    path = await exports.archive_for(rt.db, rt.config, caller().actor, record_id(job_id), rt.services.now_ms())
     response = await send_file(path, mimetype="application/zip", as_attachment=True,
                                attachment_filename=f"archive-{caller().actor.username}-{job_id}.zip")
     response.headers["Cache-Control"] = "private, no-store"

@@ -2,25 +2,17 @@
 
 from quart import Blueprint
 
-from ...errors import NotFound, Unprocessable
-from ...services import filters
-from ...services.filters import KeywordChange
+from ...errors import Unprocessable
+from ...services.social import filters
+from ...services.social.filters import KeywordChange
 from ..context import runtime
+from ..inputs import record_id
 from .auth import caller, scope
 from .params import Params
 
 blueprint = Blueprint("api_filters", __name__)
-_MAX_ID = 2**63 - 1  # SQLite's largest integer
 
 _ATTRIBUTES = "keywords_attributes"
-
-
-def _id(value) -> int:
-    """An id from the path or the body; anything else names a record that does not exist."""
-    text = str(value)
-    if not (text.isascii() and text.isdigit()) or len(text) > 19 or int(text) > _MAX_ID:
-        raise NotFound("Record not found")
-    return int(text)
 
 
 def _now() -> int:
@@ -28,48 +20,32 @@ def _now() -> int:
 
 
 def _context(params: Params) -> list[str] | None:
-    return params.strings("context") if params.get("context") is not None else None
+    return params.strings("context") if params.has("context") else None
 
 
 def _expires_in(params: Params):
     """Seconds until the filter expires; blank means never; absent (on update) means unchanged."""
-    if "expires_in" not in params.values:
+    if not params.has("expires_in"):
         return filters.KEEP
-    value = params.values["expires_in"]
-    if value is None or value == "":
+    text = (params.text("expires_in", max_length=20) or "").strip()
+    if not text:
         return None
-    if isinstance(value, bool) or not (str(value).strip().isascii() and str(value).strip().isdigit()) or len(str(value)) > 12:
+    if not (text.isascii() and text.isdigit()) or len(text) > 12:
         raise Unprocessable("Validation failed: Expires in must be a whole number of seconds")
-    return int(str(value).strip())
+    return int(text)
 
 
 def _keyword_changes(params: Params) -> list[KeywordChange]:
     """keywords_attributes as JSON (a list, or an object keyed by index) or as Rails form keys
     (keywords_attributes[0][keyword]=… or keywords_attributes[][keyword]=…)."""
-    value = params.get(_ATTRIBUTES)
-    if isinstance(value, dict):
-        value = [value[k] for k in sorted(value, key=str)]
-    if value is None:
-        entries: dict[str, dict] = {}
-        for key, item in params.values.items():
-            if key.startswith(f"{_ATTRIBUTES}[") and key.endswith("]"):
-                index, _, field = key[len(_ATTRIBUTES) + 1:-1].partition("][")
-                items = item if isinstance(item, list) else [item]
-                for position, one in enumerate(items):
-                    entries.setdefault(index or f"#{position}", {})[field] = one
-        value = [entries[k] for k in sorted(entries)]
-    if not isinstance(value, list):
-        raise Unprocessable(f"Validation failed: {_ATTRIBUTES} must be a list")
-    if len(value) > filters.MAX_KEYWORDS * 2:
-        raise Unprocessable(f"Validation failed: {_ATTRIBUTES} has too many items")
-    return [_keyword_change(Params(entry)) for entry in value if isinstance(entry, dict)]
+    entries = params.objects(_ATTRIBUTES, max_items=filters.MAX_KEYWORDS * 2)
+    return [_keyword_change(entry) for entry in entries or []]
 
 
 def _keyword_change(entry: Params) -> KeywordChange:
-    given_id = entry.get("id")
     return KeywordChange(
         keyword=entry.text("keyword", max_length=512), whole_word=entry.flag("whole_word"),
-        id=_id(given_id) if given_id not in (None, "") else None, destroy=bool(entry.flag("_destroy", False)),
+        id=entry.record("id"), destroy=bool(entry.flag("_destroy", False)),
     )
 
 
@@ -95,7 +71,7 @@ async def create():
 @blueprint.get("/api/v2/filters/<filter_id>")
 @scope("read:filters")
 async def show(filter_id: str):
-    return filters.filter_entity(await filters.get_filter(runtime().db, caller().actor, _id(filter_id)))
+    return filters.filter_entity(await filters.get_filter(runtime().db, caller().actor, record_id(filter_id)))
 
 
 @blueprint.put("/api/v2/filters/<filter_id>")
@@ -103,7 +79,7 @@ async def show(filter_id: str):
 async def update(filter_id: str):
     params = await Params.read()
     found = await filters.update_filter(
-        runtime().db, caller().actor, _id(filter_id), title=params.text("title", max_length=256), context=_context(params),
+        runtime().db, caller().actor, record_id(filter_id), title=params.text("title", max_length=256), context=_context(params),
         action=params.text("filter_action", max_length=20), expires_in=_expires_in(params),
         keywords=_keyword_changes(params), now=_now(),
     )
@@ -113,14 +89,14 @@ async def update(filter_id: str):
 @blueprint.delete("/api/v2/filters/<filter_id>")
 @scope("write:filters")
 async def delete(filter_id: str):
-    await filters.delete_filter(runtime().db, caller().actor, _id(filter_id))
+    await filters.delete_filter(runtime().db, caller().actor, record_id(filter_id))
     return {}
 
 
 @blueprint.get("/api/v2/filters/<filter_id>/keywords")
 @scope("read:filters")
 async def keywords(filter_id: str):
-    found = await filters.get_filter(runtime().db, caller().actor, _id(filter_id))
+    found = await filters.get_filter(runtime().db, caller().actor, record_id(filter_id))
     return [filters.keyword_entity(k) for k in found.keywords]
 
 
@@ -129,7 +105,7 @@ async def keywords(filter_id: str):
 async def add_keyword(filter_id: str):
     params = await Params.read()
     added = await filters.add_keyword(
-        runtime().db, caller().actor, _id(filter_id), params.text("keyword", max_length=512), params.flag("whole_word")
+        runtime().db, caller().actor, record_id(filter_id), params.text("keyword", max_length=512), params.flag("whole_word")
     )
     return filters.keyword_entity(added)
 
@@ -137,7 +113,7 @@ async def add_keyword(filter_id: str):
 @blueprint.get("/api/v2/filters/keywords/<keyword_id>")
 @scope("read:filters")
 async def show_keyword(keyword_id: str):
-    return filters.keyword_entity(await filters.get_keyword(runtime().db, caller().actor, _id(keyword_id)))
+    return filters.keyword_entity(await filters.get_keyword(runtime().db, caller().actor, record_id(keyword_id)))
 
 
 @blueprint.put("/api/v2/filters/keywords/<keyword_id>")
@@ -145,7 +121,7 @@ async def show_keyword(keyword_id: str):
 async def update_keyword(keyword_id: str):
     params = await Params.read()
     edited = await filters.update_keyword(
-        runtime().db, caller().actor, _id(keyword_id), params.text("keyword", max_length=512), params.flag("whole_word")
+        runtime().db, caller().actor, record_id(keyword_id), params.text("keyword", max_length=512), params.flag("whole_word")
     )
     return filters.keyword_entity(edited)
 
@@ -153,14 +129,14 @@ async def update_keyword(keyword_id: str):
 @blueprint.delete("/api/v2/filters/keywords/<keyword_id>")
 @scope("write:filters")
 async def delete_keyword(keyword_id: str):
-    await filters.delete_keyword(runtime().db, caller().actor, _id(keyword_id))
+    await filters.delete_keyword(runtime().db, caller().actor, record_id(keyword_id))
     return {}
 
 
 @blueprint.get("/api/v2/filters/<filter_id>/statuses")
 @scope("read:filters")
 async def statuses(filter_id: str):
-    found = await filters.get_filter(runtime().db, caller().actor, _id(filter_id))
+    found = await filters.get_filter(runtime().db, caller().actor, record_id(filter_id))
     return [filters.status_entity(s) for s in found.statuses]
 
 
@@ -171,18 +147,18 @@ async def add_status(filter_id: str):
     status_id = params.text("status_id", max_length=40)
     if not status_id:
         raise Unprocessable("Validation failed: Status can't be blank")
-    added = await filters.add_status(runtime().db, caller().actor, _id(filter_id), _id(status_id))
+    added = await filters.add_status(runtime().db, caller().actor, record_id(filter_id), record_id(status_id))
     return filters.status_entity(added)
 
 
 @blueprint.get("/api/v2/filters/statuses/<status_filter_id>")
 @scope("read:filters")
 async def show_status(status_filter_id: str):
-    return filters.status_entity(await filters.get_status(runtime().db, caller().actor, _id(status_filter_id)))
+    return filters.status_entity(await filters.get_status(runtime().db, caller().actor, record_id(status_filter_id)))
 
 
 @blueprint.delete("/api/v2/filters/statuses/<status_filter_id>")
 @scope("write:filters")
 async def delete_status(status_filter_id: str):
-    await filters.delete_status(runtime().db, caller().actor, _id(status_filter_id))
+    await filters.delete_status(runtime().db, caller().actor, record_id(status_filter_id))
     return {}

@@ -9,9 +9,10 @@ pull of the posts of an account that moved to the caller's from its old server (
 
 from quart import Blueprint, request
 
-from ...errors import NotFound, Unprocessable
-from ...services import archive_reader, imports
+from ...errors import Unprocessable
+from ...services.portability import archive_reader, imports
 from ..context import runtime
+from ..inputs import record_id
 from . import entities
 from .auth import caller, scope
 from .params import Params
@@ -29,12 +30,6 @@ def job_entity(job) -> dict:
         "report": job.report, "error": job.error, "created_at": entities.iso(job.created_at),
         "finished_at": entities.iso(job.finished_at), "source": job.source_uri,
     }
-
-
-def _id(value: str) -> int:
-    if not (value.isascii() and value.isdigit()) or len(value) > 19:
-        raise NotFound(imports.NOT_FOUND)
-    return int(value)
 
 
 @blueprint.record_once
@@ -58,13 +53,13 @@ def _accept_archives(state) -> None:
 async def create_import():
     # The form parser reads its own limit from the request, not the body's (quart#425).
     request.max_content_length = archive_reader.MAX_ARCHIVE_BYTES + FORM_OVERHEAD
-    form, files = await request.form, await request.files
+    imports.ensure_room(runtime().services, request.content_length or 0)
+    params, files = await Params.read(), await request.files
     upload = files.get("data")
     if upload is None:
         raise Unprocessable("data is missing: send the file as multipart form data")
-    job = await imports.request_import(
-        runtime().services, caller().actor, form.get("type"), form.get("mode"), upload.stream
-    )
+    kind, mode = params.text("type", max_length=40), params.text("mode", max_length=40)
+    job = await imports.request_import(runtime().services, caller().actor, kind, mode, upload.stream)
     return job_entity(job), 202
 
 
@@ -84,4 +79,4 @@ async def list_imports():
 @blueprint.get("/api/v1/imports/<job_id>")
 @scope("read:accounts")
 async def show_import(job_id: str):
-    return job_entity(await imports.own_job(runtime().db, caller().actor, _id(job_id)))
+    return job_entity(await imports.own_job(runtime().db, caller().actor, record_id(job_id)))

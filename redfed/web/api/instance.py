@@ -4,7 +4,8 @@ from quart import Blueprint
 
 from ... import __version__
 from ...content import render_local_text
-from ...services import instance, instance_settings
+from ...services import instance
+from ...services.moderation import instance_settings
 from ..context import runtime
 
 blueprint = Blueprint("api_instance", __name__)

@@ -3,13 +3,16 @@ FEDERATION.md ("Listings API"). Same tokens, scopes, errors and pagination as th
 a listing's id is the id of the status that carries it, so Mastodon apps see that status as usual.
 """
 
-from quart import Blueprint, request
+from quart import Blueprint
 
-from ...errors import NotFound, Unprocessable
-from ...services import listings, media, relationships, reviews, views
 from ...models import Listing
-from ...store.listings import ListingQuery
+from ...services import views
+from ...services.media import media
+from ...services.shop import listings, reviews
+from ...services.social import relationships
+from ...store.shop.listings import ListingQuery
 from ..context import runtime
+from ..inputs import record_id
 from . import entities
 from .auth import caller, optional_token, scope, viewer
 from .pagination import link_header, read_page
@@ -19,37 +22,28 @@ blueprint = Blueprint("api_listings", __name__)
 
 # Plain text fields a request may carry, and their length limits (the service checks meaning).
 _TEXT_FIELDS = {"title": 1_000, "quantity": 20, "availability": 40, "condition": 40, "category": 1_000, "checkout_url": 4_000}
+_SEARCH_FIELDS = {
+    "text": "q", "tag": "tag", "category": "category", "currency": "currency", "min_price": "min_price", "max_price": "max_price",
+}
 _ACTIONS = {"pause": "paused", "sell": "sold", "close": "closed", "reopen": "open"}
-
-
-def _id(value: str) -> int:
-    if not (value.isascii() and value.isdigit()) or len(value) > 19 or int(value) >= 2**63:
-        raise NotFound("Record not found")
-    return int(value)
-
 
 
 def _changes(params: Params) -> dict:
     """The listing fields present in the request (form, query or JSON); absent ones stay as they are."""
-    changes = {name: params.text(name, max_length=limit) for name, limit in _TEXT_FIELDS.items() if params.get(name) is not None}
-    if params.get("regions") is not None:
+    changes = {name: params.text(name, max_length=limit) for name, limit in _TEXT_FIELDS.items() if params.has(name)}
+    if params.has("regions"):
         changes["regions"] = params.strings("regions", max_items=50)
-    nested = params.get("price")
-    if nested is not None and not isinstance(nested, dict):
-        raise Unprocessable("price must be an object: {amount, currency, kind}")
-    price = Params(nested) if nested is not None else Params(
-        {k[len("price["):-1]: v for k, v in params.values.items() if k.startswith("price[") and k.endswith("]")}
-    )
+    price = params.nested("price")
     for part in ("kind", "amount", "currency"):
-        if price.get(part) is not None:
+        if price.has(part):
             changes[f"price_{part}"] = price.text(part, max_length=60)
     return changes
 
 
 async def _photos(params: Params, seller, post_id: int | None = None) -> list | None:
-    if params.get("media_ids") is None:
+    if not params.has("media_ids"):
         return None
-    ids = [_id(i) for i in params.strings("media_ids", max_items=listings.MAX_PHOTOS + 1)]
+    ids = params.records("media_ids", max_items=listings.MAX_PHOTOS + 1)
     return await media.claim_for_post(runtime().db, seller.id, ids, max_attachments=listings.MAX_PHOTOS, post_id=post_id)
 
 
@@ -106,11 +100,8 @@ async def create():
 @blueprint.get("/api/v1/listings")
 @optional_token
 async def search():
-    args = request.args
-    query = ListingQuery(
-        text=args.get("q"), tag=args.get("tag"), category=args.get("category"), currency=args.get("currency"),
-        min_price=args.get("min_price"), max_price=args.get("max_price"),
-    )
+    args = Params.query()
+    query = ListingQuery(**{field: args.text(name, max_length=1_000) for field, name in _SEARCH_FIELDS.items()})
     found = await listings.search(runtime().services, query, viewer(), read_page())
     return await _render(found), 200, link_header([listing.post_id for listing, _ in found])
 
@@ -118,14 +109,14 @@ async def search():
 @blueprint.get("/api/v1/listings/<listing_id>")
 @optional_token
 async def show(listing_id: str):
-    return await _one(await listings.visible_listing(runtime().services, _id(listing_id), viewer()))
+    return await _one(await listings.visible_listing(runtime().services, record_id(listing_id), viewer()))
 
 
 @blueprint.put("/api/v1/listings/<listing_id>")
 @scope("write:statuses")
 async def edit(listing_id: str):
     rt, seller = runtime(), caller().actor
-    listing, _ = await listings.own_listing(rt.services, seller, _id(listing_id))
+    listing, _ = await listings.own_listing(rt.services, seller, record_id(listing_id))
     params = await Params.read()
     pair = await listings.edit_listing(
         rt.services, seller, listing.post_id, _changes(params),
@@ -139,7 +130,7 @@ async def edit(listing_id: str):
 @scope("write:statuses")
 async def delete(listing_id: str):
     rt, seller = runtime(), caller().actor
-    pair = await listings.own_listing(rt.services, seller, _id(listing_id))
+    pair = await listings.own_listing(rt.services, seller, record_id(listing_id))
     entity = await _one(pair)  # as it was, like a deleted status
     await listings.delete_listing(rt.services, seller, pair[0].post_id)
     return entity
@@ -149,7 +140,7 @@ def _status_view(action: str):
     @scope("write:statuses")
     async def view(listing_id: str):
         rt = runtime()
-        return await _one(await listings.set_status(rt.services, caller().actor, _id(listing_id), _ACTIONS[action]))
+        return await _one(await listings.set_status(rt.services, caller().actor, record_id(listing_id), _ACTIONS[action]))
 
     view.__name__ = f"listing_{action}"
     return view
@@ -163,6 +154,6 @@ for _action in _ACTIONS:
 @optional_token
 async def by_seller(account_id: str):
     rt = runtime()
-    seller = await relationships.account(rt.services, _id(account_id))
+    seller = await relationships.account(rt.services, record_id(account_id))
     found = await listings.seller_listings(rt.services, seller, viewer(), read_page())
     return await _render(found), 200, link_header([listing.post_id for listing, _ in found])

@@ -1,27 +1,18 @@
 """Lists (layer 6): /api/v1/lists, their members, an account's lists and the list timeline."""
 
-from quart import Blueprint, request
+from quart import Blueprint
 
-from ...errors import NotFound
-from ...services import lists
+from ...services.social import lists
 from ...store.id_pages import Cursor
-from ...store.lists import UserList
+from ...store.social.lists import UserList
 from ..context import runtime
+from ..inputs import record_id
 from . import entities
 from .auth import caller, scope
 from .pagination import link_header, read_page
 from .params import Params
 
 blueprint = Blueprint("api_lists", __name__)
-_MAX_ID = 2**63 - 1  # SQLite's largest integer
-
-
-def _id(value) -> int:
-    """An id from the path or the body; anything else names a record that does not exist."""
-    text = str(value)
-    if not (text.isascii() and text.isdigit()) or len(text) > 19 or int(text) > _MAX_ID:
-        raise NotFound("Record not found")
-    return int(text)
 
 
 def user_list(found: UserList) -> dict:
@@ -48,7 +39,7 @@ async def create():
 @blueprint.get("/api/v1/lists/<list_id>")
 @scope("read:lists")
 async def show(list_id: str):
-    return user_list(await lists.get_list(runtime().db, caller().actor, _id(list_id)))
+    return user_list(await lists.get_list(runtime().db, caller().actor, record_id(list_id)))
 
 
 @blueprint.put("/api/v1/lists/<list_id>")
@@ -56,7 +47,7 @@ async def show(list_id: str):
 async def update(list_id: str):
     params = await Params.read()
     found = await lists.update_list(
-        runtime().db, caller().actor, _id(list_id), params.text("title", max_length=1000),
+        runtime().db, caller().actor, record_id(list_id), params.text("title", max_length=1000),
         params.text("replies_policy", max_length=20), params.flag("exclusive"),
     )
     return user_list(found)
@@ -65,7 +56,7 @@ async def update(list_id: str):
 @blueprint.delete("/api/v1/lists/<list_id>")
 @scope("write:lists")
 async def delete(list_id: str):
-    await lists.delete_list(runtime().db, caller().actor, _id(list_id))
+    await lists.delete_list(runtime().db, caller().actor, record_id(list_id))
     return {}
 
 
@@ -73,9 +64,9 @@ async def delete(list_id: str):
 @scope("read:lists")
 async def members(list_id: str):
     page = read_page(default=40, maximum=80)
-    limit = None if request.args.get("limit") == "0" else page.limit  # 0: every member, unpaginated
+    limit = None if Params.query().get("limit") == "0" else page.limit  # 0: every member, unpaginated
     cursor = Cursor(page.max_id, page.since_id, page.min_id)
-    found = await lists.members(runtime().db, caller().actor, _id(list_id), cursor, limit)
+    found = await lists.members(runtime().db, caller().actor, record_id(list_id), cursor, limit)
     headers = link_header([v.actor.id for v in found]) if limit is not None else {}
     return [entities.account(v, runtime().urls) for v in found], 200, headers
 
@@ -84,8 +75,8 @@ async def members(list_id: str):
 @scope("write:lists")
 async def add_members(list_id: str):
     params = await Params.read()
-    account_ids = [_id(a) for a in params.strings("account_ids", max_items=1000)]
-    await lists.add_members(runtime().db, caller().actor, _id(list_id), account_ids)
+    account_ids = params.records("account_ids", max_items=1000)
+    await lists.add_members(runtime().db, caller().actor, record_id(list_id), account_ids)
     return {}
 
 
@@ -93,15 +84,15 @@ async def add_members(list_id: str):
 @scope("write:lists")
 async def remove_members(list_id: str):
     params = await Params.read()
-    account_ids = [_id(a) for a in params.strings("account_ids", max_items=1000)]
-    await lists.remove_members(runtime().db, caller().actor, _id(list_id), account_ids)
+    account_ids = params.records("account_ids", max_items=1000)
+    await lists.remove_members(runtime().db, caller().actor, record_id(list_id), account_ids)
     return {}
 
 
 @blueprint.get("/api/v1/accounts/<account_id>/lists")
 @scope("read:lists")
 async def lists_with_account(account_id: str):
-    return [user_list(found) for found in await lists.lists_with(runtime().db, caller().actor, _id(account_id))]
+    return [user_list(found) for found in await lists.lists_with(runtime().db, caller().actor, record_id(account_id))]
 
 
 @blueprint.get("/api/v1/timelines/list/<list_id>")
@@ -110,7 +101,7 @@ async def timeline(list_id: str):
     rt = runtime()
     page = read_page(default=20, maximum=40)
     result = await lists.timeline(
-        rt.db, caller().actor, _id(list_id), Cursor(page.max_id, page.since_id, page.min_id), page.limit, rt.services.now_ms()
+        rt.db, caller().actor, record_id(list_id), Cursor(page.max_id, page.since_id, page.min_id), page.limit, rt.services.now_ms()
     )
     rendered = [{**entities.status(v, rt.urls), "filtered": result.filtered.get(v.post.id, [])} for v in result.statuses]
     return rendered, 200, link_header(result.page_ids)

@@ -2,8 +2,8 @@
 
 from quart import Blueprint
 
-from ...services import markers
-from ...store.markers import Marker
+from ...services.social import markers
+from ...store.social.markers import Marker
 from ..context import runtime
 from . import entities
 from .auth import caller, scope
@@ -33,9 +33,8 @@ async def save():
     positions = {}
     for timeline in markers.TIMELINES:
         # JSON sends {"home": {"last_read_id": …}}; forms send home[last_read_id]=….
-        nested = params.get(timeline)
-        value = nested.get("last_read_id") if isinstance(nested, dict) else params.get(f"{timeline}[last_read_id]")
-        if isinstance(value, (str, int)) and not isinstance(value, bool):
-            positions[timeline] = str(value)
+        value = params.nested(timeline).text("last_read_id", max_length=40)
+        if value is not None:
+            positions[timeline] = value
     found = await markers.set_markers(runtime().db, caller().actor, positions, runtime().services.now_ms())
     return _markers(found)

@@ -1,7 +1,7 @@
 """Media uploads (layer 6): /api/v1/media, /api/v2/media and /api/v1/media/:id, as Mastodon.
 
 Every route needs `write:media` (Mastodon asks for it even to read an upload back). Uploads are
-processed by services.media; v2 answers 202 for what it processes in the background, and
+processed by services.media.media; v2 answers 202 for what it processes in the background, and
 GET /api/v1/media/:id answers 206 until that is done.
 """
 
@@ -10,7 +10,7 @@ import re
 from quart import Blueprint, current_app, request
 
 from ...errors import NotFound, Unprocessable
-from ...services import media
+from ...services.media import media
 from ..context import runtime
 from . import entities
 from .auth import caller, scope
@@ -54,6 +54,7 @@ def allow_upload() -> None:
 
 async def _form() -> tuple[Params, dict]:
     allow_upload()
+    media.ensure_room(runtime().services, request.content_length or 0)
     params = await Params.read()
     uploaded = await request.files
     return params, {name: uploaded[name].stream for name in ("file", "thumbnail") if uploaded.get(name)}

@@ -10,7 +10,8 @@ endpoints for them (Mastodon does both in its settings pages).
 
 from quart import Blueprint
 
-from ...services import aliases, moves, views
+from ...services import views
+from ...services.portability import aliases, moves
 from ..context import runtime
 from . import entities
 from .auth import caller, scope

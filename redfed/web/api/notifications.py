@@ -1,22 +1,20 @@
 """Notifications (layer 6): /api/v1/notifications and the grouped /api/v2/notifications."""
 
-from quart import Blueprint, request
+from quart import Blueprint
 
-from ...errors import NotFound
-from ...services import notifications
-from ...services.notifications import GroupedPage, GroupView, NotificationView
-from ...store.id_pages import Cursor
-from ...store.notification_queries import Selection
+from ...services.social import notifications
+from ...services.social.notifications import GroupedPage, GroupView, NotificationView
+from ...store.id_pages import Cursor, IdRange
+from ...store.social.notification_queries import Selection
 from ..context import runtime
+from ..inputs import record_id
 from . import entities
-from .deal_entities import deal_entity
 from .auth import caller, scope
-from ...store.id_pages import IdRange
+from .deal_entities import deal_entity
 from .pagination import link_header, read_page
 from .params import Params
 
 blueprint = Blueprint("api_notifications", __name__)
-_MAX_ID = 2**63 - 1  # SQLite's largest integer
 
 # PartialAccountWithAvatar: what a client needs to draw the avatars of a group.
 _PARTIAL_FIELDS = ("id", "acct", "url", "avatar", "avatar_static", "locked", "bot")
@@ -24,13 +22,6 @@ _PARTIAL_FIELDS = ("id", "acct", "url", "avatar", "avatar_static", "locked", "bo
 
 def _now() -> int:
     return runtime().services.now_ms()
-
-
-def _id(value: str) -> int:
-    """A notification id from the path; anything else is a record that does not exist."""
-    if not (value.isascii() and value.isdigit()) or len(value) > 19 or int(value) > _MAX_ID:
-        raise NotFound("Record not found")
-    return int(value)
 
 
 def _cursor(page: IdRange) -> Cursor:
@@ -47,7 +38,7 @@ async def _selection(params: Params) -> Selection:
 
 
 def _grouped_types(params: Params) -> list[str] | None:
-    return params.strings("grouped_types") if params.get("grouped_types") is not None else None
+    return params.strings("grouped_types") if params.has("grouped_types") else None
 
 
 def notification(view: NotificationView) -> dict:
@@ -143,7 +134,7 @@ async def unread_count():
 @blueprint.get("/api/v1/notifications/<notification_id>")
 @scope("read:notifications")
 async def show(notification_id: str):
-    return notification(await notifications.get_notification(runtime().db, caller().actor, _id(notification_id), _now()))
+    return notification(await notifications.get_notification(runtime().db, caller().actor, record_id(notification_id), _now()))
 
 
 @blueprint.post("/api/v1/notifications/clear")
@@ -156,7 +147,7 @@ async def clear():
 @blueprint.post("/api/v1/notifications/<notification_id>/dismiss")
 @scope("write:notifications")
 async def dismiss(notification_id: str):
-    await notifications.dismiss(runtime().db, caller().actor, _id(notification_id))
+    await notifications.dismiss(runtime().db, caller().actor, record_id(notification_id))
     return {}
 
 
@@ -168,7 +159,7 @@ async def grouped_index():
     result = await notifications.grouped_page(
         runtime().db, caller().actor, await _selection(params), _grouped_types(params), _cursor(page), page.limit, _now()
     )
-    partial = request.args.get("expand_accounts") == "partial_avatars"
+    partial = params.text("expand_accounts", max_length=40) == "partial_avatars"
     return _results(result, paginated=True, partial=partial), 200, link_header(result.page_ids)
 
 

@@ -12,7 +12,7 @@ from urllib.parse import parse_qsl, unquote_plus, urlencode, urlsplit, urlunspli
 from quart import Blueprint, Response, current_app, render_template, request
 
 from ...errors import RedfedError
-from ...services import oauth, scopes, sessions
+from ...services.accounts import oauth, scopes, sessions
 from ..context import runtime
 from .params import Params
 

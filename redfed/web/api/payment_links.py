@@ -9,10 +9,11 @@ Documented in README.md ("Creator income") and FEDERATION.md.
 
 from quart import Blueprint
 
-from ...services import payment_links, relationships
+from ...services.accounts import payment_links
+from ...services.social import relationships
 from ..context import runtime
+from ..inputs import record_id
 from .auth import caller, optional_token, scope
-from .listings import _id
 from .params import Params
 
 blueprint = Blueprint("api_payment_links", __name__)
@@ -40,5 +41,5 @@ async def replace():
 @optional_token
 async def of_account(account_id: str):
     rt = runtime()
-    actor = await relationships.account(rt.services, _id(account_id))
+    actor = await relationships.account(rt.services, record_id(account_id))
     return _shown(await payment_links.links_of(rt.services, actor))

@@ -2,7 +2,7 @@
 
 from quart import Blueprint
 
-from ...services import preferences
+from ...services.accounts import preferences
 from ..context import runtime
 from .auth import caller, scope
 

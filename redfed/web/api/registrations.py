@@ -10,7 +10,9 @@ and its token is refused until an admin approves it. Field problems are 422 with
 from quart import Blueprint, current_app, request
 
 from ...errors import Unprocessable
-from ...services import oauth, sessions, showcase, sign_ups
+from ...services.accounts import oauth, sessions
+from ...services.moderation import sign_ups
+from ...services.social import showcase
 from .. import i18n
 from ..context import runtime
 from .auth import caller, scope

@@ -3,7 +3,7 @@
 from quart import Blueprint
 
 from ...errors import BadRequest, Forbidden
-from ...services import search
+from ...services.discovery import search
 from ..context import runtime
 from . import entities
 from .auth import OUTSIDE_SCOPES, caller, optional_token, scope, viewer
@@ -26,8 +26,8 @@ async def _query(params: Params, *, default_limit: int, max_limit: int) -> searc
         resolve=bool(params.flag("resolve", False)),
         following=bool(params.flag("following", False)),
         account_id=params.integer("account_id", low=0),
-        max_id=params.integer("max_id", low=0, high=2**63 - 1),
-        min_id=params.integer("min_id", low=0, high=2**63 - 1),
+        max_id=params.integer("max_id", low=0),
+        min_id=params.integer("min_id", low=0),
         limit=params.integer("limit", default_limit, low=1, high=max_limit),
         offset=params.integer("offset", 0, low=0, high=10_000),
     )

@@ -1,14 +1,17 @@
 """Statuses (layer 6): /api/v1/statuses/… — create, read, edit, delete and act on posts."""
 
-from datetime import datetime
-
 from quart import Blueprint, request
 
 from ...errors import NotFound, Unprocessable
 from ...models import VISIBILITIES
-from ...services import interactions, listings, media, polls, posts, preferences, scheduled, statuses, views
+from ...services import views
+from ...services.accounts import preferences
+from ...services.media import media
+from ...services.shop import listings
+from ...services.social import interactions, polls, posts, scheduled, statuses
 from ...store import views as view_store
 from ..context import runtime
+from ..inputs import record_id
 from . import entities
 from .auth import caller, optional_token, scope, viewer
 from .pagination import link_header, read_page
@@ -16,13 +19,6 @@ from .params import Params
 from .timelines import render
 
 blueprint = Blueprint("api_statuses", __name__)
-
-
-def _post_id(value: str) -> int:
-    try:
-        return int(value)
-    except ValueError:
-        raise Unprocessable("Record not found") from None
 
 
 async def _render(post, *, text: bool = False) -> dict:
@@ -42,14 +38,15 @@ async def create():
     earlier = await statuses.remembered(rt.services, author, key)
     if earlier is not None:
         return await _render(earlier)
-    reply_to = params.text("in_reply_to_id")
-    parent = await statuses.visible_post(rt.services, _post_id(reply_to), author) if reply_to else None
+    reply_to = params.record("in_reply_to_id")
+    parent = await statuses.visible_post(rt.services, reply_to, author) if reply_to is not None else None
     defaults = await preferences.posting_defaults(rt.db, author)
     visibility = params.text("visibility") or ("direct" if parent and parent.visibility == "direct" else defaults.visibility)
     if visibility not in VISIBILITIES:
         raise Unprocessable(f"Validation failed: visibility must be one of {', '.join(VISIBILITIES)}")
-    if params.text("scheduled_at"):
-        return await _schedule(params, author, visibility, parent)
+    scheduled_at = params.instant("scheduled_at")
+    if scheduled_at is not None:
+        return await _schedule(params, author, visibility, parent, scheduled_at)
     attached = await _media(params, author)
     post = await posts.create_local_post(
         rt.services, author, params.text("status", "", max_length=20_000), media=attached,
@@ -57,14 +54,14 @@ async def create():
         sensitive=bool(params.flag("sensitive", defaults.sensitive)), in_reply_to=parent,
         language=params.text("language", max_length=10) or defaults.language, app_id=caller().app_id,
         poll=_poll(params, rt), paid_partnership=bool(params.flag("paid_partnership", False)),
+        idempotency_key=key,
     )
-    await statuses.remember(rt.services, author, key, post)
     return await _render(post)
 
 
 async def _media(params: Params, author, post_id: int | None = None) -> list:
     rt = runtime()
-    ids = [_post_id(i) for i in params.strings("media_ids", max_items=rt.config.media.max_attachments + 1)]
+    ids = params.records("media_ids", max_items=rt.config.media.max_attachments + 1)
     if not ids:
         return []
     return await media.claim_for_post(
@@ -72,7 +69,7 @@ async def _media(params: Params, author, post_id: int | None = None) -> list:
     )
 
 
-async def _schedule(params: Params, author, visibility: str, parent) -> dict:
+async def _schedule(params: Params, author, visibility: str, parent, at: int) -> dict:
     rt = runtime()
     stored = {
         "text": params.text("status", "", max_length=20_000), "visibility": visibility,
@@ -82,20 +79,13 @@ async def _schedule(params: Params, author, visibility: str, parent) -> dict:
         "application_id": caller().app_id,
     }
     posts.check_text(stored["text"], visibility, stored["spoiler_text"], has_media=bool(stored["poll"]))
-    item = await scheduled.schedule(rt.services, author, stored, _instant(params.text("scheduled_at")))
+    item = await scheduled.schedule(rt.services, author, stored, at)
     return scheduled_entity(item)
 
 
 def scheduled_entity(item) -> dict:
     params = {k: v for k, v in item.params.items() if k != "application_id"}
     return {"id": str(item.id), "scheduled_at": entities.iso(item.scheduled_at), "params": params, "media_attachments": []}
-
-
-def _instant(value: str) -> int:
-    try:
-        return int(datetime.fromisoformat(value.replace("Z", "+00:00")).timestamp() * 1000)
-    except ValueError:
-        raise Unprocessable("Validation failed: scheduled_at must be an ISO 8601 date and time") from None
 
 
 @blueprint.get("/api/v1/scheduled_statuses")
@@ -108,30 +98,29 @@ async def scheduled_index():
 @blueprint.get("/api/v1/scheduled_statuses/<scheduled_id>")
 @scope("read:statuses")
 async def scheduled_show(scheduled_id: str):
-    return scheduled_entity(await scheduled.find(runtime().services, caller().actor, _post_id(scheduled_id)))
+    return scheduled_entity(await scheduled.find(runtime().services, caller().actor, record_id(scheduled_id)))
 
 
 @blueprint.put("/api/v1/scheduled_statuses/<scheduled_id>")
 @scope("write:statuses")
 async def scheduled_update(scheduled_id: str):
     params = await Params.read()
-    at = _instant(params.text("scheduled_at") or "")
-    return scheduled_entity(await scheduled.reschedule(runtime().services, caller().actor, _post_id(scheduled_id), at))
+    at = params.instant("scheduled_at")
+    if at is None:
+        raise Unprocessable("Validation failed: scheduled_at must be an ISO 8601 date and time")
+    return scheduled_entity(await scheduled.reschedule(runtime().services, caller().actor, record_id(scheduled_id), at))
 
 
 @blueprint.delete("/api/v1/scheduled_statuses/<scheduled_id>")
 @scope("write:statuses")
 async def scheduled_delete(scheduled_id: str):
-    await scheduled.cancel(runtime().services, caller().actor, _post_id(scheduled_id))
+    await scheduled.cancel(runtime().services, caller().actor, record_id(scheduled_id))
     return {}
 
 
 def _poll(params: Params, rt) -> dict | None:
     """poll[options][]=…&poll[expires_in]=… from forms, or {"poll": {...}} from JSON."""
-    nested = params.get("poll")
-    source = Params(nested) if isinstance(nested, dict) else Params(
-        {k[len("poll["):].replace("]", "", 1): v for k, v in params.values.items() if k.startswith("poll[")}
-    )
+    source = params.nested("poll")
     options = source.strings("options", max_items=polls.MAX_OPTIONS + 1)
     if not options:
         return None
@@ -144,7 +133,7 @@ def _poll(params: Params, rt) -> dict | None:
 @optional_token
 async def poll(poll_id: str):
     rt = runtime()
-    post = await statuses.visible_post(rt.services, _post_id(poll_id), viewer())
+    post = await statuses.visible_post(rt.services, record_id(poll_id), viewer())
     view = await views.status_view(rt.db, post, viewer())
     rendered = entities.poll(post, view.own_votes, rt.services.now_ms())
     if rendered is None:
@@ -156,24 +145,30 @@ async def poll(poll_id: str):
 @scope("write:statuses")
 async def vote(poll_id: str):
     rt, voter = runtime(), caller().actor
-    post = await statuses.visible_post(rt.services, _post_id(poll_id), voter)
+    post = await statuses.visible_post(rt.services, record_id(poll_id), voter)
     params = await Params.read()
-    choices = [_post_id(c) for c in params.strings("choices", max_items=polls.MAX_OPTIONS)]
+    choices = [_choice(c) for c in params.strings("choices", max_items=polls.MAX_OPTIONS)]
     voted = await polls.vote(rt.services, voter, post, choices)
     return entities.poll(voted, tuple(sorted(set(choices))), rt.services.now_ms())
+
+
+def _choice(value: str) -> int:
+    if not (value.isascii() and value.isdigit() and len(value) <= 3):
+        raise Unprocessable("Validation failed: choices must be option numbers")
+    return int(value)
 
 
 @blueprint.get("/api/v1/statuses/<status_id>")
 @optional_token
 async def show(status_id: str):
-    return await _render(await statuses.visible_post(runtime().services, _post_id(status_id), viewer()))
+    return await _render(await statuses.visible_post(runtime().services, record_id(status_id), viewer()))
 
 
 @blueprint.delete("/api/v1/statuses/<status_id>")
 @scope("write:statuses")
 async def delete(status_id: str):
     rt, author = runtime(), caller().actor
-    post = await statuses.own_post(rt.services, _post_id(status_id), author)
+    post = await statuses.own_post(rt.services, record_id(status_id), author)
     entity = await _render(post, text=True)  # for "delete and redraft"
     await posts.delete_local_post(rt.services, author, post)
     return entity
@@ -183,11 +178,11 @@ async def delete(status_id: str):
 @scope("write:statuses")
 async def edit(status_id: str):
     rt, author = runtime(), caller().actor
-    post = await statuses.own_post(rt.services, _post_id(status_id), author)
+    post = await statuses.own_post(rt.services, record_id(status_id), author)
     params = await Params.read()
-    attached = await _media(params, author, post.id) if params.get("media_ids") is not None else None
+    attached = await _media(params, author, post.id) if params.has("media_ids") else None
     if await listings.is_listing(rt.services, post.id):
-        # A listing's status: the text is its description; title and price stay (services/listings.py).
+        # A listing's status: the text is its description; title and price stay (services/shop/listings.py).
         _, edited = await listings.edit_listing_status(
             rt.services, author, post.id, params.text("status", "", max_length=20_000),
             params.text("spoiler_text", "", max_length=1_000) or "", media=attached,
@@ -205,7 +200,7 @@ async def edit(status_id: str):
 @blueprint.get("/api/v1/statuses/<status_id>/source")
 @scope("read:statuses")
 async def source(status_id: str):
-    post = await statuses.own_post(runtime().services, _post_id(status_id), caller().actor)
+    post = await statuses.own_post(runtime().services, record_id(status_id), caller().actor)
     return {"id": str(post.id), "text": post.source or "", "spoiler_text": post.summary}
 
 
@@ -213,7 +208,7 @@ async def source(status_id: str):
 @optional_token
 async def history(status_id: str):
     rt = runtime()
-    post = await statuses.visible_post(rt.services, _post_id(status_id), viewer())
+    post = await statuses.visible_post(rt.services, record_id(status_id), viewer())
     account = entities.account(await views.account_view(rt.db, await _author(post)), rt.urls)
     return [
         {"content": content, "spoiler_text": summary, "sensitive": sensitive, "created_at": entities.iso(at),
@@ -226,7 +221,7 @@ async def history(status_id: str):
 @optional_token
 async def context(status_id: str):
     rt = runtime()
-    post = await statuses.visible_post(rt.services, _post_id(status_id), viewer())
+    post = await statuses.visible_post(rt.services, record_id(status_id), viewer())
     ancestors, descendants = await statuses.context(rt.services, post, viewer())
     older, _, _ = await render(ancestors, context="thread")
     newer, _, _ = await render(descendants, context="thread")
@@ -264,7 +259,7 @@ def _action_view(name: str):
     @scope(required)
     async def view(status_id: str):
         rt, actor = runtime(), caller().actor
-        post = await statuses.visible_post(rt.services, _post_id(status_id), actor)
+        post = await statuses.visible_post(rt.services, record_id(status_id), actor)
         reblog = await act(rt.services, actor, post, on)
         if name == "reblog" and reblog is not None:
             return await _render(reblog)
@@ -292,7 +287,7 @@ async def reblogged_by(status_id: str):
 
 async def _accounts_who(status_id: str, query):
     rt = runtime()
-    post = await statuses.visible_post(rt.services, _post_id(status_id), viewer())
+    post = await statuses.visible_post(rt.services, record_id(status_id), viewer())
     page = read_page(40, 80)
     rows = await query(rt.db.reader, post.id, page)
     accounts = await views.account_views(rt.db, [actor for _, actor in rows])

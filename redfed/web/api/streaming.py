@@ -14,12 +14,15 @@ import logging
 from quart import Blueprint, Response, current_app, request, stream_with_context, websocket
 
 from ...errors import NotFound, RedfedError, Unauthorized
-from ...services import oauth, streaming
-from ...services.streaming import StreamHub, Subscriber
+from ...services.accounts import oauth
+from ...services.social import streaming
+from ...services.social.streaming import StreamHub, Subscriber
 from ...urls import Urls
+from .. import inputs
 from ..context import runtime
 from . import entities
 from .notifications import notification as notification_entity
+from .params import Params
 
 log = logging.getLogger(__name__)
 
@@ -86,10 +89,12 @@ async def server_sent_events(path: str):
     name = SSE_STREAMS.get(path)
     if name is None:
         raise NotFound("Unknown stream type")
-    if name.startswith("public") and request.args.get("only_media", "").lower() in ("true", "1"):
+    params = Params.query()
+    if name.startswith("public") and params.flag("only_media", False):
         name += ":media"
     caller, _ = await _authenticate(request.headers, request.args)
-    wanted = streaming.channel(name, tag=request.args.get("tag"), list_id=request.args.get("list"))
+    list_id = _list_id(params.text("list", max_length=20))
+    wanted = streaming.channel(name, tag=params.text("tag", max_length=200), list_id=list_id)
     hub, urls = _hub(), runtime().urls
     subscriber = await hub.open(caller.actor, notifications=caller.allows("read:notifications"))
     try:
@@ -154,11 +159,7 @@ async def _send_messages(subscriber: Subscriber, urls: Urls, lock: asyncio.Lock)
 async def _receive_commands(hub: StreamHub, subscriber: Subscriber, caller: oauth.Caller, lock: asyncio.Lock) -> None:
     """`{"type": "subscribe" | "unsubscribe", "stream": ..., "tag": ..., "list": ...}` until closed."""
     while True:
-        raw = await websocket.receive()
-        try:
-            command = json.loads(raw)
-        except ValueError:
-            command = None
+        command = _command(await websocket.receive())
         if not isinstance(command, dict) or command.get("type") not in ("subscribe", "unsubscribe"):
             await _send_error(lock, "Invalid message", 400)
             continue
@@ -171,12 +172,31 @@ async def _receive_commands(hub: StreamHub, subscriber: Subscriber, caller: oaut
             await _send_error(lock, error.message, error.status)
 
 
+def _command(raw: str | bytes) -> dict | None:
+    """A client's JSON command, through the same checks as any request body (UTF-8, nesting,
+    surrogates); None when it is not one."""
+    try:
+        command = inputs.json_object(raw.encode("utf-8", "surrogatepass") if isinstance(raw, str) else raw)
+        inputs.check_values(command)
+    except RedfedError:
+        return None
+    return command
+
+
 def _channel(values: dict) -> streaming.Channel:
     def text(name: str) -> str | None:
         value = values.get(name)
         return str(value) if isinstance(value, (str, int)) and not isinstance(value, bool) else None
 
-    return streaming.channel(text("stream"), tag=text("tag"), list_id=text("list"))
+    return streaming.channel(text("stream"), tag=text("tag"), list_id=_list_id(text("list")))
+
+
+def _list_id(value: str | None) -> str | None:
+    """A list id the store can look up; anything else is left out, which the stream refuses."""
+    try:
+        return str(inputs.record_id(value))
+    except NotFound:
+        return None
 
 
 async def _subscribe(hub: StreamHub, subscriber: Subscriber, caller: oauth.Caller, values: dict, lock: asyncio.Lock) -> None:

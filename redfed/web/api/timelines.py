@@ -1,20 +1,18 @@
 """Timelines (layer 6): home, public, tag, favourites and bookmarks, paginated as Mastodon."""
 
-from quart import Blueprint, request
+from quart import Blueprint
 
 from ...errors import Unprocessable
-from ...services import filters, timelines, views
+from ...services import views
+from ...services.social import filters, timelines
 from ..context import runtime
 from . import entities
 from .auth import caller, optional_token, scope, viewer
 from .pagination import link_header, read_page
+from .params import Params
 
 blueprint = Blueprint("api_timelines", __name__)
-
-
-
-def _flag(name: str) -> bool:
-    return request.args.get(name, "").lower() in ("true", "1", "on")
+MAX_TAG = 200  # characters: longer than any hashtag we store
 
 
 async def render(posts, link_ids: list[int] | None = None, context: str | None = None):
@@ -26,7 +24,7 @@ async def render(posts, link_ids: list[int] | None = None, context: str | None =
     if me is not None and context is not None:
         matched = await filters.filter_results(rt.db, me.id, context, shown, now=rt.services.now_ms())
         shown = [v for v in shown if not filters.hides(matched.get(v.post.id, []))]
-    rendered = [{**entities.status(v, rt.urls), "filtered": matched.get(v.post.id, [])} for v in shown]
+    rendered = entities.each_rendered(shown, lambda v: {**entities.status(v, rt.urls), "filtered": matched.get(v.post.id, [])})
     # Paging goes by what the page held before filtering, so no post is skipped.
     return rendered, 200, link_header(link_ids if link_ids is not None else [p.id for p in posts])
 
@@ -40,8 +38,10 @@ async def home():
 @blueprint.get("/api/v1/timelines/public")
 @optional_token
 async def public():
+    params = Params.query()
     posts = await timelines.public(
-        runtime().services, viewer(), read_page(), local=_flag("local"), remote=_flag("remote"), only_media=_flag("only_media"),
+        runtime().services, viewer(), read_page(), local=params.flag("local", False), remote=params.flag("remote", False),
+        only_media=params.flag("only_media", False),
     )
     return await render(posts, context="public")
 
@@ -51,9 +51,12 @@ async def public():
 async def tag(name: str):
     if not name.strip("#"):
         raise Unprocessable("Validation failed: a tag is needed")
+    if len(name) > MAX_TAG:
+        raise Unprocessable(f"Validation failed: a tag is at most {MAX_TAG} characters")
+    params = Params.query()
     posts = await timelines.tag(
-        runtime().services, viewer(), name, read_page(), any_of=request.args.getlist("any[]"),
-        all_of=request.args.getlist("all[]"), none_of=request.args.getlist("none[]"), local=_flag("local"),
+        runtime().services, viewer(), name, read_page(), any_of=params.strings("any", 20),
+        all_of=params.strings("all", 20), none_of=params.strings("none", 20), local=params.flag("local", False),
     )
     return await render(posts, context="public")
 

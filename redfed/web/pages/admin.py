@@ -10,9 +10,10 @@ from quart import request
 
 from ...errors import Forbidden, NotFound, Unprocessable
 from ...models import User
-from ...services import admin_accounts, domain_blocks
-from ...services.domain_blocks import AlreadyBlocked, BlockFields
+from ...services.moderation import admin_accounts, domain_blocks
+from ...services.moderation.domain_blocks import AlreadyBlocked, BlockFields
 from ..context import runtime
+from ..inputs import MAX_ID
 from .common import Visit, _, blueprint, check_csrf, form, page, safe_next, see_other, signed_in
 
 ACCOUNTS_PATH = "/admin/accounts"
@@ -52,7 +53,7 @@ async def accounts_page():
     )
 
 
-@blueprint.post(f"{ACCOUNTS_PATH}/<int:actor_id>/<action>")
+@blueprint.post(f"{ACCOUNTS_PATH}/<int(max={MAX_ID}):actor_id>/<action>")
 async def account_action(actor_id: int, action: str):
     current, user = await admin_visit()
     fields = await form()
@@ -123,7 +124,7 @@ def _block_error(message: str) -> str:
     return message
 
 
-@blueprint.post(f"{BLOCKS_PATH}/<int:block_id>")
+@blueprint.post(f"{BLOCKS_PATH}/<int(max={MAX_ID}):block_id>")
 async def change_block(block_id: int):
     """A new severity or new reasons for a block; the domain itself stays."""
     current, _user = await admin_visit()
@@ -136,14 +137,14 @@ async def change_block(block_id: int):
     return see_other(BLOCKS_PATH)
 
 
-@blueprint.get(f"{BLOCKS_PATH}/<int:block_id>/remove")
+@blueprint.get(f"{BLOCKS_PATH}/<int(max={MAX_ID}):block_id>/remove")
 async def confirm_lift(block_id: int):
     await admin_visit()
     block = await domain_blocks.get_block(runtime().services, block_id)
     return await page("admin/domain_block_remove.html", block=block)
 
 
-@blueprint.post(f"{BLOCKS_PATH}/<int:block_id>/remove")
+@blueprint.post(f"{BLOCKS_PATH}/<int(max={MAX_ID}):block_id>/remove")
 async def lift(block_id: int):
     current, _user = await admin_visit()
     check_csrf(current, (await form()).get("csrf_token"))

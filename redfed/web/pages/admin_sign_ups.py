@@ -7,8 +7,9 @@ import dataclasses
 from quart import request
 
 from ...errors import Forbidden, Unprocessable
-from ...services import instance_settings, sign_ups
+from ...services.moderation import instance_settings, sign_ups
 from ..context import runtime
+from ..inputs import MAX_ID
 from .common import N_, _, blueprint, check_csrf, form, page, see_other, signed_in
 
 NEW_RULE_ROWS = 3
@@ -34,7 +35,7 @@ async def _admin():
 
 
 def _positive(value: str) -> int | None:
-    return int(value) if value.isdigit() and len(value) < 10 else None
+    return int(value) if value.isascii() and value.isdigit() and len(value) < 10 else None
 
 
 # --- settings ----------------------------------------------------------------------------------
@@ -104,7 +105,7 @@ async def admin_sign_ups():
     return response
 
 
-@blueprint.post("/admin/sign_ups/<int:user_id>/<any(approve, reject):action>")
+@blueprint.post(f"/admin/sign_ups/<int(max={MAX_ID}):user_id>/<any(approve, reject):action>")
 async def decide_sign_up(user_id: int, action: str):
     current, _viewer = await _admin()
     check_csrf(current, (await form()).get("csrf_token"))
@@ -155,7 +156,7 @@ async def create_invite():
     return see_other("/admin/invites")
 
 
-@blueprint.post("/admin/invites/<int:invite_id>/revoke")
+@blueprint.post(f"/admin/invites/<int(max={MAX_ID}):invite_id>/revoke")
 async def revoke_invite(invite_id: int):
     current, _viewer = await _admin()
     check_csrf(current, (await form()).get("csrf_token"))

@@ -1,13 +1,14 @@
 """Signing in and out, and the language switch (layer 6).
 
 The sign-in form is protected before any session exists by the signed double-submit pair of
-services.sessions (a nonce cookie and its HMAC in the form), as the OAuth sign-in page is; failed
+services.accounts.sessions (a nonce cookie and its HMAC in the form), as the OAuth sign-in page is; failed
 sign-ins go through the same per-app throttle, so guesses on either page count together.
 """
 
 from quart import Response, current_app, request
 
-from ...services import sessions, showcase
+from ...services.accounts import sessions
+from ...services.social import showcase
 from .. import i18n
 from ..context import runtime
 from .common import (

@@ -17,7 +17,9 @@ from werkzeug.exceptions import RequestEntityTooLarge
 from ...errors import Forbidden, RedfedError
 from ...models import Actor
 from ...protocol import as2
-from ...services import accounts, listing_forms, sessions, showcase
+from ...services.accounts import accounts, sessions
+from ...services.shop import listing_forms
+from ...services.social import showcase
 from .. import i18n
 from ..context import runtime
 
@@ -26,6 +28,7 @@ blueprint = Blueprint("pages", __name__)
 COMPOSE_PATH = "/compose"
 MAX_PHOTOS = showcase.MAX_PHOTOS
 FORM_OVERHEAD = 64 * 1024
+MAX_RETURN_PATH = 1_000
 
 
 def N_(message: str) -> str:
@@ -111,9 +114,11 @@ def safe_next(value: str | None, default: str = "/") -> str:
 
 
 def here() -> str:
-    """The current page's path and query, to come back to."""
+    """The current page's path and query, to come back to; the home page instead of an address
+    too long to echo in a link or a redirect."""
     query = request.query_string.decode("latin-1")
-    return request.path + (f"?{query}" if query else "")
+    found = request.path + (f"?{query}" if query else "")
+    return found if len(found) <= MAX_RETURN_PATH else "/"
 
 
 def sign_in_url(next_path: str) -> str:

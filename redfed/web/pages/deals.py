@@ -5,7 +5,7 @@ federates to the buyer's server. Every form checks the session's CSRF token firs
 from quart import request
 
 from ...errors import NotFound, RedfedError
-from ...services import deals, shop
+from ...services.shop import deals, shop
 from ..context import runtime
 from .common import N_, _, blueprint, check_csrf, form, page, see_other, signed_in
 

@@ -7,7 +7,7 @@ from urllib.parse import quote
 from quart import request
 
 from ...errors import NotFound
-from ...services import discover
+from ...services.discovery import discover
 from ..context import runtime
 from .cards import card, cards
 from .common import _, blueprint, check_csrf, form, page, safe_next, see_other, signed_in, visit

@@ -6,7 +6,11 @@ from werkzeug.exceptions import RequestEntityTooLarge
 
 from ...errors import NotFound, RedfedError
 from ...models import VISIBILITIES
-from ...services import interactions, media_files, posts, preferences, remote_interaction, showcase, statuses, views
+from ...services import views
+from ...services.accounts import preferences
+from ...services.discovery import remote_interaction
+from ...services.media import media_files
+from ...services.social import interactions, posts, showcase, statuses
 from ..context import runtime
 from .cards import card, cards
 from .common import (

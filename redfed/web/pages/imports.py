@@ -7,7 +7,7 @@ from quart import request
 from werkzeug.exceptions import RequestEntityTooLarge
 
 from ...errors import RedfedError
-from ...services import archive_reader, import_csv, imports
+from ...services.portability import archive_reader, import_csv, imports
 from ..context import runtime
 from .common import N_, _, blueprint, check_csrf, form, page, see_other, signed_in
 
@@ -66,6 +66,7 @@ async def import_page():
 async def import_upload():
     current, viewer = await signed_in()
     request.max_content_length = _limit()  # the form parser's own limit (quart#425)
+    imports.ensure_room(runtime().services, request.content_length or 0)
     try:
         fields = await form()
         upload = (await request.files).get("data")

@@ -1,7 +1,7 @@
 """Following and interacting across servers (layer 6).
 
 Outgoing: the form on profiles and posts where a visitor names their account elsewhere; we look
-it up (services/remote_interaction.py) and send them on to their server's page for our account or
+it up (services/discovery/remote_interaction.py) and send them on to their server's page for our account or
 post. The form works without a session, so it carries a signed double-submit pair (a nonce cookie
 and its HMAC in the form, as the sign-in form does): no link and no other site can make a browser
 post it, so none can turn this site into a redirector.
@@ -14,7 +14,9 @@ post with like, boost and reply; anyone else signs in first and comes back.
 from quart import after_this_request, g, request
 
 from ...errors import BadRequest, FetchError, Forbidden, Gone, NotFound
-from ...services import follows, relationships, remote_interaction, sessions
+from ...services.accounts import sessions
+from ...services.discovery import remote_interaction
+from ...services.social import follows, relationships
 from ..context import runtime
 from .cards import card
 from .common import (

@@ -2,7 +2,7 @@
 /listings/ID/edit and deletes it after a confirm step at /listings/ID/delete.
 
 The form carries its photos (PHOTOS_PER_FORM new ones per save; an edit adds more, up to the
-20 a listing may have). services/listing_forms.py checks every field before anything is uploaded
+20 a listing may have). services/shop/listing_forms.py checks every field before anything is uploaded
 and removes the uploads again when a later check fails; edits go through listings.edit_listing,
 the API's own, so followers receive an Update.
 """
@@ -13,10 +13,11 @@ from werkzeug.exceptions import RequestEntityTooLarge
 
 from ...errors import NotFound, RedfedError
 from ...federation import listings as ap
-from ...services import listing_forms, listings, showcase
-from ...services.listing_forms import PHOTOS_PER_FORM, FormErrors, ListingForm
-from ..context import runtime
+from ...services.shop import listing_forms, listings
+from ...services.shop.listing_forms import PHOTOS_PER_FORM, FormErrors, ListingForm
+from ...services.social import showcase
 from .. import i18n
+from ..context import runtime
 from . import listing_text
 from .common import _, blueprint, check_csrf, form, listing_form_limit, page, see_other, signed_in
 

@@ -7,12 +7,13 @@ session's CSRF token; a move also asks for the password."""
 from quart import request
 
 from ...errors import NotFound, RedfedError
-from ...services import aliases, imports, moves, outbox_import, views
+from ...services import views
+from ...services.portability import aliases, imports, moves, outbox_import
 from ..context import runtime
 from .common import N_, _, blueprint, check_csrf, form, see_other, signed_in
 from .settings import settings_page
 
-# What the services refuse, worded for people (services.aliases.ChangeRefused.reason).
+# What the services refuse, worded for people (services.portability.aliases.ChangeRefused.reason).
 REFUSALS = {
     "bad_account": N_("Give the account as user@host, or as the address of its profile."),
     "not_found": N_("We could not find that account. Check the address and try again."),
@@ -30,7 +31,7 @@ REFUSALS = {
     ),
     "cooldown": N_("This account moved less than 30 days ago. It can move again in %(num)d days."),
 }
-# Why the posts of an old account cannot be brought here (services.outbox_import.PullRefused.reason).
+# Why the posts of an old account cannot be brought here (services.portability.outbox_import.PullRefused.reason).
 PULL_REFUSALS = {
     "local": N_("That account is on this server: its posts are here already."),
     "not_alias": N_("That account is not an alias of this one. Add it as an alias first."),

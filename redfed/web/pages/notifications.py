@@ -4,7 +4,7 @@ through the same services as the client API, so the answer federates."""
 
 from quart import g, request
 
-from ...services import follows, notices, relationships
+from ...services.social import follows, notices, relationships
 from ..context import runtime
 from .cards import card
 from .common import blueprint, check_csrf, form, page, safe_next, see_other, signed_in

@@ -4,14 +4,15 @@ any post we store (remote ones link to their original).
 The local URL is also the Note's `url`, so it answers ActivityPub clients with the Note, exactly
 as the post's id does (services/objects.py: signed fetches, 404 for hidden posts, 410 with a
 tombstone for deleted ones). Browsers see what the signed-in viewer may see, by the same rules as
-the client API (services/threads.py).
+the client API (services/social/threads.py).
 """
 
 from quart import redirect, render_template, request
 
 from ...models import Actor, Post
 from ...protocol import as2
-from ...services import objects, post_copies, threads
+from ...services import objects
+from ...services.social import post_copies, threads
 from ..activitypub import activity_json, fetch_request
 from ..context import runtime
 from .cards import card, cards
@@ -42,7 +43,7 @@ async def post_page(username: str, post_id: int):
     current = await visit()
     post = await threads.local_post(rt.services, current.viewer, username, post_id)
     copy = await post_copies.copy_of(rt.services, post)
-    if copy is not None:  # its author moved, and the post with them (services/post_copies.py)
+    if copy is not None:  # its author moved, and the post with them (services/social/post_copies.py)
         return redirect(copy.url or copy.uri)
     return await _page_of(post, current.viewer)
 

@@ -5,7 +5,10 @@ from quart import redirect, request
 
 from ...content import html_to_text
 from ...protocol import as2
-from ...services import accounts, follows, instance, moves, payment_links, showcase
+from ...services import instance
+from ...services.accounts import accounts, payment_links
+from ...services.portability import moves
+from ...services.social import follows, showcase
 from ..activitypub import actor_response
 from ..context import runtime
 from .cards import cards

@@ -1,13 +1,13 @@
 """The one-time password reset page (layer 6): `redfed user reset-password NAME` prints its link.
 
-The form is protected by the signed double-submit pair of services.sessions, as the sign-in form
+The form is protected by the signed double-submit pair of services.accounts.sessions, as the sign-in form
 is; the token itself travels in the form, never in a cookie.
 """
 
 from quart import Response, request
 
 from ...errors import NotFound, Unprocessable
-from ...services import password_resets, sessions
+from ...services.accounts import password_resets, sessions
 from ..context import runtime
 from .common import EXPIRED_FORM, _, blueprint, form, page, secure_cookies, visit
 

@@ -5,7 +5,7 @@ archive and the CSVs are served to their owner's session only: anyone else gets 
 from quart import Response, send_file
 
 from ...errors import NotFound, RedfedError
-from ...services import export_archive, exports
+from ...services.portability import export_archive, exports
 from ..context import runtime
 from .common import N_, _, blueprint, signed_in
 from .settings import posted_form, saved, settings_page

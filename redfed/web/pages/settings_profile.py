@@ -12,7 +12,9 @@ from werkzeug.exceptions import RequestEntityTooLarge
 from ...content import html_to_text
 from ...errors import RedfedError
 from ...models import VISIBILITIES
-from ...services import media_files, preferences, profiles, showcase
+from ...services.accounts import preferences, profiles
+from ...services.media import media_files
+from ...services.social import showcase
 from .. import i18n
 from ..context import runtime
 from .common import PROFILE_PATH, _, blueprint, check_csrf, profile_form_limit, secure_cookies, signed_in

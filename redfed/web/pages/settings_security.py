@@ -3,7 +3,7 @@
 from quart import current_app, request
 
 from ...errors import NotFound, RedfedError
-from ...services import account_security, passwords, sessions
+from ...services.accounts import account_security, passwords, sessions
 from ..context import runtime
 from . import user_agents
 from .auth import THROTTLE_KEY

@@ -10,7 +10,7 @@ from quart import request
 from ...errors import NotFound, RedfedError
 from ...federation.deals import MAX_QUANTITY
 from ...protocol import as2
-from ...services import deals, listings, reviews, shop
+from ...services.shop import deals, listings, reviews, shop
 from ..context import runtime
 from ..listings import proposal_response
 from . import listing_text

@@ -2,12 +2,14 @@
 reason), invite (with a code, also from `?invite=CODE` links) or closed.
 
 Like the sign-in form, it is protected before any session exists by the signed double-submit
-pair of services.sessions, and attempts from one address are throttled.
+pair of services.accounts.sessions, and attempts from one address are throttled.
 """
 
 from quart import Response, current_app, request
 
-from ...services import instance_settings, sessions, showcase, sign_ups
+from ...services.accounts import sessions
+from ...services.moderation import instance_settings, sign_ups
+from ...services.social import showcase
 from .. import i18n
 from ..context import runtime
 from .common import EXPIRED_FORM, N_, _, blueprint, form, page, secure_cookies, see_other, visit

@@ -1,0 +1,66 @@
+"""Storage faults that are temporary conditions, not crashes (layer 2).
+
+A busy or locked database, a full disk and a read-only or failing disk all clear without a
+restart: clients are told to come back (503 with Retry-After), servers retry their deliveries, and
+the operator gets one warning a minute per kind instead of a traceback per request.
+"""
+
+import errno
+import logging
+import sqlite3
+import time
+
+from ..errors import ServiceUnavailable
+
+log = logging.getLogger(__name__)
+
+WARN_EVERY_SECONDS = 60.0
+
+# (SQLite result-code prefix, errno values, what the client is told, seconds before a retry)
+_KINDS = {
+    "busy": (("SQLITE_BUSY", "SQLITE_LOCKED"), (), "the database is busy, try again shortly", 5),
+    "full": (("SQLITE_FULL",), (errno.ENOSPC, errno.EDQUOT), "the server's disk is full, try again later", 60),
+    "readonly": (
+        ("SQLITE_READONLY", "SQLITE_IOERR", "SQLITE_CANTOPEN"), (errno.EROFS, errno.EIO),
+        "the server cannot write to its storage right now, try again later", 60,
+    ),
+}
+
+_last_warned: dict[str, float] = {}
+
+
+class StorageUnavailable(ServiceUnavailable):
+    """A temporary storage fault; `kind` is busy, full or readonly."""
+
+    def __init__(self, kind: str, cause: str):
+        _, _, message, self.retry_after = _KINDS[kind]
+        super().__init__(message)
+        self.kind, self.cause = kind, cause
+
+
+def as_storage_fault(error: BaseException) -> StorageUnavailable | None:
+    """The temporary fault `error` stands for, warned about at most once a minute; None for a bug."""
+    kind = _kind_of(error)
+    if kind is None:
+        return None
+    fault = StorageUnavailable(kind, str(error))
+    _warn(fault)
+    return fault
+
+
+def _kind_of(error: BaseException) -> str | None:
+    if isinstance(error, StorageUnavailable):
+        return error.kind
+    if isinstance(error, sqlite3.Error):
+        name = getattr(error, "sqlite_errorname", "") or ""
+        return next((kind for kind, (names, *_) in _KINDS.items() if name.startswith(names)), None)
+    if isinstance(error, OSError):
+        return next((kind for kind, (_, codes, *_) in _KINDS.items() if error.errno in codes), None)
+    return None
+
+
+def _warn(fault: StorageUnavailable) -> None:
+    now = time.monotonic()
+    if now - _last_warned.get(fault.kind, -WARN_EVERY_SECONDS) >= WARN_EVERY_SECONDS:
+        _last_warned[fault.kind] = now
+        log.warning("storage %s: %s (clients get 503 until it clears; repeats muted for a minute)", fault.kind, fault.cause)

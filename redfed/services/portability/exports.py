@@ -1,0 +1,151 @@
+"""Account export jobs (layer 4): request an archive, build it in the background with progress,
+hand it to its owner only, and let it expire after 7 days as Mastodon's archives do.
+
+Jobs run as asyncio tasks in the web process. A row left `queued` or `running` by a restart is
+picked up again by `resume_interrupted`, which the web app calls once at start; the archive is
+rebuilt from the beginning (a half-written zip only ever exists under a temporary name).
+"""
+
+import logging
+import re
+import secrets
+from pathlib import Path
+
+from ...clock import new_id
+from ...config import Config
+from ...db.connection import Database
+from ...errors import Gone, NotFound, TooManyRequests
+from ...models import Actor
+from ...protocol import as2
+from ...store import actors as actor_store
+from ...store.portability import exports as store
+from ...store.portability.exports import ExportJob
+from ...urls import Urls
+from ..accounts.accounts import find_local_actor
+from ..context import Context
+from . import export_archive
+from .background import spawn, sweep_unnamed
+
+log = logging.getLogger(__name__)
+
+EXPIRY_MS = 7 * 24 * 3600 * 1000
+# One archive per account a week (Mastodon's backup policy); a failed build does not count.
+MIN_INTERVAL_MS = 7 * 24 * 3600 * 1000
+TOO_SOON = "You can request one archive every 7 days"
+FOLDER = "exports"
+NOT_FOUND = "Record not found"
+_KEY_SHAPE = re.compile(r"[A-Za-z0-9_-]{32}\.zip")
+
+
+def exports_path(config: Config) -> Path:
+    return config.base_dir / FOLDER
+
+
+def archive_path(config: Config, job: ExportJob) -> Path:
+    if job.file_key is None or not _KEY_SHAPE.fullmatch(job.file_key):
+        raise NotFound(NOT_FOUND)
+    return exports_path(config) / job.file_key
+
+
+def next_allowed_at(latest: ExportJob | None) -> int | None:
+    """When the account may request its next archive, after `latest` (its newest unfailed job)."""
+    return None if latest is None else latest.created_at + MIN_INTERVAL_MS
+
+
+async def latest_job(db: Database, actor: Actor) -> ExportJob | None:
+    return await store.latest_unfailed_job(db.reader, actor.id)
+
+
+async def recent_jobs(db: Database, actor: Actor, limit: int = 5) -> list[ExportJob]:
+    return await store.jobs_of(db.reader, actor.id, limit)
+
+
+async def request_export(ctx: Context, actor: Actor, *, background: bool = True) -> ExportJob:
+    """Queue an archive of `actor`; with `background`, start building it now in a task.
+    A second request within MIN_INTERVAL_MS of the last unfailed one is refused with 429."""
+    now = ctx.now_ms()
+    async with ctx.db.transaction() as conn:
+        allowed_at = next_allowed_at(await store.latest_unfailed_job(conn, actor.id))
+        if allowed_at is not None and now < allowed_at:
+            raise TooManyRequests(f"{TOO_SOON}; the next one from {as2.iso_time(allowed_at)}")
+        job = await store.insert_job(conn, new_id(now), actor.id, now)
+    if background:
+        spawn(run_job(ctx, job.id))
+    return job
+
+
+async def run_job(ctx: Context, job_id: int) -> ExportJob | None:
+    """Build one job's archive. Never raises for a failed build: the error goes on the row."""
+    async with ctx.db.transaction() as conn:
+        job = await store.get_job(conn, job_id)
+        if job is None or job.state not in ("queued", "running"):
+            return job
+        await store.set_running(conn, job_id)
+    actor = await actor_store.get_actor(ctx.db.reader, job.actor_id)
+    key = f"{secrets.token_urlsafe(24)}.zip"
+
+    async def progress(percent: int) -> None:
+        async with ctx.db.transaction() as conn:
+            await store.set_progress(conn, job_id, percent)
+
+    try:
+        size = await export_archive.write_archive(ctx.db, ctx.config, ctx.urls, actor, exports_path(ctx.config) / key, progress)
+    except Exception as e:
+        log.exception("export %s of actor %s failed", job_id, job.actor_id)
+        async with ctx.db.transaction() as conn:
+            await store.set_failed(conn, job_id, f"{type(e).__name__}: {e}"[:500], ctx.now_ms())
+    else:
+        now = ctx.now_ms()
+        async with ctx.db.transaction() as conn:
+            await store.set_done(conn, job_id, key, size, now, now + EXPIRY_MS)
+    return await store.get_job(ctx.db.reader, job_id)
+
+
+async def resume_interrupted(ctx: Context) -> int:
+    """At start: restart jobs a stop interrupted, clear half-written zips, zips no job names and
+    expired archives. Call it only where jobs run (the web app), not from extra worker processes."""
+    now = ctx.now_ms()
+    done = await store.jobs_in_state(ctx.db.reader, ("done",))
+    live = [job.file_key for job in done if job.expires_at is None or job.expires_at > now]
+    sweep_unnamed(exports_path(ctx.config), live, "export archives")
+    pending = await store.jobs_in_state(ctx.db.reader, ("queued", "running"))
+    for job in pending:
+        spawn(run_job(ctx, job.id))
+    return len(pending)
+
+
+async def own_job(db: Database, actor: Actor, job_id: int) -> ExportJob:
+    """A job of `actor`'s; anyone else's is 404, as if it did not exist."""
+    job = await store.get_job(db.reader, job_id)
+    if job is None or job.actor_id != actor.id:
+        raise NotFound(NOT_FOUND)
+    return job
+
+
+async def archive_for(db: Database, config: Config, actor: Actor, job_id: int, now: int) -> Path:
+    """The finished zip of one of `actor`'s jobs: 404 until done, 410 once expired."""
+    job = await own_job(db, actor, job_id)
+    if job.state != "done":
+        raise NotFound(NOT_FOUND)
+    path = archive_path(config, job)
+    if job.expires_at is not None and job.expires_at <= now:
+        path.unlink(missing_ok=True)
+        raise Gone("This archive has expired; request a new one")
+    if not path.is_file():
+        raise Gone("This archive is no longer available; request a new one")
+    return path
+
+
+async def csv_export(db: Database, actor: Actor, kind: str, now: int) -> str:
+    if kind not in export_archive.CSV_FILES:
+        raise NotFound(NOT_FOUND)
+    return await export_archive.csv_text(db, actor, kind, now)
+
+
+async def export_to_file(db: Database, config: Config, username: str, out: Path, progress: export_archive.Progress) -> int:
+    """The command line's export: `username`'s archive written straight to `out`; its size."""
+    try:
+        actor = await find_local_actor(db, config, username)
+    except NotFound:
+        raise NotFound(f"no local user named '{username}'") from None
+    return await export_archive.write_archive(db, config, Urls(config), actor, out, progress)

@@ -1,0 +1,232 @@
+"""Import jobs (layer 4): a CSV of one of Mastodon's import types, or an account archive, checked
+when it is handed in and applied in the background with progress and a per-row report.
+
+A CSV is parsed at once - a file over 20 MB or 20,000 rows, with the wrong header or not CSV at
+all is refused before anything is stored - and its rows are kept on the job. An archive is
+checked through (archive_reader) at once too, then kept under the instance folder until its job
+ends. Jobs run as asyncio tasks in the web process, as exports do; a restart resumes them from
+the last row recorded (every step is idempotent: following, blocking or bookmarking again
+changes nothing, and imported posts are found by their origin).
+"""
+
+import asyncio
+import io
+import logging
+import os
+import re
+import secrets
+from pathlib import Path
+from typing import BinaryIO
+
+from ...clock import new_id
+from ...config import Config
+from ...db.connection import Database
+from ...errors import NotFound, PayloadTooLarge
+from ...models import Actor
+from ...store import actors as actor_store
+from ...store.portability import imports as store
+from ...store.portability.imports import ImportJob
+from .. import disk_space
+from ..accounts.accounts import find_local_actor
+from ..context import Context
+from . import archive_import, archive_reader, import_csv, outbox_import
+from .background import spawn, sweep_unnamed
+from .import_rows import Importer, apply_row
+
+log = logging.getLogger(__name__)
+
+FOLDER = "imports"
+NOT_FOUND = "Record not found"
+PROGRESS_EVERY = 10
+CHUNK = 1024 * 1024
+_KEY_SHAPE = re.compile(r"[A-Za-z0-9_-]{32}\.zip")
+
+
+def imports_path(config: Config) -> Path:
+    return config.base_dir / FOLDER
+
+
+def _archive_path(config: Config, key: str | None) -> Path:
+    if key is None or not _KEY_SHAPE.fullmatch(key):
+        raise NotFound(NOT_FOUND)
+    return imports_path(config) / key
+
+
+def ensure_room(ctx: Context, size: int) -> None:
+    """503 before an upload's body is read when the disk cannot hold it."""
+    disk_space.ensure_room(imports_path(ctx.config), size)
+
+
+def _save(folder: Path, source: BinaryIO, limit: int) -> Path:
+    """Copy the upload under a fresh random name, in chunks, refusing it past `limit`; the file
+    is complete before it is named."""
+    key = f"{secrets.token_urlsafe(24)}.zip"
+    partial = folder / f".{key}.part"
+    try:
+        with disk_space.storage_errors():
+            folder.mkdir(parents=True, exist_ok=True)
+            with open(partial, "wb") as out:
+                size = 0
+                while chunk := source.read(CHUNK):
+                    size += len(chunk)
+                    if size > limit:
+                        raise PayloadTooLarge(f"the archive is larger than {limit // 1024 // 1024} MB")
+                    out.write(chunk)
+                out.flush()
+                os.fsync(out.fileno())
+            os.replace(partial, folder / key)
+    finally:
+        partial.unlink(missing_ok=True)
+    return folder / key
+
+
+def _read_csv(source: BinaryIO) -> bytes:
+    data = source.read(import_csv.MAX_BYTES + 1)
+    if len(data) > import_csv.MAX_BYTES:
+        raise PayloadTooLarge(import_csv.TOO_LARGE)
+    return data
+
+
+async def request_import(ctx: Context, actor: Actor, kind: str | None, mode: str | None, source: BinaryIO | bytes, *,
+                         background: bool = True) -> ImportJob:
+    """Check an upload (a file object, or bytes) and queue its import; a refused upload raises
+    and stores nothing."""
+    kind, mode = import_csv.kind_of(kind), import_csv.mode_of(mode)
+    if isinstance(source, bytes):
+        source = io.BytesIO(source)
+    if kind == "archive":
+        path = await asyncio.to_thread(_save, imports_path(ctx.config), source, archive_reader.MAX_ARCHIVE_BYTES)
+        try:
+            archive = await asyncio.to_thread(archive_reader.read_archive, path)
+        except BaseException:
+            path.unlink(missing_ok=True)
+            raise
+        rows, key, total = [], path.name, len(archive.notes) + len(archive.bookmarks) + len(archive.likes)
+    else:
+        parsed = import_csv.parse(kind, await asyncio.to_thread(_read_csv, source))
+        rows, key, total = parsed.rows, None, len(parsed.rows)
+    now = ctx.now_ms()
+    job_id = new_id(now)
+    async with ctx.db.transaction() as conn:
+        await store.insert_job(conn, job_id, actor.id, kind, mode, rows, key, total, now)
+    if background:
+        spawn(run_job(ctx, job_id))
+    return await store.get_job(ctx.db.reader, job_id)
+
+
+async def request_pull(ctx: Context, actor: Actor, given: str, *, background: bool = True) -> ImportJob:
+    """Queue the pull of the posts of the account `given` names, which moved to `actor`
+    (outbox_import.PullRefused when it did not, or is not an alias). A pull of the same account
+    already queued or running is returned rather than doubled."""
+    old = await outbox_import.old_account(ctx, actor, given)
+    now = ctx.now_ms()
+    async with ctx.db.transaction() as conn:
+        job_id = await store.running_pull(conn, actor.id, old.uri)
+        fresh = job_id is None
+        if fresh:
+            job_id = new_id(now)
+            await store.insert_job(conn, job_id, actor.id, "outbox", "merge", [], None, 0, now, source_uri=old.uri)
+    if fresh and background:
+        spawn(run_job(ctx, job_id))
+    return await store.get_job(ctx.db.reader, job_id)
+
+
+async def run_job(ctx: Context, job_id: int) -> ImportJob | None:
+    """Apply one job. Never raises for a failed import: the error goes on the row."""
+    async with ctx.db.transaction() as conn:
+        job = await store.get_job(conn, job_id)
+        if job is None or job.state not in ("queued", "running"):
+            return job
+        await store.set_running(conn, job_id)
+    actor = await actor_store.get_actor(ctx.db.reader, job.actor_id)
+
+    async def progress(total: int, processed: int, imported: int, failures: list) -> None:
+        async with ctx.db.transaction() as conn:
+            await store.set_progress(conn, job_id, total, processed, imported, failures)
+
+    state, error = "done", None
+    try:
+        if job.kind == "archive":
+            await _run_archive(ctx, job, actor, progress)
+        elif job.kind == "outbox":
+            outcome = archive_import.Outcome(job.total, job.processed, job.imported)
+            await outbox_import.import_outbox(ctx, actor, job.source_uri, progress, start=job.processed, outcome=outcome)
+        else:
+            await _run_csv(ctx, job, actor, progress)
+    except Exception as e:
+        log.exception("import %s of actor %s failed", job_id, job.actor_id)
+        state, error = "failed", getattr(e, "message", None) or f"{type(e).__name__}: {e}"[:500]
+    async with ctx.db.transaction() as conn:
+        await store.set_finished(conn, job_id, state, error, ctx.now_ms())
+    if job.kind == "archive" and job.file_key:
+        _archive_path(ctx.config, job.file_key).unlink(missing_ok=True)
+    return await store.get_job(ctx.db.reader, job_id)
+
+
+async def _run_csv(ctx: Context, job: ImportJob, actor: Actor, progress) -> None:
+    rows = await store.job_rows(ctx.db.reader, job.id)
+    importer = Importer(ctx, actor)
+    if job.mode == "overwrite" and job.processed == 0:
+        await importer.prune(job.kind, rows)
+    failures, imported = [], job.imported
+    for number, row in enumerate(rows, start=1):
+        if number <= job.processed:
+            continue
+        failure = await apply_row(importer, job.kind, row)
+        if failure:
+            failures.append(failure)
+        else:
+            imported += 1
+        if number % PROGRESS_EVERY == 0 or number == len(rows):
+            await progress(len(rows), number, imported, failures)
+            failures = []
+
+
+async def _run_archive(ctx: Context, job: ImportJob, actor: Actor, progress) -> None:
+    outcome = archive_import.Outcome(job.total, job.processed, job.imported)
+    await archive_import.import_archive(
+        ctx, actor, _archive_path(ctx.config, job.file_key), progress, start=job.processed, outcome=outcome
+    )
+
+
+async def resume_interrupted(ctx: Context) -> int:
+    """At start: carry on with jobs a stop interrupted, and clear half-written uploads and the
+    archives no unfinished job names."""
+    sweep_unnamed(imports_path(ctx.config), await store.file_keys(ctx.db.reader), "uploaded archives")
+    pending = await store.jobs_in_state(ctx.db.reader, ("queued", "running"))
+    for job_id in pending:
+        spawn(run_job(ctx, job_id))
+    return len(pending)
+
+
+async def own_job(db: Database, actor: Actor, job_id: int) -> ImportJob:
+    """A job of `actor`'s; anyone else's is 404, as if it did not exist."""
+    job = await store.get_job(db.reader, job_id)
+    if job is None or job.actor_id != actor.id:
+        raise NotFound(NOT_FOUND)
+    return job
+
+
+async def recent_jobs(db: Database, actor: Actor) -> list[ImportJob]:
+    return await store.jobs_of(db.reader, actor.id)
+
+
+async def import_file(ctx: Context, username: str, kind: str, mode: str, path: Path) -> ImportJob:
+    """The command line's import: checked and applied at once, in the foreground."""
+    try:
+        actor = await find_local_actor(ctx.db, ctx.config, username)
+    except NotFound:
+        raise NotFound(f"no local user named '{username}'") from None
+    with open(path, "rb") as source:
+        job = await request_import(ctx, actor, kind, mode, source, background=False)
+    return await run_job(ctx, job.id)
+
+
+async def pull_posts(ctx: Context, username: str, given: str) -> ImportJob:
+    """The command line's pull of a moved account's posts, applied at once, in the foreground."""
+    try:
+        actor = await find_local_actor(ctx.db, ctx.config, username)
+    except NotFound:
+        raise NotFound(f"no local user named '{username}'") from None
+    job = await request_pull(ctx, actor, given, background=False)
+    return await run_job(ctx, job.id)

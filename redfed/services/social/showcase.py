@@ -1,0 +1,105 @@
+"""What the pages show (layer 4): the landing page's photo grid, a profile with its posts, the
+signed-in home feed, and the reader's language setting. Each is one call for a page, over the
+timelines and views the client API uses too, so both faces apply the same visibility rules."""
+
+import logging
+from dataclasses import dataclass
+from typing import BinaryIO
+
+from ...db.connection import Database
+from ...errors import RedfedError, Unprocessable
+from ...models import Actor, Media, Post, User
+from ...store.accounts import user_settings
+from ...store.id_pages import IdRange
+from .. import views
+from ..accounts import preferences
+from ..context import Context
+from ..media import media
+from . import posts, relationships, timelines
+
+log = logging.getLogger(__name__)
+
+PAGE_SIZE = 30
+MAX_PHOTOS = 4
+PROFILE_TABS = ("posts", "replies", "media")
+LOCALES = ("en", "zh")
+
+
+@dataclass(frozen=True)
+class ProfilePage:
+    account: views.AccountView
+    relationship: relationships.Relationship | None  # the signed-in viewer's, unless it is their own
+    posts: list[views.StatusView]
+    tab: str
+
+
+async def recent_photo_posts(ctx: Context, viewer: Actor | None, *, local: bool = True, limit: int = PAGE_SIZE) -> list[views.StatusView]:
+    """Recent public posts with media, newest first: local ones, or those from everywhere."""
+    posts = await timelines.public(ctx, viewer, IdRange(limit=limit), local=local, remote=not local, only_media=True)
+    return await views.status_views(ctx.db, posts, viewer)
+
+
+async def profile(ctx: Context, viewer: Actor | None, actor: Actor, tab: str, max_id: int | None = None) -> ProfilePage:
+    """A profile: the account with its counts, the viewer's relationship to it, and one tab of its
+    posts as the viewer may see them (posts and self-threads, everything with replies, or media)."""
+    if tab not in PROFILE_TABS:
+        tab = "posts"
+    posts = await timelines.account_posts(
+        ctx, viewer, actor, IdRange(max_id=max_id, limit=PAGE_SIZE), exclude_replies=tab == "posts",
+        exclude_reblogs=tab == "media", only_media=tab == "media", tagged_name=None, pinned=False,
+    )
+    relationship = None
+    if viewer is not None and viewer.id != actor.id:
+        relationship = (await relationships.relationships(ctx, viewer, [actor.id]))[0]
+    return ProfilePage(
+        await views.account_view(ctx.db, actor), relationship, await views.status_views(ctx.db, posts, viewer), tab
+    )
+
+
+async def home_feed(ctx: Context, viewer: Actor, max_id: int | None = None) -> list[views.StatusView]:
+    posts = await timelines.home(ctx, viewer, IdRange(max_id=max_id, limit=PAGE_SIZE))
+    return await views.status_views(ctx.db, posts, viewer)
+
+
+@dataclass(frozen=True)
+class NewPhoto:
+    file: BinaryIO
+    description: str
+
+
+async def publish(
+    ctx: Context, author: Actor, text: str, photos: list[NewPhoto], *, visibility: str, summary: str = "",
+    in_reply_to: Post | None = None,
+) -> Post:
+    """A post with up to MAX_PHOTOS photos, each with its description, all or nothing: the text is
+    checked before any upload, and when an upload or the post fails the uploads made so far are
+    deleted again. Raises what the media and post services raise."""
+    if len(photos) > MAX_PHOTOS:
+        raise Unprocessable(f"a post can have at most {MAX_PHOTOS} photos")
+    posts.check_text(text, visibility, summary, has_media=bool(photos))
+    for photo in photos:
+        media.check_description(photo.description)
+    language = (await preferences.posting_defaults(ctx.db, author)).language
+    uploaded: list[Media] = []
+    try:
+        for photo in photos:
+            uploaded.append((await media.upload(ctx, author, photo.file, description=photo.description)).media)
+        return await posts.create_local_post(
+            ctx, author, text, visibility=visibility, summary=summary, in_reply_to=in_reply_to, language=language,
+            media=uploaded,
+        )
+    except BaseException:
+        for done in uploaded:
+            try:
+                await media.delete(ctx, author, done.id)
+            except RedfedError:
+                log.warning("could not remove upload %s of a failed post", done.id)
+        raise
+
+
+async def set_locale(db: Database, user: User, locale: str) -> None:
+    """Keep the language a user chose for the pages (a language code: en or zh)."""
+    if locale not in LOCALES:
+        raise Unprocessable("unknown language")
+    async with db.transaction() as conn:
+        await user_settings.set_locale(conn, user.id, locale)

@@ -1,0 +1,1 @@
+"""SQL for uploaded media (layer 2)."""

@@ -1,0 +1,1 @@
+"""SQL for an account's data in and out (layer 2): export and import jobs, and account moves."""

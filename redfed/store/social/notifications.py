@@ -1,0 +1,32 @@
+"""SQL for notifications (layer 2). No business rules here."""
+
+import aiosqlite
+
+from ...clock import new_id
+
+
+async def insert_notification(
+    conn: aiosqlite.Connection, recipient_id: int, kind: str, from_id: int, post_id: int | None, group_key: str, now: int,
+    deal_id: int | None = None,
+) -> None:
+    """One notification per (recipient, kind, sender, post, deal): a replayed activity notifies once."""
+    await conn.execute(
+        "INSERT INTO notifications (id, recipient_id, type, from_id, post_id, deal_id, group_key, created_at) "
+        "VALUES (?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING",
+        (new_id(now), recipient_id, kind, from_id, post_id, deal_id, group_key, now),
+    )
+
+
+async def delete_deal_notifications(conn: aiosqlite.Connection, recipient_id: int, kind: str, deal_id: int) -> None:
+    await conn.execute(
+        "DELETE FROM notifications WHERE recipient_id = ? AND type = ? AND deal_id = ?", (recipient_id, kind, deal_id)
+    )
+
+
+async def delete_notifications_about(conn: aiosqlite.Connection, kind: str, from_id: int, post_id: int | None, recipient_id: int) -> None:
+    """An undone like, boost or follow takes its notification back, as on Mastodon."""
+    await conn.execute(
+        "DELETE FROM notifications WHERE type = ? AND from_id = ? AND coalesce(post_id, 0) = coalesce(?, 0) "
+        "AND recipient_id = ?",
+        (kind, from_id, post_id, recipient_id),
+    )
