@@ -16,7 +16,7 @@ import pytest
 from hypothesis import HealthCheck, Phase, example, given, seed, settings
 from hypothesis import strategies as st
 
-from .oracle import KnownCause, ServerFailure
+from .oracle import ServerFailure
 
 SECONDS = float(os.environ.get("REDFED_FUZZ_SECONDS") or 0)
 ROUND_EXAMPLES = 200  # examples per seed when fuzzing for a time
@@ -28,10 +28,6 @@ BY_HAND = settings(derandomize=False, max_examples=ROUND_EXAMPLES, **_COMMON)
 
 # Room for the whole budget, shrinking and the checks after it (pytest's default is 120 s a test).
 time_limit = pytest.mark.timeout(180 + 3 * SECONDS)
-known_causes = pytest.mark.xfail(
-    raises=KnownCause, strict=False,
-    reason="issue 25 causes, fixed on other branches (remove this mark once they are merged; oracle.KNOWN_CAUSES)",
-)
 
 
 def fuzz(surface: str, strategy: st.SearchStrategy, check, *, examples: int, corpus: tuple = ()) -> None:
@@ -71,21 +67,19 @@ def fuzz(surface: str, strategy: st.SearchStrategy, check, *, examples: int, cor
     if found:
         for leaf in found.values():
             print(f"\n{type(leaf).__name__}: {leaf}", *getattr(leaf, "__notes__", []), sep="\n  ")
-        kind = KnownCause if all(isinstance(leaf, KnownCause) for leaf in found.values()) else ServerFailure
-        raise kind(f"{len(found)} distinct failures: " + "; ".join(found))
+        raise ServerFailure(f"{len(found)} distinct failures: " + "; ".join(found))
 
 
 def _run(test) -> None:
     """Run a hypothesis test. Several distinct failures (an exception group from hypothesis) become
-    one ServerFailure, a KnownCause when every one of them is."""
+    one ServerFailure."""
     try:
         test()
     except BaseExceptionGroup as group:
         leaves = _leaves(group)
         if not all(isinstance(leaf, ServerFailure) for leaf in leaves):
             raise
-        kind = KnownCause if all(isinstance(leaf, KnownCause) for leaf in leaves) else ServerFailure
-        raise kind(f"{len(leaves)} distinct failures: " + "; ".join(type(leaf).__name__ for leaf in leaves)) from group
+        raise ServerFailure(f"{len(leaves)} distinct failures: " + "; ".join(type(leaf).__name__ for leaf in leaves)) from group
 
 
 def _leaves(group: BaseExceptionGroup) -> list[BaseException]:

@@ -7,9 +7,7 @@ traceback. `ServerLog` keeps those records; `Crash` names one by exception type 
 redfed frame, which is what tells two causes apart.
 
 Each distinct crash fails the example with an exception class of its own, so that hypothesis
-shrinks and reports each cause separately instead of stopping at the first. Crashes whose cause
-is listed in issue 25 raise `KnownCause`, so the suite's tests can be marked expected to fail on
-exactly those while the fixes land on other branches; anything else fails the test outright.
+shrinks and reports each cause separately instead of stopping at the first.
 """
 
 import logging
@@ -43,43 +41,7 @@ class UnboundedEcho(ServerFailure):
     """An answer whose headers grew with the input (issue 25: a 36 KB Link, a 37 KB Location)."""
 
 
-class KnownCause(ServerFailure):
-    """A failure whose cause is one of issue 25's 21, fixed on other branches."""
-
-
-# Issue 25's causes by exception type and the redfed module they surface in (the issue's numbers).
-KNOWN_CAUSES: dict[tuple[str, str], str] = {
-    ("ValueError", "protocol/as2.py"): "1",
-    ("UnicodeError", "federation/http.py"): "2",
-    ("OverflowError", "store/actors.py"): "3",
-    ("ValueError", "web/api/entities.py"): "4, 21",
-    ("OverflowError", "store/posts.py"): "5",
-    ("ValueError", "protocol/webfinger.py"): "6",
-    ("OverflowError", "store/relationships.py"): "8",
-    ("UnicodeDecodeError", "web/api/params.py"): "10",
-    ("RecursionError", "web/api/params.py"): "11",
-    ("DatabaseError", "store/posts.py"): "12",
-    ("ProgrammingError", "store/posts.py"): "12",
-    ("AttributeError", "services/profiles.py"): "13",
-    ("AttributeError", "services/preferences.py"): "14",
-    ("TypeError", "services/preferences.py"): "15",
-    ("IndexError", "services/media_images.py"): "16",
-    ("error", "services/media_images.py"): "17",
-    ("AttributeError", "content.py"): "18",
-    ("UnicodeEncodeError", "store/deliveries.py"): "19",
-    ("ValueError", "federation/http.py"): "20",
-    # Found by this suite, not among the 21, in code the same fixes rewrite (input validated at the
-    # edge, by type): remove with the 21 once those branches are merged.
-    ("AttributeError", "web/api/params.py"): "new: multipart name with CR/LF",
-    ("UnicodeEncodeError", "store/actors.py"): "new: lone surrogate in display_name",
-    ("TypeError", "services/profiles.py"): "new: a number as a profile field's name, in JSON (like 13)",
-}
-
 _failure_classes: dict[tuple[str, str], type[ServerFailure]] = {}
-
-
-def known_cause(crash: Crash) -> str | None:
-    return KNOWN_CAUSES.get((crash.kind, crash.where.split(" ")[0]))
 
 
 def failure_class(crash: Crash | None) -> type[ServerFailure]:
@@ -87,9 +49,8 @@ def failure_class(crash: Crash | None) -> type[ServerFailure]:
     apart by their exception type)."""
     key = (crash.kind, crash.where) if crash else ("5xx", "no crash logged")
     if key not in _failure_classes:
-        base = KnownCause if crash and known_cause(crash) else ServerFailure
         name = f"{key[0]} at {key[1]}"
-        _failure_classes[key] = type(name, (base,), {"__module__": __name__})
+        _failure_classes[key] = type(name, (ServerFailure,), {"__module__": __name__})
     return _failure_classes[key]
 
 

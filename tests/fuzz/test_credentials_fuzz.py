@@ -6,7 +6,7 @@ from hypothesis import strategies as st
 from ..support.http import request
 from . import values as v
 from .bodies import bodies
-from .budget import fuzz, known_causes, time_limit
+from .budget import fuzz, time_limit
 from .images import CONTENT_TYPES, images
 from .oracle import check, check_still_answering
 
@@ -50,7 +50,6 @@ CORPUS = (
 )
 
 
-@known_causes
 def test_odd_profile_edits__never_a_server_error(target):
     instance = target.instance
 

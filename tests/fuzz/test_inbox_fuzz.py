@@ -6,7 +6,7 @@ from hypothesis import strategies as st
 from ..support.hostile import sign_post
 from ..support.http import get
 from .activities import activities
-from .budget import fuzz, known_causes, time_limit
+from .budget import fuzz, time_limit
 from .oracle import check, check_still_answering
 from .values import encode
 
@@ -26,7 +26,6 @@ def corpus(target) -> tuple:
     return tuple(("/inbox", create) for create in creates)
 
 
-@known_causes
 def test_signed_activities__never_break_the_inbox_or_its_worker(target):
     instance = target.instance
 

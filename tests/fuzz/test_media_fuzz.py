@@ -6,7 +6,7 @@ from hypothesis import strategies as st
 from ..support.http import request
 from . import values as v
 from .bodies import multipart
-from .budget import fuzz, known_causes, time_limit
+from .budget import fuzz, time_limit
 from .images import CONTENT_TYPES, images
 from .oracle import check, check_still_answering
 
@@ -30,7 +30,6 @@ def uploads() -> st.SearchStrategy:
     return st.tuples(st.sampled_from(["/api/v1/media", "/api/v2/media"]), st.builds(multipart, fields, files), fields)
 
 
-@known_causes
 def test_broken_images__never_a_server_error(target):
     instance = target.instance
 

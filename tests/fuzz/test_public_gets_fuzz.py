@@ -7,7 +7,7 @@ from hypothesis import strategies as st
 
 from ..support.http import request
 from . import values as v
-from .budget import fuzz, known_causes, time_limit
+from .budget import fuzz, time_limit
 from .oracle import check, check_headers_bounded, check_still_answering
 
 ROUTES = [
@@ -54,7 +54,6 @@ def gets() -> st.SearchStrategy[tuple[str, bool]]:
     return st.tuples(st.builds(lambda p, q: f"{p}?{q}" if q else p, path, queries()), st.booleans())
 
 
-@known_causes
 def test_odd_paths_and_queries__never_a_server_error(target):
     instance = target.instance
 

@@ -7,7 +7,7 @@ from ..support.http import request
 from . import values as v
 from .activities import TAG
 from .bodies import bodies
-from .budget import fuzz, known_causes, time_limit
+from .budget import fuzz, time_limit
 from .oracle import check, check_still_answering
 
 pytestmark = time_limit
@@ -38,7 +38,6 @@ CORPUS = (
 )
 
 
-@known_causes
 def test_odd_status_bodies__never_a_server_error(target):
     instance = target.instance
     routes = st.sampled_from([("POST", "/api/v1/statuses"), ("PUT", f"/api/v1/statuses/{target.post_id}")])
