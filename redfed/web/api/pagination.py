@@ -28,6 +28,7 @@ def link_header(ids: list[int]) -> dict[str, str]:
     if not ids:
         return {}
     base = runtime().urls.base + request.path
+    # Filters (local, only_media, any[]…) carry over to the next page; oversized ones are not echoed.
     kept = {k: v for k, v in request.args.items() if k not in _CURSORS and len(k) + len(v) <= MAX_ECHOED}
     newer = f"{base}?{urlencode({**kept, 'min_id': max(ids)})}"
     older = f"{base}?{urlencode({**kept, 'max_id': min(ids)})}"
