@@ -25,7 +25,7 @@ import blurhash
 from PIL import GifImagePlugin, Image, ImageOps, ImageSequence
 
 from ...config import MediaConfig
-from ...errors import Unprocessable
+from ...errors import RedfedError, ServiceUnavailable, Unprocessable
 from .media_files import AVIF, FILE_TYPE_ERROR
 
 log = logging.getLogger(__name__)
@@ -85,16 +85,30 @@ def process_image(path: Path, declared: str, media: MediaConfig) -> ProcessedIma
                 raise Unprocessable(TOO_SLOW)
             outcome = receiver.recv()
         except (EOFError, OSError):
-            log.info("refused an image upload: its decoding process died (exit code %s)", child.exitcode)
-            raise Unprocessable(FILE_TYPE_ERROR) from None
+            child.join(1)  # it closed the pipe on its way out: let it finish, so its exit code tells why
+            outcome = None
         finally:
             child.kill()
             child.join()
             receiver.close()
+    if outcome is None:
+        raise _died(child.exitcode)
     if isinstance(outcome, Refusal):
         log.info("refused an image upload: %s", outcome.reason)
         raise Unprocessable(outcome.message)
     return outcome
+
+
+def _died(exitcode: int | None) -> RedfedError:
+    """Why a decoding process ended without an answer. Killed by a signal (a decoder that crashed,
+    or its alarm) is the image's doing; an exit of its own is ours: it could not start, as when
+    the program running redfed has no `if __name__ == "__main__":` guard for it to re-import."""
+    if exitcode is not None and exitcode > 0:
+        log.error("an image decoding process could not start (exit code %s): a program that runs redfed "
+                  "must guard its entry point with `if __name__ == \"__main__\":`", exitcode)
+        return ServiceUnavailable("images cannot be processed right now, try again later")
+    log.info("refused an image upload: its decoding process died (exit code %s)", exitcode)
+    return Unprocessable(FILE_TYPE_ERROR)
 
 
 def _decode_in_child(sender: Connection, path: Path, declared: str, media: MediaConfig) -> None:
