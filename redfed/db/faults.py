@@ -9,6 +9,7 @@ import errno
 import logging
 import sqlite3
 import time
+from typing import NamedTuple
 
 from ..errors import ServiceUnavailable
 
@@ -16,11 +17,18 @@ log = logging.getLogger(__name__)
 
 WARN_EVERY_SECONDS = 60.0
 
-# (SQLite result-code prefix, errno values, what the client is told, seconds before a retry)
+
+class _Kind(NamedTuple):
+    sqlite_codes: tuple[str, ...]  # prefixes of sqlite3's `sqlite_errorname`
+    errnos: tuple[int, ...]
+    message: str  # what the client is told
+    retry_after: int  # seconds
+
+
 _KINDS = {
-    "busy": (("SQLITE_BUSY", "SQLITE_LOCKED"), (), "the database is busy, try again shortly", 5),
-    "full": (("SQLITE_FULL",), (errno.ENOSPC, errno.EDQUOT), "the server's disk is full, try again later", 60),
-    "readonly": (
+    "busy": _Kind(("SQLITE_BUSY", "SQLITE_LOCKED"), (), "the database is busy, try again shortly", 5),
+    "full": _Kind(("SQLITE_FULL",), (errno.ENOSPC, errno.EDQUOT), "the server's disk is full, try again later", 60),
+    "readonly": _Kind(
         ("SQLITE_READONLY", "SQLITE_IOERR", "SQLITE_CANTOPEN"), (errno.EROFS, errno.EIO),
         "the server cannot write to its storage right now, try again later", 60,
     ),
@@ -33,8 +41,8 @@ class StorageUnavailable(ServiceUnavailable):
     """A temporary storage fault; `kind` is busy, full or readonly."""
 
     def __init__(self, kind: str, cause: str):
-        _, _, message, self.retry_after = _KINDS[kind]
-        super().__init__(message)
+        super().__init__(_KINDS[kind].message)
+        self.retry_after = _KINDS[kind].retry_after
         self.kind, self.cause = kind, cause
 
 
@@ -53,9 +61,9 @@ def _kind_of(error: BaseException) -> str | None:
         return error.kind
     if isinstance(error, sqlite3.Error):
         name = getattr(error, "sqlite_errorname", "") or ""
-        return next((kind for kind, (names, *_) in _KINDS.items() if name.startswith(names)), None)
+        return next((kind for kind, known in _KINDS.items() if name.startswith(known.sqlite_codes)), None)
     if isinstance(error, OSError):
-        return next((kind for kind, (_, codes, *_) in _KINDS.items() if error.errno in codes), None)
+        return next((kind for kind, known in _KINDS.items() if error.errno in known.errnos), None)
     return None
 
 

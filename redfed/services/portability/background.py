@@ -19,20 +19,14 @@ def spawn(job: Coroutine) -> asyncio.Task:
     return task
 
 
-def clear_partials(folder: Path) -> None:
-    """Remove the half-written files (`.NAME.part`) a stop left in a job's folder."""
-    if folder.is_dir():
-        for partial in folder.glob(".*.part"):
-            partial.unlink(missing_ok=True)
-
-
 def sweep_unnamed(folder: Path, named: Iterable[str], what: str) -> list[str]:
     """At start: remove the half-written files and the finished ones (`*.zip`) that no job names,
     left by a stop between writing a file and recording it, or between forgetting it and removing
     it. Tells the operator what went; returns the names removed."""
-    clear_partials(folder)
     if not folder.is_dir():
         return []
+    for partial in folder.glob(".*.part"):
+        partial.unlink(missing_ok=True)
     named = set(named)
     swept = sorted(path.name for path in folder.glob("*.zip") if path.name not in named)
     for name in swept:
