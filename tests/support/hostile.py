@@ -19,7 +19,6 @@ import hashlib
 import http.client
 import itertools
 import json
-import socket
 import threading
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -34,6 +33,7 @@ from redfed.protocol.keys import generate_rsa_keypair
 from redfed.protocol.signatures import SigningKey, sign_request, sign_request_rfc9421
 
 from .http import Reply
+from .ports import listening_socket
 
 AP = "application/activity+json"
 AS_CONTEXT = "https://www.w3.org/ns/activitystreams"
@@ -57,8 +57,7 @@ class HostileServer:
         self._loop = asyncio.new_event_loop()
         self._thread = threading.Thread(target=self._loop.run_forever, name="hostile-remote", daemon=True)
         self._runner: web.AppRunner | None = None
-        self._socket = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
-        self._socket.bind(("127.0.0.1", 0))
+        self._socket = listening_socket()
         self.base_url = f"http://127.0.0.1:{self._socket.getsockname()[1]}"
 
     # lifecycle -----------------------------------------------------------------------------

@@ -6,7 +6,6 @@ real HTTP; `run()` executes a coroutine inside the instance's loop, e.g. to read
 """
 
 import asyncio
-import socket
 import threading
 from collections.abc import Coroutine
 from pathlib import Path
@@ -23,6 +22,7 @@ from redfed.web.context import Runtime
 
 from .clock import Clock
 from .http import get
+from .ports import listening_socket
 
 
 def make_config(folder: Path, base_url: str, **sections: dict) -> Config:
@@ -44,9 +44,7 @@ class LiveInstance:
         public host while other private addresses stay refused."""
         folder.mkdir(parents=True, exist_ok=True)
         self.folder, self._sections = folder, sections
-        self._socket = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
-        self._socket.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-        self._socket.bind(("127.0.0.1", port))
+        self._socket = listening_socket(port)
         self.port = self._socket.getsockname()[1]
         self.base_url = f"http://127.0.0.1:{self.port}"
         self.domain = f"127.0.0.1:{self.port}"

@@ -2,7 +2,6 @@
 
 import os
 import signal
-import socket
 import sqlite3
 import subprocess
 import sys
@@ -11,12 +10,7 @@ import time
 import pytest
 
 from .http import request
-
-
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
+from .ports import port_for_child
 
 
 def redfed(*args: str) -> str:
@@ -27,7 +21,7 @@ def redfed(*args: str) -> str:
 
 class Server:
     def __init__(self, folder):
-        self.folder, self.port = folder, _free_port()
+        self.folder, self.port = folder, port_for_child()
         self.base = f"http://127.0.0.1:{self.port}"
         redfed("init", "--url", self.base, "--dir", str(folder), "--allow-private-addresses")
         self.config = str(folder / "instance.toml")
