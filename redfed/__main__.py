@@ -20,7 +20,7 @@ from pathlib import Path
 from . import __version__
 from .clock import now_ms
 from .config import CONFIG_ENV_VAR, DEFAULT_CONFIG_NAME, Config, config_from_dict, load_config
-from .db.connection import Database
+from .db.databases import AnyDatabase, database_for, database_url
 from .db.migrate import migrate_database
 from .errors import ConfigError, RedfedError
 from .federation.resolve import Resolver
@@ -162,16 +162,17 @@ def _load(args) -> Config:
 
 
 @asynccontextmanager
-async def _database(config: Config) -> AsyncIterator[Database]:
-    await migrate_database(config.database_path)
-    async with Database(config.database_path) as db:
+async def _database(config: Config) -> AsyncIterator[AnyDatabase]:
+    url = database_url(config)
+    await migrate_database(url)
+    async with database_for(url, pool_size=config.database.pool_size) as db:
         yield db
 
 
 async def cmd_init(args) -> int:
     config = await init_instance(Path(args.dir), args.url, args.name, args.allow_private_addresses)
     print(f"wrote {config.base_dir / DEFAULT_CONFIG_NAME}")
-    print(f"database {config.database_path}")
+    print(f"database {database_url(config).redacted}")
     print(f"next: redfed --config {config.base_dir / DEFAULT_CONFIG_NAME} user create NAME --email E --admin")
     return 0
 
@@ -251,7 +252,7 @@ async def _first_run(folder: Path) -> None:
 
 async def cmd_migrate(args) -> int:
     config = _load(args)
-    applied = await migrate_database(config.database_path)
+    applied = await migrate_database(database_url(config))
     print(f"applied {len(applied)} migration(s)" if applied else "database is up to date")
     return 0
 
@@ -301,7 +302,7 @@ async def cmd_user_approve(args) -> int:
     return 0
 
 
-def _offline_context(db: Database, config: Config) -> Context:
+def _offline_context(db: AnyDatabase, config: Config) -> Context:
     """Services without a running server: nothing here fetches, so no HTTP client is started. A
     running server picks the change up within a worker round (Instance.run_once)."""
     return Context(db, config, Resolver(db, None, config, None), Urls(config))

@@ -29,7 +29,11 @@ class InstanceConfig:
 
 @dataclass(frozen=True)
 class DatabaseConfig:
+    # url wins when set: sqlite:///PATH or postgresql://USER:PASSWORD@HOST:PORT/NAME.
+    url: str = ""
     path: str = "redfed.sqlite3"
+    # Connections each process keeps to PostgreSQL (SQLite has one reader and one writer).
+    pool_size: int = 20
 
 
 @dataclass(frozen=True)
@@ -268,6 +272,7 @@ def _validate(config: Config) -> None:
         "server.body_timeout_seconds": config.server.body_timeout_seconds,
         "server.max_concurrent_bodies": config.server.max_concurrent_bodies,
         "server.backlog": config.server.backlog,
+        "database.pool_size": config.database.pool_size,
     }
     if config.federation.outbox_backfill < 0:
         raise ConfigError("config key 'federation.outbox_backfill' must not be negative")

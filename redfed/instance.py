@@ -11,7 +11,7 @@ import time
 from collections.abc import Callable
 
 from .config import Config
-from .db.connection import Database
+from .db.databases import database_for, database_url
 from .db.migrate import migrate_database
 from .errors import ServiceUnavailable
 from .federation.delivery import DeliveryWorker
@@ -37,7 +37,7 @@ class Instance:
         self.config = config
         self.clock = clock
         self.urls = Urls(config)
-        self.db = Database(config.database_path)
+        self.db = database_for(database_url(config), pool_size=config.database.pool_size)
         self.http = HttpClient(config, clock=clock, **({"address_policy": address_policy} if address_policy else {}))
         self.domains = DomainPolicy(config)
         self._wake = asyncio.Event()
@@ -48,7 +48,7 @@ class Instance:
     async def start(self, *, recover: bool = True) -> "Instance":
         """Open everything; with `recover`, also fail uploads a stop left half-processed - which
         only the serving process may do (a one-off command must not touch a live server's work)."""
-        applied = await migrate_database(self.config.database_path)
+        applied = await migrate_database(database_url(self.config))
         if applied:
             log.info("applied migrations %s", ", ".join(f"{m.version:04d}_{m.name}" for m in applied))
         await self.db.open()

@@ -3,9 +3,10 @@
 import pytest
 from hypothesis import HealthCheck, settings
 
-from redfed.db.connection import Database
+from redfed.db.databases import database_for, database_url
 from redfed.db.migrate import migrate_database
 
+from .support import databases
 from .support.clock import Clock
 from .support.instance import LiveInstance, make_config
 
@@ -26,9 +27,16 @@ def config(tmp_path):
 
 @pytest.fixture
 async def db(config):
-    await migrate_database(config.database_path)
-    async with Database(config.database_path) as database:
+    await migrate_database(database_url(config))
+    async with database_for(database_url(config)) as database:
         yield database
+
+
+@pytest.fixture(autouse=True)
+def _drop_test_databases():
+    """On PostgreSQL, each test's databases go when it ends (on SQLite, with its folder)."""
+    yield
+    databases.drop_created()
 
 
 @pytest.fixture

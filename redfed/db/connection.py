@@ -24,6 +24,8 @@ from .faults import as_storage_fault
 log = logging.getLogger(__name__)
 T = TypeVar("T")
 
+DIALECT = "sqlite"
+
 PRAGMAS = (
     "PRAGMA journal_mode=WAL",
     "PRAGMA synchronous=NORMAL",
@@ -43,6 +45,7 @@ async def connect(path: Path) -> aiosqlite.Connection:
     except sqlite3.OperationalError as e:
         raise ConfigError(f"cannot open database {path}: {e}") from None
     conn.row_factory = sqlite3.Row
+    conn.dialect = DIALECT  # where the store's SQL differs between databases, it asks
     for pragma in PRAGMAS:
         await conn.execute(pragma)
     # Called by the triggers of migration 0004 that keep the search index in step with posts: every
@@ -52,6 +55,8 @@ async def connect(path: Path) -> aiosqlite.Connection:
 
 
 class Database:
+    dialect = DIALECT
+
     def __init__(self, path: Path):
         self.path = Path(path)
         self._reader: aiosqlite.Connection | None = None

@@ -4,22 +4,27 @@ Files named NNNN_words.sql ship as the package redfed._migrations (the top-level
 folder). Each pending file runs in one transaction together with its schema_migrations row, so a
 failing migration leaves the database exactly as it was. Applying is idempotent.
 
+PostgreSQL reads the same files, except where `postgresql/NNNN_words.sql` exists: that file
+replaces the top-level one of its number, and a `postgresql/NNNN_baseline.sql` replaces every
+migration up to its number at once (PostgreSQL support began at 0017, with nothing to upgrade).
+Both databases record each version under the name of its top-level file. PostgreSQL's runner is
+`migrate_postgres`.
+
 The runner writes BEGIN and COMMIT itself: sqlite3's executescript() commits any pending
 transaction first and performs no other transaction control.
 """
 
-import re
 import sqlite3
-from dataclasses import dataclass
-from importlib import resources
+from pathlib import Path
 
 import aiosqlite
 
 from ..clock import now_ms
 from ..errors import ConfigError
+from . import migrate_postgres
 from .connection import connect
-
-_NAME = re.compile(r"^(\d{4})_([a-z0-9_]+)\.sql$")
+from .migration_files import Migration, available_migrations
+from .urls import DatabaseUrl
 
 _BOOKKEEPING = """
 CREATE TABLE IF NOT EXISTS schema_migrations (
@@ -28,26 +33,6 @@ CREATE TABLE IF NOT EXISTS schema_migrations (
     applied_at INTEGER NOT NULL
 )
 """
-
-
-@dataclass(frozen=True)
-class Migration:
-    version: int
-    name: str
-    sql: str
-
-
-def available_migrations() -> list[Migration]:
-    found = []
-    for entry in resources.files("redfed._migrations").iterdir():
-        match = _NAME.match(entry.name)
-        if match:
-            found.append(Migration(int(match[1]), match[2], entry.read_text(encoding="utf-8")))
-    found.sort(key=lambda m: m.version)
-    versions = [m.version for m in found]
-    if len(set(versions)) != len(versions):
-        raise ConfigError("two migration files share a version number")
-    return found
 
 
 async def applied_versions(conn: aiosqlite.Connection) -> set[int]:
@@ -81,9 +66,11 @@ async def apply_migration(conn: aiosqlite.Connection, migration: Migration) -> N
         raise ConfigError(f"migration {migration.version:04d}_{migration.name} failed: {e}") from e
 
 
-async def migrate_database(path) -> list[Migration]:
-    """Open `path` on a connection of its own, apply pending migrations, close."""
-    conn = await connect(path)
+async def migrate_database(target: DatabaseUrl | Path) -> list[Migration]:
+    """Open the database on a connection of its own, apply pending migrations, close."""
+    if isinstance(target, DatabaseUrl) and target.dialect == "postgresql":
+        return await migrate_postgres.migrate(target)
+    conn = await connect(target.path if isinstance(target, DatabaseUrl) else target)
     try:
         return await migrate(conn)
     finally:

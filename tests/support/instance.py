@@ -21,6 +21,7 @@ from redfed.services.accounts import accounts
 from redfed.web.context import Runtime
 
 from .clock import Clock
+from .databases import database_section
 from .http import get
 from .ports import listening_socket
 
@@ -31,6 +32,7 @@ def make_config(folder: Path, base_url: str, **sections: dict) -> Config:
         "federation": {"allow_private_addresses": True},
         # Tests drive the queues themselves with drain(), deterministically.
         "workers": {"in_process": False},
+        "database": database_section(folder),
     }
     for name, values in sections.items():
         data[name] = {**data.get(name, {}), **values}

@@ -1,0 +1,215 @@
+"""PostgreSQL through asyncpg (layer 2), speaking to the store as the SQLite connections do.
+
+The store calls `conn.execute(sql, params)` and reads rows from the cursor it gets, the way it
+does on aiosqlite; `PgConnection` offers that surface over an asyncpg pool (the reader: each
+statement on whichever connection is free) or over one pooled connection inside `transaction()`.
+Statements are rewritten once by `dialect.to_postgresql` and prepared once per connection
+(asyncpg's statement cache). Rows are asyncpg Records, which index by position and by name like
+sqlite3.Row.
+
+Writers are not serialised: each transaction has a connection of its own and PostgreSQL's row
+locks order them; queue claims use FOR UPDATE SKIP LOCKED.
+"""
+
+import asyncio
+import logging
+import re
+from collections.abc import AsyncIterator, Iterable
+from contextlib import asynccontextmanager
+from decimal import Decimal
+
+import asyncpg
+
+from ..errors import ConfigError
+from .connection import uninterrupted
+from .dialect import to_postgresql
+from .faults import as_storage_fault
+from .urls import DatabaseUrl
+
+log = logging.getLogger(__name__)
+
+DIALECT = "postgresql"
+_RETURNS_ROWS = re.compile(r"^\s*(SELECT|WITH|VALUES)\b|\bRETURNING\b", re.IGNORECASE)
+STATEMENT_CACHE_SIZE = 2048
+
+
+class PgCursor:
+    """The rows a statement returned, read the way sqlite3's cursor reads them."""
+
+    def __init__(self, rows: list, rowcount: int):
+        self._rows, self._next = rows, 0
+        self.rowcount = rowcount
+
+    async def fetchone(self):
+        if self._next >= len(self._rows):
+            return None
+        self._next += 1
+        return self._rows[self._next - 1]
+
+    async def fetchall(self) -> list:
+        rows, self._next = self._rows[self._next:], len(self._rows)
+        return rows
+
+    async def close(self) -> None:
+        pass
+
+    async def __aenter__(self) -> "PgCursor":
+        return self
+
+    async def __aexit__(self, *exc) -> None:
+        pass
+
+
+class _Running:
+    """`conn.execute(...)`: awaited, or entered with `async with`, like aiosqlite's."""
+
+    def __init__(self, step):
+        self._step = step
+
+    def __await__(self):
+        return self._step.__await__()
+
+    async def __aenter__(self) -> PgCursor:
+        return await self._step
+
+    async def __aexit__(self, *exc) -> None:
+        pass
+
+
+class PgConnection:
+    """What the store is handed: the pool (autocommit reads) or a connection in a transaction."""
+
+    dialect = DIALECT
+
+    def __init__(self, target: "asyncpg.Pool | asyncpg.Connection", in_transaction: bool = False):
+        self._target = target
+        self.in_transaction = in_transaction
+
+    def execute(self, sql: str, params=()) -> _Running:
+        return _Running(self._run(sql, params))
+
+    async def executemany(self, sql: str, seq_of_params: Iterable) -> None:
+        statement = to_postgresql(sql)
+        arguments = [statement.arguments(params) for params in seq_of_params]
+        if arguments:
+            await _faults_named(self._target.executemany(statement.sql, arguments))
+
+    async def _run(self, sql: str, params) -> PgCursor:
+        statement = to_postgresql(sql)
+        arguments = statement.arguments(params)
+        if _RETURNS_ROWS.search(statement.sql):
+            rows = await _faults_named(self._target.fetch(statement.sql, *arguments))
+            return PgCursor(rows, len(rows))
+        status = await _faults_named(self._target.execute(statement.sql, *arguments))
+        return PgCursor([], _rowcount(status))
+
+
+def _rowcount(status: str) -> int:
+    # "UPDATE 3", "DELETE 0", "INSERT 0 1": the last word is the number of rows.
+    last = status.rpartition(" ")[2]
+    return int(last) if last.isdigit() else -1
+
+
+async def _faults_named(step):
+    try:
+        return await step
+    except (OSError, asyncpg.PostgresError, asyncpg.InterfaceError) as error:
+        raise as_storage_fault(error) or error
+
+
+class PostgresDatabase:
+    dialect = DIALECT
+
+    def __init__(self, url: DatabaseUrl, *, pool_size: int = 20):
+        self.url = url
+        self.pool_size = pool_size
+        self._pool: asyncpg.Pool | None = None
+
+    async def open(self) -> "PostgresDatabase":
+        self._pool = await connect_pool(self.url, max_size=self.pool_size)
+        return self
+
+    async def close(self) -> None:
+        if self._pool is not None:
+            await self._pool.close()
+            self._pool = None
+
+    async def __aenter__(self) -> "PostgresDatabase":
+        return await self.open()
+
+    async def __aexit__(self, *exc) -> None:
+        await self.close()
+
+    @property
+    def reader(self) -> PgConnection:
+        return PgConnection(self._open_pool())
+
+    @asynccontextmanager
+    async def transaction(self) -> AsyncIterator[PgConnection]:
+        """BEGIN … COMMIT on a connection of the transaction's own; ROLLBACK on any exception.
+
+        COMMIT runs to its end even if the caller is cancelled meanwhile (as on SQLite), so a
+        cancelled request knows nothing about whether it committed only when it did not ask.
+        """
+        async with self._open_pool().acquire() as conn:
+            transaction = conn.transaction()
+            await _faults_named(transaction.start())
+            try:
+                yield PgConnection(conn, in_transaction=True)
+            except BaseException:
+                if not conn.is_closed():
+                    await uninterrupted(_quietly(transaction.rollback()))
+                raise
+            await uninterrupted(_faults_named(transaction.commit()))
+
+    def _open_pool(self) -> asyncpg.Pool:
+        if self._pool is None:
+            raise RuntimeError("database is not open")
+        return self._pool
+
+
+async def _quietly(step) -> None:
+    # A rollback on a connection that broke: the server rolls back by itself, and the pool
+    # replaces the connection; the first error is the one worth raising.
+    try:
+        await step
+    except (OSError, asyncpg.PostgresError, asyncpg.InterfaceError) as error:
+        log.debug("rollback failed: %s", error)
+
+
+async def connect_pool(url: DatabaseUrl, *, min_size: int = 1, max_size: int = 20) -> asyncpg.Pool:
+    try:
+        return await asyncpg.create_pool(
+            url.dsn, min_size=min_size, max_size=max_size, init=_prepare_connection,
+            statement_cache_size=STATEMENT_CACHE_SIZE, timeout=10,
+        )
+    except (OSError, asyncio.TimeoutError, asyncpg.PostgresError, asyncpg.InterfaceError) as error:
+        raise ConfigError(f"cannot open database {url.redacted}: {_reason(error, url)}") from None
+
+
+async def connect_one(url: DatabaseUrl) -> asyncpg.Connection:
+    """A connection of its own (migrations, copies), with the same codecs as the pool's."""
+    try:
+        conn = await asyncpg.connect(url.dsn, timeout=10, statement_cache_size=STATEMENT_CACHE_SIZE)
+    except (OSError, asyncio.TimeoutError, asyncpg.PostgresError, asyncpg.InterfaceError) as error:
+        raise ConfigError(f"cannot open database {url.redacted}: {_reason(error, url)}") from None
+    await _prepare_connection(conn)
+    return conn
+
+
+def _reason(error: BaseException, url: DatabaseUrl) -> str:
+    reason = str(error) or type(error).__name__
+    return reason.replace(url.password, "***") if url.password else reason
+
+
+async def _prepare_connection(conn: asyncpg.Connection) -> None:
+    # SUM and AVG over BIGINT are NUMERIC in PostgreSQL: read them as SQLite gives them, an int
+    # when whole, else a float, never a Decimal the JSON encoder does not know.
+    await conn.set_type_codec(
+        "numeric", encoder=str, decoder=_number, schema="pg_catalog", format="text",
+    )
+
+
+def _number(text: str) -> int | float:
+    value = Decimal(text)
+    return int(value) if value == value.to_integral_value() else float(value)

@@ -1,0 +1,76 @@
+"""The database each test instance gets: an SQLite file in its folder, or, when
+REDFED_TEST_DATABASE_URL names a PostgreSQL server (`.ci/start-postgres` starts one), a database
+of its own there, created on first use and dropped when the test ends.
+
+An instance that is stopped and started again on the same folder finds the same database, as it
+would find the same SQLite file: the name comes from the folder.
+"""
+
+import asyncio
+import hashlib
+import os
+import threading
+from pathlib import Path
+from urllib.parse import urlsplit, urlunsplit
+
+import asyncpg
+
+SERVER_URL = os.environ.get("REDFED_TEST_DATABASE_URL", "")
+ON_POSTGRESQL = SERVER_URL.startswith(("postgresql://", "postgres://"))
+
+_created: list[str] = []
+
+
+def database_section(folder: Path) -> dict:
+    """The [database] config section for an instance whose files live in `folder`."""
+    if not ON_POSTGRESQL:
+        return {}
+    name = "redfed_" + hashlib.sha1(str(folder.resolve()).encode()).hexdigest()[:20]
+    if name not in _created:
+        _run(_create(name))
+        _created.append(name)
+    return {"url": _url_of(name)}
+
+
+def drop_created() -> None:
+    """Drop every database made since the last call (at the end of each test)."""
+    while _created:
+        _run(_drop(_created.pop()))
+
+
+def _url_of(name: str) -> str:
+    return urlunsplit(urlsplit(SERVER_URL)._replace(path=f"/{name}"))
+
+
+async def _create(name: str) -> None:
+    conn = await asyncpg.connect(SERVER_URL)
+    try:
+        await conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+        await conn.execute(f'CREATE DATABASE "{name}"')
+    finally:
+        await conn.close()
+
+
+async def _drop(name: str) -> None:
+    conn = await asyncpg.connect(SERVER_URL)
+    try:
+        await conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+    finally:
+        await conn.close()
+
+
+def _run(step) -> None:
+    # Tests call this from inside and outside running event loops: a thread of its own has none.
+    errors: list[BaseException] = []
+
+    def target():
+        try:
+            asyncio.run(step)
+        except BaseException as error:  # noqa: BLE001 - re-raised in the caller's thread
+            errors.append(error)
+
+    thread = threading.Thread(target=target)
+    thread.start()
+    thread.join()
+    if errors:
+        raise errors[0]
