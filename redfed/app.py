@@ -3,12 +3,12 @@
 import asyncio
 import contextlib
 import logging
-import sqlite3
 from importlib import resources
 
 from quart import Quart
 
 from .config import Config
+from .db.errors import DATABASE_ERRORS
 from .errors import RedfedError
 from .instance import Instance
 from .services.moderation import instance_settings
@@ -47,7 +47,7 @@ def create_app(config: Config, instance: Instance | None = None) -> Quart:
             return {"instance": instance_settings.defaults(config)}
         try:
             return {"instance": await instance_settings.current(running.db, config)}
-        except (RedfedError, sqlite3.Error):
+        except (RedfedError, *DATABASE_ERRORS):
             return {"instance": instance_settings.defaults(config)}
 
     @app.before_serving

@@ -23,7 +23,7 @@ import asyncpg
 from ..errors import ConfigError
 from .connection import uninterrupted
 from .dialect import to_postgresql
-from .faults import as_storage_fault
+from .faults import as_storage_fault, unreachable
 from .urls import DatabaseUrl
 
 log = logging.getLogger(__name__)
@@ -113,7 +113,9 @@ def _rowcount(status: str) -> int:
 async def _faults_named(step):
     try:
         return await step
-    except (OSError, asyncpg.PostgresError, asyncpg.InterfaceError) as error:
+    except OSError as error:  # refused, reset, timed out: the server is out of reach
+        raise unreachable(error) from error
+    except asyncpg.PostgresError as error:
         raise as_storage_fault(error) or error
 
 
@@ -151,8 +153,10 @@ class PostgresDatabase:
         COMMIT runs to its end even if the caller is cancelled meanwhile (as on SQLite), so a
         cancelled request knows nothing about whether it committed only when it did not ask.
         """
-        async with self._open_pool().acquire() as conn:
-            transaction = conn.transaction()
+        pool = self._open_pool()
+        conn = await _faults_named(pool.acquire())
+        transaction = conn.transaction()
+        try:
             await _faults_named(transaction.start())
             try:
                 yield PgConnection(conn, in_transaction=True)
@@ -161,6 +165,8 @@ class PostgresDatabase:
                     await uninterrupted(_quietly(transaction.rollback()))
                 raise
             await uninterrupted(_faults_named(transaction.commit()))
+        finally:
+            await uninterrupted(pool.release(conn))
 
     def _open_pool(self) -> asyncpg.Pool:
         if self._pool is None:

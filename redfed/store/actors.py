@@ -9,6 +9,7 @@ import aiosqlite
 
 from ..errors import Forbidden
 from ..models import Actor, ActorKey, ProfileField
+from . import dialects
 
 ACTOR_COLUMNS = (
     "id", "uri", "type", "username", "domain", "is_local", "display_name", "summary",
@@ -92,7 +93,7 @@ async def find_key(conn: aiosqlite.Connection, key_id: str) -> ActorKey | None:
 
 async def find_actors_by_uris(conn: aiosqlite.Connection, uris: Iterable[str]) -> list[Actor]:
     """The known actors among `uris`, in one statement however many there are (no variable limit)."""
-    sql = f"{SELECT_ACTORS} WHERE uri IN (SELECT value FROM json_each(?))"
+    sql = f"{SELECT_ACTORS} WHERE uri IN ({dialects.json_array_values(conn)})"
     async with conn.execute(sql, (json.dumps(list(uris)),)) as cursor:
         return [row_to_actor(row) for row in await cursor.fetchall()]
 
@@ -159,7 +160,7 @@ async def _replace_keys(conn: aiosqlite.Connection, actor_id: int, keys: list[Ac
     # another remote actor (on the same origin: ingest takes only same-origin keys) belongs to
     # whichever document is newest; a local actor's key is never touched.
     await conn.execute(
-        "DELETE FROM actor_keys WHERE key_id IN (SELECT value FROM json_each(?)) "
+        f"DELETE FROM actor_keys WHERE key_id IN ({dialects.json_array_values(conn)}) "
         "AND actor_id IN (SELECT id FROM actors WHERE is_local = 0)",
         (key_ids,),
     )

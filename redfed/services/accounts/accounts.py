@@ -3,13 +3,13 @@
 import asyncio
 import dataclasses
 import re
-import sqlite3
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 
 from ...clock import now_ms
 from ...config import Config
 from ...db.connection import Database
+from ...db.errors import INTEGRITY_ERRORS
 from ...errors import Conflict, NotFound, Unprocessable
 from ...models import Actor, ActorKey, User
 from ...protocol import keys
@@ -66,7 +66,7 @@ async def create_user(
             if then is not None:
                 await then(conn, user)
                 user = await user_store.get_user(conn, user.id)
-    except sqlite3.IntegrityError:
+    except INTEGRITY_ERRORS:
         # A concurrent registration won the race between our check and our insert.
         raise Conflict(f"username '{username}' or email '{email}' is already taken") from None
     return NewUser(user=user, actor=actor, password=generated)

@@ -10,10 +10,10 @@ Its content is treated as remote HTML (sanitised), since an archive is whatever 
 import html
 import io
 import re
-import sqlite3
 from dataclasses import dataclass, replace
 
 from ...clock import new_id
+from ...db.errors import INTEGRITY_ERRORS
 from ...errors import BadRequest, RedfedError, Unprocessable
 from ...federation import delivery, imported, serialize
 from ...federation.ingest_posts import ap_to_remote_post
@@ -101,7 +101,7 @@ async def import_post(
     media = [await _upload(ctx, author, item) for item in attachments]
     try:
         return Imported(await _store(ctx, author, remote, origin, media, parent, listing), True)
-    except sqlite3.IntegrityError:
+    except INTEGRITY_ERRORS:
         # Another import made the same post meanwhile (posts_origin is unique): that one stands.
         await _discard(ctx, author, media)
         existing = await already_imported(ctx, author, origin)

@@ -7,6 +7,8 @@ from dataclasses import dataclass
 
 import aiosqlite
 
+from .. import dialects
+
 
 @dataclass(frozen=True)
 class OAuthApp:
@@ -187,13 +189,17 @@ class AuthorizedApp:
     authorized_at: int  # its oldest live token
 
 
+_SPACE = "' '"
+
+
 async def authorized_apps(conn: aiosqlite.Connection, user_id: int) -> list[AuthorizedApp]:
     async with conn.execute(
-        "SELECT oauth_apps.id, oauth_apps.name, oauth_apps.website, group_concat(oauth_tokens.scopes, ' '), "
+        "SELECT oauth_apps.id, oauth_apps.name, oauth_apps.website, "
+        f"{dialects.joined_text(conn, 'oauth_tokens.scopes', _SPACE)}, "
         "min(oauth_tokens.created_at) FROM oauth_tokens "
         "JOIN oauth_apps ON oauth_apps.id = oauth_tokens.app_id "
         "WHERE oauth_tokens.user_id = ? AND oauth_tokens.revoked_at IS NULL "
-        "GROUP BY oauth_apps.id ORDER BY min(oauth_tokens.created_at) DESC, oauth_apps.id DESC",
+        "GROUP BY oauth_apps.id, oauth_apps.name, oauth_apps.website ORDER BY min(oauth_tokens.created_at) DESC, oauth_apps.id DESC",
         (user_id,),
     ) as cursor:
         rows = await cursor.fetchall()

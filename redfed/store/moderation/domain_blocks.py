@@ -18,7 +18,7 @@ _SELECT = f"SELECT {_COLUMNS} FROM domain_blocks"
 
 def covers(column: str) -> str:
     return (
-        f"({column} = :domain OR (instr(:domain, ':') = 0 AND ("
+        f"({column} = :domain OR (:domain NOT LIKE '%:%' AND ("
         f"{column} LIKE :domain || ':%' OR {column} LIKE '%.' || :domain OR {column} LIKE '%.' || :domain || ':%')))"
     )
 

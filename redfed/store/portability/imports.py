@@ -98,7 +98,8 @@ async def set_progress(conn: aiosqlite.Connection, job_id: int, total: int, proc
         "UPDATE imports SET total = ?, processed = ?, imported = ? WHERE id = ?", (total, processed, imported, job_id)
     )
     await conn.executemany(
-        "INSERT OR REPLACE INTO import_failures (import_id, row, value, error, detail) VALUES (?, ?, ?, ?, ?)",
+        "INSERT INTO import_failures (import_id, row, value, error, detail) VALUES (?, ?, ?, ?, ?) "
+        "ON CONFLICT (import_id, row) DO UPDATE SET value = excluded.value, error = excluded.error, detail = excluded.detail",
         [(job_id, f["row"], f["value"], f["error"], f.get("detail", "")) for f in failures],
     )
 

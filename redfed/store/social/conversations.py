@@ -14,7 +14,10 @@ async def states(conn: aiosqlite.Connection, actor_id: int) -> dict[int, tuple[i
 async def mark(conn: aiosqlite.Connection, actor_id: int, root_post_id: int, *, read_up_to: int = 0, hidden_up_to: int = 0) -> None:
     await conn.execute(
         "INSERT INTO conversation_states (actor_id, root_post_id, read_up_to, hidden_up_to) VALUES (?, ?, ?, ?) "
-        "ON CONFLICT (actor_id, root_post_id) DO UPDATE SET read_up_to = max(read_up_to, excluded.read_up_to), "
-        "hidden_up_to = max(hidden_up_to, excluded.hidden_up_to)",
+        "ON CONFLICT (actor_id, root_post_id) DO UPDATE SET "
+        "read_up_to = CASE WHEN excluded.read_up_to > conversation_states.read_up_to "
+        "THEN excluded.read_up_to ELSE conversation_states.read_up_to END, "
+        "hidden_up_to = CASE WHEN excluded.hidden_up_to > conversation_states.hidden_up_to "
+        "THEN excluded.hidden_up_to ELSE conversation_states.hidden_up_to END",
         (actor_id, root_post_id, read_up_to, hidden_up_to),
     )

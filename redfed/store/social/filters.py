@@ -6,6 +6,8 @@ from dataclasses import dataclass
 
 import aiosqlite
 
+from .. import dialects
+
 
 @dataclass(frozen=True)
 class FilterKeyword:
@@ -35,14 +37,14 @@ class Filter:
     statuses: tuple[FilterStatus, ...] = ()
 
 
-# One statement loads filters with their keywords and statuses, as JSON arrays.
-_SELECT = """
-    SELECT f.id, f.owner_id, f.title, f.context, f.filter_action, f.expires_at, f.created_at,
-      (SELECT json_group_array(json_array(id, keyword, whole_word))
-         FROM (SELECT id, keyword, whole_word FROM filter_keywords WHERE filter_id = f.id ORDER BY id)),
-      (SELECT json_group_array(json_array(id, post_id))
-         FROM (SELECT id, post_id FROM filter_statuses WHERE filter_id = f.id ORDER BY id))
-    FROM filters AS f"""
+def _select(conn) -> str:
+    """One statement loads filters with their keywords and statuses, as JSON arrays."""
+    keywords = dialects.json_rows(conn, "id, keyword, whole_word", "filter_keywords WHERE filter_id = f.id", "id")
+    statuses = dialects.json_rows(conn, "id, post_id", "filter_statuses WHERE filter_id = f.id", "id")
+    return (
+        "SELECT f.id, f.owner_id, f.title, f.context, f.filter_action, f.expires_at, f.created_at, "
+        f"{keywords}, {statuses} FROM filters AS f"
+    )
 
 
 def _filter(row) -> Filter:
@@ -62,12 +64,12 @@ async def filters_of(
         clauses.append("f.id = :id")
         params["id"] = filter_id
     if context is not None:
-        clauses.append("EXISTS (SELECT 1 FROM json_each(f.context) WHERE value = :context)")
+        clauses.append(dialects.json_array_contains(conn, "f.context", ":context"))
         params["context"] = context
     if active_at is not None:
         clauses.append("(f.expires_at IS NULL OR f.expires_at > :now)")
         params["now"] = active_at
-    async with conn.execute(f"{_SELECT} WHERE {' AND '.join(clauses)} ORDER BY f.id", params) as cursor:
+    async with conn.execute(f"{_select(conn)} WHERE {' AND '.join(clauses)} ORDER BY f.id", params) as cursor:
         return [_filter(row) for row in await cursor.fetchall()]
 
 
