@@ -8,7 +8,8 @@ spelling, rewritten here once per distinct statement and cached:
 - `LIKE` becomes `ILIKE`, because SQLite's LIKE ignores the case of ASCII letters;
 - `x IS ?` / `x IS NOT :name` become `IS [NOT] DISTINCT FROM`, PostgreSQL's null-safe comparison;
 - `INSERT OR IGNORE INTO …` becomes `INSERT INTO … ON CONFLICT DO NOTHING`;
-- `CAST(… AS REAL)` becomes double precision (PostgreSQL's REAL is single precision).
+- `CAST(… AS REAL)` becomes double precision (PostgreSQL's REAL is single precision);
+- SQLite's planner hint `NOT INDEXED` goes (PostgreSQL's planner takes no hints).
 
 String literals, quoted identifiers and comments are copied untouched.
 """
@@ -25,6 +26,7 @@ _TOKENS = re.compile(
     | (?P<named>(?<!:):(?P<name>[A-Za-z_]\w*))
     | (?P<like>\bLIKE\b)
     | (?P<real>\bAS\s+REAL\b)
+    | (?P<hint>\s+NOT\s+INDEXED\b)
     """,
     re.VERBOSE | re.IGNORECASE,
 )
@@ -64,6 +66,8 @@ def to_postgresql(sql: str) -> Statement:
             return f"${names.index(match['name']) + 1}"
         if match["like"]:
             return "ILIKE"
+        if match["hint"]:
+            return ""
         return "AS DOUBLE PRECISION"  # the remaining alternative, `AS REAL`
 
     rewritten = _TOKENS.sub(replace, sql)

@@ -88,20 +88,26 @@ class PgConnection:
     def execute(self, sql: str, params=()) -> _Running:
         return _Running(self._run(sql, params))
 
-    async def executemany(self, sql: str, seq_of_params: Iterable) -> None:
-        statement = to_postgresql(sql)
-        arguments = [statement.arguments(params) for params in seq_of_params]
-        if arguments:
-            await _faults_named(self._target.executemany(statement.sql, arguments))
+    async def executemany(self, sql: str, seq_of_params: Iterable) -> PgCursor:
+        # One statement per row, not asyncpg's executemany: that one reports no row count, and
+        # the store checks it (as sqlite3 sums it). The statement is prepared once all the same.
+        rowcount = 0
+        for params in seq_of_params:
+            rowcount += (await self._run(sql, params)).rowcount
+        return PgCursor([], rowcount)
 
     async def _run(self, sql: str, params) -> PgCursor:
         statement = to_postgresql(sql)
         arguments = statement.arguments(params)
-        if _RETURNS_ROWS.search(statement.sql):
-            rows = await _faults_named(self._target.fetch(statement.sql, *arguments))
-            return PgCursor(rows, len(rows))
-        status = await _faults_named(self._target.execute(statement.sql, *arguments))
-        return PgCursor([], _rowcount(status))
+        try:
+            if _RETURNS_ROWS.search(statement.sql):
+                rows = await _faults_named(self._target.fetch(statement.sql, *arguments))
+                return PgCursor(rows, len(rows))
+            status = await _faults_named(self._target.execute(statement.sql, *arguments))
+            return PgCursor([], _rowcount(status))
+        except (asyncpg.PostgresError, asyncpg.InterfaceError, TypeError, ValueError) as error:
+            error.add_note(f"in: {statement.sql}")  # a traceback that names the statement
+            raise
 
 
 def _rowcount(status: str) -> int:

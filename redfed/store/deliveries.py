@@ -1,7 +1,8 @@
 """SQL for published activities, their per-inbox deliveries and what we know of remote hosts (layer 2).
 
 Claiming is one UPDATE … RETURNING with a lease (`claimed_until`): a worker killed mid-delivery
-leaves its rows to be claimed again when the lease runs out, so nothing queued is lost.
+leaves its rows to be claimed again when the lease runs out, so nothing queued is lost. On
+PostgreSQL, workers claiming at once skip each other's rows (dialects.skip_locked).
 """
 
 import json
@@ -10,6 +11,7 @@ from dataclasses import dataclass
 import aiosqlite
 
 from ..models import Delivery
+from . import dialects
 
 
 @dataclass(frozen=True)
@@ -47,7 +49,7 @@ async def claim_due(conn: aiosqlite.Connection, now: int, lease_ms: int, limit: 
         "UPDATE deliveries SET claimed_until = ? WHERE id IN ("
         "  SELECT id FROM deliveries WHERE state = 'pending' AND next_attempt_at <= ?"
         "  AND (claimed_until IS NULL OR claimed_until < ?) ORDER BY next_attempt_at, id LIMIT ?"
-        ") RETURNING id",
+        f"{dialects.skip_locked(conn)}) RETURNING id",
         (now + lease_ms, now, now, limit),
     ) as cursor:
         ids = [row[0] for row in await cursor.fetchall()]
@@ -67,7 +69,7 @@ async def claim_due(conn: aiosqlite.Connection, now: int, lease_ms: int, limit: 
 async def record_outcomes(conn: aiosqlite.Connection, outcomes: list[Outcome], now: int) -> None:
     await conn.executemany(
         "UPDATE deliveries SET state = ?, last_status = ?, last_error = ?, attempts = attempts + 1, "
-        "next_attempt_at = ?, claimed_until = NULL, finished_at = CASE WHEN ? = 'pending' THEN NULL ELSE ? END "
+        "next_attempt_at = ?, claimed_until = NULL, finished_at = CASE WHEN ? = 'pending' THEN NULL ELSE CAST(? AS BIGINT) END "
         "WHERE id = ?",
         [(o.state, o.status, o.error, o.next_attempt_at, o.state, now, o.delivery_id) for o in outcomes],
     )

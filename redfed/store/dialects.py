@@ -31,3 +31,10 @@ def joined_text(conn, expression: str, separator: str) -> str:
     if conn.dialect == "postgresql":
         return f"string_agg({expression}, {separator})"
     return f"group_concat({expression}, {separator})"
+
+
+def skip_locked(conn) -> str:
+    """Ends a queue claim's row selection: on PostgreSQL, rows another worker is claiming are
+    passed over, so workers on several machines never take the same row; SQLite has one writer
+    at a time and needs nothing."""
+    return " FOR UPDATE SKIP LOCKED" if conn.dialect == "postgresql" else ""

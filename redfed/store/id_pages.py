@@ -19,7 +19,7 @@ class Cursor:
 
 @dataclass(frozen=True)
 class IdWindow:
-    condition: str  # SQL over `column`, "1" when unbounded
+    condition: str  # SQL over `column`, "TRUE" when unbounded
     params: dict
     upward: bool
 
@@ -38,7 +38,7 @@ def id_window(column: str, cursor: Cursor) -> IdWindow:
     if lower is not None:
         clauses.append(f"{column} > :window_min")
         params["window_min"] = lower
-    return IdWindow(" AND ".join(clauses) or "1", params, min_id is not None)
+    return IdWindow(" AND ".join(clauses) or "TRUE", params, min_id is not None)
 
 
 @dataclass(frozen=True)

@@ -1,12 +1,14 @@
 """SQL for the inbound queue, inbox_items (layer 2). No business rules here.
 
 Claiming is one UPDATE … RETURNING: rows are leased until `claimed_until`, so a worker that dies
-mid-item leaves it to be claimed again once the lease runs out.
+mid-item leaves it to be claimed again once the lease runs out; on PostgreSQL, workers claiming at
+once skip each other's rows (dialects.skip_locked).
 """
 
 import aiosqlite
 
 from ..models import InboxItem
+from . import dialects
 
 
 async def insert_item(
@@ -27,7 +29,7 @@ async def claim_due(conn: aiosqlite.Connection, now: int, lease_ms: int, limit: 
         "UPDATE inbox_items SET claimed_until = ? WHERE id IN ("
         "  SELECT id FROM inbox_items WHERE state = 'pending' AND next_attempt_at <= ?"
         "  AND (claimed_until IS NULL OR claimed_until < ?) ORDER BY id LIMIT ?"
-        ") RETURNING id, activity_id, activity_type, actor_uri, recipient_id, raw, state, attempts",
+        f"{dialects.skip_locked(conn)}) RETURNING id, activity_id, activity_type, actor_uri, recipient_id, raw, state, attempts",
         (now + lease_ms, now, now, limit),
     ) as cursor:
         rows = await cursor.fetchall()

@@ -17,7 +17,7 @@ async def weekly_counts(conn: aiosqlite.Connection, since: int, week_ms: int) ->
             UNION ALL SELECT (coalesce(last_active_at, created_at) / :week) * :week, 'logins' FROM users
               WHERE coalesce(last_active_at, created_at) >= :since
             UNION ALL SELECT (created_at / :week) * :week, 'registrations' FROM users WHERE created_at >= :since
-        ) GROUP BY bucket, kind"""
+        ) AS activity GROUP BY bucket, kind"""
     found: dict[int, dict[str, int]] = {}
     async with conn.execute(sql, {"week": week_ms, "since": since}) as cursor:
         for bucket, kind, count in await cursor.fetchall():

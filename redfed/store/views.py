@@ -125,6 +125,6 @@ async def rebloggers(conn: aiosqlite.Connection, post_id: int, page) -> list[tup
 
 
 async def _who(conn: aiosqlite.Connection, base: str, post_id: int, page) -> list[tuple[int, Actor]]:
-    rows = await fetch_page(conn, f"SELECT row_id, actor_id FROM ({base})", "1", {"post": post_id}, page, "row_id", tuple)
+    rows = await fetch_page(conn, f"SELECT row_id, actor_id FROM ({base}) AS who", "TRUE", {"post": post_id}, page, "row_id", tuple)
     actors = await actors_by_ids(conn, [row[1] for row in rows])
     return [(row[0], actors[row[1]]) for row in rows if row[1] in actors]

@@ -56,3 +56,7 @@ def test_mixing_placeholder_styles_is_refused():
 def test_text_inside_a_literal_never_changes(inner):
     literal = "'" + inner.replace("'", "''") + "'"
     assert to_postgresql(f"SELECT {literal}").sql == f"SELECT {literal}"
+
+
+def test_sqlites_planner_hints_are_dropped():
+    assert to_postgresql("SELECT id FROM posts NOT INDEXED WHERE id < ?").sql == "SELECT id FROM posts WHERE id < $1"

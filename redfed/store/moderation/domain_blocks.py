@@ -35,7 +35,7 @@ async def list_all(conn: aiosqlite.Connection) -> list[DomainBlock]:
 
 
 async def list_page(conn: aiosqlite.Connection, page: IdRange) -> list[DomainBlock]:
-    return await fetch_page(conn, _SELECT, "1", {}, page, "id", _row)
+    return await fetch_page(conn, _SELECT, "TRUE", {}, page, "id", _row)
 
 
 async def get(conn: aiosqlite.Connection, block_id: int) -> DomainBlock | None:

@@ -39,7 +39,7 @@ _LOST = f"""
 async def count_lost(conn: aiosqlite.Connection, domain: str) -> list[tuple[int, int, int]]:
     """(local actor id, followers lost, followings lost) for every local account the domain's
     suspension will cut off, one statement."""
-    sql = f"SELECT local_id, sum(followers), sum(following) FROM ({_LOST}) GROUP BY local_id ORDER BY local_id"
+    sql = f"SELECT local_id, sum(followers), sum(following) FROM ({_LOST}) AS lost GROUP BY local_id ORDER BY local_id"
     async with conn.execute(sql, {"domain": domain}) as cursor:
         return [(row[0], row[1], row[2]) for row in await cursor.fetchall()]
 

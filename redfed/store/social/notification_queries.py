@@ -138,7 +138,7 @@ async def count_newer(
     conn: aiosqlite.Connection, recipient_id: int, selection: Selection, now: int, after_id: int, cap: int
 ) -> int:
     where, params = _visible(recipient_id, selection, now)
-    sql = f"SELECT count(*) FROM (SELECT 1 FROM notifications AS n WHERE {where} AND n.id > :after LIMIT :cap)"
+    sql = f"SELECT count(*) FROM (SELECT 1 FROM notifications AS n WHERE {where} AND n.id > :after LIMIT :cap) AS shown"
     async with conn.execute(sql, {**params, "after": after_id, "cap": cap}) as cursor:
         return (await cursor.fetchone())[0]
 
@@ -182,7 +182,7 @@ async def count_newer_groups(
 ) -> int:
     where, params = _visible(recipient_id, selection, now)
     key = _group_expr(grouping, params)
-    sql = f"SELECT count(*) FROM (SELECT 1 FROM notifications AS n WHERE {where} AND n.id > :after GROUP BY {key} LIMIT :cap)"
+    sql = f"SELECT count(*) FROM (SELECT 1 FROM notifications AS n WHERE {where} AND n.id > :after GROUP BY {key} LIMIT :cap) AS groups"
     async with conn.execute(sql, {**params, "after": after_id, "cap": cap}) as cursor:
         return (await cursor.fetchone())[0]
 

@@ -26,7 +26,7 @@ async def delete_deal_notifications(conn: aiosqlite.Connection, recipient_id: in
 async def delete_notifications_about(conn: aiosqlite.Connection, kind: str, from_id: int, post_id: int | None, recipient_id: int) -> None:
     """An undone like, boost or follow takes its notification back, as on Mastodon."""
     await conn.execute(
-        "DELETE FROM notifications WHERE type = ? AND from_id = ? AND coalesce(post_id, 0) = coalesce(?, 0) "
+        "DELETE FROM notifications WHERE type = ? AND from_id = ? AND post_id IS ? "
         "AND recipient_id = ?",
         (kind, from_id, post_id, recipient_id),
     )
