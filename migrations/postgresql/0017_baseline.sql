@@ -740,13 +740,15 @@ FOR EACH ROW WHEN (NEW.edited_at IS DISTINCT FROM OLD.edited_at OR NEW.content I
 EXECUTE FUNCTION posts_stream_update();
 
 -- BEFORE, not AFTER: by then the post's tags and mentions are already removed by their cascade.
--- json_group_array of no rows is '[]'; json_agg of none is NULL.
+-- Written as SQLite's json_group_array writes them: '[]' for none, no spaces.
 CREATE FUNCTION posts_stream_delete() RETURNS trigger LANGUAGE plpgsql AS $$
 BEGIN
     INSERT INTO stream_events (kind, post_id, actor_id, visibility, is_local, tags, mentions, created_at)
     VALUES ('delete', OLD.id, OLD.actor_id, OLD.visibility, OLD.is_local,
-            (SELECT coalesce(json_agg(name), '[]')::text FROM post_tags WHERE post_id = OLD.id),
-            (SELECT coalesce(json_agg(actor_id), '[]')::text FROM post_mentions WHERE post_id = OLD.id),
+            (SELECT '[' || coalesce(string_agg(to_json(name)::text, ','), '') || ']'
+             FROM post_tags WHERE post_id = OLD.id),
+            (SELECT '[' || coalesce(string_agg(actor_id::text, ','), '') || ']'
+             FROM post_mentions WHERE post_id = OLD.id),
             redfed_now_ms());
     RETURN OLD;
 END $$;
@@ -1152,6 +1154,18 @@ CREATE FUNCTION redfed_tsvector(body text) RETURNS tsvector LANGUAGE sql IMMUTAB
 AS $$ SELECT coalesce(string_agg('''' || token || ''':' || least(n, 16383), ' '), '')::tsvector
     FROM unnest(redfed_tokens(body)) WITH ORDINALITY AS tokens (token, n)
     WHERE octet_length(token) < 2048
+$$;
+
+-- A search: store/discovery/search.py's tsquery_terms, one phrase a line and '*' after a prefix,
+-- each line cut by redfed_tokens as the documents are; every phrase is required, its tokens
+-- adjacent (FTS5's "a b"*). No phrase left: NULL, which matches nothing.
+CREATE FUNCTION redfed_tsquery(terms text) RETURNS tsquery LANGUAGE sql IMMUTABLE PARALLEL SAFE
+AS $$ SELECT string_agg(phrase, ' & ')::tsquery FROM (
+    SELECT (SELECT string_agg('''' || token || '''', ' <-> ' ORDER BY n)
+            FROM unnest(redfed_tokens(term)) WITH ORDINALITY AS tokens (token, n))
+           || CASE WHEN term LIKE '%*' THEN ':*' ELSE '' END AS phrase
+    FROM regexp_split_to_table(terms, E'\n') AS term
+) AS phrases WHERE phrase IS NOT NULL
 $$;
 
 CREATE TABLE post_search (
