@@ -9,13 +9,9 @@ Runs when REDFED_TEST_DATABASE_URL names a PostgreSQL server where the test may 
 
 import asyncio
 import html.entities
-import os
 import re
 import sqlite3
-import uuid
-from importlib import resources
 
-import asyncpg
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
@@ -23,10 +19,10 @@ from hypothesis import strategies as st
 from redfed.db.migrate import migrate_database
 from redfed.store.discovery.search import indexed_text
 
-URL = os.environ.get("REDFED_TEST_DATABASE_URL")
-pytestmark = pytest.mark.skipif(not URL, reason="REDFED_TEST_DATABASE_URL is not set")
+from ..support.postgres import baseline_database, needs_postgres
 
-BASELINE = resources.files("redfed._migrations").joinpath("postgresql", "0017_baseline.sql")
+pytestmark = needs_postgres
+
 SQLITE_TYPES = {"INTEGER": "bigint", "TEXT": "text", "REAL": "double precision", "BLOB": "bytea"}
 # What PostgreSQL has beyond SQLite's columns, on purpose: web_sessions' implicit rowid made
 # explicit (the store selects and deletes by it), and the FTS5 table as a table with a key and
@@ -39,38 +35,10 @@ EXTRA_KEYS = {("web_sessions", ("rowid",)), ("post_search", ("rowid",))}
 EXTRA_INDEXES = {"post_search_document", "post_search_trigram"}
 
 
-class Postgres:
-    """A connection on a loop of its own, so that plain (and hypothesis) tests can query it."""
-
-    def __init__(self, url: str):
-        self.loop = asyncio.new_event_loop()
-        self.conn = self.run(asyncpg.connect(url))
-
-    def run(self, awaitable):
-        return self.loop.run_until_complete(awaitable)
-
-    def fetch(self, sql: str, *args) -> list[tuple]:
-        return [tuple(row) for row in self.run(self.conn.fetch(sql, *args))]
-
-    def close(self):
-        self.run(self.conn.close())
-        self.loop.close()
-
-
 @pytest.fixture(scope="module")
 def pg():
-    server = Postgres(URL)
-    name = f"redfed_schema_{uuid.uuid4().hex[:12]}"
-    server.run(server.conn.execute(f"CREATE DATABASE {name}"))
-    base, _, _ = URL.rpartition("/")
-    database = Postgres(f"{base}/{name}")
-    try:
-        database.run(database.conn.execute(BASELINE.read_text(encoding="utf-8")))
+    with baseline_database() as database:
         yield database
-    finally:
-        database.close()
-        server.run(server.conn.execute(f"DROP DATABASE {name}"))
-        server.close()
 
 
 @pytest.fixture(scope="module")
