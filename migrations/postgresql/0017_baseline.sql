@@ -740,14 +740,14 @@ FOR EACH ROW WHEN (NEW.edited_at IS DISTINCT FROM OLD.edited_at OR NEW.content I
 EXECUTE FUNCTION posts_stream_update();
 
 -- BEFORE, not AFTER: by then the post's tags and mentions are already removed by their cascade.
--- Written as SQLite's json_group_array writes them: '[]' for none, no spaces.
+-- Written as SQLite's json_group_array writes them: '[]' for none, no spaces, in key order.
 CREATE FUNCTION posts_stream_delete() RETURNS trigger LANGUAGE plpgsql AS $$
 BEGIN
     INSERT INTO stream_events (kind, post_id, actor_id, visibility, is_local, tags, mentions, created_at)
     VALUES ('delete', OLD.id, OLD.actor_id, OLD.visibility, OLD.is_local,
-            (SELECT '[' || coalesce(string_agg(to_json(name)::text, ','), '') || ']'
+            (SELECT '[' || coalesce(string_agg(to_json(name)::text, ',' ORDER BY name), '') || ']'
              FROM post_tags WHERE post_id = OLD.id),
-            (SELECT '[' || coalesce(string_agg(actor_id::text, ','), '') || ']'
+            (SELECT '[' || coalesce(string_agg(actor_id::text, ',' ORDER BY actor_id), '') || ']'
              FROM post_mentions WHERE post_id = OLD.id),
             redfed_now_ms());
     RETURN OLD;

@@ -229,3 +229,46 @@ def test_redfed_text__decodes_every_kind_of_reference_as_html_unescape(pg):
     ]
     for value in values:
         assert pg.fetch("SELECT redfed_text($1)", value)[0][0] == indexed_text(value)
+
+
+def test_triggers__keep_the_index_and_the_event_log_in_step_with_posts(pg):
+    pg.execute("TRUNCATE actors, stream_events RESTART IDENTITY CASCADE")
+    pg.execute("INSERT INTO actors (id, uri, username, domain, is_local, published_at, updated_at) VALUES "
+               "(1, 'https://example.org/users/alice', 'alice', 'example.org', 1, 0, 0), "
+               "(2, 'https://example.org/users/bob', 'bob', 'example.org', 1, 0, 0)")
+    pg.execute("INSERT INTO posts (id, uri, actor_id, is_local, visibility, content, published_at, created_at) "
+               "VALUES (1, 'https://example.org/posts/1', 1, 1, 'unlisted', '<p>hello #tea</p>', 0, 0), "
+               "(2, 'https://example.org/posts/2', 2, 1, 'public', '<p>evening coffee</p>', 0, 0)")
+    pg.execute("INSERT INTO posts (id, uri, actor_id, is_local, visibility, reblog_of_id, published_at, created_at) "
+               "VALUES (3, 'https://example.org/posts/3', 2, 1, 'public', 1, 0, 0)")  # a boost: not indexed
+    pg.execute("INSERT INTO post_tags (post_id, name) VALUES (1, 'tea'), (1, 'green')")
+    pg.execute("INSERT INTO post_mentions (post_id, actor_id) VALUES (1, 2)")
+    pg.execute("UPDATE posts SET visibility = 'public' WHERE id = 1")  # not an edit: no event, no reindex
+    pg.execute("UPDATE posts SET content = '<p>edited</p>', edited_at = 5 WHERE id = 1")
+    assert pg.fetch("SELECT rowid, body FROM post_search ORDER BY rowid") == [(1, "\n edited "), (2, "\n evening coffee ")]
+    pg.execute("INSERT INTO notifications (id, recipient_id, type, from_id, post_id, group_key, created_at) "
+               "VALUES (7, 2, 'mention', 1, 1, 'g', 0)")
+    pg.execute("DELETE FROM posts WHERE id = 1")
+    pg.execute("DELETE FROM actors WHERE id = 2")  # its posts go by cascade
+    assert pg.fetch("SELECT count(*) FROM post_search") == [(0,)]
+    events = pg.fetch("SELECT kind, post_id, actor_id, notification_id, visibility, tags, mentions FROM stream_events ORDER BY id")
+    assert events[:6] == [
+        ("update", 1, 1, None, "unlisted", None, None),
+        ("update", 2, 2, None, "public", None, None),
+        ("update", 3, 2, None, "public", None, None),
+        ("status.update", 1, 1, None, "public", None, None),
+        ("notification", 1, 2, 7, None, None, None),
+        ("delete", 1, 1, None, "public", '["green","tea"]', "[2]"),  # as json_group_array writes them
+    ]
+    assert sorted(event[:2] for event in events[6:]) == [("delete", 2), ("delete", 3)]
+    assert pg.fetch("SELECT bool_and(abs(created_at - redfed_now_ms()) < 60000) FROM stream_events") == [(True,)]
+
+
+def test_stream_events__prune_what_is_older_than_an_hour(pg):
+    pg.execute("TRUNCATE stream_events RESTART IDENTITY")
+    now = pg.fetch("SELECT redfed_now_ms()")[0][0]
+    insert = "INSERT INTO stream_events (kind, actor_id, created_at) VALUES ('update', 1, $1)"
+    pg.run(pg.conn.executemany(insert, [(now - 2 * 3600_000,)] * 50 + [(now,)] * 49))
+    assert pg.fetch("SELECT count(*) FROM stream_events") == [(99,)]
+    pg.execute(insert, now)  # the 100th event prunes
+    assert pg.fetch("SELECT count(*), min(id) FROM stream_events") == [(50, 51)]
