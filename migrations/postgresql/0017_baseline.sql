@@ -1110,14 +1110,21 @@ BEGIN
 END $$;
 
 -- html.unescape: the text cut into references, runs without '&', and lone '&'s (a branch of |
--- takes the longest match, as Python's greedy pattern does here).
-CREATE FUNCTION redfed_html_unescape(value text) RETURNS text LANGUAGE sql IMMUTABLE PARALLEL SAFE
-AS $$ SELECT CASE WHEN strpos(value, '&') = 0 THEN value ELSE (
-    SELECT string_agg(CASE WHEN piece[1] ~ '^&.' THEN redfed_char_ref(substr(piece[1], 2)) ELSE piece[1] END,
-                      '' ORDER BY n)
-    FROM regexp_matches(value, '&(?:#[0-9]+;?|#[xX][0-9a-fA-F]+;?|[^\t\n\f <&#;]{1,32};?)|[^&]+|&', 'g')
-         WITH ORDINALITY AS pieces (piece, n)
-) END $$;
+-- takes the longest match, as Python's greedy pattern does here). This and the functions below
+-- that query are plpgsql because PostgreSQL 15 plans a nested SQL function's query again on every
+-- call (four times the cost of the work here); plpgsql keeps its plans for the session.
+CREATE FUNCTION redfed_html_unescape(value text) RETURNS text LANGUAGE plpgsql IMMUTABLE PARALLEL SAFE AS $$
+BEGIN
+    IF strpos(value, '&') = 0 THEN
+        RETURN value;
+    END IF;
+    RETURN (
+        SELECT string_agg(CASE WHEN piece[1] ~ '^&.' THEN redfed_char_ref(substr(piece[1], 2)) ELSE piece[1] END,
+                          '' ORDER BY n)
+        FROM regexp_matches(value, '&(?:#[0-9]+;?|#[xX][0-9a-fA-F]+;?|[^\t\n\f <&#;]{1,32};?)|[^&]+|&', 'g')
+             WITH ORDINALITY AS pieces (piece, n)
+    );
+END $$;
 
 -- indexed_text: tags become spaces, references are decoded, each CJK character stands apart, and
 -- CJK punctuation becomes the private-use break token, so a phrase cannot match across it.
@@ -1139,22 +1146,28 @@ AS $$ SELECT public.unaccent('public.unaccent'::regdictionary, value) $$;
 -- unicode61's tokens: runs of letters, digits (ICU's classes, whatever the database's locale),
 -- the common other numbers (², ½, Ⅻ) and private-use characters, diacritics removed and lower
 -- case. Used for documents and queries alike, so both are cut the same way.
-CREATE FUNCTION redfed_tokens(value text) RETURNS text[] LANGUAGE sql IMMUTABLE PARALLEL SAFE
-AS $$ SELECT coalesce(array_agg(token ORDER BY n), '{}')
-    FROM regexp_split_to_table(
-        lower(coalesce(redfed_unaccent(value), '') COLLATE "und-x-icu") COLLATE "und-x-icu",
-        '[^[:alnum:]\u00b2\u00b3\u00b9\u00bc-\u00be\u2070-\u209f\u2150-\u218f\u2460-\u24ff\u3007\ue000-\uf8ff]+'
-    ) WITH ORDINALITY AS tokens (token, n)
-    WHERE token <> ''
-$$;
+CREATE FUNCTION redfed_tokens(value text) RETURNS text[] LANGUAGE plpgsql IMMUTABLE PARALLEL SAFE AS $$
+BEGIN
+    RETURN (
+        SELECT coalesce(array_agg(token ORDER BY n), '{}')
+        FROM regexp_split_to_table(
+            lower(coalesce(redfed_unaccent(value), '') COLLATE "und-x-icu") COLLATE "und-x-icu",
+            '[^[:alnum:]\u00b2\u00b3\u00b9\u00bc-\u00be\u2070-\u209f\u2150-\u218f\u2460-\u24ff\u3007\ue000-\uf8ff]+'
+        ) WITH ORDINALITY AS tokens (token, n)
+        WHERE token <> ''
+    );
+END $$;
 
 -- Positions are the tokens' places; PostgreSQL keeps positions up to 16383 and lexemes shorter
 -- than 2 KB, so a phrase past the 16383rd word of a post matches only as separate words.
-CREATE FUNCTION redfed_tsvector(body text) RETURNS tsvector LANGUAGE sql IMMUTABLE PARALLEL SAFE
-AS $$ SELECT coalesce(string_agg('''' || token || ''':' || least(n, 16383), ' '), '')::tsvector
-    FROM unnest(redfed_tokens(body)) WITH ORDINALITY AS tokens (token, n)
-    WHERE octet_length(token) < 2048
-$$;
+CREATE FUNCTION redfed_tsvector(body text) RETURNS tsvector LANGUAGE plpgsql IMMUTABLE PARALLEL SAFE AS $$
+BEGIN
+    RETURN (
+        SELECT coalesce(string_agg('''' || token || ''':' || least(n, 16383), ' '), '')::tsvector
+        FROM unnest(redfed_tokens(body)) WITH ORDINALITY AS tokens (token, n)
+        WHERE octet_length(token) < 2048
+    );
+END $$;
 
 -- A search: store/discovery/search.py's tsquery_terms, one phrase a line and '*' after a prefix,
 -- each line cut by redfed_tokens as the documents are; every phrase is required, its tokens
