@@ -8,7 +8,7 @@ setup(
     package_dir={"redfed._migrations": "migrations", "redfed._templates": "templates"},
     package_data={
         "redfed": ["static/*", "locales/*/LC_MESSAGES/*.po"],
-        "redfed._migrations": ["*.sql"],
+        "redfed._migrations": ["*.sql", "postgresql/*.sql"],
         "redfed._templates": ["*.html", "**/*.html"],
     },
 )

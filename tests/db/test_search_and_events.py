@@ -5,7 +5,7 @@ import time
 
 from redfed.db.connection import connect
 from redfed.db.migrate import Migration, applied_versions, apply_migration, available_migrations, migrate
-from redfed.store.discovery.search import indexed_text, match_expression
+from redfed.store.discovery.search import fts5_match, indexed_text, match_expression, tsquery_terms
 
 NOW = int(time.time() * 1000)
 
@@ -35,7 +35,8 @@ async def _post(conn, post_id: int, actor_id: int, html: str, visibility: str = 
 
 async def _found(conn, query: str) -> list[int]:
     return [r[0] for r in await _rows(
-        conn, "SELECT rowid FROM post_search WHERE post_search MATCH ? ORDER BY rowid", (match_expression(query),)
+        conn, "SELECT rowid FROM post_search WHERE post_search MATCH ? ORDER BY rowid",
+        (fts5_match(match_expression(query)),)
     )]
 
 
@@ -67,11 +68,18 @@ async def test_search__cjk_words_match_as_phrases_within_a_sentence(tmp_path):
 
 
 def test_match_expression__turns_words_into_quoted_phrases():
-    assert match_expression("Coffee  tea") == '"Coffee"* AND "tea"*'
-    assert match_expression("我喜欢咖啡") == '"我 喜 欢 咖 啡"'
-    assert match_expression('"strong coffee" 北京cafe') == '"strong coffee" AND "北 京 cafe"*'
-    assert match_expression('NEAR(a b) OR -x "') == '"NEAR a"* AND "b"* AND "OR"* AND "x"*'
+    def fts5(query):
+        return fts5_match(match_expression(query))
+
+    assert fts5("Coffee  tea") == '"Coffee"* AND "tea"*'
+    assert fts5("我喜欢咖啡") == '"我 喜 欢 咖 啡"'
+    assert fts5('"strong coffee" 北京cafe') == '"strong coffee" AND "北 京 cafe"*'
+    assert fts5('NEAR(a b) OR -x "') == '"NEAR a"* AND "b"* AND "OR"* AND "x"*'
     assert match_expression("!!! ...") is None
+
+
+def test_tsquery_terms__writes_the_same_phrases_a_line_each():
+    assert tsquery_terms(match_expression('"strong coffee" 北京cafe 咖啡')) == "strong coffee\n北 京 cafe*\n咖 啡"
 
 
 async def test_migration__indexes_posts_that_existed_before_it(tmp_path):

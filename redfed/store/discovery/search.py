@@ -7,11 +7,16 @@ match "我喜欢咖啡"; every CJK character is therefore indexed as a token of 
 becomes a phrase of its characters, which matches exactly the substrings. Measured against trigram
 (which cannot match the two-character words most Chinese words are) and two tables: see the
 migration and the module's tests.
+
+On PostgreSQL the same text is indexed as a tsvector of the same tokens
+(migrations/postgresql/0017_baseline.sql), and a search is a tsquery of the same phrases: the
+dialect only changes how the phrases are written and matched.
 """
 
 import html
 import re
 import unicodedata
+from dataclasses import dataclass
 
 import aiosqlite
 
@@ -54,23 +59,46 @@ def indexed_text(value) -> str:
     return _CJK_PUNCTUATION.sub(_BREAK, text)
 
 
-def match_expression(query: str) -> str | None:
-    """A user's search words → an FTS5 MATCH expression, every term required; None if no term.
+@dataclass(frozen=True)
+class Phrase:
+    """One search term: its tokens in order, the last matching as a prefix or not."""
 
-    Each term becomes a quoted phrase of its tokens (so FTS5 operators in the input are plain
-    words); a word ending in a letter matches as a prefix ("cat" finds "cats"), a "quoted" term
-    exactly.
+    tokens: tuple[str, ...]
+    prefix: bool
+
+
+def match_expression(query: str) -> tuple[Phrase, ...] | None:
+    """A user's search words → the phrases a post must all contain; None if no term.
+
+    A word ending in a letter matches as a prefix ("cat" finds "cats"), a "quoted" term exactly;
+    CJK characters are tokens of their own, so a CJK word is a phrase of its characters.
     """
     phrases = []
     for quoted, bare in _TERM.findall(query[:MAX_QUERY_CHARACTERS]):
         tokens = _TOKEN.findall(_CJK.sub(r" \g<0> ", quoted or bare))
-        if not tokens:
-            continue
-        phrase = '"' + " ".join(tokens) + '"'
-        if bare and not _CJK.fullmatch(tokens[-1]):
-            phrase += "*"
-        phrases.append(phrase)
-    return " AND ".join(phrases[:MAX_QUERY_TERMS]) or None
+        if tokens:
+            phrases.append(Phrase(tuple(tokens), bool(bare) and not _CJK.fullmatch(tokens[-1])))
+    return tuple(phrases[:MAX_QUERY_TERMS]) or None
+
+
+def fts5_match(phrases: tuple[Phrase, ...]) -> str:
+    """SQLite: an FTS5 MATCH expression. Each phrase is quoted, so FTS5 operators in the input are
+    plain words."""
+    return " AND ".join('"' + " ".join(p.tokens) + '"' + ("*" if p.prefix else "") for p in phrases)
+
+
+def tsquery_terms(phrases: tuple[Phrase, ...]) -> str:
+    """PostgreSQL: the argument of the SQL function redfed_tsquery, one phrase a line and '*' after
+    a prefix; the function cuts and folds each line as the index's text was (tokens hold neither
+    spaces, newlines nor '*')."""
+    return "\n".join(" ".join(p.tokens) + ("*" if p.prefix else "") for p in phrases)
+
+
+# How each dialect matches post_search against the phrases, and writes them.
+_MATCH = {
+    "sqlite": ("post_search MATCH :match", fts5_match),
+    "postgresql": ("post_search.document @@ redfed_tsquery(:match)", tsquery_terms),
+}
 
 
 # Whom a searcher may find posts of: itself; public and unlisted posts of accounts that opted in
@@ -98,19 +126,21 @@ _SEARCHABLE = """
 
 
 async def search_posts(
-    conn: aiosqlite.Connection, match: str, viewer_id: int, *, author_id: int | None, max_id: int | None,
-    min_id: int | None, limit: int, offset: int, now: int,
+    conn: aiosqlite.Connection, phrases: tuple[Phrase, ...], viewer_id: int, *, author_id: int | None,
+    max_id: int | None, min_id: int | None, limit: int, offset: int, now: int,
 ) -> list[Post]:
-    """Posts matching `match` that the viewer may find, newest first. Ordering by the index's own
-    rowid lets FTS5 walk its results backwards and stop after the page."""
+    """Posts containing every phrase that the viewer may find, newest first. Ordering by the
+    index's own rowid lets FTS5 walk its results backwards and stop after the page."""
+    # aiosqlite's connection has no dialect; the database layer's connections name theirs.
+    condition, write = _MATCH[getattr(conn, "dialect", "sqlite")]
     sql = (
         f"{SELECT_POSTS} JOIN post_search ON post_search.rowid = posts.id "
-        "WHERE post_search MATCH :match AND post_search.rowid < :max_id AND post_search.rowid > :min_id "
+        f"WHERE {condition} AND post_search.rowid < :max_id AND post_search.rowid > :min_id "
         f"AND posts.reblog_of_id IS NULL AND (:author = 0 OR posts.actor_id = :author) AND {_SEARCHABLE} "
         "ORDER BY post_search.rowid DESC LIMIT :limit OFFSET :offset"
     )
     params = {
-        "match": match, "viewer": viewer_id, "author": author_id or 0, "max_id": max_id or _NO_ID,
+        "match": write(phrases), "viewer": viewer_id, "author": author_id or 0, "max_id": max_id or _NO_ID,
         "min_id": min_id or 0, "limit": limit, "offset": offset, "now": now,
     }
     async with conn.execute(sql, params) as cursor:
