@@ -20,8 +20,10 @@ from pathlib import Path
 from . import __version__
 from .clock import now_ms
 from .config import CONFIG_ENV_VAR, DEFAULT_CONFIG_NAME, Config, config_from_dict, load_config
+from .db import copy as db_copy
 from .db.databases import AnyDatabase, database_for, database_url
 from .db.migrate import migrate_database
+from .db.urls import parse as parse_database_url
 from .errors import ConfigError, RedfedError
 from .federation.resolve import Resolver
 from .instance import Instance
@@ -69,6 +71,12 @@ def _parser() -> argparse.ArgumentParser:
 
     migrate = commands.add_parser("migrate", help="apply pending database migrations")
     migrate.set_defaults(command=cmd_migrate)
+
+    database = commands.add_parser("db", help="move the database").add_subparsers(required=True, metavar="ACTION")
+    copy = database.add_parser("copy", help="copy this instance's SQLite database into an empty PostgreSQL one")
+    copy.add_argument("--to", required=True, metavar="URL", help="postgresql://USER:PASSWORD@HOST:PORT/NAME")
+    copy.add_argument("--batch-rows", type=int, default=db_copy.BATCH_ROWS, help=argparse.SUPPRESS)
+    copy.set_defaults(command=cmd_db_copy)
 
     user = commands.add_parser("user", help="manage local users").add_subparsers(required=True, metavar="ACTION")
     create = user.add_parser("create", help="create a user")
@@ -255,6 +263,27 @@ async def cmd_migrate(args) -> int:
     applied = await migrate_database(database_url(config))
     print(f"applied {len(applied)} migration(s)" if applied else "database is up to date")
     return 0
+
+
+async def cmd_db_copy(args) -> int:
+    """Stop the instance first: rows written meanwhile would not be copied."""
+    config = _load(args)
+    source, target = database_url(config), parse_database_url(args.to, config.base_dir)
+    if source.dialect != "sqlite" or target.dialect != "postgresql":
+        raise ConfigError("db copy copies an instance's SQLite database into PostgreSQL (--to postgresql://…)")
+    print(f"copying {source.redacted} into {target.redacted}", file=sys.stderr)
+    counts = await db_copy.copy_database(source.path, target, _progress_line(), args.batch_rows)
+    print(f"copied {sum(counts.values())} rows in {len(counts)} tables; the counts match.")
+    print(f'next: set [database] url = "{target.redacted}" (with its password) in the config, and start redfed')
+    return 0
+
+
+def _progress_line():
+    """One line per table on stderr, rewritten as its batches go by."""
+    def show(step: str, done: int, total: int) -> None:
+        end = "\n" if done >= total else ""
+        print(f"\r  {step}: {done}/{total}", end=end, file=sys.stderr, flush=True)
+    return show
 
 
 async def cmd_user_create(args) -> int:

@@ -8,9 +8,10 @@ from hypothesis import strategies as st
 
 from redfed.db.connection import connect
 from redfed.db.migrate import migrate
+from redfed.db.postgres import PgConnection
 from redfed.store.discovery.search import fts5_match, match_expression, search_posts, tsquery_terms
 
-from ..support.postgres import NamedParameters, baseline_database, needs_postgres
+from ..support.postgres import baseline_database, needs_postgres
 
 pytestmark = needs_postgres
 
@@ -50,7 +51,7 @@ class Databases:
         options = dict(author_id=None, max_id=None, min_id=None, limit=20, offset=0, now=0) | page
         phrases = match_expression(query)
         found = []
-        for conn in (self.lite, NamedParameters(self.pg.conn)):
+        for conn in (self.lite, PgConnection(self.pg.conn)):
             found.append([post.id for post in self.pg.run(search_posts(conn, phrases, viewer, **options))])
         return found[0], found[1]
 

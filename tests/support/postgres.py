@@ -4,7 +4,6 @@ the baseline schema, dropped at the end."""
 
 import asyncio
 import os
-import re
 import uuid
 from contextlib import contextmanager
 from importlib import resources
@@ -54,39 +53,3 @@ def baseline_database():
             database.close()
         server.execute(f"DROP DATABASE {name}")
         server.close()
-
-
-class NamedParameters:
-    """Just enough of the database layer's surface to run a store function on asyncpg:
-    `async with conn.execute(sql, params) as cursor` and `await cursor.fetchall()`, with `:name`
-    placeholders numbered."""
-
-    dialect = "postgresql"
-
-    def __init__(self, conn: asyncpg.Connection):
-        self.conn = conn
-
-    def execute(self, sql: str, params: dict):
-        names: list[str] = []
-
-        def number(match: re.Match) -> str:
-            if match[1] not in names:
-                names.append(match[1])
-            return f"${names.index(match[1]) + 1}"
-
-        numbered = re.sub(r"(?<![:\w]):([a-z_]\w*)", number, sql)
-        return _Cursor(self.conn, numbered, [params[name] for name in names])
-
-
-class _Cursor:
-    def __init__(self, conn, sql, args):
-        self.conn, self.sql, self.args = conn, sql, args
-
-    async def __aenter__(self):
-        return self
-
-    async def __aexit__(self, *_):
-        return False
-
-    async def fetchall(self):
-        return await self.conn.fetch(self.sql, *self.args)

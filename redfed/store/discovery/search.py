@@ -132,7 +132,7 @@ async def search_posts(
     """Posts containing every phrase that the viewer may find, newest first. Ordering by the
     index's own rowid lets FTS5 walk its results backwards and stop after the page."""
     # aiosqlite's connection has no dialect; the database layer's connections name theirs.
-    condition, write = _MATCH[getattr(conn, "dialect", "sqlite")]
+    condition, write = _MATCH[conn.dialect]
     sql = (
         f"{SELECT_POSTS} JOIN post_search ON post_search.rowid = posts.id "
         f"WHERE {condition} AND post_search.rowid < :max_id AND post_search.rowid > :min_id "
