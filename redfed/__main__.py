@@ -226,6 +226,9 @@ async def cmd_serve(args) -> int:
     if not path.exists() and not args.config and not os.environ.get(CONFIG_ENV_VAR):
         await _first_run(path.parent)
     config = load_config(path)
+    # Here, not at the server's start, a database that cannot be opened is one line, not two
+    # tracebacks from the server's lifespan.
+    await migrate_database(database_url(config))
     await serve(config, access_log=args.access_log)
     return 0
 

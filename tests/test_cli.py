@@ -10,6 +10,7 @@ import time
 import pytest
 
 from .support.http import AP, get
+from .support.ports import port_for_child
 
 
 def redfed(*args: str, cwd=None, env=None) -> subprocess.CompletedProcess:
@@ -85,6 +86,25 @@ def test_mistakes_in_the_config_are_one_line_naming_the_key(tmp_path):
     bad.write_text('[instance]\nbase_url = "http://127.0.0.1:8001"\n[database]\npath = "/no/such/folder/db.sqlite3"\n')
     assert_one_line_error(redfed("--config", str(bad), "migrate"), "cannot open database")
     assert_one_line_error(redfed("--config", str(tmp_path / "missing.toml"), "user", "list"), "config file not found")
+
+
+@pytest.mark.parametrize("command", [["serve"], ["worker"], ["migrate"]])
+def test_a_database_that_cannot_be_reached_is_one_line_without_its_password(tmp_path, command):
+    closed = port_for_child()  # nothing listens there
+    config = tmp_path / "instance.toml"
+    config.write_text(
+        '[instance]\nbase_url = "http://127.0.0.1:8001"\n'
+        f'[database]\nurl = "postgresql://redfed:hunter2@127.0.0.1:{closed}/redfed"\n'
+    )
+    result = redfed("--config", str(config), *command)
+    assert_one_line_error(result, f"cannot open database postgresql://redfed:***@127.0.0.1:{closed}/redfed")
+    assert "hunter2" not in result.stderr + result.stdout
+
+
+def test_a_malformed_database_url_is_one_line_naming_the_key(tmp_path):
+    config = tmp_path / "instance.toml"
+    config.write_text('[instance]\nbase_url = "http://127.0.0.1:8001"\n[database]\nurl = "mysql://x/y"\n')
+    assert_one_line_error(redfed("--config", str(config), "serve"), "database.url")
 
 
 def _port_free(port: int) -> bool:
