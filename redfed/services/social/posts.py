@@ -20,6 +20,7 @@ from ...models import VISIBILITIES, Actor, Media, Post
 from ...protocol import as2
 from ...store import actors as actor_store
 from ...store import deliveries as delivery_store
+from ...store import locks
 from ...store import posts as post_store
 from ...store import views as view_store
 from ...store import post_origins
@@ -70,8 +71,10 @@ async def create_local_post(
     post = replace(post, audience=tuple(note["to"] + note["cc"]))
     parent_author = await _author_of(ctx, in_reply_to)
     async with ctx.db.transaction() as conn:
-        if idempotency_key and (earlier := await earlier_post(ctx, conn, author, idempotency_key)):
-            return earlier
+        if idempotency_key:
+            await locks.serialise_on(conn, "idempotency", author.id, idempotency_key[:256])
+            if earlier := await earlier_post(ctx, conn, author, idempotency_key):
+                return earlier
         await post_store.insert_post(conn, post)
         if idempotency_key:
             await bookmark_store.remember_idempotent(conn, author.id, idempotency_key[:256], post.id, ctx.now_ms())
