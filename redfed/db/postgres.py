@@ -100,14 +100,32 @@ class PgConnection:
         statement = to_postgresql(sql)
         arguments = statement.arguments(params)
         try:
-            if _RETURNS_ROWS.search(statement.sql):
-                rows = await _faults_named(self._target.fetch(statement.sql, *arguments))
-                return PgCursor(rows, len(rows))
-            status = await _faults_named(self._target.execute(statement.sql, *arguments))
-            return PgCursor([], _rowcount(status))
+            if not isinstance(self._target, asyncpg.Pool):
+                return await _run_on(self._target, statement.sql, arguments)
+            conn = await acquire(self._target)
+            try:
+                return await _run_on(conn, statement.sql, arguments)
+            finally:
+                await self._target.release(conn)
         except (asyncpg.PostgresError, asyncpg.InterfaceError, TypeError, ValueError) as error:
             error.add_note(f"in: {statement.sql}")  # a traceback that names the statement
             raise
+
+
+async def _run_on(conn: asyncpg.Connection, sql: str, arguments: tuple) -> PgCursor:
+    if _RETURNS_ROWS.search(sql):
+        rows = await _faults_named(conn.fetch(sql, *arguments))
+        return PgCursor(rows, len(rows))
+    return PgCursor([], _rowcount(await _faults_named(conn.execute(sql, *arguments))))
+
+
+async def acquire(pool: asyncpg.Pool) -> asyncpg.Connection:
+    """A pooled connection; a server that cannot be reached or refuses connections is a fault
+    that clears by itself (503), whatever it said while refusing."""
+    try:
+        return await pool.acquire(timeout=10)
+    except (OSError, asyncio.TimeoutError, asyncpg.PostgresError, asyncpg.InterfaceError) as error:
+        raise unreachable(error) from error
 
 
 def _rowcount(status: str) -> int:
@@ -160,7 +178,7 @@ class PostgresDatabase:
         cancelled request knows nothing about whether it committed only when it did not ask.
         """
         pool = self._open_pool()
-        conn = await _faults_named(pool.acquire())
+        conn = await acquire(pool)
         transaction = conn.transaction()
         try:
             await _faults_named(transaction.start())

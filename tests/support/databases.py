@@ -38,25 +38,30 @@ def drop_created() -> None:
         _run(_drop(_created.pop()))
 
 
+def run_on_server(sql: str) -> None:
+    """One statement as the server's superuser (the tests' PostgreSQL is theirs alone)."""
+    _run(_execute(sql))
+
+
+async def _execute(sql: str) -> None:
+    conn = await asyncpg.connect(SERVER_URL)
+    try:
+        await conn.execute(sql)
+    finally:
+        await conn.close()
+
+
 def _url_of(name: str) -> str:
     return urlunsplit(urlsplit(SERVER_URL)._replace(path=f"/{name}"))
 
 
 async def _create(name: str) -> None:
-    conn = await asyncpg.connect(SERVER_URL)
-    try:
-        await conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-        await conn.execute(f'CREATE DATABASE "{name}"')
-    finally:
-        await conn.close()
+    await _execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+    await _execute(f'CREATE DATABASE "{name}"')
 
 
 async def _drop(name: str) -> None:
-    conn = await asyncpg.connect(SERVER_URL)
-    try:
-        await conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-    finally:
-        await conn.close()
+    await _execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
 
 
 def _run(step) -> None:
