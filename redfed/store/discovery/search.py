@@ -131,7 +131,6 @@ async def search_posts(
 ) -> list[Post]:
     """Posts containing every phrase that the viewer may find, newest first. Ordering by the
     index's own rowid lets FTS5 walk its results backwards and stop after the page."""
-    # aiosqlite's connection has no dialect; the database layer's connections name theirs.
     condition, write = _MATCH[conn.dialect]
     sql = (
         f"{SELECT_POSTS} JOIN post_search ON post_search.rowid = posts.id "
