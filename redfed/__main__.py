@@ -25,6 +25,7 @@ from .db.migrate import migrate_database
 from .errors import ConfigError, RedfedError
 from .federation.resolve import Resolver
 from .instance import Instance
+from .objectstore import stores
 from .server import serve
 from .services.accounts import accounts, oauth, password_resets
 from .services.context import Context
@@ -304,7 +305,10 @@ async def cmd_user_approve(args) -> int:
 def _offline_context(db: Database, config: Config) -> Context:
     """Services without a running server: nothing here fetches, so no HTTP client is started. A
     running server picks the change up within a worker round (Instance.run_once)."""
-    return Context(db, config, Resolver(db, None, config, None), Urls(config))
+    return Context(
+        db, config, Resolver(db, None, config, None), Urls(config),
+        media_store=stores.open_store(config, stores.MEDIA), export_store=stores.open_store(config, stores.EXPORTS),
+    )
 
 
 async def cmd_domain_block(args) -> int:

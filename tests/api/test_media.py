@@ -17,7 +17,7 @@ from PIL.PngImagePlugin import PngInfo
 from redfed.errors import Unprocessable
 from redfed.federation import serialize
 from redfed.services.media import media as media_service
-from redfed.services.media import media_files
+from redfed.services.media import media_files, media_sweep
 from redfed.services.social import posts
 from redfed.store.media import media as media_store
 
@@ -278,7 +278,7 @@ def test_processing_row__while_processing_answers_206_and_is_failed_after_a_rest
     claim = media_service.claim_for_post(instance.runtime.db, row.owner_id, [stuck.id], max_attachments=4)
     with pytest.raises(Unprocessable, match="have not finished processing"):
         instance.run(claim)
-    assert instance.run(media_service.recover_interrupted(instance.ctx)) == 1
+    assert instance.run(media_sweep.recover_interrupted(instance.ctx)) == 1
     assert instance.run(media_store.get(instance.runtime.db.reader, stuck.id)).state == "failed"
 
 

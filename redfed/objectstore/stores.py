@@ -1,0 +1,23 @@
+"""Which store the configuration asks for (layer 2)."""
+
+from pathlib import Path
+
+from ..config import Config
+from .base import ObjectStore
+from .local import SCRATCH, LocalStore
+from .s3 import S3Store
+
+MEDIA = "media"
+EXPORTS = "exports"
+
+
+def open_store(config: Config, area: str) -> ObjectStore:
+    """The store for `area` (MEDIA or EXPORTS): a folder on disk, or a prefix in the bucket."""
+    root = local_root(config, area)
+    if config.media.storage == "s3":
+        return S3Store(config.media, f"{area}/", root / SCRATCH)
+    return LocalStore(root)
+
+
+def local_root(config: Config, area: str) -> Path:
+    return config.media_path if area == MEDIA else config.base_dir / area
