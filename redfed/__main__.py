@@ -356,8 +356,12 @@ async def cmd_export(args) -> int:
         filled = percent // 10
         print(f"\r[{'#' * filled}{'-' * (10 - filled)}] {percent}%", end="", file=sys.stderr, flush=True)
 
-    async with _database(config) as db:
-        size = await exports.export_to_file(db, config, args.user, Path(args.out), progress)
+    media = stores.open_store(config, stores.MEDIA)
+    try:
+        async with _database(config) as db:
+            size = await exports.export_to_file(db, config, media, args.user, Path(args.out), progress)
+    finally:
+        await media.close()
     await progress(100)
     print(file=sys.stderr)
     print(f"wrote {args.out} ({size} bytes)")

@@ -9,11 +9,12 @@ address: links handed out before it was set keep working).
 
 from importlib import resources
 
-from quart import Blueprint, Response, send_file, send_from_directory
+from quart import Blueprint, send_from_directory
 
 from ..errors import NotFound
 from ..services.media import media_files
 from .context import runtime
+from .downloads import stored_file
 
 blueprint = Blueprint("files", __name__)
 
@@ -33,10 +34,7 @@ async def media_file(key: str):
     opened = await runtime().services.media_store.open(key) if content_type else None
     if opened is None:
         raise NotFound("not found")
-    if opened.path is not None:
-        response = await send_file(opened.path, mimetype=content_type, conditional=True)
-    else:
-        response = Response(opened.chunks, mimetype=content_type, headers={"Content-Length": str(opened.size)})
+    response = await stored_file(opened, content_type)
     # A key names one file forever: a changed upload gets a new key.
     response.headers["Cache-Control"] = "public, max-age=31536000, immutable"
     response.headers["X-Content-Type-Options"] = "nosniff"
