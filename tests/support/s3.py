@@ -7,6 +7,7 @@ of its own. `S3Server.stop()` and `start()` make the bucket go away and come bac
 tests, which start a server of their own for it.
 """
 
+import json
 import os
 import secrets
 import subprocess
@@ -74,6 +75,12 @@ class S3Server:
         name = f"redfed-{secrets.token_hex(6)}"
         self.client().create_bucket(Bucket=name)
         return name
+
+    def allow_public_reads(self, bucket: str, prefix: str) -> None:
+        """What an operator does for a public base URL: anyone may read objects under `prefix`."""
+        statement = {"Effect": "Allow", "Principal": "*", "Action": "s3:GetObject", "Resource": f"arn:aws:s3:::{bucket}/{prefix}*"}
+        policy = json.dumps({"Version": "2012-10-17", "Statement": [statement]})
+        self.client().put_bucket_policy(Bucket=bucket, Policy=policy)
 
     def media_section(self, bucket: str, **extra) -> dict:
         """The [media] settings of an instance that keeps its files in `bucket`."""
