@@ -19,7 +19,7 @@ from pathlib import Path
 
 from . import __version__
 from .clock import now_ms
-from .config import CONFIG_ENV_VAR, DEFAULT_CONFIG_NAME, Config, config_from_dict, load_config
+from .config import CONFIG_ENV_VAR, DEFAULT_CONFIG_NAME, Config, config_from_dict, load_config, validate_bucket
 from .db.connection import Database
 from .db.migrate import migrate_database
 from .errors import ConfigError, RedfedError
@@ -29,6 +29,7 @@ from .objectstore import stores
 from .server import serve
 from .services.accounts import accounts, oauth, password_resets
 from .services.context import Context
+from .services.media import media_copy
 from .services.moderation import domain_blocks, sign_ups
 from .services.portability import aliases, exports, import_csv, imports, moves
 from .urls import Urls
@@ -97,6 +98,11 @@ def _parser() -> argparse.ArgumentParser:
     token_create.set_defaults(command=cmd_token_create)
 
     _domain_commands(commands)
+
+    media = commands.add_parser("media", help="manage stored media files").add_subparsers(required=True, metavar="ACTION")
+    copy = media.add_parser("copy", help="copy the local media and archives to the [media] bucket (resumable)")
+    copy.add_argument("--to", required=True, choices=["s3"], help="where to copy them: the bucket the [media] settings name")
+    copy.set_defaults(command=cmd_media_copy)
 
     export = commands.add_parser("export", help="write a user's account archive (a Mastodon-compatible zip)")
     export.add_argument("user")
@@ -346,6 +352,27 @@ async def cmd_token_create(args) -> int:
     async with _database(config) as db:
         token = await oauth.cli_token(db, args.user, args.scopes, now_ms())
     print(token)
+    return 0
+
+
+async def cmd_media_copy(args) -> int:
+    config = _load(args)
+    validate_bucket(config.media)
+    types = {stores.MEDIA: None, stores.EXPORTS: media_copy.EXPORT_TYPE}
+    pairs = [(stores.open_local(config, area), stores.open_bucket(config, area), types[area]) for area in stores.AREAS]
+
+    async def progress(state: media_copy.Copied) -> None:
+        print(f"\r{state.done}/{state.total} files: {state.copied} copied ({state.bytes_copied / 1e6:.1f} MB), "
+              f"{state.skipped} already there", end="", file=sys.stderr, flush=True)
+
+    try:
+        await pairs[0][1].check()
+        done = await media_copy.copy_files(pairs, progress)
+    finally:
+        for _source, target, _type in pairs:
+            await target.close()
+    print(file=sys.stderr)
+    print(f"{done.total} files in the bucket ({done.copied} copied now); set [media] storage = \"s3\" and restart")
     return 0
 
 

@@ -297,8 +297,13 @@ def _validate(config: Config) -> None:
 def _validate_media(media: MediaConfig) -> None:
     if media.storage not in ("local", "s3"):
         raise ConfigError("config key 'media.storage' must be \"local\" or \"s3\"")
-    if media.storage != "s3":
-        return
+    if media.storage == "s3":
+        validate_bucket(media)
+
+
+def validate_bucket(media: MediaConfig) -> None:
+    """ConfigError unless the [media] bucket settings are usable (for storage = "s3", and for
+    `redfed media copy`, which runs before the switch)."""
     if not media.bucket:
         raise ConfigError("config key 'media.bucket' must name the bucket when media.storage is \"s3\"")
     if bool(media.access_key_id) != bool(media.secret_access_key):

@@ -9,14 +9,20 @@ from .s3 import S3Store
 
 MEDIA = "media"
 EXPORTS = "exports"
+AREAS = (MEDIA, EXPORTS)
 
 
 def open_store(config: Config, area: str) -> ObjectStore:
     """The store for `area` (MEDIA or EXPORTS): a folder on disk, or a prefix in the bucket."""
-    root = local_root(config, area)
-    if config.media.storage == "s3":
-        return S3Store(config.media, f"{area}/", root / SCRATCH)
-    return LocalStore(root)
+    return open_bucket(config, area) if config.media.storage == "s3" else open_local(config, area)
+
+
+def open_local(config: Config, area: str) -> LocalStore:
+    return LocalStore(local_root(config, area))
+
+
+def open_bucket(config: Config, area: str) -> S3Store:
+    return S3Store(config.media, f"{area}/", local_root(config, area) / SCRATCH)
 
 
 def local_root(config: Config, area: str) -> Path:
