@@ -313,7 +313,7 @@ def _offline_context(db: Database, config: Config) -> Context:
     running server picks the change up within a worker round (Instance.run_once)."""
     return Context(
         db, config, Resolver(db, None, config, None), Urls(config),
-        media_store=stores.open_store(config, stores.MEDIA), export_store=stores.open_store(config, stores.EXPORTS),
+        files=stores.open_stores(config),
     )
 
 
@@ -358,7 +358,7 @@ async def cmd_token_create(args) -> int:
 async def cmd_media_copy(args) -> int:
     config = _load(args)
     validate_bucket(config.media)
-    types = {stores.MEDIA: None, stores.EXPORTS: media_copy.EXPORT_TYPE}
+    types = {stores.MEDIA: None, stores.EXPORTS: media_copy.ZIP, stores.IMPORTS: media_copy.ZIP}
     pairs = [(stores.open_local(config, area), stores.open_bucket(config, area), types[area]) for area in stores.AREAS]
 
     async def progress(state: media_copy.Copied) -> None:

@@ -41,8 +41,7 @@ class Instance:
         self.db = Database(config.database_path)
         self.http = HttpClient(config, clock=clock, **({"address_policy": address_policy} if address_policy else {}))
         self.domains = DomainPolicy(config)
-        self.media_store = stores.open_store(config, stores.MEDIA)
-        self.export_store = stores.open_store(config, stores.EXPORTS)
+        self.files = stores.open_stores(config)
         self._wake = asyncio.Event()
         self.ctx: Context | None = None
         self.delivery: DeliveryWorker | None = None
@@ -54,7 +53,7 @@ class Instance:
         applied = await migrate_database(self.config.database_path)
         if applied:
             log.info("applied migrations %s", ", ".join(f"{m.version:04d}_{m.name}" for m in applied))
-        await self.media_store.check()
+        await self.files.media.check()
         await self.db.open()
         await self.http.start()
         await self.domains.reload(self.db.reader)
@@ -62,7 +61,7 @@ class Instance:
         resolver = Resolver(self.db, self.http, self.config, signer, clock=self.clock, domains=self.domains)
         self.ctx = Context(
             self.db, self.config, resolver, self.urls, clock=self.clock, wake_delivery=self._wake.set,
-            media_store=self.media_store, export_store=self.export_store,
+            files=self.files,
         )
         self.delivery = DeliveryWorker(self.db, self.http, self.config, clock=self.clock, domains=self.domains)
         self.inbox = InboxWorker(self.ctx, clock=self.clock)
@@ -73,8 +72,7 @@ class Instance:
     async def close(self) -> None:
         await self.http.close()
         await self.db.close()
-        await self.media_store.close()
-        await self.export_store.close()
+        await self.files.close()
 
     def wake(self) -> None:
         self._wake.set()

@@ -1,5 +1,7 @@
-"""Which store the configuration asks for (layer 2)."""
+"""Which stores the configuration asks for (layer 2): one per area of files, each a folder on this
+machine's disk or a prefix in the bucket."""
 
+from dataclasses import dataclass
 from pathlib import Path
 
 from ..config import Config
@@ -9,11 +11,30 @@ from .s3 import S3Store
 
 MEDIA = "media"
 EXPORTS = "exports"
-AREAS = (MEDIA, EXPORTS)
+IMPORTS = "imports"
+AREAS = (MEDIA, EXPORTS, IMPORTS)
+
+
+@dataclass(frozen=True)
+class Stores:
+    media: ObjectStore  # uploads, their previews, avatars and headers
+    exports: ObjectStore  # account archives waiting to be downloaded
+    imports: ObjectStore  # uploaded archives waiting to be imported
+
+    def area(self, name: str) -> ObjectStore:
+        return getattr(self, name)
+
+    async def close(self) -> None:
+        for name in AREAS:
+            await self.area(name).close()
+
+
+def open_stores(config: Config) -> Stores:
+    return Stores(*(open_store(config, area) for area in AREAS))
 
 
 def open_store(config: Config, area: str) -> ObjectStore:
-    """The store for `area` (MEDIA or EXPORTS): a folder on disk, or a prefix in the bucket."""
+    """The store for `area`, as [media] storage says."""
     return open_bucket(config, area) if config.media.storage == "s3" else open_local(config, area)
 
 
@@ -26,4 +47,5 @@ def open_bucket(config: Config, area: str) -> S3Store:
 
 
 def local_root(config: Config, area: str) -> Path:
+    """The area's folder: all its files on local storage; with a bucket, its scratch space."""
     return config.media_path if area == MEDIA else config.base_dir / area

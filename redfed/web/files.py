@@ -31,7 +31,7 @@ async def static_file(name: str):
 @blueprint.get("/media/<path:key>")
 async def media_file(key: str):
     content_type = media_files.content_type_of(key)
-    opened = await runtime().services.media_store.open(key) if content_type else None
+    opened = await runtime().services.files.media.open(key) if content_type else None
     if opened is None:
         raise NotFound("not found")
     response = await stored_file(opened, content_type)

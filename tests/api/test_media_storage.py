@@ -135,7 +135,7 @@ def test_start_sweep__publishes_committed_staged_files_and_removes_what_no_row_n
     preview = {item["id"]: item["preview_url"].split("/media/", 1)[1] for item in (committed, unrecorded, lost)}
     # A stop after the row was committed, before its files were renamed into place.
     for name in (key[committed["id"]], preview[committed["id"]]):
-        (media / name).rename(instance.node.media_store.staged_path(name))
+        (media / name).rename(instance.node.files.media.staged_path(name))
     # A stop after the files were in place, before the row was committed.
     instance.run(_delete_row(instance, int(unrecorded["id"])))
     # A file lost with its row still there, and a temporary file of an interrupted upload.

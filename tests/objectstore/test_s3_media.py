@@ -131,7 +131,7 @@ def test_start_sweep__removes_objects_no_row_names_once_older_than_the_grace_per
     instance.run(media_sweep.recover_interrupted(instance.ctx))
     assert orphan in s3_server.keys(bucket)
 
-    instance.node.media_store.sweep_grace_seconds = 0
+    instance.node.files.media.sweep_grace_seconds = 0
     instance.run(media_sweep.recover_interrupted(instance.ctx))
     assert set(s3_server.keys(bucket)) == {f"media/{key_of(kept['url'])}", f"media/{key_of(kept['preview_url'])}"}
     assert get(kept["url"]).status == 200

@@ -134,7 +134,7 @@ def test_archive__holds_every_post_media_likes_bookmarks_listings_and_a_manifest
         seen.append(percent)
 
     out = tmp_path / "out" / "alice.zip"
-    size = instance.run(exports.export_to_file(instance.runtime.db, instance.config, instance.ctx.media_store, "alice", out, progress))
+    size = instance.run(exports.export_to_file(instance.runtime.db, instance.config, instance.ctx.files.media, "alice", out, progress))
     assert size == out.stat().st_size
     assert seen == sorted(seen) and seen[-1] == 95 and len(seen) > 2
     assert list(out.parent.iterdir()) == [out]  # no temporary file left behind

@@ -157,7 +157,7 @@ async def _discard(ctx: Context, *keys: str | None) -> None:
     row names them, and a later sweep takes them (warned about where the fault was met)."""
     try:
         with storage_errors():
-            await ctx.media_store.delete(*keys)
+            await ctx.files.media.delete(*keys)
     except ServiceUnavailable:
         pass
 
@@ -189,14 +189,14 @@ async def _commit_then_publish(ctx: Context, staged: tuple[str | None, ...], wri
         await _discard(ctx, *staged)
         return None
     with storage_errors():
-        await ctx.media_store.publish(*staged)
+        await ctx.files.media.publish(*staged)
     return stored
 
 
 async def _stage(ctx: Context, key: str, source: bytes | Path) -> str:
     """Stage `source` (bytes, or a received file, which is moved) under `key`."""
     with storage_errors():
-        await _shielded(ctx.media_store.stage(key, source, files.content_type_of(key)), undo=lambda _: _later(_discard(ctx, key)))
+        await _shielded(ctx.files.media.stage(key, source, files.content_type_of(key)), undo=lambda _: _later(_discard(ctx, key)))
     return key
 
 

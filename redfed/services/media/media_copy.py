@@ -1,6 +1,6 @@
 """Moving an instance's files into a bucket (layer 4): `redfed media copy --to s3`.
 
-Every stored upload and account archive is copied from the local store to the bucket, each under
+Every stored upload and archive (exported, or uploaded for import) is copied from the local store to the bucket, each under
 the same key, and the local files stay where they are until the operator switches [media] storage
 and removes them. A copy can be stopped at any moment and run again: a file already in the bucket
 with the same size is skipped (a file is uploaded whole or not at all, so the same size means it
@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from ...objectstore.base import ObjectStore
 from . import media_files
 
-EXPORT_TYPE = "application/zip"
+ZIP = "application/zip"
 
 
 @dataclass

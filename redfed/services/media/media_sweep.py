@@ -44,14 +44,14 @@ async def recover_interrupted(ctx: Context) -> int:
     if unposted:
         async with ctx.db.transaction() as conn:
             await store.delete_many_unattached(conn, [media.id for media in unposted])
-        await ctx.media_store.delete(*(media.preview_key for media in unposted))
+        await ctx.files.media.delete(*(media.preview_key for media in unposted))
     _log_sweep(swept, [media.id for media in unposted], [media.id for media in lost if media.post_id is not None])
     return count
 
 
 async def sweep(ctx: Context, known: set[str]) -> Swept:
     """Publish staged files named in `known`, remove the other staged, scratch and stored files."""
-    files_store, swept = ctx.media_store, Swept()
+    files_store, swept = ctx.files.media, Swept()
     for key in await files_store.staged():
         if key in known:
             await files_store.publish(key)

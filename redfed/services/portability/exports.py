@@ -10,9 +10,7 @@ exports folder, or the bucket) before its job is marked done.
 """
 
 import logging
-import re
 import secrets
-import time
 from pathlib import Path
 
 from ...clock import new_id
@@ -30,7 +28,7 @@ from ...urls import Urls
 from ..accounts.accounts import find_local_actor
 from ..context import Context
 from . import export_archive
-from .background import spawn
+from .background import ARCHIVE_KEY, spawn, sweep_unnamed
 
 log = logging.getLogger(__name__)
 
@@ -39,7 +37,6 @@ EXPIRY_MS = 7 * 24 * 3600 * 1000
 MIN_INTERVAL_MS = 7 * 24 * 3600 * 1000
 TOO_SOON = "You can request one archive every 7 days"
 NOT_FOUND = "Record not found"
-_KEY_SHAPE = re.compile(r"[A-Za-z0-9_-]{32}\.zip")
 
 
 def exports_path(config: Config) -> Path:
@@ -48,7 +45,7 @@ def exports_path(config: Config) -> Path:
 
 
 def _archive_key(job: ExportJob) -> str:
-    if job.file_key is None or not _KEY_SHAPE.fullmatch(job.file_key):
+    if job.file_key is None or not ARCHIVE_KEY.fullmatch(job.file_key):
         raise NotFound(NOT_FOUND)
     return job.file_key
 
@@ -96,8 +93,8 @@ async def run_job(ctx: Context, job_id: int) -> ExportJob | None:
 
     written = exports_path(ctx.config) / "tmp" / key
     try:
-        size = await export_archive.write_archive(ctx.db, ctx.config, ctx.urls, ctx.media_store, actor, written, progress)
-        await ctx.export_store.put(key, written, "application/zip")
+        size = await export_archive.write_archive(ctx.db, ctx.config, ctx.urls, ctx.files.media, actor, written, progress)
+        await ctx.files.exports.put(key, written, "application/zip")
     except Exception as e:
         log.exception("export %s of actor %s failed", job_id, job.actor_id)
         async with ctx.db.transaction() as conn:
@@ -117,25 +114,11 @@ async def resume_interrupted(ctx: Context) -> int:
     now = ctx.now_ms()
     done = await store.jobs_in_state(ctx.db.reader, ("done",))
     live = {job.file_key for job in done if job.expires_at is None or job.expires_at > now}
-    await _sweep_unnamed(ctx.export_store, live)
+    await sweep_unnamed(ctx.files.exports, live, "export archives")
     pending = await store.jobs_in_state(ctx.db.reader, ("queued", "running"))
     for job in pending:
         spawn(run_job(ctx, job.id))
     return len(pending)
-
-
-async def _sweep_unnamed(archives: ObjectStore, named: set[str]) -> None:
-    """Remove half-written zips, and the finished ones no live job names: left by a stop between
-    writing a file and recording it, or between forgetting it and removing it, or expired."""
-    await archives.clear_scratch()
-    for key in await archives.staged():
-        await archives.delete(key)
-    settled = time.time() - archives.sweep_grace_seconds
-    swept = [listed.key async for listed in archives.list_keys() if _KEY_SHAPE.fullmatch(listed.key)
-             and listed.key not in named and listed.modified <= settled]
-    await archives.delete(*swept)
-    if swept:
-        log.warning("removed %d export archives that no job named (left by a stop): %s", len(swept), ", ".join(swept))
 
 
 async def own_job(db: Database, actor: Actor, job_id: int) -> ExportJob:
@@ -153,9 +136,9 @@ async def archive_for(ctx: Context, actor: Actor, job_id: int, now: int) -> Open
         raise NotFound(NOT_FOUND)
     key = _archive_key(job)
     if job.expires_at is not None and job.expires_at <= now:
-        await ctx.export_store.delete(key)
+        await ctx.files.exports.delete(key)
         raise Gone("This archive has expired; request a new one")
-    opened = await ctx.export_store.open(key)
+    opened = await ctx.files.exports.open(key)
     if opened is None:
         raise Gone("This archive is no longer available; request a new one")
     return opened
