@@ -12,7 +12,9 @@ import pytest
 from PIL import Image
 
 from redfed.services.media import media_sweep
+from redfed.services.portability import imports
 
+from ..imports.archives import mastodon_archive
 from ..services.test_exports import check_archive, populate
 from ..support import api
 from ..support.http import get, request
@@ -119,6 +121,20 @@ def test_export_archive__stored_in_the_bucket_and_downloaded_whole(start_instanc
     assert zipfile.ZipFile(io.BytesIO(reply.body)).testzip() is None
     check_archive(account, reply.body)
     assert not (instance.config.base_dir / "exports").exists() or not any((instance.config.base_dir / "exports").rglob("*.zip"))
+
+
+def test_import_archive__kept_in_the_bucket_until_its_job_is_done(alice, s3_server, bucket):
+    instance, client = alice
+    actor = instance.actor("alice")
+    job = instance.run(imports.request_import(instance.ctx, actor, "archive", "merge", mastodon_archive(), background=False))
+    assert f"imports/{job.file_key}" in s3_server.keys(bucket, "imports/")
+    assert [p for p in (instance.config.base_dir / "imports").rglob("*") if p.is_file()] == []
+    done = instance.run(imports.run_job(instance.ctx, job.id))
+    assert (done.state, done.imported) == ("done", 3)
+    assert s3_server.keys(bucket, "imports/") == {}
+    # The imported photo is an upload like any other: in the bucket.
+    [photo] = [m for s in client.account_statuses(actor.id) for m in s["media_attachments"]]
+    assert f"media/{key_of(photo['url'])}" in s3_server.keys(bucket, "media/")
 
 
 def test_start_sweep__removes_objects_no_row_names_once_older_than_the_grace_period(alice, s3_server, bucket):
