@@ -25,12 +25,14 @@ class Listed:
 
 @dataclass
 class Opened:
-    """A file opened for reading: its size, and its bytes as they come. `path` is set when the
-    file is on this machine's disk (the web server then serves ranges itself)."""
+    """A file opened for reading: its size, and its bytes as they come (only those of `part`,
+    first and last byte, when a part was asked for and given). `path` is set when the file is on
+    this machine's disk (the web server then serves ranges itself)."""
 
     size: int
     chunks: AsyncIterator[bytes]
     path: Path | None = None
+    part: tuple[int, int] | None = None
 
 
 Source = bytes | Path
@@ -56,8 +58,9 @@ class ObjectStore(abc.ABC):
         await self.publish(key)
 
     @abc.abstractmethod
-    async def open(self, key: str) -> Opened | None:
-        """The published file under `key`, or None."""
+    async def open(self, key: str, part: tuple[int, int | None] | None = None) -> Opened | None:
+        """The published file under `key`, or None. `part` (first byte, last byte or None for the
+        end) asks for only those bytes; a store may give the whole file instead (Opened.part)."""
 
     async def read(self, key: str) -> bytes | None:
         opened = await self.open(key)

@@ -53,7 +53,7 @@ class LocalStore(ObjectStore):
             final.parent.mkdir(parents=True, exist_ok=True)
             os.replace(self.staged_path(key), final)
 
-    async def open(self, key: str) -> Opened | None:
+    async def open(self, key: str, part: tuple[int, int | None] | None = None) -> Opened | None:
         size = await self.size(key)
         return None if size is None else Opened(size, _chunks(self.path(key)), self.path(key))
 

@@ -10,6 +10,7 @@ Every failure to reach the bucket is a BucketUnavailable (503); a missing object
 
 import asyncio
 import contextlib
+import re
 from collections.abc import AsyncIterator
 from pathlib import Path
 
@@ -24,6 +25,7 @@ from .base import CHUNK, Listed, ObjectStore, Opened, Source
 from .faults import redact, unavailable
 
 NOT_FOUND = ("404", "NoSuchKey", "NotFound")
+CONTENT_RANGE = re.compile(r"bytes (?P<first>\d+)-(?P<last>\d+)/(?P<size>\d+)")
 # Connection failures are told quickly rather than retried for long: a request is waiting.
 CLIENT_CONFIG = dict(connect_timeout=5, read_timeout=30, retries={"max_attempts": 2, "mode": "standard"})
 
@@ -78,15 +80,22 @@ class S3Store(ObjectStore):
     async def publish(self, *keys: str | None) -> None:
         """Nothing to do: staged objects are in place already."""
 
-    async def open(self, key: str) -> Opened | None:
+    async def open(self, key: str, part: tuple[int, int | None] | None = None) -> Opened | None:
+        wanted = {"Range": f"bytes={part[0]}-{'' if part[1] is None else part[1]}"} if part else {}
         async with self._faults():
             try:
-                answer = await (await self._s3()).get_object(Bucket=self.settings.bucket, Key=self._name(key))
+                answer = await (await self._s3()).get_object(Bucket=self.settings.bucket, Key=self._name(key), **wanted)
             except ClientError as error:
                 if _missing(error):
                     return None
+                if _code(error) == "InvalidRange":  # past the end: the whole file instead
+                    return await self.open(key)
                 raise
-        return Opened(answer["ContentLength"], self._chunks(answer["Body"]))
+        body = self._chunks(answer["Body"])
+        given = CONTENT_RANGE.fullmatch(answer.get("ContentRange") or "")
+        if given is None:
+            return Opened(answer["ContentLength"], body)
+        return Opened(int(given["size"]), body, part=(int(given["first"]), int(given["last"])))
 
     async def _chunks(self, body) -> AsyncIterator[bytes]:
         async with self._faults():
@@ -146,5 +155,9 @@ class S3Store(ObjectStore):
         self._client = None
 
 
+def _code(error: ClientError) -> str:
+    return str(error.response.get("Error", {}).get("Code"))
+
+
 def _missing(error: ClientError) -> bool:
-    return str(error.response.get("Error", {}).get("Code")) in NOT_FOUND
+    return _code(error) in NOT_FOUND

@@ -1,9 +1,28 @@
 """Answers that carry a stored file (layer 6): sent from this machine's disk with ranges and
-conditional requests, or streamed from the bucket that keeps it."""
+conditional requests, or streamed from the bucket that keeps it, a part of it when a player asks
+for one (video and audio seek with single byte ranges; Safari plays nothing without them)."""
 
-from quart import Response, send_file
+import re
 
-from ..objectstore.base import Opened
+from quart import Response, request, send_file
+
+from ..objectstore.base import ObjectStore, Opened
+
+SINGLE_RANGE = re.compile(r"bytes=(?P<first>\d+)-(?P<last>\d*)")
+
+
+def wanted_part() -> tuple[int, int | None] | None:
+    """The one byte range the request asks for; None for none, several, or a suffix range (the
+    whole file answers those, as HTTP allows)."""
+    asked = SINGLE_RANGE.fullmatch(request.headers.get("Range", "").strip())
+    if asked is None or (asked["last"] and int(asked["last"]) < int(asked["first"])):
+        return None
+    return int(asked["first"]), int(asked["last"]) if asked["last"] else None
+
+
+async def open_stored(files: ObjectStore, key: str) -> Opened | None:
+    """`key` from `files`, only the part the request asks for when it asks for one."""
+    return await files.open(key, wanted_part())
 
 
 async def stored_file(opened: Opened, mimetype: str, *, download_name: str | None = None) -> Response:
@@ -13,7 +32,14 @@ async def stored_file(opened: Opened, mimetype: str, *, download_name: str | Non
             opened.path, mimetype=mimetype, conditional=True,
             as_attachment=download_name is not None, attachment_filename=download_name,
         )
-    response = Response(opened.chunks, mimetype=mimetype, headers={"Content-Length": str(opened.size)})
+    response = Response(opened.chunks, mimetype=mimetype, headers={"Accept-Ranges": "bytes"})
+    if opened.part is None:
+        response.headers["Content-Length"] = str(opened.size)
+    else:
+        first, last = opened.part
+        response.status_code = 206
+        response.headers["Content-Range"] = f"bytes {first}-{last}/{opened.size}"
+        response.headers["Content-Length"] = str(last - first + 1)
     if download_name is not None:
         response.headers["Content-Disposition"] = f'attachment; filename="{download_name}"'
     return response

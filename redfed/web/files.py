@@ -14,7 +14,7 @@ from quart import Blueprint, send_from_directory
 from ..errors import NotFound
 from ..services.media import media_files
 from .context import runtime
-from .downloads import stored_file
+from .downloads import open_stored, stored_file
 
 blueprint = Blueprint("files", __name__)
 
@@ -31,7 +31,7 @@ async def static_file(name: str):
 @blueprint.get("/media/<path:key>")
 async def media_file(key: str):
     content_type = media_files.content_type_of(key)
-    opened = await runtime().services.files.media.open(key) if content_type else None
+    opened = await open_stored(runtime().services.files.media, key) if content_type else None
     if opened is None:
         raise NotFound("not found")
     response = await stored_file(opened, content_type)

@@ -94,6 +94,24 @@ def test_video_thumbnail__stored_beside_it__replaced_thumbnail_leaves_the_bucket
     assert get(updated["preview_url"]).headers["Content-Type"] == "image/jpeg"
 
 
+def test_video_from_the_bucket__served_in_parts_for_players_that_seek(alice):
+    _instance, client = alice
+    media = client.media_post(FAKE_MP4, mime_type="video/mp4")
+    deadline = time.monotonic() + 10
+    while media["url"] is None and time.monotonic() < deadline:
+        time.sleep(0.05)
+        media = client.media(media["id"])
+    part = get(media["url"], headers={"Range": "bytes=4-11"})
+    assert part.status == 206 and part.body == FAKE_MP4[4:12]
+    assert part.headers["Content-Range"] == f"bytes 4-11/{len(FAKE_MP4)}" and part.headers["Content-Length"] == "8"
+    rest = get(media["url"], headers={"Range": "bytes=8-"})
+    assert rest.status == 206 and rest.body == FAKE_MP4[8:]
+    # A range past the end, or several ranges: the whole file, as HTTP allows.
+    for asked in ("bytes=1000-", "bytes=0-1,4-5"):
+        whole = get(media["url"], headers={"Range": asked})
+        assert whole.status == 200 and whole.body == FAKE_MP4 and whole.headers["Accept-Ranges"] == "bytes"
+
+
 def test_avatar_and_header__stored_in_the_bucket_and_served(alice, s3_server, bucket):
     instance, client = alice
     me = client.account_update_credentials(avatar=png("red"), avatar_mime_type="image/png",
