@@ -21,12 +21,9 @@ class Stores:
     exports: ObjectStore  # account archives waiting to be downloaded
     imports: ObjectStore  # uploaded archives waiting to be imported
 
-    def area(self, name: str) -> ObjectStore:
-        return getattr(self, name)
-
     async def close(self) -> None:
-        for name in AREAS:
-            await self.area(name).close()
+        for files in (self.media, self.exports, self.imports):
+            await files.close()
 
 
 def open_stores(config: Config) -> Stores:
@@ -43,9 +40,14 @@ def open_local(config: Config, area: str) -> LocalStore:
 
 
 def open_bucket(config: Config, area: str) -> S3Store:
-    return S3Store(config.media, f"{area}/", local_root(config, area) / SCRATCH)
+    return S3Store(config.media, f"{area}/", scratch(config, area))
 
 
 def local_root(config: Config, area: str) -> Path:
     """The area's folder: all its files on local storage; with a bucket, its scratch space."""
     return config.media_path if area == MEDIA else config.base_dir / area
+
+
+def scratch(config: Config, area: str) -> Path:
+    """Where the area's files wait while they are written or checked, whichever store keeps them."""
+    return local_root(config, area) / SCRATCH

@@ -14,7 +14,6 @@ import pytest
 import requests
 from PIL import Image
 
-from redfed.services.media import media as media_service
 from redfed.services.media import media_sweep
 from redfed.store.media import media as media_store
 

@@ -19,7 +19,7 @@ from ...db.connection import Database
 from ...errors import Gone, NotFound, TooManyRequests
 from ...models import Actor
 from ...objectstore.base import ObjectStore, Opened
-from ...objectstore.stores import EXPORTS, local_root
+from ...objectstore.stores import EXPORTS, scratch
 from ...protocol import as2
 from ...store import actors as actor_store
 from ...store.portability import exports as store
@@ -37,11 +37,6 @@ EXPIRY_MS = 7 * 24 * 3600 * 1000
 MIN_INTERVAL_MS = 7 * 24 * 3600 * 1000
 TOO_SOON = "You can request one archive every 7 days"
 NOT_FOUND = "Record not found"
-
-
-def exports_path(config: Config) -> Path:
-    """The local folder of archives (with storage = "s3", only of the ones being written)."""
-    return local_root(config, EXPORTS)
 
 
 def _archive_key(job: ExportJob) -> str:
@@ -91,7 +86,7 @@ async def run_job(ctx: Context, job_id: int) -> ExportJob | None:
         async with ctx.db.transaction() as conn:
             await store.set_progress(conn, job_id, percent)
 
-    written = exports_path(ctx.config) / "tmp" / key
+    written = scratch(ctx.config, EXPORTS) / key
     try:
         size = await export_archive.write_archive(ctx.db, ctx.config, ctx.urls, ctx.files.media, actor, written, progress)
         await ctx.files.exports.put(key, written, "application/zip")

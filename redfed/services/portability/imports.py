@@ -21,12 +21,10 @@ from pathlib import Path
 from typing import BinaryIO
 
 from ...clock import new_id
-from ...config import Config
 from ...db.connection import Database
 from ...errors import Gone, NotFound, PayloadTooLarge
 from ...models import Actor
-from ...objectstore.local import SCRATCH
-from ...objectstore.stores import IMPORTS, local_root
+from ...objectstore.stores import IMPORTS, scratch
 from ...store import actors as actor_store
 from ...store.portability import imports as store
 from ...store.portability.imports import ImportJob
@@ -45,18 +43,9 @@ PROGRESS_EVERY = 10
 CHUNK = 1024 * 1024
 
 
-def imports_path(config: Config) -> Path:
-    """Where uploaded archives are checked (and, on local storage, kept)."""
-    return local_root(config, IMPORTS)
-
-
-def _scratch(config: Config) -> Path:
-    return imports_path(config) / SCRATCH
-
-
 def ensure_room(ctx: Context, size: int) -> None:
     """503 before an upload's body is read when the disk cannot hold it."""
-    disk_space.ensure_room(imports_path(ctx.config), size)
+    disk_space.ensure_room(scratch(ctx.config, IMPORTS), size)
 
 
 def _save(folder: Path, source: BinaryIO, limit: int) -> Path:
@@ -97,7 +86,7 @@ async def request_import(ctx: Context, actor: Actor, kind: str | None, mode: str
     if isinstance(source, bytes):
         source = io.BytesIO(source)
     if kind == "archive":
-        path = await asyncio.to_thread(_save, _scratch(ctx.config), source, archive_reader.MAX_ARCHIVE_BYTES)
+        path = await asyncio.to_thread(_save, scratch(ctx.config, IMPORTS), source, archive_reader.MAX_ARCHIVE_BYTES)
         try:
             archive = await asyncio.to_thread(archive_reader.read_archive, path)
             with disk_space.storage_errors():
@@ -193,7 +182,7 @@ async def _run_archive(ctx: Context, job: ImportJob, actor: Actor, progress) -> 
     if opened is None:
         raise Gone(GONE)
     # A zip is read by seeking: one in a bucket is first copied here.
-    path = opened.path or await _local_copy(_scratch(ctx.config), job.file_key, opened.chunks)
+    path = opened.path or await _local_copy(scratch(ctx.config, IMPORTS), job.file_key, opened.chunks)
     try:
         await archive_import.import_archive(ctx, actor, path, progress, start=job.processed, outcome=outcome)
     finally:
