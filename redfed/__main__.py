@@ -358,19 +358,18 @@ async def cmd_token_create(args) -> int:
 async def cmd_media_copy(args) -> int:
     config = _load(args)
     validate_bucket(config.media)
-    types = {stores.MEDIA: None, stores.EXPORTS: media_copy.ZIP, stores.IMPORTS: media_copy.ZIP}
-    pairs = [(stores.open_local(config, area), stores.open_bucket(config, area), types[area]) for area in stores.AREAS]
+    bucket = stores.bucket_stores(config)
+    pairs = list(zip(stores.local_stores(config), bucket, (None, media_copy.ZIP, media_copy.ZIP)))
 
     async def progress(state: media_copy.Copied) -> None:
         print(f"\r{state.done}/{state.total} files: {state.copied} copied ({state.bytes_copied / 1e6:.1f} MB), "
               f"{state.skipped} already there", end="", file=sys.stderr, flush=True)
 
     try:
-        await pairs[0][1].check()
+        await bucket.media.check()
         done = await media_copy.copy_files(pairs, progress)
     finally:
-        for _source, target, _type in pairs:
-            await target.close()
+        await bucket.close()
     print(file=sys.stderr)
     print(f"{done.total} files in the bucket ({done.copied} copied now); set [media] storage = \"s3\" and restart")
     return 0
@@ -383,12 +382,12 @@ async def cmd_export(args) -> int:
         filled = percent // 10
         print(f"\r[{'#' * filled}{'-' * (10 - filled)}] {percent}%", end="", file=sys.stderr, flush=True)
 
-    media = stores.open_store(config, stores.MEDIA)
+    files = stores.open_stores(config)
     try:
         async with _database(config) as db:
-            size = await exports.export_to_file(db, config, media, args.user, Path(args.out), progress)
+            size = await exports.export_to_file(db, config, files.media, args.user, Path(args.out), progress)
     finally:
-        await media.close()
+        await files.close()
     await progress(100)
     print(file=sys.stderr)
     print(f"wrote {args.out} ({size} bytes)")

@@ -30,19 +30,17 @@ CONTENT_RANGE = re.compile(r"bytes (?P<first>\d+)-(?P<last>\d+)/(?P<size>\d+)")
 CLIENT_CONFIG = dict(connect_timeout=5, read_timeout=30, retries={"max_attempts": 2, "mode": "standard"})
 
 
-class S3Store(ObjectStore):
-    sweep_grace_seconds = 3600.0
+class Bucket:
+    """One connection to the bucket, shared by the stores of every area; opened on first use."""
 
-    def __init__(self, settings: MediaConfig, prefix: str, scratch: Path):
-        """Objects are named `prefix` + key in `settings.bucket`; `scratch` is the local folder
-        where uploads wait while they are checked."""
-        self.settings, self.prefix, self.scratch = settings, prefix, scratch
-        self._secrets = (settings.secret_access_key, settings.access_key_id)
+    def __init__(self, settings: MediaConfig):
+        self.settings = settings
+        self.secrets = (settings.secret_access_key, settings.access_key_id)
         self._client = None
         self._exits = contextlib.AsyncExitStack()
         self._lock = asyncio.Lock()
 
-    async def _s3(self):
+    async def client(self):
         async with self._lock:
             if self._client is None:
                 self._client = await self._exits.enter_async_context(self._create_client())
@@ -57,34 +55,58 @@ class S3Store(ObjectStore):
         )
 
     @contextlib.asynccontextmanager
-    async def _faults(self):
+    async def faults(self):
+        """What goes wrong on the way to the bucket, as BucketUnavailable."""
         try:
             yield
         except (BotoCoreError, ClientError, OSError, TimeoutError) as error:
-            raise unavailable(error, self._secrets) from None
+            raise unavailable(error, self.secrets) from None
+
+    async def check(self) -> None:
+        try:
+            await (await self.client()).head_bucket(Bucket=self.settings.bucket)
+        except (BotoCoreError, ClientError, OSError, TimeoutError) as error:
+            where = self.settings.endpoint_url or "the default endpoint"
+            cause = redact(f"{type(error).__name__}: {error}", self.secrets)
+            await self.close()
+            raise ConfigError(f"media storage: cannot use bucket '{self.settings.bucket}' at {where}: {cause}") from None
+
+    async def close(self) -> None:
+        await self._exits.aclose()
+        self._client = None
+
+
+class S3Store(ObjectStore):
+    sweep_grace_seconds = 3600.0
+
+    def __init__(self, bucket: Bucket, prefix: str, scratch: Path):
+        """Objects are named `prefix` + key in the bucket; `scratch` is the local folder where
+        files wait while they are written or checked."""
+        self.bucket, self.prefix, self.scratch = bucket, prefix, scratch
+        self.name = bucket.settings.bucket
 
     def _name(self, key: str) -> str:
         return self.prefix + key
 
     async def stage(self, key: str, source: Source, content_type: str | None = None) -> None:
         extra = {"ContentType": content_type, "CacheControl": "public, max-age=31536000, immutable"} if content_type else {}
-        async with self._faults():
-            s3 = await self._s3()
+        async with self.bucket.faults():
+            s3 = await self.bucket.client()
             if isinstance(source, Path):
                 with source.open("rb") as body:
-                    await s3.put_object(Bucket=self.settings.bucket, Key=self._name(key), Body=body, **extra)
+                    await s3.put_object(Bucket=self.name, Key=self._name(key), Body=body, **extra)
                 source.unlink(missing_ok=True)
             else:
-                await s3.put_object(Bucket=self.settings.bucket, Key=self._name(key), Body=source, **extra)
+                await s3.put_object(Bucket=self.name, Key=self._name(key), Body=source, **extra)
 
     async def publish(self, *keys: str | None) -> None:
         """Nothing to do: staged objects are in place already."""
 
     async def open(self, key: str, part: tuple[int, int | None] | None = None) -> Opened | None:
         wanted = {"Range": f"bytes={part[0]}-{'' if part[1] is None else part[1]}"} if part else {}
-        async with self._faults():
+        async with self.bucket.faults():
             try:
-                answer = await (await self._s3()).get_object(Bucket=self.settings.bucket, Key=self._name(key), **wanted)
+                answer = await (await self.bucket.client()).get_object(Bucket=self.name, Key=self._name(key), **wanted)
             except ClientError as error:
                 if _missing(error):
                     return None
@@ -98,7 +120,7 @@ class S3Store(ObjectStore):
         return Opened(int(given["size"]), body, part=(int(given["first"]), int(given["last"])))
 
     async def _chunks(self, body) -> AsyncIterator[bytes]:
-        async with self._faults():
+        async with self.bucket.faults():
             try:
                 async for chunk in body.iter_chunks(CHUNK):
                     yield chunk
@@ -106,9 +128,9 @@ class S3Store(ObjectStore):
                 body.close()
 
     async def size(self, key: str) -> int | None:
-        async with self._faults():
+        async with self.bucket.faults():
             try:
-                answer = await (await self._s3()).head_object(Bucket=self.settings.bucket, Key=self._name(key))
+                answer = await (await self.bucket.client()).head_object(Bucket=self.name, Key=self._name(key))
             except ClientError as error:
                 if _missing(error):
                     return None
@@ -116,15 +138,15 @@ class S3Store(ObjectStore):
         return answer["ContentLength"]
 
     async def delete(self, *keys: str | None) -> None:
-        async with self._faults():
-            s3 = await self._s3()
+        async with self.bucket.faults():
+            s3 = await self.bucket.client()
             for key in filter(None, keys):
-                await s3.delete_object(Bucket=self.settings.bucket, Key=self._name(key))
+                await s3.delete_object(Bucket=self.name, Key=self._name(key))
 
     async def list_keys(self, prefix: str = "") -> AsyncIterator[Listed]:
-        async with self._faults():
-            pages = (await self._s3()).get_paginator("list_objects_v2").paginate(
-                Bucket=self.settings.bucket, Prefix=self._name(prefix)
+        async with self.bucket.faults():
+            pages = (await self.bucket.client()).get_paginator("list_objects_v2").paginate(
+                Bucket=self.name, Prefix=self._name(prefix)
             )
             async for page in pages:
                 for item in page.get("Contents", []):
@@ -138,21 +160,14 @@ class S3Store(ObjectStore):
         return await asyncio.to_thread(local.clear_scratch, self.scratch)
 
     def public_url(self, key: str) -> str | None:
-        base = self.settings.public_base_url.rstrip("/")
+        base = self.bucket.settings.public_base_url.rstrip("/")
         return f"{base}/{self._name(key)}" if base else None
 
     async def check(self) -> None:
-        try:
-            await (await self._s3()).head_bucket(Bucket=self.settings.bucket)
-        except (BotoCoreError, ClientError, OSError, TimeoutError) as error:
-            where = self.settings.endpoint_url or "the default endpoint"
-            cause = redact(f"{type(error).__name__}: {error}", self._secrets)
-            await self.close()
-            raise ConfigError(f"media storage: cannot use bucket '{self.settings.bucket}' at {where}: {cause}") from None
+        await self.bucket.check()
 
     async def close(self) -> None:
-        await self._exits.aclose()
-        self._client = None
+        await self.bucket.close()
 
 
 def _code(error: ClientError) -> str:

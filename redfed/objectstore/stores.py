@@ -7,7 +7,7 @@ from pathlib import Path
 from ..config import Config
 from .base import ObjectStore
 from .local import SCRATCH, LocalStore
-from .s3 import S3Store
+from .s3 import Bucket, S3Store
 
 MEDIA = "media"
 EXPORTS = "exports"
@@ -21,26 +21,26 @@ class Stores:
     exports: ObjectStore  # account archives waiting to be downloaded
     imports: ObjectStore  # uploaded archives waiting to be imported
 
+    def __iter__(self):
+        return iter((self.media, self.exports, self.imports))
+
     async def close(self) -> None:
-        for files in (self.media, self.exports, self.imports):
+        for files in self:
             await files.close()
 
 
 def open_stores(config: Config) -> Stores:
-    return Stores(*(open_store(config, area) for area in AREAS))
+    """The stores [media] storage asks for."""
+    return bucket_stores(config) if config.media.storage == "s3" else local_stores(config)
 
 
-def open_store(config: Config, area: str) -> ObjectStore:
-    """The store for `area`, as [media] storage says."""
-    return open_bucket(config, area) if config.media.storage == "s3" else open_local(config, area)
+def local_stores(config: Config) -> Stores:
+    return Stores(*(LocalStore(local_root(config, area)) for area in AREAS))
 
 
-def open_local(config: Config, area: str) -> LocalStore:
-    return LocalStore(local_root(config, area))
-
-
-def open_bucket(config: Config, area: str) -> S3Store:
-    return S3Store(config.media, f"{area}/", scratch(config, area))
+def bucket_stores(config: Config) -> Stores:
+    bucket = Bucket(config.media)
+    return Stores(*(S3Store(bucket, f"{area}/", scratch(config, area)) for area in AREAS))
 
 
 def local_root(config: Config, area: str) -> Path:

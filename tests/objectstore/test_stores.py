@@ -9,7 +9,7 @@ import pytest
 from redfed.config import MediaConfig
 from redfed.objectstore.base import ObjectStore
 from redfed.objectstore.local import LocalStore
-from redfed.objectstore.s3 import S3Store
+from redfed.objectstore.s3 import Bucket, S3Store
 
 KEY = "ab/cd/abcd0123456789abcdef0123456789ab.jpg"
 
@@ -20,8 +20,8 @@ async def store(request, tmp_path):
         yield LocalStore(tmp_path / "media")
         return
     server = request.getfixturevalue("s3_server")
-    settings = MediaConfig(**server.media_section(server.new_bucket()))
-    bucket_store = S3Store(settings, "media/", tmp_path / "media" / "tmp")
+    bucket = Bucket(MediaConfig(**server.media_section(server.new_bucket())))
+    bucket_store = S3Store(bucket, "media/", tmp_path / "media" / "tmp")
     yield bucket_store
     await bucket_store.close()
 
@@ -67,6 +67,6 @@ async def test_local_store__staged_files_wait_in_scratch_space_until_published(t
 
 
 def test_s3_store__public_url_is_the_public_base_and_the_object_name(tmp_path):
-    settings = MediaConfig(storage="s3", bucket="b", public_base_url="https://cdn.example/")
-    assert S3Store(settings, "media/", tmp_path).public_url(KEY) == f"https://cdn.example/media/{KEY}"
-    assert S3Store(MediaConfig(storage="s3", bucket="b"), "media/", tmp_path).public_url(KEY) is None
+    public = Bucket(MediaConfig(storage="s3", bucket="b", public_base_url="https://cdn.example/"))
+    assert S3Store(public, "media/", tmp_path).public_url(KEY) == f"https://cdn.example/media/{KEY}"
+    assert S3Store(Bucket(MediaConfig(storage="s3", bucket="b")), "media/", tmp_path).public_url(KEY) is None
