@@ -75,6 +75,10 @@ class ObjectStore(abc.ABC):
     async def exists(self, key: str) -> bool:
         return await self.size(key) is not None
 
+    def local_path(self, key: str) -> Path | None:
+        """Where the file under `key` is on this machine's disk, for a store that keeps it there."""
+        return None
+
     @abc.abstractmethod
     async def delete(self, *keys: str | None) -> None:
         """Remove files, staged or published; missing ones are no error."""

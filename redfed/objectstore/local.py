@@ -24,6 +24,9 @@ class LocalStore(ObjectStore):
     def path(self, key: str) -> Path:
         return self.root / key
 
+    def local_path(self, key: str) -> Path | None:
+        return self.path(key)
+
     def staged_path(self, key: str) -> Path:
         """Where `key` waits until it is published: a name that says which key it becomes."""
         return self.root / SCRATCH / f"{PENDING}{key.replace('/', '~')}"

@@ -3,6 +3,7 @@ conditional requests, or streamed from the bucket that keeps it, a part of it wh
 for one (video and audio seek with single byte ranges; Safari plays nothing without them)."""
 
 import re
+from collections.abc import AsyncIterator
 
 from quart import Response, request, send_file
 
@@ -21,8 +22,17 @@ def wanted_part() -> tuple[int, int | None] | None:
 
 
 async def open_stored(files: ObjectStore, key: str) -> Opened | None:
-    """`key` from `files`, only the part the request asks for when it asks for one."""
-    return await files.open(key, wanted_part())
+    """`key` from `files`, only the part the request asks for when it asks for one; for a HEAD,
+    only its size (a body opened and never read would hold a connection to the bucket)."""
+    if request.method != "HEAD":
+        return await files.open(key, wanted_part())
+    size = await files.size(key)
+    return None if size is None else Opened(size, _nothing(), files.local_path(key))
+
+
+async def _nothing() -> AsyncIterator[bytes]:
+    return
+    yield
 
 
 async def stored_file(opened: Opened, mimetype: str, *, download_name: str | None = None) -> Response:

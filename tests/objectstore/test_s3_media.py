@@ -104,6 +104,8 @@ def test_video_from_the_bucket__served_in_parts_for_players_that_seek(alice):
     part = get(media["url"], headers={"Range": "bytes=4-11"})
     assert part.status == 206 and part.body == FAKE_MP4[4:12]
     assert part.headers["Content-Range"] == f"bytes 4-11/{len(FAKE_MP4)}" and part.headers["Content-Length"] == "8"
+    head = request("HEAD", media["url"])
+    assert head.status == 200 and head.headers["Content-Length"] == str(len(FAKE_MP4)) and head.body == b""
     rest = get(media["url"], headers={"Range": "bytes=8-"})
     assert rest.status == 206 and rest.body == FAKE_MP4[8:]
     # A range past the end, or several ranges: the whole file, as HTTP allows.
