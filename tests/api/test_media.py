@@ -22,7 +22,7 @@ from redfed.services.social import posts
 from redfed.store.media import media as media_store
 
 from ..support import api
-from ..support.http import get
+from ..support.http import get, request
 
 SRGB = ImageCms.ImageCmsProfile(ImageCms.createProfile("sRGB")).tobytes()
 # The smallest MP4 start: an `ftyp` box (brand isom), then an empty `mdat` box.
@@ -99,6 +99,8 @@ def test_jpeg__is_turned_upright_and_loses_exif_and_gps_but_keeps_its_icc_profil
         assert served.headers["X-Content-Type-Options"] == "nosniff"
         assert served.headers["Content-Security-Policy"] == "default-src 'none'; sandbox"
         assert "max-age=31536000" in served.headers["Cache-Control"]
+        head = request("HEAD", url)
+        assert head.status == 200 and head.headers["Content-Length"] == str(len(data)) and head.headers["ETag"] and head.body == b""
 
 
 def test_png_with_transparency__stays_a_transparent_png(instance, alice):
