@@ -26,6 +26,10 @@ from .faults import redact, unavailable
 
 NOT_FOUND = ("404", "NoSuchKey", "NotFound")
 CONTENT_RANGE = re.compile(r"bytes (?P<first>\d+)-(?P<last>\d+)/(?P<size>\d+)")
+# How the bucket (or a CDN before it) may cache what it serves: a media key names one file
+# forever; archives are one person's, and not for any cache.
+IMMUTABLE = "public, max-age=31536000, immutable"
+PRIVATE = "private, no-store"
 # Connection failures are told quickly rather than retried for long: a request is waiting.
 CLIENT_CONFIG = dict(connect_timeout=5, read_timeout=30, retries={"max_attempts": 2, "mode": "standard"})
 
@@ -79,17 +83,17 @@ class Bucket:
 class S3Store(ObjectStore):
     sweep_grace_seconds = 3600.0
 
-    def __init__(self, bucket: Bucket, prefix: str, scratch: Path):
-        """Objects are named `prefix` + key in the bucket; `scratch` is the local folder where
-        files wait while they are written or checked."""
-        self.bucket, self.prefix, self.scratch = bucket, prefix, scratch
+    def __init__(self, bucket: Bucket, prefix: str, scratch: Path, cache_control: str = PRIVATE):
+        """Objects are named `prefix` + key in the bucket, and served by it with `cache_control`;
+        `scratch` is the local folder where files wait while they are written or checked."""
+        self.bucket, self.prefix, self.scratch, self.cache_control = bucket, prefix, scratch, cache_control
         self.name = bucket.settings.bucket
 
     def _name(self, key: str) -> str:
         return self.prefix + key
 
     async def stage(self, key: str, source: Source, content_type: str | None = None) -> None:
-        extra = {"ContentType": content_type, "CacheControl": "public, max-age=31536000, immutable"} if content_type else {}
+        extra = {"CacheControl": self.cache_control} | ({"ContentType": content_type} if content_type else {})
         async with self.bucket.faults():
             s3 = await self.bucket.client()
             if isinstance(source, Path):

@@ -7,7 +7,7 @@ from pathlib import Path
 from ..config import Config
 from .base import ObjectStore
 from .local import SCRATCH, LocalStore
-from .s3 import Bucket, S3Store
+from .s3 import IMMUTABLE, PRIVATE, Bucket, S3Store
 
 MEDIA = "media"
 EXPORTS = "exports"
@@ -40,7 +40,9 @@ def local_stores(config: Config) -> Stores:
 
 def bucket_stores(config: Config) -> Stores:
     bucket = Bucket(config.media)
-    return Stores(*(S3Store(bucket, f"{area}/", scratch(config, area)) for area in AREAS))
+    return Stores(*(
+        S3Store(bucket, f"{area}/", scratch(config, area), IMMUTABLE if area == MEDIA else PRIVATE) for area in AREAS
+    ))
 
 
 def local_root(config: Config, area: str) -> Path:

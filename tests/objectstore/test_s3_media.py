@@ -55,6 +55,8 @@ def test_upload__stored_in_the_bucket__served_by_redfed__deleted_with_its_object
 
     served = get(media["url"])
     assert served.status == 200 and served.headers["Content-Type"] == "image/png"
+    stored = s3_server.client().head_object(Bucket=bucket, Key=f"media/{key_of(media['url'])}")
+    assert (stored["ContentType"], stored["CacheControl"]) == ("image/png", "public, max-age=31536000, immutable")
     assert served.body == s3_server.client().get_object(Bucket=bucket, Key=f"media/{key_of(media['url'])}")["Body"].read()
     assert served.headers["X-Content-Type-Options"] == "nosniff" and "sandbox" in served.headers["Content-Security-Policy"]
     assert get(media["preview_url"]).status == 200
@@ -135,6 +137,7 @@ def test_export_archive__stored_in_the_bucket_and_downloaded_whole(start_instanc
         job = request("GET", instance.url(f"/api/v1/exports/{job['id']}"), headers={"Authorization": f"Bearer {token}"}).json()
     assert job["state"] == "done"
     [archive] = [key for key in s3_server.keys(bucket) if key.startswith("exports/")]
+    assert s3_server.client().head_object(Bucket=bucket, Key=archive)["CacheControl"] == "private, no-store"
     reply = request("GET", instance.url(f"/api/v1/exports/{job['id']}/archive"), headers={"Authorization": f"Bearer {token}"})
     assert reply.status == 200 and reply.headers["Content-Type"] == "application/zip"
     assert reply.body == s3_server.client().get_object(Bucket=bucket, Key=archive)["Body"].read()
