@@ -224,6 +224,8 @@ async def cmd_serve(args) -> int:
     if not path.exists() and not args.config and not os.environ.get(CONFIG_ENV_VAR):
         await _first_run(path.parent)
     config = load_config(path)
+    # Checked here too: a failure inside the server's start-up comes out wrapped in its traceback.
+    await stores.check_stores(config)
     await serve(config, access_log=args.access_log)
     return 0
 

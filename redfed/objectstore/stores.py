@@ -34,6 +34,15 @@ def open_stores(config: Config) -> Stores:
     return bucket_stores(config) if config.media.storage == "s3" else local_stores(config)
 
 
+async def check_stores(config: Config) -> None:
+    """ConfigError, in one line, when the configured stores cannot be used."""
+    files = open_stores(config)
+    try:
+        await files.media.check()
+    finally:
+        await files.close()
+
+
 def local_stores(config: Config) -> Stores:
     return Stores(*(LocalStore(local_root(config, area)) for area in AREAS))
 

@@ -5,6 +5,8 @@ itself when the bucket is back. A wrong bucket at start is one clear line."""
 
 import http.client
 import io
+import subprocess
+import sys
 import time
 
 import pytest
@@ -124,3 +126,14 @@ async def test_start__a_bucket_that_cannot_be_used_is_one_clear_line(tmp_path, s
     said = str(refused.value)
     assert said.startswith(f"media storage: cannot use bucket 'no-such-bucket' at {s3_server.url}")
     assert "\n" not in said and SECRET_ACCESS_KEY not in said
+
+
+def test_serve__a_bucket_that_cannot_be_used_is_one_line_and_exit_1(tmp_path, s3_server):
+    media = s3_server.media_section("no-such-bucket")
+    settings = "\n".join(f'{key} = "{value}"' for key, value in media.items())
+    config = tmp_path / "instance.toml"
+    config.write_text(f'[instance]\nbase_url = "http://127.0.0.1:8000"\n[media]\n{settings}\n')
+    result = subprocess.run([sys.executable, "-m", "redfed", "--config", str(config), "serve"], capture_output=True, text=True, timeout=60)
+    assert result.returncode == 1
+    [line] = result.stderr.strip().splitlines()
+    assert line.startswith("redfed: media storage: cannot use bucket 'no-such-bucket'") and SECRET_ACCESS_KEY not in line
