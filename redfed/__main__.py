@@ -19,7 +19,7 @@ from pathlib import Path
 
 from . import __version__
 from .clock import now_ms
-from .config import CONFIG_ENV_VAR, DEFAULT_CONFIG_NAME, Config, config_from_dict, load_config
+from .config import CONFIG_ENV_VAR, DEFAULT_CONFIG_NAME, Config, config_from_dict, load_config, validate_bucket
 from .db import copy as db_copy
 from .db.databases import AnyDatabase, database_for, database_url
 from .db.migrate import migrate_database
@@ -27,9 +27,11 @@ from .db.urls import parse as parse_database_url
 from .errors import ConfigError, RedfedError
 from .federation.resolve import Resolver
 from .instance import Instance
+from .objectstore import stores
 from .server import serve
 from .services.accounts import accounts, oauth, password_resets
 from .services.context import Context
+from .services.media import media_copy
 from .services.moderation import domain_blocks, sign_ups
 from .services.portability import aliases, exports, import_csv, imports, moves
 from .urls import Urls
@@ -104,6 +106,11 @@ def _parser() -> argparse.ArgumentParser:
     token_create.set_defaults(command=cmd_token_create)
 
     _domain_commands(commands)
+
+    media = commands.add_parser("media", help="manage stored media files").add_subparsers(required=True, metavar="ACTION")
+    copy = media.add_parser("copy", help="copy the local media and archives to the [media] bucket (resumable)")
+    copy.add_argument("--to", required=True, choices=["s3"], help="where to copy them: the bucket the [media] settings name")
+    copy.set_defaults(command=cmd_media_copy)
 
     export = commands.add_parser("export", help="write a user's account archive (a Mastodon-compatible zip)")
     export.add_argument("user")
@@ -226,9 +233,10 @@ async def cmd_serve(args) -> int:
     if not path.exists() and not args.config and not os.environ.get(CONFIG_ENV_VAR):
         await _first_run(path.parent)
     config = load_config(path)
-    # Here, not at the server's start, a database that cannot be opened is one line, not two
-    # tracebacks from the server's lifespan.
+    # Here, not at the server's start, a database or bucket that cannot be used is one line, not
+    # two tracebacks from the server's lifespan.
     await migrate_database(database_url(config))
+    await stores.check_stores(config)
     await serve(config, access_log=args.access_log)
     return 0
 
@@ -337,7 +345,10 @@ async def cmd_user_approve(args) -> int:
 def _offline_context(db: AnyDatabase, config: Config) -> Context:
     """Services without a running server: nothing here fetches, so no HTTP client is started. A
     running server picks the change up within a worker round (Instance.run_once)."""
-    return Context(db, config, Resolver(db, None, config, None), Urls(config))
+    return Context(
+        db, config, Resolver(db, None, config, None), Urls(config),
+        files=stores.open_stores(config),
+    )
 
 
 async def cmd_domain_block(args) -> int:
@@ -378,6 +389,26 @@ async def cmd_token_create(args) -> int:
     return 0
 
 
+async def cmd_media_copy(args) -> int:
+    config = _load(args)
+    validate_bucket(config.media)
+    bucket = stores.bucket_stores(config)
+    pairs = list(zip(stores.local_stores(config), bucket, (None, media_copy.ZIP, media_copy.ZIP)))
+
+    async def progress(state: media_copy.Copied) -> None:
+        print(f"\r{state.done}/{state.total} files: {state.copied} copied ({state.bytes_copied / 1e6:.1f} MB), "
+              f"{state.skipped} already there", end="", file=sys.stderr, flush=True)
+
+    try:
+        await bucket.media.check()
+        done = await media_copy.copy_files(pairs, progress)
+    finally:
+        await bucket.close()
+    print(file=sys.stderr)
+    print(f"{done.total} files in the bucket ({done.copied} copied now); set [media] storage = \"s3\" and restart")
+    return 0
+
+
 async def cmd_export(args) -> int:
     config = _load(args)
 
@@ -385,8 +416,12 @@ async def cmd_export(args) -> int:
         filled = percent // 10
         print(f"\r[{'#' * filled}{'-' * (10 - filled)}] {percent}%", end="", file=sys.stderr, flush=True)
 
-    async with _database(config) as db:
-        size = await exports.export_to_file(db, config, args.user, Path(args.out), progress)
+    files = stores.open_stores(config)
+    try:
+        async with _database(config) as db:
+            size = await exports.export_to_file(db, config, files.media, args.user, Path(args.out), progress)
+    finally:
+        await files.close()
     await progress(100)
     print(file=sys.stderr)
     print(f"wrote {args.out} ({size} bytes)")

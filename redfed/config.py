@@ -91,6 +91,15 @@ class MediaConfig:
     # Decoding one image may take this long before it is refused (its process is killed).
     max_decode_seconds: float = 10.0
     max_attachments: int = 20
+    # Where files are kept: "local" (under `path`) or "s3" (an S3-compatible bucket; `path` then
+    # holds only uploads being checked). instance.example.toml describes each key.
+    storage: str = "local"
+    endpoint_url: str = ""
+    region: str = ""
+    bucket: str = ""
+    access_key_id: str = field(default="", repr=False)
+    secret_access_key: str = field(default="", repr=False)
+    public_base_url: str = ""
 
 
 @dataclass(frozen=True)
@@ -285,5 +294,27 @@ def _validate(config: Config) -> None:
         raise ConfigError("config key 'federation.max_redirects' must not be negative")
     if config.server.listen and not config.server.listen.rpartition(":")[2].isdigit():
         raise ConfigError("config key 'server.listen' must be HOST:PORT")
+    _validate_media(config.media)
     if config.database.path != ":memory:" and not config.database.path:
         raise ConfigError("config key 'database.path' must not be empty")
+
+
+def _validate_media(media: MediaConfig) -> None:
+    if media.storage not in ("local", "s3"):
+        raise ConfigError("config key 'media.storage' must be \"local\" or \"s3\"")
+    if media.storage == "s3":
+        validate_bucket(media)
+
+
+def validate_bucket(media: MediaConfig) -> None:
+    """ConfigError unless the [media] bucket settings are usable (for storage = "s3", and for
+    `redfed media copy`, which runs before the switch)."""
+    if not media.bucket:
+        raise ConfigError("config key 'media.bucket' must name the bucket when media.storage is \"s3\"")
+    if bool(media.access_key_id) != bool(media.secret_access_key):
+        raise ConfigError("config keys 'media.access_key_id' and 'media.secret_access_key' must be given together")
+    for key in ("endpoint_url", "public_base_url"):
+        value = getattr(media, key)
+        parts = urlsplit(value)
+        if value and (parts.scheme not in ("http", "https") or not parts.hostname or parts.query or parts.fragment):
+            raise ConfigError(f"config key 'media.{key}' must be an http(s) URL such as https://files.example.com")

@@ -19,9 +19,10 @@ from .federation.domain_policy import DomainPolicy
 from .federation.http import HttpClient
 from .federation.resolve import Resolver
 from .inbox.worker import InboxWorker
+from .objectstore import stores
 from .services.accounts import accounts
 from .services.context import Context
-from .services.media import media
+from .services.media import media_sweep
 from .services.social import scheduled
 from .urls import Urls
 
@@ -40,6 +41,7 @@ class Instance:
         self.db = database_for(database_url(config), pool_size=config.database.pool_size)
         self.http = HttpClient(config, clock=clock, **({"address_policy": address_policy} if address_policy else {}))
         self.domains = DomainPolicy(config)
+        self.files = stores.open_stores(config)
         self._wake = asyncio.Event()
         self.ctx: Context | None = None
         self.delivery: DeliveryWorker | None = None
@@ -51,21 +53,26 @@ class Instance:
         applied = await migrate_database(database_url(self.config))
         if applied:
             log.info("applied migrations %s", ", ".join(f"{m.version:04d}_{m.name}" for m in applied))
+        await self.files.media.check()
         await self.db.open()
         await self.http.start()
         await self.domains.reload(self.db.reader)
         signer = await accounts.instance_signing_key(self.db, self.config)
         resolver = Resolver(self.db, self.http, self.config, signer, clock=self.clock, domains=self.domains)
-        self.ctx = Context(self.db, self.config, resolver, self.urls, clock=self.clock, wake_delivery=self._wake.set)
+        self.ctx = Context(
+            self.db, self.config, resolver, self.urls, clock=self.clock, wake_delivery=self._wake.set,
+            files=self.files,
+        )
         self.delivery = DeliveryWorker(self.db, self.http, self.config, clock=self.clock, domains=self.domains)
         self.inbox = InboxWorker(self.ctx, clock=self.clock)
         if recover:
-            await media.recover_interrupted(self.ctx)
+            await media_sweep.recover_interrupted(self.ctx)
         return self
 
     async def close(self) -> None:
         await self.http.close()
         await self.db.close()
+        await self.files.close()
 
     def wake(self) -> None:
         self._wake.set()

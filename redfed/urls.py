@@ -14,6 +14,10 @@ INSTANCE_ACTOR_PATH = "/actor"
 class Urls:
     def __init__(self, config: Config):
         self.base = config.base_url.rstrip("/")
+        # Media in a bucket with a public address are fetched from it (the CDN's or the bucket's),
+        # under the object names objectstore gives them (media/ + key).
+        public = config.media.public_base_url.rstrip("/") if config.media.storage == "s3" else ""
+        self._media_base = f"{public}/media" if public else f"{self.base}/media"
 
     def actor(self, username: str) -> str:
         return f"{self.base}/users/{username}"
@@ -64,7 +68,7 @@ class Urls:
         return f"{self.base}/activities/{activity_id}"
 
     def media(self, file_key: str) -> str:
-        return f"{self.base}/media/{file_key}"
+        return f"{self._media_base}/{file_key}"
 
     def shared_inbox(self) -> str:
         return f"{self.base}/inbox"

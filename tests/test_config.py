@@ -8,6 +8,7 @@ import pytest
 
 from redfed.config import Config, config_from_dict, load_config
 from redfed.errors import ConfigError
+from redfed.urls import Urls
 
 EXAMPLE = Path(__file__).resolve().parent.parent / "instance.example.toml"
 
@@ -56,6 +57,11 @@ def test_config__drops_default_port_and_lowercases_host(tmp_path):
         ({"server": {"max_concurrent_bodies": 0}}, "'server.max_concurrent_bodies' must be greater than zero"),
         ({"server": {"body_timeout_seconds": "1m"}}, "'server.body_timeout_seconds' must be a number"),
         ({"server": {"graceful_timeout_seconds": -1}}, "'server.graceful_timeout_seconds' must not be negative"),
+        ({"media": {"storage": "bucket"}}, "'media.storage' must be \"local\" or \"s3\""),
+        ({"media": {"storage": "s3"}}, "'media.bucket' must name the bucket"),
+        ({"media": {"storage": "s3", "bucket": "b", "access_key_id": "k"}}, "'media.access_key_id' and 'media.secret_access_key' must be given together"),
+        ({"media": {"storage": "s3", "bucket": "b", "endpoint_url": "minio:9000"}}, "'media.endpoint_url' must be an http(s) URL"),
+        ({"media": {"storage": "s3", "bucket": "b", "public_base_url": "https://cdn.example/?x=1"}}, "'media.public_base_url' must be an http(s) URL"),
     ],
 )
 def test_config__refuses_mistakes_naming_the_key(tmp_path, data, message):
@@ -69,6 +75,21 @@ def test_config__plain_http_on_a_public_host_needs_allow_http(tmp_path):
         {"instance": {"base_url": "http://social.example"}, "federation": {"allow_http": True}}, base_dir=tmp_path
     )
     assert config.domain == "social.example"
+
+
+def test_config__bucket_credentials_never_appear_in_its_text(tmp_path):
+    media = {"storage": "s3", "bucket": "b", "access_key_id": "AKIDSECRETID", "secret_access_key": "very-secret-key"}
+    config = config_from_dict({"media": media}, base_dir=tmp_path)
+    assert "very-secret-key" not in repr(config) and "AKIDSECRETID" not in repr(config) and "bucket='b'" in repr(config)
+
+
+def test_config__public_base_url_gives_media_urls_only_with_the_bucket(tmp_path):
+    key = "ab/cd/abcd0123456789abcdef0123456789ab.jpg"
+    public = {"bucket": "b", "public_base_url": "https://cdn.example/"}
+    on_bucket = config_from_dict({"media": {"storage": "s3", **public}}, base_dir=tmp_path)
+    assert Urls(on_bucket).media(key) == f"https://cdn.example/media/{key}"
+    on_disk = config_from_dict({"media": public}, base_dir=tmp_path)
+    assert Urls(on_disk).media(key) == f"http://127.0.0.1:8000/media/{key}"
 
 
 def test_load_config__reports_missing_file_and_bad_toml(tmp_path):

@@ -8,6 +8,7 @@ from ..config import Config
 from ..db.connection import Database
 from ..federation.domain_policy import DomainPolicy
 from ..federation.resolve import Resolver
+from ..objectstore.stores import Stores
 from ..urls import Urls
 
 
@@ -20,6 +21,8 @@ class Context:
     clock: Callable[[], float] = time.time
     # Called after a commit that queued deliveries, so an in-process worker wakes at once.
     wake_delivery: Callable[[], None] = field(default=lambda: None)
+    # Where uploaded media and archives are kept: on disk or in a bucket (objectstore.stores).
+    files: Stores = field(kw_only=True)
 
     @property
     def domains(self) -> DomainPolicy:

@@ -2,16 +2,19 @@
 
 Uploads are served only under keys of exactly the shape the server mints, with the type that key
 was stored as, `nosniff`, and a CSP that keeps a hostile file from running anything even when
-opened directly (checklist 31, 33).
+opened directly (checklist 31, 33). Files on this machine's disk are sent with ranges and
+conditional requests; files in a bucket are streamed from it (also when media have a public
+address: links handed out before it was set keep working).
 """
 
 from importlib import resources
 
-from quart import Blueprint, send_file, send_from_directory
+from quart import Blueprint, send_from_directory
 
 from ..errors import NotFound
 from ..services.media import media_files
 from .context import runtime
+from .downloads import open_stored, stored_file
 
 blueprint = Blueprint("files", __name__)
 
@@ -28,10 +31,10 @@ async def static_file(name: str):
 @blueprint.get("/media/<path:key>")
 async def media_file(key: str):
     content_type = media_files.content_type_of(key)
-    path = runtime().config.media_path / key
-    if content_type is None or not path.is_file():
+    opened = await open_stored(runtime().services.files.media, key) if content_type else None
+    if opened is None:
         raise NotFound("not found")
-    response = await send_file(path, mimetype=content_type, conditional=True)
+    response = await stored_file(opened, content_type)
     # A key names one file forever: a changed upload gets a new key.
     response.headers["Cache-Control"] = "public, max-age=31536000, immutable"
     response.headers["X-Content-Type-Options"] = "nosniff"

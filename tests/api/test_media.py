@@ -17,12 +17,12 @@ from PIL.PngImagePlugin import PngInfo
 from redfed.errors import Unprocessable
 from redfed.federation import serialize
 from redfed.services.media import media as media_service
-from redfed.services.media import media_files
+from redfed.services.media import media_files, media_sweep
 from redfed.services.social import posts
 from redfed.store.media import media as media_store
 
 from ..support import api
-from ..support.http import get
+from ..support.http import get, request
 
 SRGB = ImageCms.ImageCmsProfile(ImageCms.createProfile("sRGB")).tobytes()
 # The smallest MP4 start: an `ftyp` box (brand isom), then an empty `mdat` box.
@@ -99,6 +99,8 @@ def test_jpeg__is_turned_upright_and_loses_exif_and_gps_but_keeps_its_icc_profil
         assert served.headers["X-Content-Type-Options"] == "nosniff"
         assert served.headers["Content-Security-Policy"] == "default-src 'none'; sandbox"
         assert "max-age=31536000" in served.headers["Cache-Control"]
+        head = request("HEAD", url)
+        assert head.status == 200 and head.headers["Content-Length"] == str(len(data)) and head.headers["ETag"] and head.body == b""
 
 
 def test_png_with_transparency__stays_a_transparent_png(instance, alice):
@@ -278,7 +280,7 @@ def test_processing_row__while_processing_answers_206_and_is_failed_after_a_rest
     claim = media_service.claim_for_post(instance.runtime.db, row.owner_id, [stuck.id], max_attachments=4)
     with pytest.raises(Unprocessable, match="have not finished processing"):
         instance.run(claim)
-    assert instance.run(media_service.recover_interrupted(instance.ctx)) == 1
+    assert instance.run(media_sweep.recover_interrupted(instance.ctx)) == 1
     assert instance.run(media_store.get(instance.runtime.db.reader, stuck.id)).state == "failed"
 
 

@@ -14,8 +14,7 @@ import pytest
 import requests
 from PIL import Image
 
-from redfed.services.media import media as media_service
-from redfed.services.media import media_files
+from redfed.services.media import media_sweep
 from redfed.store.media import media as media_store
 
 from ..support import api
@@ -135,15 +134,15 @@ def test_start_sweep__publishes_committed_staged_files_and_removes_what_no_row_n
     preview = {item["id"]: item["preview_url"].split("/media/", 1)[1] for item in (committed, unrecorded, lost)}
     # A stop after the row was committed, before its files were renamed into place.
     for name in (key[committed["id"]], preview[committed["id"]]):
-        (media / name).rename(media_files.pending_path(media, name))
+        (media / name).rename(instance.node.files.media.staged_path(name))
     # A stop after the files were in place, before the row was committed.
     instance.run(_delete_row(instance, int(unrecorded["id"])))
     # A file lost with its row still there, and a temporary file of an interrupted upload.
     (media / key[lost["id"]]).unlink()
     (media / "tmp" / "0123.upload").write_bytes(b"half")
 
-    with caplog.at_level("WARNING", logger="redfed.services.media.media"):
-        instance.run(media_service.recover_interrupted(instance.ctx))
+    with caplog.at_level("WARNING", logger="redfed.services.media.media_sweep"):
+        instance.run(media_sweep.recover_interrupted(instance.ctx))
 
     assert requests.get(committed["url"], timeout=10).status_code == 200
     assert requests.get(committed["preview_url"], timeout=10).status_code == 200

@@ -30,7 +30,7 @@ def _nothing_stored(instance, alice):
     assert _count(instance, "SELECT count(*) FROM media WHERE owner_id = ?", alice.id) == 0
     assert instance.run(import_store.jobs_of(instance.runtime.db.reader, alice.id)) == []
     folder = instance.config.base_dir / "imports"
-    assert not folder.exists() or list(folder.iterdir()) == []
+    assert [path for path in folder.rglob("*") if path.is_file()] == []
 
 
 def test_mastodon_archive__posts_recreated_with_dates_warnings_visibility_media_and_threads(instance):

@@ -53,7 +53,7 @@ def _alice_with_listings(a, tmp_path):
     a.run(listings.set_status(a.ctx, alice, lamp.post_id, "sold"))
     a.drain()
     path = tmp_path / "alice.zip"
-    a.run(exports.export_to_file(a.runtime.db, a.config, "alice", path, _no_progress))
+    a.run(exports.export_to_file(a.runtime.db, a.config, a.ctx.files.media, "alice", path, _no_progress))
     return alice, path
 
 

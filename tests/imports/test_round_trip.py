@@ -44,7 +44,7 @@ def test_export_then_import_on_another_instance__same_posts_dates_media_and_foll
     a.run(follows.follow(ctx, alice, carol))
     a.run(follows.follow(ctx, alice, dave))
     archive_path = tmp_path / "alice.zip"
-    a.run(exports.export_to_file(a.runtime.db, a.config, "alice", archive_path, _no_progress))
+    a.run(exports.export_to_file(a.runtime.db, a.config, a.ctx.files.media, "alice", archive_path, _no_progress))
     following_csv = a.run(exports.csv_export(a.runtime.db, alice, "following", a.ctx.now_ms()))
 
     # The new account on b already has a follower on a, who must not get the old posts as new.

@@ -134,7 +134,7 @@ def test_archive__holds_every_post_media_likes_bookmarks_listings_and_a_manifest
         seen.append(percent)
 
     out = tmp_path / "out" / "alice.zip"
-    size = instance.run(exports.export_to_file(instance.runtime.db, instance.config, "alice", out, progress))
+    size = instance.run(exports.export_to_file(instance.runtime.db, instance.config, instance.ctx.files.media, "alice", out, progress))
     assert size == out.stat().st_size
     assert seen == sorted(seen) and seen[-1] == 95 and len(seen) > 2
     assert list(out.parent.iterdir()) == [out]  # no temporary file left behind
@@ -165,7 +165,7 @@ def test_job__runs_to_done_and_a_restart_resumes_an_interrupted_one(account):
     assert (job.state, job.progress) == ("queued", 0)
     done = instance.run(exports.run_job(instance.ctx, job.id))
     assert (done.state, done.progress) == ("done", 100) and done.expires_at == done.finished_at + exports.EXPIRY_MS
-    path = exports.archive_path(instance.config, done)
+    path = instance.config.base_dir / "exports" / done.file_key
     assert path.parent == instance.config.base_dir / "exports" and path.stat().st_size == done.size
     check_archive(account, path.read_bytes())
 
@@ -186,9 +186,10 @@ def test_restart__removes_archives_no_job_names_and_keeps_the_finished_ones(acco
     folder = instance.config.base_dir / "exports"
     unnamed = folder / f"{'x' * 32}.zip"
     unnamed.write_bytes(b"PK\x05\x06" + b"\0" * 18)
-    (folder / f".{'y' * 32}.zip.part").write_bytes(b"PK")
+    (folder / "tmp" / f".{'y' * 32}.zip.part").write_bytes(b"PK")  # a zip being written
     instance.run(_resume_and_wait(instance))
-    assert sorted(p.name for p in folder.iterdir()) == [done.file_key]
+    assert sorted(p.name for p in folder.iterdir() if p.is_file()) == [done.file_key]
+    assert list((folder / "tmp").iterdir()) == []
 
 
 async def _insert_running(instance, actor):

@@ -1,6 +1,5 @@
 """`redfed serve` in a process of its own, on a free loopback port, for tests that kill it."""
 
-import os
 import signal
 import sqlite3
 import subprocess
@@ -59,5 +58,6 @@ class Server:
             return db.execute(sql).fetchall()
 
     def files(self, name: str) -> list[str]:
+        """The files under the instance's folder `name`, by their paths inside it (not folders)."""
         folder = self.folder / name
-        return sorted(os.listdir(folder)) if folder.is_dir() else []
+        return sorted(path.relative_to(folder).as_posix() for path in folder.rglob("*") if path.is_file())

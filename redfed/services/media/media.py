@@ -4,11 +4,14 @@ A synchronous upload is processed first, its files staged (media_files), then it
 once, ready, and the files published into place. A background upload (v2: video, audio, large
 images) writes its row first, state `processing`, and stages its files afterwards; the row becomes
 `ready` in the same statement that names its files, or `failed` with the reason. At the next start
-`recover_interrupted` fails what a stop left `processing` and sweeps the media folder so that
+media_sweep fails what a stop left `processing` and sweeps the stored files so that
 files and rows agree whatever moment the stop came at.
 
-A client that goes away cancels its request: file work already running in a thread runs to its
-end and is then taken back, so an abandoned upload leaves no file behind.
+A client that goes away cancels its request: file work already running runs to its end and is
+then taken back, so an abandoned upload leaves no file behind.
+
+Files go through the instance's store (objectstore: the media folder, or a bucket); uploads are
+checked in the local media folder's scratch space first, whichever store keeps them.
 """
 
 import asyncio
@@ -16,18 +19,20 @@ import dataclasses
 import functools
 import logging
 import math
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Coroutine
 from dataclasses import dataclass
+from pathlib import Path
 from typing import BinaryIO, TypeVar
 
 from aiosqlite import Connection
 
 from ...clock import new_id
 from ...db.connection import Database, uninterrupted
-from ...errors import NotFound, RedfedError, Unprocessable
+from ...errors import NotFound, RedfedError, ServiceUnavailable, Unprocessable
 from ...models import Actor, Media
 from ...store.media import media as store
 from ..context import Context
+from ..disk_space import storage_errors
 from . import media_files as files
 from . import media_images as images
 
@@ -117,7 +122,13 @@ async def _receive(ctx: Context, source: BinaryIO, *, images_only: bool = False)
 async def _blocking(work: Callable[[], T], *, undo: Callable[[T], None] | None = None) -> T:
     """Blocking file work in a thread. A cancel (the client went away) cannot stop the thread:
     it runs to its end, and `undo` then takes back what it made."""
-    future = asyncio.ensure_future(asyncio.to_thread(work))
+    return await _shielded(asyncio.to_thread(work), undo=undo)
+
+
+async def _shielded(step: Awaitable[T], *, undo: Callable[[T], None] | None = None) -> T:
+    """Await `step`, which a cancel does not stop: it runs to its end, and `undo` then takes back
+    what it made."""
+    future = asyncio.ensure_future(step)
     try:
         return await asyncio.shield(future)
     except asyncio.CancelledError:
@@ -129,6 +140,26 @@ async def _blocking(work: Callable[[], T], *, undo: Callable[[T], None] | None =
 def _undo_if_made(undo: Callable[[T], None], done: asyncio.Future) -> None:
     if not done.cancelled() and done.exception() is None:
         undo(done.result())
+
+
+_cleanups: set[asyncio.Task] = set()
+
+
+def _later(step: Coroutine) -> None:
+    """Run a clean-up after the request that needed it has gone (kept referenced until done)."""
+    task = asyncio.ensure_future(step)
+    _cleanups.add(task)
+    task.add_done_callback(_cleanups.discard)
+
+
+async def _discard(ctx: Context, *keys: str | None) -> None:
+    """Remove stored files, staged or published. A store that cannot be reached keeps them, no
+    row names them, and a later sweep takes them (warned about where the fault was met)."""
+    try:
+        with storage_errors():
+            await ctx.files.media.delete(*keys)
+    except ServiceUnavailable:
+        pass
 
 
 def _unlink(*sources: files.Received | None) -> None:
@@ -148,23 +179,24 @@ async def _commit_staged(ctx: Context, staged: tuple[str | None, ...], write: Wr
 
 
 async def _commit_then_publish(ctx: Context, staged: tuple[str | None, ...], write: Write) -> R | None:
-    root = ctx.config.media_path
     try:
         async with ctx.db.transaction() as conn:
             stored = await write(conn)
     except BaseException:
-        files.remove(root, *staged)
+        await _discard(ctx, *staged)
         raise
     if stored is None:
-        files.remove(root, *staged)
+        await _discard(ctx, *staged)
         return None
-    files.publish(root, *staged)
+    with storage_errors():
+        await ctx.files.media.publish(*staged)
     return stored
 
 
-async def _stage(ctx: Context, key: str, data: bytes) -> str:
-    root = ctx.config.media_path
-    await _blocking(functools.partial(files.stage, root, key, data), undo=lambda _: files.remove(root, key))
+async def _stage(ctx: Context, key: str, source: bytes | Path) -> str:
+    """Stage `source` (bytes, or a received file, which is moved) under `key`."""
+    with storage_errors():
+        await _shielded(ctx.files.media.stage(key, source, files.content_type_of(key)), undo=lambda _: _later(_discard(ctx, key)))
     return key
 
 
@@ -174,7 +206,6 @@ async def _decode(ctx: Context, source: files.Received) -> images.ProcessedImage
 
 async def _process(ctx: Context, media: Media, received: files.Received, thumb: files.Received | None) -> Media:
     """Stage the files of an upload and return its row as it is when ready; temporary files go."""
-    root = ctx.config.media_path
     staged: list[str] = []
     try:
         custom = await _decode(ctx, thumb) if thumb else None
@@ -189,8 +220,7 @@ async def _process(ctx: Context, media: Media, received: files.Received, thumb: 
         else:
             key = files.new_key(received.content_type)
             fields = {"content_type": received.content_type, "size": received.size, "meta": {}}
-            files.stage_file(root, received.path, key)
-            staged.append(key)
+            staged.append(await _stage(ctx, key, received.path))
         if custom is not None:
             fields["preview_key"] = files.preview_key(key, custom.preview_type)
             staged.append(await _stage(ctx, fields["preview_key"], custom.preview))
@@ -198,7 +228,7 @@ async def _process(ctx: Context, media: Media, received: files.Received, thumb: 
             fields["blurhash"] = custom.blurhash
         return dataclasses.replace(media, state="ready", file_key=key, **fields)
     except BaseException:
-        files.remove(root, *staged)
+        await _discard(ctx, *staged)
         raise
     finally:
         _unlink(received, thumb)
@@ -237,7 +267,7 @@ async def update(
     media = await own_unattached(ctx, owner, media_id)
     text = media.description if description is None else check_description(description)
     point = (media.focus_x, media.focus_y) if focus is None else parse_focus(focus)
-    root, preview = ctx.config.media_path, None
+    preview = None
     if thumbnail is not None:
         received = await _receive(ctx, thumbnail, images_only=True)
         try:
@@ -251,7 +281,7 @@ async def update(
     if updated is None:
         raise NotFound(NOT_FOUND)
     if preview is not None:
-        files.remove(root, media.preview_key)
+        await _discard(ctx, media.preview_key)
     return updated
 
 
@@ -269,7 +299,7 @@ async def _delete_row_and_files(ctx: Context, media_id: int) -> Media | None:
     async with ctx.db.transaction() as conn:
         deleted = await store.delete_unattached(conn, media_id)
     if deleted is not None:
-        files.remove(ctx.config.media_path, deleted.file_key, deleted.preview_key)
+        await _discard(ctx, deleted.file_key, deleted.preview_key)
     return deleted
 
 
@@ -295,43 +325,3 @@ async def claim_for_post(
     if len(media) > 1 and any(m.type in ("video", "gifv", "audio") for m in media):
         raise Unprocessable(IMAGES_AND_VIDEO)
     return media
-
-
-async def recover_interrupted(ctx: Context) -> int:
-    """At start-up, before serving: fail uploads a stopped process left processing, and make the
-    media folder agree with the rows (media_files.sweep); uploads whose file is gone are deleted
-    while unposted. What was swept is logged for the operator. How many uploads were failed."""
-    async with ctx.db.transaction() as conn:
-        count = await store.fail_processing(conn, ctx.now_ms() + 1, "processing was interrupted")
-    stored = await store.stored_files(ctx.db.reader)
-    known = {key for media in stored for key in (media.file_key, media.preview_key) if key}
-    swept = await asyncio.to_thread(files.sweep, ctx.config.media_path, known)
-    gone = await asyncio.to_thread(files.missing, ctx.config.media_path, [media.file_key for media in stored])
-    lost = [media for media in stored if media.file_key in gone]
-    unposted = [media.id for media in lost if media.post_id is None]
-    if unposted:
-        async with ctx.db.transaction() as conn:
-            await store.delete_many_unattached(conn, unposted)
-        files.remove(ctx.config.media_path, *(media.preview_key for media in lost if media.post_id is None))
-    _log_sweep(swept, unposted, [media.id for media in lost if media.post_id is not None])
-    return count
-
-
-def _log_sweep(swept: files.Swept, deleted: list[int], posted: list[int]) -> None:
-    def some(items: list) -> str:
-        return ", ".join(map(str, items[:10])) + (" ..." if len(items) > 10 else "")
-
-    if swept.published:
-        log.warning(
-            "media sweep: published %d files whose rows were committed before a stop: %s", len(swept.published), some(swept.published)
-        )
-    if swept.orphans:
-        log.warning("media sweep: removed %d files that no upload names: %s", len(swept.orphans), some(swept.orphans))
-    if swept.temporary:
-        log.warning("media sweep: removed %d temporary files of interrupted uploads", swept.temporary)
-    if deleted:
-        log.warning("media sweep: deleted %d unposted uploads whose file was missing: ids %s", len(deleted), some(deleted))
-    if posted:
-        log.error(
-            "media sweep: %d posted uploads have lost their file (restore it from a backup): ids %s", len(posted), some(posted)
-        )

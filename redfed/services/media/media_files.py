@@ -1,14 +1,10 @@
-"""Uploaded files (layer 4, blocking code: run it in a thread): what a file really is, and
-storage under server-generated keys.
+"""Uploaded files (layer 4, blocking code: run it in a thread): what a file really is, and the
+keys it is stored under.
 
 The type is read from the bytes against an allow-list, never from the name or the declared type
 (checklist 33); video and audio are recognised by their container's signature and stored as they
-are. Files live under a random key that no part of the upload chooses (31).
-
-Files and rows agree after any crash: a file is first *staged* (written whole, flushed, under a
-pending name in `tmp/` that names its key), the row that names it is committed, and only then is
-it *published* (renamed into place). At start, `sweep` publishes staged files whose rows exist,
-and removes every other staged or temporary file and every stored file no row names.
+are. Files live under a random key that no part of the upload chooses (31). An upload is copied
+to the media folder's scratch space (`tmp/`) while it is checked, whatever store keeps it then.
 
 A full or read-only disk is a temporary condition, not a crash: ServiceUnavailable (503).
 """
@@ -28,7 +24,6 @@ from ..disk_space import ensure_room, storage_errors
 
 FILE_TYPE_ERROR = "File type of uploaded media could not be verified"
 CHUNK = 1024 * 1024
-PENDING = "pending-"
 AVIF = features.check("avif")
 
 EXTENSIONS = {
@@ -161,90 +156,3 @@ def temporary_path(root: Path, suffix: str) -> Path:
     folder = root / "tmp"
     folder.mkdir(parents=True, exist_ok=True)
     return folder / f"{secrets.token_hex(16)}.{suffix}"
-
-
-def pending_path(root: Path, key: str) -> Path:
-    """Where `key` is staged until its row is committed: a name that says which key it becomes."""
-    return root / "tmp" / f"{PENDING}{key.rpartition('/')[2]}"
-
-
-def key_of_pending(name: str) -> str | None:
-    token = name.removeprefix(PENDING)
-    key = f"{token[:2]}/{token[2:4]}/{token}"
-    return key if name.startswith(PENDING) and content_type_of(key) else None
-
-
-def stage(root: Path, key: str, data: bytes) -> None:
-    """Write `data` whole under `key`'s pending name, flushed to disk; `publish` puts it in place."""
-    path = pending_path(root, key)
-    with storage_errors():
-        path.parent.mkdir(parents=True, exist_ok=True)
-        try:
-            with path.open("xb") as target:
-                target.write(data)
-                target.flush()
-                os.fsync(target.fileno())
-        except BaseException:
-            path.unlink(missing_ok=True)
-            raise
-
-
-def stage_file(root: Path, path: Path, key: str) -> None:
-    """Stage a received file as it is (video, audio): a rename within `tmp/`."""
-    with storage_errors():
-        os.replace(path, pending_path(root, key))
-
-
-def publish(root: Path, *keys: str | None) -> None:
-    """Rename staged files into place once their row is committed. Only renames, quick enough to
-    run on the event loop, where no cancellation can stop it half-way."""
-    for key in keys:
-        if key:
-            final = root / key
-            with storage_errors():
-                final.parent.mkdir(parents=True, exist_ok=True)
-                os.replace(pending_path(root, key), final)
-
-
-def remove(root: Path, *keys: str | None) -> None:
-    """Remove stored files, staged or in place."""
-    for key in keys:
-        if key and content_type_of(key):
-            (root / key).unlink(missing_ok=True)
-            pending_path(root, key).unlink(missing_ok=True)
-
-
-@dataclass(frozen=True)
-class Swept:
-    """What `sweep` did, for the operator."""
-
-    published: list[str]
-    orphans: list[str]
-    temporary: int
-
-
-def sweep(root: Path, known: set[str]) -> Swept:
-    """At start, when no upload is running: publish staged files whose rows exist (`known` holds
-    every key a row names); remove all other staged and temporary files, and stored files that no
-    row names."""
-    published, orphans, temporary = [], [], 0
-    folder = root / "tmp"
-    for path in sorted(folder.iterdir()) if folder.is_dir() else []:
-        key = key_of_pending(path.name)
-        if key in known:
-            publish(root, key)
-            published.append(key)
-        elif path.is_file():
-            path.unlink(missing_ok=True)
-            temporary += 1
-    for path in sorted(root.glob("[0-9a-f][0-9a-f]/[0-9a-f][0-9a-f]/*")):
-        key = path.relative_to(root).as_posix()
-        if content_type_of(key) and key not in known:
-            path.unlink(missing_ok=True)
-            orphans.append(key)
-    return Swept(published, orphans, temporary)
-
-
-def missing(root: Path, keys: list[str]) -> set[str]:
-    """The keys among `keys` that have no file in place."""
-    return {key for key in keys if not (root / key).is_file()}

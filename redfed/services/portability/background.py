@@ -4,12 +4,17 @@ here until it finishes; otherwise a job could be collected half done."""
 
 import asyncio
 import logging
+import re
+import time
 from collections.abc import Coroutine, Iterable
-from pathlib import Path
+
+from ...objectstore.base import ObjectStore
 
 log = logging.getLogger(__name__)
 
 running: set[asyncio.Task] = set()
+# The keys of exported and uploaded archives: random, so that no one can guess another's.
+ARCHIVE_KEY = re.compile(r"[A-Za-z0-9_-]{32}\.zip")
 
 
 def spawn(job: Coroutine) -> asyncio.Task:
@@ -19,18 +24,20 @@ def spawn(job: Coroutine) -> asyncio.Task:
     return task
 
 
-def sweep_unnamed(folder: Path, named: Iterable[str], what: str) -> list[str]:
-    """At start: remove the half-written files and the finished ones (`*.zip`) that no job names,
-    left by a stop between writing a file and recording it, or between forgetting it and removing
-    it. Tells the operator what went; returns the names removed."""
-    if not folder.is_dir():
-        return []
-    for partial in folder.glob(".*.part"):
-        partial.unlink(missing_ok=True)
+async def sweep_unnamed(archives: ObjectStore, named: Iterable[str], what: str) -> list[str]:
+    """At start: remove the half-written archives and the finished ones (`*.zip` keys) that no job
+    names, left by a stop between storing a file and recording it, or between forgetting it and
+    removing it. Tells the operator what went; returns the keys removed."""
+    await archives.clear_scratch()
+    await archives.delete(*await archives.staged())
     named = set(named)
-    swept = sorted(path.name for path in folder.glob("*.zip") if path.name not in named)
-    for name in swept:
-        (folder / name).unlink(missing_ok=True)
+    # Compared with the times the disk or the bucket gave the files, not with the instance's clock.
+    settled = time.time() - archives.sweep_grace_seconds
+    swept = [
+        listed.key async for listed in archives.list_keys()
+        if ARCHIVE_KEY.fullmatch(listed.key) and listed.key not in named and listed.modified <= settled
+    ]
+    await archives.delete(*swept)
     if swept:
         log.warning("removed %d %s that no job named (left by a stop): %s", len(swept), what, ", ".join(swept))
     return swept

@@ -27,6 +27,7 @@ from ...config import Config
 from ...db.connection import Database
 from ...federation import serialize
 from ...models import Actor
+from ...objectstore.base import ObjectStore
 from ...protocol import as2
 from ...store import actors as actor_store
 from ...store import posts as post_store
@@ -95,8 +96,8 @@ def _dump(doc) -> bytes:
 class _Writer:
     """One zip being written; remembers each member for the manifest."""
 
-    def __init__(self, zf: zipfile.ZipFile, config: Config, urls: Urls):
-        self.zf, self.config, self.urls = zf, config, urls
+    def __init__(self, zf: zipfile.ZipFile, media: ObjectStore, urls: Urls):
+        self.zf, self.media, self.urls = zf, media, urls
         self.entries: dict[str, dict] = {}
         self._media_prefix = urls.media("")
 
@@ -105,17 +106,24 @@ class _Writer:
         self.entries[name] = {"url": url, "description": what}
 
     def local_key(self, url: str | None) -> str | None:
-        """The key of one of our uploads, if `url` names one whose file is here."""
+        """The key of one of our uploads, if `url` names one."""
         if not url or not url.startswith(self._media_prefix):
             return None
         key = url[len(self._media_prefix):]
-        if media_files.content_type_of(key) is None or not (self.config.media_path / key).is_file():
-            return None
-        return key
+        return key if media_files.content_type_of(key) else None
 
-    async def add_file(self, key: str, name: str, what: str) -> str:
+    async def add_file(self, key: str, name: str, what: str) -> str | None:
+        """Copy a stored upload into the zip as `name`; None when its file is gone."""
         if name not in self.entries:
-            await asyncio.to_thread(self.zf.write, self.config.media_path / key, name)
+            opened = await self.media.open(key)
+            if opened is None:
+                return None
+            out = await asyncio.to_thread(self.zf.open, name, "w")
+            try:
+                async for chunk in opened.chunks:
+                    await asyncio.to_thread(out.write, chunk)
+            finally:
+                await asyncio.to_thread(out.close)
             self.entries[name] = {"url": "https://www.w3.org/TR/activitystreams-vocabulary/#dfn-attachment", "description": what}
         return name
 
@@ -124,8 +132,9 @@ async def _actor_doc(db: Database, writer: _Writer, actor: Actor) -> dict:
     doc = serialize.actor_to_ap(actor, await actor_store.list_keys(db.reader, actor.id))
     for prop, stem in (("icon", "avatar"), ("image", "header")):
         key = writer.local_key((doc.get(prop) or {}).get("url"))
-        if key:
-            doc[prop] = {**doc[prop], "url": await writer.add_file(key, f"{stem}.{key.rpartition('.')[2]}", stem)}
+        name = key and await writer.add_file(key, f"{stem}.{key.rpartition('.')[2]}", stem)
+        if name:
+            doc[prop] = {**doc[prop], "url": name}
     return doc
 
 
@@ -136,8 +145,9 @@ async def _create(db: Database, writer: _Writer, actor: Actor, post) -> dict:
     attachments = []
     for attachment in note.get("attachment", []):
         key = writer.local_key(attachment.get("url"))
-        if key:
-            attachment = {**attachment, "url": await writer.add_file(key, f"{MEDIA_FOLDER}/{key}", "a post's attachment")}
+        name = key and await writer.add_file(key, f"{MEDIA_FOLDER}/{key}", "a post's attachment")
+        if name:
+            attachment = {**attachment, "url": name}
         attachments.append(attachment)
     note["attachment"] = attachments
     return serialize.create_activity(note)
@@ -166,8 +176,10 @@ def manifest(actor: Actor, entries: dict[str, dict], now: int, base_url: str) ->
     }
 
 
-async def _write(db: Database, config: Config, urls: Urls, actor: Actor, zf: zipfile.ZipFile, progress: Progress) -> None:
-    writer = _Writer(zf, config, urls)
+async def _write(
+    db: Database, config: Config, urls: Urls, media: ObjectStore, actor: Actor, zf: zipfile.ZipFile, progress: Progress,
+) -> None:
+    writer = _Writer(zf, media, urls)
     writer.add("actor.json", _dump(await _actor_doc(db, writer, actor)), "https://www.w3.org/TR/activitypub/#actor-objects", "the account's actor")
     # Posts and boosts in the order they were made, as Mastodon's outbox.json has them.
     entries = [(post.id, post, None) for post in await store.original_posts(db.reader, actor.id)]
@@ -195,14 +207,17 @@ async def _write(db: Database, config: Config, urls: Urls, actor: Actor, zf: zip
     zf.writestr("manifest.json", _dump(manifest(actor, writer.entries, now, config.base_url)))
 
 
-async def write_archive(db: Database, config: Config, urls: Urls, actor: Actor, target: Path, progress: Progress) -> int:
-    """Write `actor`'s archive to `target` and return its size. The zip is written under a
-    temporary name beside it and renamed when complete, so `target` is never a half zip."""
+async def write_archive(
+    db: Database, config: Config, urls: Urls, media: ObjectStore, actor: Actor, target: Path, progress: Progress,
+) -> int:
+    """Write `actor`'s archive to `target`, with its files from `media`, and return its size. The
+    zip is written under a temporary name beside it and renamed when complete, so `target` is
+    never a half zip."""
     target.parent.mkdir(parents=True, exist_ok=True)
     partial = target.with_name(f".{target.name}.{secrets.token_hex(8)}.part")
     try:
         with zipfile.ZipFile(partial, "w", zipfile.ZIP_DEFLATED) as zf:
-            await _write(db, config, urls, actor, zf, progress)
+            await _write(db, config, urls, media, actor, zf, progress)
         with open(partial, "rb") as written:
             os.fsync(written.fileno())
         os.replace(partial, target)

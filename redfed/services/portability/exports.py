@@ -4,10 +4,12 @@ hand it to its owner only, and let it expire after 7 days as Mastodon's archives
 Jobs run as asyncio tasks in the web process. A row left `queued` or `running` by a restart is
 picked up again by `resume_interrupted`, which the web app calls once at start; the archive is
 rebuilt from the beginning (a half-written zip only ever exists under a temporary name).
+
+A zip is written in the local scratch folder, then handed to the instance's export store (the
+exports folder, or the bucket) before its job is marked done.
 """
 
 import logging
-import re
 import secrets
 from pathlib import Path
 
@@ -16,6 +18,8 @@ from ...config import Config
 from ...db.connection import Database
 from ...errors import Gone, NotFound, TooManyRequests
 from ...models import Actor
+from ...objectstore.base import ObjectStore, Opened
+from ...objectstore.stores import EXPORTS, scratch
 from ...protocol import as2
 from ...store import actors as actor_store
 from ...store.portability import exports as store
@@ -24,7 +28,7 @@ from ...urls import Urls
 from ..accounts.accounts import find_local_actor
 from ..context import Context
 from . import export_archive
-from .background import spawn, sweep_unnamed
+from .background import ARCHIVE_KEY, spawn, sweep_unnamed
 
 log = logging.getLogger(__name__)
 
@@ -32,19 +36,13 @@ EXPIRY_MS = 7 * 24 * 3600 * 1000
 # One archive per account a week (Mastodon's backup policy); a failed build does not count.
 MIN_INTERVAL_MS = 7 * 24 * 3600 * 1000
 TOO_SOON = "You can request one archive every 7 days"
-FOLDER = "exports"
 NOT_FOUND = "Record not found"
-_KEY_SHAPE = re.compile(r"[A-Za-z0-9_-]{32}\.zip")
 
 
-def exports_path(config: Config) -> Path:
-    return config.base_dir / FOLDER
-
-
-def archive_path(config: Config, job: ExportJob) -> Path:
-    if job.file_key is None or not _KEY_SHAPE.fullmatch(job.file_key):
+def _archive_key(job: ExportJob) -> str:
+    if job.file_key is None or not ARCHIVE_KEY.fullmatch(job.file_key):
         raise NotFound(NOT_FOUND)
-    return exports_path(config) / job.file_key
+    return job.file_key
 
 
 def next_allowed_at(latest: ExportJob | None) -> int | None:
@@ -88,8 +86,10 @@ async def run_job(ctx: Context, job_id: int) -> ExportJob | None:
         async with ctx.db.transaction() as conn:
             await store.set_progress(conn, job_id, percent)
 
+    written = scratch(ctx.config, EXPORTS) / key
     try:
-        size = await export_archive.write_archive(ctx.db, ctx.config, ctx.urls, actor, exports_path(ctx.config) / key, progress)
+        size = await export_archive.write_archive(ctx.db, ctx.config, ctx.urls, ctx.files.media, actor, written, progress)
+        await ctx.files.exports.put(key, written, "application/zip")
     except Exception as e:
         log.exception("export %s of actor %s failed", job_id, job.actor_id)
         async with ctx.db.transaction() as conn:
@@ -98,6 +98,8 @@ async def run_job(ctx: Context, job_id: int) -> ExportJob | None:
         now = ctx.now_ms()
         async with ctx.db.transaction() as conn:
             await store.set_done(conn, job_id, key, size, now, now + EXPIRY_MS)
+    finally:
+        written.unlink(missing_ok=True)  # left only when the store refused it
     return await store.get_job(ctx.db.reader, job_id)
 
 
@@ -106,8 +108,8 @@ async def resume_interrupted(ctx: Context) -> int:
     expired archives. Call it only where jobs run (the web app), not from extra worker processes."""
     now = ctx.now_ms()
     done = await store.jobs_in_state(ctx.db.reader, ("done",))
-    live = [job.file_key for job in done if job.expires_at is None or job.expires_at > now]
-    sweep_unnamed(exports_path(ctx.config), live, "export archives")
+    live = {job.file_key for job in done if job.expires_at is None or job.expires_at > now}
+    await sweep_unnamed(ctx.files.exports, live, "export archives")
     pending = await store.jobs_in_state(ctx.db.reader, ("queued", "running"))
     for job in pending:
         spawn(run_job(ctx, job.id))
@@ -122,18 +124,19 @@ async def own_job(db: Database, actor: Actor, job_id: int) -> ExportJob:
     return job
 
 
-async def archive_for(db: Database, config: Config, actor: Actor, job_id: int, now: int) -> Path:
-    """The finished zip of one of `actor`'s jobs: 404 until done, 410 once expired."""
-    job = await own_job(db, actor, job_id)
+async def archive_for(ctx: Context, actor: Actor, job_id: int, now: int) -> Opened:
+    """The finished zip of one of `actor`'s jobs, opened: 404 until done, 410 once expired."""
+    job = await own_job(ctx.db, actor, job_id)
     if job.state != "done":
         raise NotFound(NOT_FOUND)
-    path = archive_path(config, job)
+    key = _archive_key(job)
     if job.expires_at is not None and job.expires_at <= now:
-        path.unlink(missing_ok=True)
+        await ctx.files.exports.delete(key)
         raise Gone("This archive has expired; request a new one")
-    if not path.is_file():
+    opened = await ctx.files.exports.open(key)
+    if opened is None:
         raise Gone("This archive is no longer available; request a new one")
-    return path
+    return opened
 
 
 async def csv_export(db: Database, actor: Actor, kind: str, now: int) -> str:
@@ -142,10 +145,12 @@ async def csv_export(db: Database, actor: Actor, kind: str, now: int) -> str:
     return await export_archive.csv_text(db, actor, kind, now)
 
 
-async def export_to_file(db: Database, config: Config, username: str, out: Path, progress: export_archive.Progress) -> int:
+async def export_to_file(
+    db: Database, config: Config, media: ObjectStore, username: str, out: Path, progress: export_archive.Progress,
+) -> int:
     """The command line's export: `username`'s archive written straight to `out`; its size."""
     try:
         actor = await find_local_actor(db, config, username)
     except NotFound:
         raise NotFound(f"no local user named '{username}'") from None
-    return await export_archive.write_archive(db, config, Urls(config), actor, out, progress)
+    return await export_archive.write_archive(db, config, Urls(config), media, actor, out, progress)

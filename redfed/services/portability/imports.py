@@ -3,8 +3,11 @@ when it is handed in and applied in the background with progress and a per-row r
 
 A CSV is parsed at once - a file over 20 MB or 20,000 rows, with the wrong header or not CSV at
 all is refused before anything is stored - and its rows are kept on the job. An archive is
-checked through (archive_reader) at once too, then kept under the instance folder until its job
-ends. Jobs run as asyncio tasks in the web process, as exports do; a restart resumes them from
+checked through (archive_reader) at once too, in the local scratch space, then kept in the
+imports store (the instance's imports folder, or the bucket) until its job ends; a job whose
+archive is in the bucket reads it from a local copy.
+
+Jobs run as asyncio tasks in the web process, as exports do; a restart resumes them from
 the last row recorded (every step is idempotent: following, blocking or bookmarking again
 changes nothing, and imported posts are found by their origin).
 """
@@ -13,16 +16,15 @@ import asyncio
 import io
 import logging
 import os
-import re
 import secrets
 from pathlib import Path
 from typing import BinaryIO
 
 from ...clock import new_id
-from ...config import Config
 from ...db.connection import Database
-from ...errors import NotFound, PayloadTooLarge
+from ...errors import Gone, NotFound, PayloadTooLarge
 from ...models import Actor
+from ...objectstore.stores import IMPORTS, scratch
 from ...store import actors as actor_store
 from ...store.portability import imports as store
 from ...store.portability.imports import ImportJob
@@ -30,31 +32,20 @@ from .. import disk_space
 from ..accounts.accounts import find_local_actor
 from ..context import Context
 from . import archive_import, archive_reader, import_csv, outbox_import
-from .background import spawn, sweep_unnamed
+from .background import ARCHIVE_KEY, spawn, sweep_unnamed
 from .import_rows import Importer, apply_row
 
 log = logging.getLogger(__name__)
 
-FOLDER = "imports"
 NOT_FOUND = "Record not found"
+GONE = "The uploaded archive is no longer available; upload it again"
 PROGRESS_EVERY = 10
 CHUNK = 1024 * 1024
-_KEY_SHAPE = re.compile(r"[A-Za-z0-9_-]{32}\.zip")
-
-
-def imports_path(config: Config) -> Path:
-    return config.base_dir / FOLDER
-
-
-def _archive_path(config: Config, key: str | None) -> Path:
-    if key is None or not _KEY_SHAPE.fullmatch(key):
-        raise NotFound(NOT_FOUND)
-    return imports_path(config) / key
 
 
 def ensure_room(ctx: Context, size: int) -> None:
     """503 before an upload's body is read when the disk cannot hold it."""
-    disk_space.ensure_room(imports_path(ctx.config), size)
+    disk_space.ensure_room(scratch(ctx.config, IMPORTS), size)
 
 
 def _save(folder: Path, source: BinaryIO, limit: int) -> Path:
@@ -95,12 +86,13 @@ async def request_import(ctx: Context, actor: Actor, kind: str | None, mode: str
     if isinstance(source, bytes):
         source = io.BytesIO(source)
     if kind == "archive":
-        path = await asyncio.to_thread(_save, imports_path(ctx.config), source, archive_reader.MAX_ARCHIVE_BYTES)
+        path = await asyncio.to_thread(_save, scratch(ctx.config, IMPORTS), source, archive_reader.MAX_ARCHIVE_BYTES)
         try:
             archive = await asyncio.to_thread(archive_reader.read_archive, path)
-        except BaseException:
+            with disk_space.storage_errors():
+                await ctx.files.imports.put(path.name, path, "application/zip")
+        finally:
             path.unlink(missing_ok=True)
-            raise
         rows, key, total = [], path.name, len(archive.notes) + len(archive.bookmarks) + len(archive.likes)
     else:
         parsed = import_csv.parse(kind, await asyncio.to_thread(_read_csv, source))
@@ -159,7 +151,7 @@ async def run_job(ctx: Context, job_id: int) -> ImportJob | None:
     async with ctx.db.transaction() as conn:
         await store.set_finished(conn, job_id, state, error, ctx.now_ms())
     if job.kind == "archive" and job.file_key:
-        _archive_path(ctx.config, job.file_key).unlink(missing_ok=True)
+        await ctx.files.imports.delete(job.file_key)
     return await store.get_job(ctx.db.reader, job_id)
 
 
@@ -184,15 +176,38 @@ async def _run_csv(ctx: Context, job: ImportJob, actor: Actor, progress) -> None
 
 async def _run_archive(ctx: Context, job: ImportJob, actor: Actor, progress) -> None:
     outcome = archive_import.Outcome(job.total, job.processed, job.imported)
-    await archive_import.import_archive(
-        ctx, actor, _archive_path(ctx.config, job.file_key), progress, start=job.processed, outcome=outcome
-    )
+    if job.file_key is None or not ARCHIVE_KEY.fullmatch(job.file_key):
+        raise NotFound(NOT_FOUND)
+    opened = await ctx.files.imports.open(job.file_key)
+    if opened is None:
+        raise Gone(GONE)
+    # A zip is read by seeking: one in a bucket is first copied here.
+    path = opened.path or await _local_copy(scratch(ctx.config, IMPORTS), job.file_key, opened.chunks)
+    try:
+        await archive_import.import_archive(ctx, actor, path, progress, start=job.processed, outcome=outcome)
+    finally:
+        if opened.path is None:
+            path.unlink(missing_ok=True)
+
+
+async def _local_copy(folder: Path, key: str, chunks) -> Path:
+    with disk_space.storage_errors():
+        await asyncio.to_thread(folder.mkdir, parents=True, exist_ok=True)
+        partial = folder / f".{key}.part"
+        try:
+            with open(partial, "wb") as out:
+                async for chunk in chunks:
+                    await asyncio.to_thread(out.write, chunk)
+            os.replace(partial, folder / key)
+        finally:
+            partial.unlink(missing_ok=True)
+    return folder / key
 
 
 async def resume_interrupted(ctx: Context) -> int:
     """At start: carry on with jobs a stop interrupted, and clear half-written uploads and the
     archives no unfinished job names."""
-    sweep_unnamed(imports_path(ctx.config), await store.file_keys(ctx.db.reader), "uploaded archives")
+    await sweep_unnamed(ctx.files.imports, await store.file_keys(ctx.db.reader), "uploaded archives")
     pending = await store.jobs_in_state(ctx.db.reader, ("queued", "running"))
     for job_id in pending:
         spawn(run_job(ctx, job_id))

@@ -4,11 +4,12 @@ Mastodon offers these on its settings pages only; redfed puts them in the API to
 scripts can take an account away. Another account's export answers 404, as if it did not exist.
 """
 
-from quart import Blueprint, Response, send_file
+from quart import Blueprint, Response
 
 from ...errors import NotFound
 from ...services.portability import exports
 from ..context import runtime
+from ..downloads import stored_file
 from ..inputs import record_id
 from . import entities
 from .auth import caller, scope
@@ -48,9 +49,8 @@ async def show_export(job_id: str):
 @scope("read:accounts")
 async def download_archive(job_id: str):
     rt = runtime()
-    path = await exports.archive_for(rt.db, rt.config, caller().actor, record_id(job_id), rt.services.now_ms())
-    response = await send_file(path, mimetype="application/zip", as_attachment=True,
-                               attachment_filename=f"archive-{caller().actor.username}-{job_id}.zip")
+    opened = await exports.archive_for(rt.services, caller().actor, record_id(job_id), rt.services.now_ms())
+    response = await stored_file(opened, "application/zip", download_name=f"archive-{caller().actor.username}-{job_id}.zip")
     response.headers["Cache-Control"] = "private, no-store"
     return response
 

@@ -2,11 +2,12 @@
 /api/v1/exports; while it runs the page reloads itself with a <meta> refresh (no script). The
 archive and the CSVs are served to their owner's session only: anyone else gets 404."""
 
-from quart import Response, send_file
+from quart import Response
 
 from ...errors import NotFound, RedfedError
 from ...services.portability import export_archive, exports
 from ..context import runtime
+from ..downloads import stored_file
 from .common import N_, _, blueprint, signed_in
 from .settings import posted_form, saved, settings_page
 
@@ -76,15 +77,14 @@ async def download_archive(job_id: str):
     rt = runtime()
     _current, viewer = await signed_in()
     try:
-        path = await exports.archive_for(rt.db, rt.config, viewer, _job_id(job_id), rt.services.now_ms())
+        opened = await exports.archive_for(rt.services, viewer, _job_id(job_id), rt.services.now_ms())
     except NotFound:
         raise NotFound(_("No such archive.")) from None
     except RedfedError as error:
         if error.status != 410:
             raise
         return await _export_page(410, error=_("This archive has expired. Request a new one."))
-    response = await send_file(path, mimetype="application/zip", as_attachment=True,
-                               attachment_filename=f"archive-{viewer.username}-{job_id}.zip")
+    response = await stored_file(opened, "application/zip", download_name=f"archive-{viewer.username}-{job_id}.zip")
     response.headers["Cache-Control"] = "private, no-store"
     return response
 
