@@ -10,7 +10,7 @@ import pytest
 from ..support import api, databases
 from ..support.instance import LiveInstance
 
-pytestmark = pytest.mark.skipif(not databases.ON_POSTGRESQL, reason="needs REDFED_TEST_DATABASE_URL (PostgreSQL)")
+pytestmark = databases.only_on_postgresql
 
 ON_SQLITE = {"url": ""}  # the config's [database] when the instance must start on its SQLite file
 

@@ -14,11 +14,21 @@ from pathlib import Path
 from urllib.parse import urlsplit, urlunsplit
 
 import asyncpg
+import pytest
 
 SERVER_URL = os.environ.get("REDFED_TEST_DATABASE_URL", "")
 ON_POSTGRESQL = SERVER_URL.startswith(("postgresql://", "postgres://"))
 
 _created: list[str] = []
+
+
+def only_on_sqlite(why: str):
+    """Marks a test about SQLite's own file or locks, which a PostgreSQL run skips."""
+    return pytest.mark.skipif(ON_POSTGRESQL, reason=f"SQLite only: {why}")
+
+
+# Marks a test about PostgreSQL itself, which runs when REDFED_TEST_DATABASE_URL names a server.
+only_on_postgresql = pytest.mark.skipif(not ON_POSTGRESQL, reason="needs REDFED_TEST_DATABASE_URL (PostgreSQL)")
 
 
 def database_section(folder: Path) -> dict:

@@ -4,16 +4,11 @@ the database is back (CHECKLIST 41)."""
 
 import sqlite3
 
-import pytest
-
 from ..support import api, databases
 from ..support.http import request
 
-on_sqlite = pytest.mark.skipif(databases.ON_POSTGRESQL, reason="holds SQLite's write lock")
-on_postgresql = pytest.mark.skipif(not databases.ON_POSTGRESQL, reason="needs REDFED_TEST_DATABASE_URL (PostgreSQL)")
 
-
-@on_sqlite
+@databases.only_on_sqlite("holds SQLite's write lock")
 def test_write_while_the_database_is_locked__503_with_retry_after_then_works(instance):
     instance.create_user("alice")
     token = api.token_for(instance, "alice")
@@ -34,7 +29,7 @@ def test_write_while_the_database_is_locked__503_with_retry_after_then_works(ins
     assert api.client(instance, token=token).account_verify_credentials()["statuses_count"] == 1
 
 
-@on_postgresql
+@databases.only_on_postgresql
 def test_the_database_server_going_away__503_with_retry_after_then_recovers_by_itself(instance):
     instance.create_user("alice")
     token = api.token_for(instance, "alice")

@@ -17,7 +17,7 @@ import pytest
 
 from redfed.db.faults import StorageUnavailable, as_storage_fault
 
-from ..support import api
+from ..support import api, databases
 from ..support.hostile import PUBLIC, HostileServer, sign_post
 from ..support.http import get, request
 from ..support.instance import LiveInstance
@@ -79,6 +79,10 @@ def _statuses_count(client) -> int:
     return client.account_verify_credentials()["statuses_count"]
 
 
+_DATABASE_ON_THE_DISK = databases.only_on_sqlite("the database fills the small disk only when it is SQLite's file there")
+
+
+@_DATABASE_ON_THE_DISK
 def test_a_full_disk__writes_get_503_with_retry_after_reads_go_on_and_writes_return(instance, small_disk):
     instance.create_user("alice")
     alice = api.client(instance, "alice")
@@ -104,6 +108,7 @@ def test_a_full_disk__writes_get_503_with_retry_after_reads_go_on_and_writes_ret
     assert _statuses_count(alice) == made + 1
 
 
+@_DATABASE_ON_THE_DISK
 def test_a_full_disk__the_inbox_answers_503_so_the_sender_retries(instance, small_disk, remote):
     mallory = remote.add_actor("mallory")
     fill(small_disk)
@@ -118,6 +123,7 @@ def test_a_full_disk__the_inbox_answers_503_so_the_sender_retries(instance, smal
     assert again.send().status == 202
 
 
+@_DATABASE_ON_THE_DISK
 def test_a_full_disk__people_get_a_page_that_says_so(instance, small_disk):
     instance.create_user("alice")
     browser = Browser()
@@ -130,6 +136,7 @@ def test_a_full_disk__people_get_a_page_that_says_so(instance, small_disk):
     assert "disk is full" in refused.text
 
 
+@_DATABASE_ON_THE_DISK
 def test_a_full_disk__is_warned_about_once_a_minute_not_per_request(instance, small_disk, caplog):
     instance.create_user("alice")
     alice = api.client(instance, "alice")
