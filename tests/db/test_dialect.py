@@ -14,9 +14,20 @@ def test_question_marks_become_numbered_parameters():
 
 
 def test_a_name_used_twice_is_one_parameter():
-    statement = to_postgresql("SELECT 1 WHERE (:since IS NULL OR id > :since) AND actor_id = :actor")
-    assert statement.sql == "SELECT 1 WHERE ($1 IS NULL OR id > $1) AND actor_id = $2"
+    statement = to_postgresql("SELECT 1 WHERE id > :since AND actor_id = :actor AND id <> :since")
+    assert statement.sql == "SELECT 1 WHERE id > $1 AND actor_id = $2 AND id <> $1"
     assert statement.arguments({"actor": 3, "since": 9, "unused": 0}) == (9, 3)
+
+
+def test_a_parameter_tested_for_null_is_a_boolean_computed_from_its_value():
+    # PostgreSQL cannot type `$1 IS NULL`, however else $1 is used.
+    statement = to_postgresql("SELECT 1 WHERE (:since IS NULL OR id > :since)")
+    assert statement.sql == "SELECT 1 WHERE (CAST($1 AS BOOLEAN) OR id > $2)"
+    assert statement.arguments({"since": None}) == (True, None)
+    assert statement.arguments({"since": 7}) == (False, 7)
+    positional = to_postgresql("SELECT 1 WHERE ? IS NOT NULL AND id = ?")
+    assert positional.sql == "SELECT 1 WHERE NOT CAST($1 AS BOOLEAN) AND id = $2"
+    assert positional.arguments((None, 4)) == (True, 4)
 
 
 def test_quoted_text_and_comments_are_left_alone():

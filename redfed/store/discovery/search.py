@@ -188,12 +188,14 @@ async def search_tags(conn: aiosqlite.Connection, prefix: str, *, limit: int, of
     the exact name first, then the most used. A range on post_tags_name, not a LIKE scan."""
     sql = """
         SELECT post_tags.name FROM post_tags JOIN posts ON posts.id = post_tags.post_id
-        WHERE post_tags.name >= :prefix AND post_tags.name < :prefix || char(1114111)
+        WHERE post_tags.name >= :prefix AND post_tags.name < :past_prefix
           AND posts.visibility IN ('public', 'unlisted')
         GROUP BY post_tags.name
         ORDER BY post_tags.name = :prefix DESC, count(*) DESC, post_tags.name
         LIMIT :limit OFFSET :offset"""
-    async with conn.execute(sql, {"prefix": prefix, "limit": limit, "offset": offset}) as cursor:
+    # Every name that starts with the prefix sorts before prefix + the last code point.
+    params = {"prefix": prefix, "past_prefix": prefix + "\U0010ffff", "limit": limit, "offset": offset}
+    async with conn.execute(sql, params) as cursor:
         return [row[0] for row in await cursor.fetchall()]
 
 
