@@ -1,0 +1,21 @@
+-- Several `redfed serve` and `redfed worker` processes on one database behave as one instance.
+-- PostgreSQL reads this file instead of ../0020_shared_between_processes.sql: the same tables,
+-- and NOTIFY, which wakes the other processes when their caches or streams have news.
+
+-- Export and import jobs and scheduled posts are leased like deliveries: the process that runs
+-- one holds it until `claimed_until` (ms) and renews the lease while it works; a process killed
+-- mid-job leaves it to be taken up by another once the lease runs out.
+ALTER TABLE exports ADD COLUMN claimed_until BIGINT;
+ALTER TABLE imports ADD COLUMN claimed_until BIGINT;
+ALTER TABLE scheduled_posts ADD COLUMN claimed_until BIGINT;
+
+-- Every streaming process tails stream_events; a new event wakes them as its transaction commits
+-- (PostgreSQL sends one notification per channel and transaction, however many rows).
+CREATE FUNCTION stream_events_notify() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+    PERFORM pg_notify('redfed_stream_events', '');
+    RETURN NULL;
+END $$;
+
+CREATE TRIGGER stream_events_notify AFTER INSERT ON stream_events
+FOR EACH STATEMENT EXECUTE FUNCTION stream_events_notify();
