@@ -6,3 +6,15 @@
 ALTER TABLE exports ADD COLUMN claimed_until BIGINT;
 ALTER TABLE imports ADD COLUMN claimed_until BIGINT;
 ALTER TABLE scheduled_posts ADD COLUMN claimed_until BIGINT;
+
+-- Rate limits every process counts together (failed sign-ins, sign-ups, inbox requests per
+-- host): hits per key in slices of a limit's window; a limit sums the slices its window covers.
+CREATE TABLE rate_counts (
+    name TEXT NOT NULL,          -- which limit: 'login', 'sign_up', 'inbox'
+    key TEXT NOT NULL,           -- what it counts: a login and address, an address, a host
+    slice_start BIGINT NOT NULL, -- ms
+    hits BIGINT NOT NULL,
+    PRIMARY KEY (name, key, slice_start)
+);
+
+CREATE INDEX rate_counts_slice ON rate_counts (slice_start);

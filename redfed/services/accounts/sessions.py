@@ -12,7 +12,6 @@ import hmac
 import os
 import secrets
 import threading
-from collections import defaultdict, deque
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -21,6 +20,7 @@ from ...errors import ServiceUnavailable
 from ...models import User
 from ...store.accounts import sessions as store
 from ...store.accounts import users as user_store
+from .. import rate_limits
 from . import passwords
 
 # The cookie that carries a session (HttpOnly, SameSite=Lax; Secure on https), for every face.
@@ -115,38 +115,26 @@ async def password_matches(db: Database, login: str, password: str) -> User | No
 
 
 class LoginThrottle:
-    """At most `limit` failed sign-ins per (login, client address) in a sliding `window_ms`.
-    In memory, per web process: simple, and enough to make password guessing slow."""
+    """At most `limit` failed sign-ins per (login, client address) in a sliding `window_ms`,
+    counted in the database by every process of the instance (services.rate_limits): a guesser
+    gains nothing by landing on another process."""
 
-    def __init__(self, limit: int = 5, window_ms: int = 5 * 60 * 1000):
-        self.limit, self.window_ms = limit, window_ms
-        self._failures: dict[tuple[str, str], deque[int]] = defaultdict(deque)
+    def __init__(self, db: Database, limit: int = 5, window_ms: int = 5 * 60 * 1000, *, name: str = "login"):
+        self.limit = limit
+        self._window = rate_limits.Window(db, name, window_ms)
 
-    def _recent(self, key: tuple[str, str], now: int) -> deque[int]:
-        times = self._failures[key]
-        while times and times[0] <= now - self.window_ms:
-            times.popleft()
-        if not times:
-            del self._failures[key]
-        return times
+    async def blocked(self, login: str, address: str, now: int) -> bool:
+        return await self._window.total(self._key(login, address), now) >= self.limit
 
-    def blocked(self, login: str, address: str, now: int) -> bool:
-        return len(self._recent(self._key(login, address), now)) >= self.limit
+    async def failed(self, login: str, address: str, now: int) -> None:
+        await self._window.add(self._key(login, address), now)
 
-    def failed(self, login: str, address: str, now: int) -> None:
-        key = self._key(login, address)
-        self._recent(key, now)
-        self._failures[key].append(now)
-        if len(self._failures) > 100_000:  # a flood of distinct names: forget the oldest entries
-            for stale in list(self._failures)[:10_000]:
-                del self._failures[stale]
-
-    def succeeded(self, login: str, address: str) -> None:
-        self._failures.pop(self._key(login, address), None)
+    async def succeeded(self, login: str, address: str) -> None:
+        await self._window.clear(self._key(login, address))
 
     @staticmethod
-    def _key(login: str, address: str) -> tuple[str, str]:
-        return login.strip().lower()[:320], address
+    def _key(login: str, address: str) -> str:
+        return f"{login.strip().lower()[:320]} {address}"
 
 
 # --- CSRF for the sign-in form, before any session exists ------------------------------------
