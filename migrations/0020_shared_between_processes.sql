@@ -18,3 +18,28 @@ CREATE TABLE rate_counts (
 );
 
 CREATE INDEX rate_counts_slice ON rate_counts (slice_start);
+
+-- What processes keep in memory (the domain blocks every request asks about) carries a version
+-- that every change bumps, in the changing transaction: the others compare it now and then and
+-- reload only when it moved.
+CREATE TABLE cache_versions (
+    name TEXT PRIMARY KEY,
+    version BIGINT NOT NULL
+);
+
+INSERT INTO cache_versions (name, version) VALUES ('domain_blocks', 0);
+
+CREATE TRIGGER domain_blocks_version_insert AFTER INSERT ON domain_blocks
+BEGIN
+    UPDATE cache_versions SET version = version + 1 WHERE name = 'domain_blocks';
+END;
+
+CREATE TRIGGER domain_blocks_version_update AFTER UPDATE ON domain_blocks
+BEGIN
+    UPDATE cache_versions SET version = version + 1 WHERE name = 'domain_blocks';
+END;
+
+CREATE TRIGGER domain_blocks_version_delete AFTER DELETE ON domain_blocks
+BEGIN
+    UPDATE cache_versions SET version = version + 1 WHERE name = 'domain_blocks';
+END;

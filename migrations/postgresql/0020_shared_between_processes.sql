@@ -31,3 +31,23 @@ END $$;
 
 CREATE TRIGGER stream_events_notify AFTER INSERT ON stream_events
 FOR EACH STATEMENT EXECUTE FUNCTION stream_events_notify();
+
+-- What processes keep in memory (the domain blocks every request asks about) carries a version
+-- that every change bumps, in the changing transaction; NOTIFY tells the others at its commit,
+-- and they also compare the version now and then.
+CREATE TABLE cache_versions (
+    name TEXT PRIMARY KEY,
+    version BIGINT NOT NULL
+);
+
+INSERT INTO cache_versions (name, version) VALUES ('domain_blocks', 0);
+
+CREATE FUNCTION domain_blocks_version() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+    UPDATE cache_versions SET version = version + 1 WHERE name = 'domain_blocks';
+    PERFORM pg_notify('redfed_caches', 'domain_blocks');
+    RETURN NULL;
+END $$;
+
+CREATE TRIGGER domain_blocks_version AFTER INSERT OR UPDATE OR DELETE ON domain_blocks
+FOR EACH STATEMENT EXECUTE FUNCTION domain_blocks_version();
