@@ -43,3 +43,10 @@ CREATE TRIGGER domain_blocks_version_delete AFTER DELETE ON domain_blocks
 BEGIN
     UPDATE cache_versions SET version = version + 1 WHERE name = 'domain_blocks';
 END;
+
+-- Secrets every process of the instance signs and checks with (the sign-in forms' CSRF key): the
+-- first process to start stores its key file's (or a fresh one), and all of them use that.
+CREATE TABLE instance_secrets (
+    name TEXT PRIMARY KEY,
+    value TEXT NOT NULL
+);

@@ -20,7 +20,7 @@ from .federation.domain_policy import DomainPolicy
 from .federation.http import HttpClient
 from .federation.resolve import Resolver
 from .inbox.worker import InboxWorker
-from .services.accounts import accounts
+from .services.accounts import accounts, sessions
 from .services.context import Context
 from .services.media import media
 from .services.social import scheduled
@@ -56,6 +56,7 @@ class Instance:
         await self.db.open()
         await self.http.start()
         await self.domains.reload(self.db.reader)
+        await sessions.share_secret_key(self.db, self.config.secret_key_path)
         signer = await accounts.instance_signing_key(self.db, self.config)
         resolver = Resolver(self.db, self.http, self.config, signer, clock=self.clock, domains=self.domains)
         self.ctx = Context(self.db, self.config, resolver, self.urls, clock=self.clock, wake_delivery=self._wake.set)

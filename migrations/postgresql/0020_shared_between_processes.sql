@@ -51,3 +51,10 @@ END $$;
 
 CREATE TRIGGER domain_blocks_version AFTER INSERT OR UPDATE OR DELETE ON domain_blocks
 FOR EACH STATEMENT EXECUTE FUNCTION domain_blocks_version();
+
+-- Secrets every process of the instance signs and checks with (the sign-in forms' CSRF key): the
+-- first process to start stores its key file's (or a fresh one), and all of them use that.
+CREATE TABLE instance_secrets (
+    name TEXT PRIMARY KEY,
+    value TEXT NOT NULL
+);

@@ -9,6 +9,7 @@ instance's secret key, which an attacker can neither read nor forge.
 import asyncio
 import hashlib
 import hmac
+import logging
 import os
 import secrets
 import threading
@@ -18,11 +19,15 @@ from pathlib import Path
 from ...db.connection import Database
 from ...errors import ServiceUnavailable
 from ...models import User
+from ...store import instance as instance_store
 from ...store.accounts import sessions as store
 from ...store.accounts import users as user_store
 from .. import rate_limits
 from . import passwords
 
+log = logging.getLogger(__name__)
+
+SECRET_KEY_NAME = "secret_key"
 # The cookie that carries a session (HttpOnly, SameSite=Lax; Secure on https), for every face.
 SESSION_COOKIE = "redfed_session"
 SESSION_LIFETIME_MS = 30 * 24 * 3600 * 1000
@@ -144,23 +149,42 @@ _secret_lock = threading.Lock()
 
 
 def secret_key(path: Path) -> bytes:
-    """The instance's secret key, read once per path (written by `redfed init`; created here,
-    readable by the owner only, when an instance runs without one)."""
+    """The instance's secret key as read from its file, once per path (written by `redfed init`;
+    created here, readable by the owner only, when an instance runs without one). Once
+    `share_secret_key` ran, the key every process of the instance shares."""
     path = Path(path)
     with _secret_lock:
         if path not in _secret_keys:
-            try:
-                fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-            except FileExistsError:
-                pass
-            else:
-                with os.fdopen(fd, "w") as f:
-                    f.write(secrets.token_hex(32) + "\n")
-            key = path.read_text(encoding="utf-8").strip()
-            if len(key) < 32:
-                raise ValueError(f"secret key file {path} is too short")
-            _secret_keys[path] = key.encode()
+            _secret_keys[path] = _read_key_file(path).encode()
     return _secret_keys[path]
+
+
+def _read_key_file(path: Path) -> str:
+    try:
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    except FileExistsError:
+        pass
+    else:
+        with os.fdopen(fd, "w") as f:
+            f.write(secrets.token_hex(32) + "\n")
+    key = path.read_text(encoding="utf-8").strip()
+    if len(key) < 32:
+        raise ValueError(f"secret key file {path} is too short")
+    return key
+
+
+async def share_secret_key(db: Database, path: Path) -> bytes:
+    """At start: the key all processes of the instance use, which the first one to start stored
+    in the database from its key file; kept for `load_secret_key`. A process on another machine
+    thus needs no copy of the file, and forms one process signs, another accepts."""
+    own = await asyncio.to_thread(_read_key_file, Path(path))
+    async with db.transaction() as conn:
+        shared = await instance_store.shared_secret(conn, SECRET_KEY_NAME, own)
+    if shared != own:
+        log.info("the secret key stored by the instance's first process is used, not %s", path)
+    with _secret_lock:
+        _secret_keys[Path(path)] = shared.encode()
+    return _secret_keys[Path(path)]
 
 
 async def load_secret_key(path: Path) -> bytes:
