@@ -11,8 +11,8 @@ leases back, so the next start takes the jobs up at once.
 import asyncio
 import contextlib
 import logging
-from dataclasses import dataclass
 from collections.abc import Awaitable, Coroutine, Iterable
+from dataclasses import dataclass
 from pathlib import Path
 
 from ...db.connection import uninterrupted

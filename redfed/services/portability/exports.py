@@ -25,8 +25,8 @@ from ...store.portability.exports import ExportJob
 from ...urls import Urls
 from ..accounts.accounts import find_local_actor
 from ..context import Context
-from . import export_archive
 from . import background as jobs
+from . import export_archive
 from .background import spawn, sweep_unnamed
 
 log = logging.getLogger(__name__)

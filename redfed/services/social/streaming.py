@@ -4,11 +4,12 @@ decides it, from the `stream_events` log that triggers fill (migration 0004).
 No service announces anything: posts and notifications written by any process land in the log in
 the same transaction, and one `StreamHub` per app polls it (`WHERE id > ?`, a primary-key range,
 minding the ids that commit late: stream_cursor) while anyone listens. On PostgreSQL each commit
-that adds events also wakes the hubs of every process at once (LISTEN/NOTIFY). For each event and each subscribed channel the hub asks the same question
-the matching timeline asks, for that one post: the home timeline's rules for `user`, the list's for
-`list`, the public and tag timelines' for the rest, after services.visibility.can_see, and with
-the subscriber's filters (Mastodon's `filtered`, `hide` drops the status). A subscriber whose queue
-overflows is dropped rather than slowing everyone else.
+that adds events also wakes the hubs of every process at once (LISTEN/NOTIFY). For each event
+and each subscribed channel the hub asks the same question the matching timeline asks, for that
+one post: the home timeline's rules for `user`, the list's for `list`, the public and tag
+timelines' for the rest, after services.visibility.can_see, and with the subscriber's filters
+(Mastodon's `filtered`, `hide` drops the status). A subscriber whose queue overflows is dropped
+rather than slowing everyone else.
 """
 
 import asyncio
