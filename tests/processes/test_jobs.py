@@ -93,6 +93,24 @@ def test_a_stopping_process__gives_its_jobs_back_for_the_next_start(start_instan
     assert _wait_for_state(two, export_store.get_job, job.id).state == "done"
 
 
+def test_a_process_that_stalled_past_its_lease__stops_once_it_sees_another_took_the_job_over(start_instance, clock):
+    one, two = _two_processes(start_instance)
+    alice = one.create_user("alice").actor
+    job = one.run(exports.request_export(one.ctx, alice, background=False))
+    lease = one.run(_lease(one, "exports", job.id))
+    stalled = one.run(_start_build(one, job.id, lease))
+
+    clock.advance(background.LEASE_MS / 1000 + 1)  # as if process one hung past its lease
+    assert two.run(exports.take_up_abandoned(two.ctx)) == 1
+    assert _wait_for_state(two, export_store.get_job, job.id).state == "done"
+
+    deadline = time.monotonic() + background.RENEW_SECONDS + 5
+    while not stalled.done() and time.monotonic() < deadline:
+        time.sleep(0.1)
+    assert stalled.done() and not stalled.cancelled() and stalled.exception() is None
+    assert len(_archives(one, two)) == 1
+
+
 def test_a_due_scheduled_post__is_published_once_by_two_workers_claiming_at_once(start_instance, clock):
     one, two = _two_processes(start_instance)
     alice = one.create_user("alice").actor
