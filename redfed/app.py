@@ -12,7 +12,7 @@ from .db.errors import DATABASE_ERRORS
 from .errors import RedfedError
 from .instance import Instance
 from .services.moderation import instance_settings
-from .services.portability import exports, imports
+from .services.portability import job_runner
 from .web import activitypub, api, files, inbox, limits, listings, pages, url_limits, wellknown
 from .web.context import Runtime
 from .web.errors import register_error_handlers
@@ -54,9 +54,10 @@ def create_app(config: Config, instance: Instance | None = None) -> Quart:
     async def start():
         await instance.start()
         app.extensions["redfed"] = Runtime(config, instance.db, instance.urls, instance.ctx, instance.wake)
-        # Exports run inside the web process (not in `redfed worker`), so this one resumes them.
-        await exports.resume_interrupted(instance.ctx)
-        await imports.resume_interrupted(instance.ctx)
+        # Exports and imports run inside web processes (not in `redfed worker`), in whichever holds
+        # a job's lease.
+        await job_runner.resume(instance.ctx)
+        workers.append(asyncio.create_task(job_runner.follow(instance.ctx), name="redfed-jobs"))
         if config.workers.in_process:
             workers.append(asyncio.create_task(instance.run_workers(), name="redfed-workers"))
         else:
@@ -68,6 +69,7 @@ def create_app(config: Config, instance: Instance | None = None) -> Quart:
             task.cancel()
             with contextlib.suppress(asyncio.CancelledError):
                 await task
+        await job_runner.stop(instance.ctx)
         await instance.close()
 
     return app

@@ -6,6 +6,7 @@ queues until idle instead of sleeping.
 """
 
 import asyncio
+import contextlib
 import logging
 import time
 from collections.abc import Callable
@@ -20,10 +21,11 @@ from .federation.http import HttpClient
 from .federation.resolve import Resolver
 from .inbox.worker import InboxWorker
 from .objectstore import stores
-from .services.accounts import accounts
+from .services.accounts import accounts, sessions
 from .services.context import Context
 from .services.media import media_sweep
 from .services.social import scheduled
+from .store import cache_versions
 from .urls import Urls
 
 log = logging.getLogger(__name__)
@@ -57,6 +59,7 @@ class Instance:
         await self.db.open()
         await self.http.start()
         await self.domains.reload(self.db.reader)
+        await sessions.share_secret_key(self.db, self.config.secret_key_path)
         signer = await accounts.instance_signing_key(self.db, self.config)
         resolver = Resolver(self.db, self.http, self.config, signer, clock=self.clock, domains=self.domains)
         self.ctx = Context(
@@ -94,14 +97,25 @@ class Instance:
         raise RuntimeError("queues did not drain")
 
     async def follow_domain_blocks(self) -> None:
-        """Until cancelled, reload the domain blocks every POLL_SECONDS: for a web process whose
-        workers run elsewhere, so that `redfed domain block` reaches its inbox too."""
+        """Until cancelled, reload the domain blocks when they changed, looking every POLL_SECONDS
+        and whenever PostgreSQL says they did: for a web process whose workers run elsewhere, so
+        that `redfed domain block` and the other processes' admins reach its inbox too."""
+        changed = asyncio.Event()
         while True:
-            await asyncio.sleep(POLL_SECONDS)
+            await self._listen(cache_versions.CHANNEL, changed.set)
+            with contextlib.suppress(TimeoutError):
+                await asyncio.wait_for(changed.wait(), POLL_SECONDS)
+            changed.clear()
             try:
                 await self.domains.reload(self.db.reader)
             except Exception:
                 log.exception("reloading domain blocks failed")
+
+    async def _listen(self, channel: str, wake: Callable[[], None]) -> None:
+        try:
+            await self.db.listen(channel, wake)
+        except Exception as error:  # looking every POLL_SECONDS goes on without the wake-ups
+            log.warning("cannot listen for %s: %s", channel, error)
 
     async def run_workers(self) -> None:
         """Work until cancelled: whenever woken, and every POLL_SECONDS regardless."""
@@ -115,6 +129,8 @@ class Instance:
                 pass  # a busy or full store, warned about where it was met; the next round retries
             except Exception:
                 log.exception("worker round failed")
+            # A domain block changed in another process: the round that follows reloads it.
+            await self._listen(cache_versions.CHANNEL, self._wake.set)
             try:
                 await asyncio.wait_for(self._wake.wait(), POLL_SECONDS)
             except TimeoutError:

@@ -10,7 +10,7 @@ statements on one connection) and begin with BEGIN IMMEDIATE, so writers in othe
 import asyncio
 import logging
 import sqlite3
-from collections.abc import AsyncIterator, Awaitable
+from collections.abc import AsyncIterator, Awaitable, Callable
 from contextlib import asynccontextmanager
 from pathlib import Path
 from typing import TypeVar
@@ -79,6 +79,10 @@ class Database:
 
     async def __aexit__(self, *exc) -> None:
         await self.close()
+
+    async def listen(self, channel: str, wake: Callable[[], None]) -> None:
+        """Nothing: SQLite tells no process of another's commits; readers poll (PostgreSQL's
+        `listen` wakes them sooner)."""
 
     @property
     def reader(self) -> aiosqlite.Connection:

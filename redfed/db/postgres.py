@@ -14,7 +14,7 @@ locks order them; queue claims use FOR UPDATE SKIP LOCKED.
 import asyncio
 import logging
 import re
-from collections.abc import AsyncIterator, Iterable
+from collections.abc import AsyncIterator, Callable, Iterable
 from contextlib import asynccontextmanager
 from decimal import Decimal
 
@@ -150,15 +150,41 @@ class PostgresDatabase:
         self.url = url
         self.pool_size = pool_size
         self._pool: asyncpg.Pool | None = None
+        self._listener: asyncpg.Connection | None = None
+        self._listening: dict[tuple[str, Callable[[], None]], None] = {}  # (channel, wake), in order
 
     async def open(self) -> "PostgresDatabase":
         self._pool = await connect_pool(self.url, max_size=self.pool_size)
         return self
 
     async def close(self) -> None:
+        if self._listener is not None:
+            await _quietly(self._listener.close())
+            self._listener = None
         if self._pool is not None:
             await self._pool.close()
             self._pool = None
+
+    async def listen(self, channel: str, wake: Callable[[], None]) -> None:
+        """Call `wake()` whenever a transaction that ran NOTIFY `channel` commits, in any process.
+        One connection per process listens on every channel asked for. Idempotent, and cheap when
+        already listening: callers call it before each wait, which reopens a connection that
+        broke (and `wake` is called when one breaks, so they look at once). A wake-up is a hint:
+        callers poll besides, less often."""
+        if (channel, wake) in self._listening and self._listener is not None and not self._listener.is_closed():
+            return
+        self._listening[(channel, wake)] = None
+        if self._listener is None or self._listener.is_closed():
+            self._listener = await connect_one(self.url)
+            self._listener.add_termination_listener(self._wake_all)
+            for known, known_wake in list(self._listening):
+                await self._listener.add_listener(known, _waking(known_wake))
+        else:
+            await self._listener.add_listener(channel, _waking(wake))
+
+    def _wake_all(self, _conn) -> None:
+        for _channel, wake in list(self._listening):
+            wake()
 
     async def __aenter__(self) -> "PostgresDatabase":
         return await self.open()
@@ -196,6 +222,10 @@ class PostgresDatabase:
         if self._pool is None:
             raise RuntimeError("database is not open")
         return self._pool
+
+
+def _waking(wake: Callable[[], None]):
+    return lambda _conn, _pid, _channel, _payload: wake()
 
 
 async def _quietly(step) -> None:

@@ -23,3 +23,12 @@ async def weekly_counts(conn: aiosqlite.Connection, since: int, week_ms: int) ->
         for bucket, kind, count in await cursor.fetchall():
             found.setdefault(bucket, {})[kind] = count
     return found
+
+
+async def shared_secret(conn: aiosqlite.Connection, name: str, proposed: str) -> str:
+    """The secret `name` every process uses: the one stored first, `proposed` if none was."""
+    await conn.execute(
+        "INSERT INTO instance_secrets (name, value) VALUES (?, ?) ON CONFLICT (name) DO NOTHING", (name, proposed)
+    )
+    async with conn.execute("SELECT value FROM instance_secrets WHERE name = ?", (name,)) as cursor:
+        return (await cursor.fetchone())[0]

@@ -41,7 +41,7 @@ async def inbox_post(username: str | None = None):
             rt.services.clock(),
         )
         # Counted once the sender is proven: a forged actor must not spend another server's share.
-        wait = _throttle().take(host_of(verified.actor.uri))
+        wait = await _throttle().take(host_of(verified.actor.uri))
         if wait is not None:
             return {"error": "too many requests from your server"}, 429, {"Retry-After": str(int(wait) + 1)}
         if await store_activity(rt.services, verified, recipient):
@@ -54,7 +54,10 @@ async def inbox_post(username: str | None = None):
 def _throttle() -> HostThrottle:
     extensions = current_app.extensions
     if "redfed.inbox_throttle" not in extensions:
-        extensions["redfed.inbox_throttle"] = HostThrottle(runtime().config.federation.inbox_per_host_per_minute)
+        rt = runtime()
+        extensions["redfed.inbox_throttle"] = HostThrottle(
+            rt.db, rt.config.federation.inbox_per_host_per_minute, clock=rt.services.clock
+        )
     return extensions["redfed.inbox_throttle"]
 
 

@@ -2,6 +2,7 @@
 other servers are not, and a forger cannot spend another server's share (CHECKLIST 42)."""
 
 from redfed.inbox.throttle import HostThrottle
+from redfed.services import rate_limits
 from redfed.store import inbox as inbox_store
 
 from ..support.hostile import PUBLIC, sign_post
@@ -24,14 +25,14 @@ def test_inbox__a_flooding_host_gets_429_with_retry_after(start_instance, start_
     assert polite.send().status == 202
 
 
-def test_throttle__refills_over_time():
-    now = [0.0]
-    throttle = HostThrottle(per_minute=60, clock=lambda: now[0])
-    assert all(throttle.take("a.example") is None for _ in range(60))
-    wait = throttle.take("a.example")
-    assert 0.9 <= wait <= 1.1
-    now[0] += 1.0
-    assert throttle.take("a.example") is None
+def test_throttle__lets_a_host_through_again_once_the_minute_has_passed(instance, clock):
+    throttle = HostThrottle(instance.runtime.db, per_minute=60, clock=clock)
+    assert [instance.run(throttle.take("a.example")) for _ in range(60)] == [None] * 60
+    wait = instance.run(throttle.take("a.example"))
+    assert 0 < wait <= 60 / rate_limits.SLICES
+    assert instance.run(throttle.take("b.example")) is None  # each host has its own share
+    clock.advance(61)
+    assert instance.run(throttle.take("a.example")) is None
 
 
 def test_inbox__forged_activities_do_not_spend_the_claimed_servers_share(start_instance, start_remote):

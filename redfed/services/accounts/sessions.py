@@ -9,20 +9,25 @@ instance's secret key, which an attacker can neither read nor forge.
 import asyncio
 import hashlib
 import hmac
+import logging
 import os
 import secrets
 import threading
-from collections import defaultdict, deque
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from ...db.connection import Database
 from ...errors import ServiceUnavailable
 from ...models import User
+from ...store import instance as instance_store
 from ...store.accounts import sessions as store
 from ...store.accounts import users as user_store
+from .. import rate_limits
 from . import passwords
 
+log = logging.getLogger(__name__)
+
+SECRET_KEY_NAME = "secret_key"
 # The cookie that carries a session (HttpOnly, SameSite=Lax; Secure on https), for every face.
 SESSION_COOKIE = "redfed_session"
 SESSION_LIFETIME_MS = 30 * 24 * 3600 * 1000
@@ -115,38 +120,26 @@ async def password_matches(db: Database, login: str, password: str) -> User | No
 
 
 class LoginThrottle:
-    """At most `limit` failed sign-ins per (login, client address) in a sliding `window_ms`.
-    In memory, per web process: simple, and enough to make password guessing slow."""
+    """At most `limit` failed sign-ins per (login, client address) in a sliding `window_ms`,
+    counted in the database by every process of the instance (services.rate_limits): a guesser
+    gains nothing by landing on another process."""
 
-    def __init__(self, limit: int = 5, window_ms: int = 5 * 60 * 1000):
-        self.limit, self.window_ms = limit, window_ms
-        self._failures: dict[tuple[str, str], deque[int]] = defaultdict(deque)
+    def __init__(self, db: Database, limit: int = 5, window_ms: int = 5 * 60 * 1000, *, name: str = "login"):
+        self.limit = limit
+        self._window = rate_limits.Window(db, name, window_ms)
 
-    def _recent(self, key: tuple[str, str], now: int) -> deque[int]:
-        times = self._failures[key]
-        while times and times[0] <= now - self.window_ms:
-            times.popleft()
-        if not times:
-            del self._failures[key]
-        return times
+    async def blocked(self, login: str, address: str, now: int) -> bool:
+        return await self._window.total(self._key(login, address), now) >= self.limit
 
-    def blocked(self, login: str, address: str, now: int) -> bool:
-        return len(self._recent(self._key(login, address), now)) >= self.limit
+    async def failed(self, login: str, address: str, now: int) -> None:
+        await self._window.add(self._key(login, address), now)
 
-    def failed(self, login: str, address: str, now: int) -> None:
-        key = self._key(login, address)
-        self._recent(key, now)
-        self._failures[key].append(now)
-        if len(self._failures) > 100_000:  # a flood of distinct names: forget the oldest entries
-            for stale in list(self._failures)[:10_000]:
-                del self._failures[stale]
-
-    def succeeded(self, login: str, address: str) -> None:
-        self._failures.pop(self._key(login, address), None)
+    async def succeeded(self, login: str, address: str) -> None:
+        await self._window.clear(self._key(login, address))
 
     @staticmethod
-    def _key(login: str, address: str) -> tuple[str, str]:
-        return login.strip().lower()[:320], address
+    def _key(login: str, address: str) -> str:
+        return f"{login.strip().lower()[:320]} {address}"
 
 
 # --- CSRF for the sign-in form, before any session exists ------------------------------------
@@ -156,23 +149,42 @@ _secret_lock = threading.Lock()
 
 
 def secret_key(path: Path) -> bytes:
-    """The instance's secret key, read once per path (written by `redfed init`; created here,
-    readable by the owner only, when an instance runs without one)."""
+    """The instance's secret key as read from its file, once per path (written by `redfed init`;
+    created here, readable by the owner only, when an instance runs without one). Once
+    `share_secret_key` ran, the key every process of the instance shares."""
     path = Path(path)
     with _secret_lock:
         if path not in _secret_keys:
-            try:
-                fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-            except FileExistsError:
-                pass
-            else:
-                with os.fdopen(fd, "w") as f:
-                    f.write(secrets.token_hex(32) + "\n")
-            key = path.read_text(encoding="utf-8").strip()
-            if len(key) < 32:
-                raise ValueError(f"secret key file {path} is too short")
-            _secret_keys[path] = key.encode()
+            _secret_keys[path] = _read_key_file(path).encode()
     return _secret_keys[path]
+
+
+def _read_key_file(path: Path) -> str:
+    try:
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    except FileExistsError:
+        pass
+    else:
+        with os.fdopen(fd, "w") as f:
+            f.write(secrets.token_hex(32) + "\n")
+    key = path.read_text(encoding="utf-8").strip()
+    if len(key) < 32:
+        raise ValueError(f"secret key file {path} is too short")
+    return key
+
+
+async def share_secret_key(db: Database, path: Path) -> bytes:
+    """At start: the key all processes of the instance use, which the first one to start stored
+    in the database from its key file; kept for `load_secret_key`. A process on another machine
+    thus needs no copy of the file, and forms one process signs, another accepts."""
+    own = await asyncio.to_thread(_read_key_file, Path(path))
+    async with db.transaction() as conn:
+        shared = await instance_store.shared_secret(conn, SECRET_KEY_NAME, own)
+    if shared != own:
+        log.info("the secret key stored by the instance's first process is used, not %s", path)
+    with _secret_lock:
+        _secret_keys[Path(path)] = shared.encode()
+    return _secret_keys[Path(path)]
 
 
 async def load_secret_key(path: Path) -> bytes:

@@ -40,8 +40,8 @@ COMMON_PASSWORDS = frozenset({
 __all__ = ["Invite", "PendingSignUp"]
 
 
-def new_throttle() -> LoginThrottle:
-    return LoginThrottle(limit=ATTEMPTS_PER_WINDOW, window_ms=WINDOW_MS)
+def new_throttle(db: Database) -> LoginThrottle:
+    return LoginThrottle(db, limit=ATTEMPTS_PER_WINDOW, window_ms=WINDOW_MS, name="sign_up")
 
 
 class SignUpRefused(Unprocessable):

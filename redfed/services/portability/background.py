@@ -1,27 +1,132 @@
-"""Background jobs of the web process (layer 4): exports and imports run as tasks beside the
+"""Background jobs of the web processes (layer 4): exports and imports run as tasks beside the
 requests that started them. The event loop keeps only weak references to tasks, so each is kept
-here until it finishes; otherwise a job could be collected half done."""
+here until it finishes; otherwise a job could be collected half done.
+
+Several processes may serve one instance: a job runs in the one holding its lease
+(store.portability.job_leases), renewed every RENEW_SECONDS while the job works. A process that
+dies holding one leaves the job to the others once LEASE_MS has passed; one that stops gives its
+leases back, so the next start takes the jobs up at once.
+"""
 
 import asyncio
+import contextlib
 import logging
 import re
 import time
-from collections.abc import Coroutine, Iterable
+from collections.abc import Awaitable, Coroutine, Iterable
+from dataclasses import dataclass
 
+from ...db.connection import uninterrupted
+from ...db.errors import DATABASE_ERRORS
+from ...errors import ServiceUnavailable
 from ...objectstore.base import ObjectStore
+from ...store.portability import job_leases
+from ..context import Context
 
 log = logging.getLogger(__name__)
+
+LEASE_MS = 30_000
+RENEW_SECONDS = 10.0
+TAKE_UP_LIMIT = 5
 
 running: set[asyncio.Task] = set()
 # The keys of exported and uploaded archives: random, so that no one can guess another's.
 ARCHIVE_KEY = re.compile(r"[A-Za-z0-9_-]{32}\.zip")
+_databases: dict[asyncio.Task, object] = {}  # the database each task works on (a test runs several instances)
 
 
-def spawn(job: Coroutine) -> asyncio.Task:
+@dataclass
+class _Lease:
+    table: str
+    job_id: int
+    held: int  # the lease's end as written: the holder's proof
+    lost: bool = False
+
+
+def spawn(ctx: Context, job: Coroutine) -> asyncio.Task:
     task = asyncio.create_task(job)
     running.add(task)
-    task.add_done_callback(running.discard)
+    _databases[task] = ctx.db
+    task.add_done_callback(_forget)
     return task
+
+
+def _forget(task: asyncio.Task) -> None:
+    running.discard(task)
+    _databases.pop(task, None)
+
+
+async def stop_all(ctx: Context) -> None:
+    """At stop: cancel the jobs this instance runs; each gives its lease back as it unwinds."""
+    tasks = [task for task in running if _databases.get(task) is ctx.db]
+    for task in tasks:
+        task.cancel()
+    for task in tasks:
+        with contextlib.suppress(asyncio.CancelledError, Exception):
+            await task
+
+
+def lease_until(ctx: Context) -> int:
+    return ctx.now_ms() + LEASE_MS
+
+
+async def while_leased(ctx: Context, table: str, job_id: int, held: int, work: Awaitable) -> None:
+    """Run `work` while renewing the lease `held` on one job. Should another process take the job
+    over meanwhile (this one stalled past its lease), `work` is cancelled and this returns."""
+    lease = _Lease(table, job_id, held)
+    job = asyncio.ensure_future(work)
+    keeper = asyncio.create_task(_keep(ctx, lease, job))
+    try:
+        await job
+    except asyncio.CancelledError:
+        if lease.lost:
+            return
+        await _release(ctx, lease)
+        raise
+    except BaseException:
+        await _release(ctx, lease)
+        raise
+    finally:
+        keeper.cancel()
+
+
+async def _keep(ctx: Context, lease: _Lease, job: asyncio.Future) -> None:
+    """Renew the lease until cancelled; cancel `job` if the lease was lost."""
+    while True:
+        await asyncio.sleep(RENEW_SECONDS)
+        until = lease_until(ctx)
+        try:
+            async with ctx.db.transaction() as conn:
+                renewed = await job_leases.renew(conn, lease.table, lease.job_id, lease.held, until)
+        except (ServiceUnavailable, *DATABASE_ERRORS) as error:
+            log.warning("renewing the lease on %s %s failed: %s", lease.table, lease.job_id, error)
+            continue
+        if not renewed:
+            log.warning("%s %s was taken over by another process; stopped here", lease.table, lease.job_id)
+            lease.lost = True
+            job.cancel()
+            return
+        lease.held = until
+
+
+async def _release(ctx: Context, lease: _Lease) -> None:
+    try:
+        async with ctx.db.transaction() as conn:
+            await uninterrupted(job_leases.release(conn, lease.table, lease.job_id, lease.held))
+    except (ServiceUnavailable, *DATABASE_ERRORS, RuntimeError) as error:  # a closed database too
+        log.warning("could not give back the lease on %s %s (it runs out by itself): %s", lease.table, lease.job_id, error)
+
+
+async def take_up_abandoned(ctx: Context, table: str) -> list[tuple[int, int]]:
+    """Lease jobs no live process holds (queued for anyone, or left by a process that died);
+    (job id, lease) of each taken."""
+    now = ctx.now_ms()
+    if not await job_leases.any_abandoned(ctx.db.reader, table, now):
+        return []
+    until = now + LEASE_MS
+    async with ctx.db.transaction() as conn:
+        ids = await job_leases.claim_abandoned(conn, table, now, until, TAKE_UP_LIMIT)
+    return [(job_id, until) for job_id in ids]
 
 
 async def sweep_unnamed(archives: ObjectStore, named: Iterable[str], what: str) -> list[str]:

@@ -1,9 +1,10 @@
 """Account export jobs (layer 4): request an archive, build it in the background with progress,
 hand it to its owner only, and let it expire after 7 days as Mastodon's archives do.
 
-Jobs run as asyncio tasks in the web process. A row left `queued` or `running` by a restart is
-picked up again by `resume_interrupted`, which the web app calls once at start; the archive is
-rebuilt from the beginning (a half-written zip only ever exists under a temporary name).
+Jobs run as asyncio tasks in a web process, the one holding the job's lease (background.py). A
+row left `queued` or `running` by a stop or a dead process is taken up by `resume_interrupted`,
+which every web process calls at start and then every few seconds; the archive is rebuilt from
+the beginning (a half-written zip only ever exists under a temporary name).
 
 A zip is written in the local scratch folder, then handed to the instance's export store (the
 exports folder, or the bucket) before its job is marked done.
@@ -23,10 +24,12 @@ from ...objectstore.stores import EXPORTS, scratch
 from ...protocol import as2
 from ...store import actors as actor_store
 from ...store.portability import exports as store
+from ...store.portability import job_leases
 from ...store.portability.exports import ExportJob
 from ...urls import Urls
 from ..accounts.accounts import find_local_actor
 from ..context import Context
+from . import background as jobs
 from . import export_archive
 from .background import ARCHIVE_KEY, spawn, sweep_unnamed
 
@@ -35,6 +38,7 @@ log = logging.getLogger(__name__)
 EXPIRY_MS = 7 * 24 * 3600 * 1000
 # One archive per account a week (Mastodon's backup policy); a failed build does not count.
 MIN_INTERVAL_MS = 7 * 24 * 3600 * 1000
+TABLE = "exports"
 TOO_SOON = "You can request one archive every 7 days"
 NOT_FOUND = "Record not found"
 
@@ -59,26 +63,36 @@ async def recent_jobs(db: Database, actor: Actor, limit: int = 5) -> list[Export
 
 
 async def request_export(ctx: Context, actor: Actor, *, background: bool = True) -> ExportJob:
-    """Queue an archive of `actor`; with `background`, start building it now in a task.
+    """Queue an archive of `actor`; with `background`, start building it now in a task of this
+    process (which leases it at once), else leave it to whoever runs it first.
     A second request within MIN_INTERVAL_MS of the last unfailed one is refused with 429."""
     now = ctx.now_ms()
+    lease = jobs.lease_until(ctx) if background else None
     async with ctx.db.transaction() as conn:
         allowed_at = next_allowed_at(await store.latest_unfailed_job(conn, actor.id))
         if allowed_at is not None and now < allowed_at:
             raise TooManyRequests(f"{TOO_SOON}; the next one from {as2.iso_time(allowed_at)}")
-        job = await store.insert_job(conn, new_id(now), actor.id, now)
-    if background:
-        spawn(run_job(ctx, job.id))
+        job = await store.insert_job(conn, new_id(now), actor.id, now, lease)
+    if lease is not None:
+        spawn(ctx, run_job(ctx, job.id, held=lease))
     return job
 
 
-async def run_job(ctx: Context, job_id: int) -> ExportJob | None:
-    """Build one job's archive. Never raises for a failed build: the error goes on the row."""
+async def run_job(ctx: Context, job_id: int, *, held: int | None = None) -> ExportJob | None:
+    """Build one job's archive, unless another process holds its lease (`held`: the lease this
+    one was given). Never raises for a failed build: the error goes on the row."""
+    lease = jobs.lease_until(ctx)
     async with ctx.db.transaction() as conn:
         job = await store.get_job(conn, job_id)
-        if job is None or job.state not in ("queued", "running"):
+        if job is None or not await job_leases.claim(conn, TABLE, job_id, ctx.now_ms(), lease, held):
             return job
         await store.set_running(conn, job_id)
+    await jobs.while_leased(ctx, TABLE, job_id, lease, _build(ctx, job))
+    return await store.get_job(ctx.db.reader, job_id)
+
+
+async def _build(ctx: Context, job: ExportJob) -> None:
+    job_id = job.id
     actor = await actor_store.get_actor(ctx.db.reader, job.actor_id)
     key = f"{secrets.token_urlsafe(24)}.zip"
 
@@ -100,20 +114,25 @@ async def run_job(ctx: Context, job_id: int) -> ExportJob | None:
             await store.set_done(conn, job_id, key, size, now, now + EXPIRY_MS)
     finally:
         written.unlink(missing_ok=True)  # left only when the store refused it
-    return await store.get_job(ctx.db.reader, job_id)
 
 
 async def resume_interrupted(ctx: Context) -> int:
-    """At start: restart jobs a stop interrupted, clear half-written zips, zips no job names and
-    expired archives. Call it only where jobs run (the web app), not from extra worker processes."""
+    """At start: clear half-written zips, zips no job names and expired archives, then take up
+    the jobs no live process holds. Call it only where jobs run (the web app), not from extra
+    worker processes."""
     now = ctx.now_ms()
     done = await store.jobs_in_state(ctx.db.reader, ("done",))
     live = {job.file_key for job in done if job.expires_at is None or job.expires_at > now}
     await sweep_unnamed(ctx.files.exports, live, "export archives")
-    pending = await store.jobs_in_state(ctx.db.reader, ("queued", "running"))
-    for job in pending:
-        spawn(run_job(ctx, job.id))
-    return len(pending)
+    return await take_up_abandoned(ctx)
+
+
+async def take_up_abandoned(ctx: Context) -> int:
+    """Run the jobs no live process holds: queued for anyone, or left by a process that died."""
+    taken = await jobs.take_up_abandoned(ctx, TABLE)
+    for job_id, lease in taken:
+        spawn(ctx, run_job(ctx, job_id, held=lease))
+    return len(taken)
 
 
 async def own_job(db: Database, actor: Actor, job_id: int) -> ExportJob:

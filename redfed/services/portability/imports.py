@@ -9,7 +9,8 @@ archive is in the bucket reads it from a local copy.
 
 Jobs run as asyncio tasks in the web process, as exports do; a restart resumes them from
 the last row recorded (every step is idempotent: following, blocking or bookmarking again
-changes nothing, and imported posts are found by their origin).
+changes nothing, and imported posts are found by their origin). Each job runs in the process
+holding its lease, as exports do (background.py).
 """
 
 import asyncio
@@ -27,16 +28,19 @@ from ...models import Actor
 from ...objectstore.stores import IMPORTS, scratch
 from ...store import actors as actor_store
 from ...store.portability import imports as store
+from ...store.portability import job_leases
 from ...store.portability.imports import ImportJob
 from .. import disk_space
 from ..accounts.accounts import find_local_actor
 from ..context import Context
 from . import archive_import, archive_reader, import_csv, outbox_import
+from . import background as jobs
 from .background import ARCHIVE_KEY, spawn, sweep_unnamed
 from .import_rows import Importer, apply_row
 
 log = logging.getLogger(__name__)
 
+TABLE = "imports"
 NOT_FOUND = "Record not found"
 GONE = "The uploaded archive is no longer available; upload it again"
 PROGRESS_EVERY = 10
@@ -99,10 +103,11 @@ async def request_import(ctx: Context, actor: Actor, kind: str | None, mode: str
         rows, key, total = parsed.rows, None, len(parsed.rows)
     now = ctx.now_ms()
     job_id = new_id(now)
+    lease = jobs.lease_until(ctx) if background else None
     async with ctx.db.transaction() as conn:
-        await store.insert_job(conn, job_id, actor.id, kind, mode, rows, key, total, now)
-    if background:
-        spawn(run_job(ctx, job_id))
+        await store.insert_job(conn, job_id, actor.id, kind, mode, rows, key, total, now, lease=lease)
+    if lease is not None:
+        spawn(ctx, run_job(ctx, job_id, held=lease))
     return await store.get_job(ctx.db.reader, job_id)
 
 
@@ -112,24 +117,33 @@ async def request_pull(ctx: Context, actor: Actor, given: str, *, background: bo
     already queued or running is returned rather than doubled."""
     old = await outbox_import.old_account(ctx, actor, given)
     now = ctx.now_ms()
+    lease = jobs.lease_until(ctx) if background else None
     async with ctx.db.transaction() as conn:
         job_id = await store.running_pull(conn, actor.id, old.uri)
         fresh = job_id is None
         if fresh:
             job_id = new_id(now)
-            await store.insert_job(conn, job_id, actor.id, "outbox", "merge", [], None, 0, now, source_uri=old.uri)
-    if fresh and background:
-        spawn(run_job(ctx, job_id))
+            await store.insert_job(conn, job_id, actor.id, "outbox", "merge", [], None, 0, now, source_uri=old.uri, lease=lease)
+    if fresh and lease is not None:
+        spawn(ctx, run_job(ctx, job_id, held=lease))
     return await store.get_job(ctx.db.reader, job_id)
 
 
-async def run_job(ctx: Context, job_id: int) -> ImportJob | None:
-    """Apply one job. Never raises for a failed import: the error goes on the row."""
+async def run_job(ctx: Context, job_id: int, *, held: int | None = None) -> ImportJob | None:
+    """Apply one job, unless another process holds its lease (`held`: the lease this one was
+    given). Never raises for a failed import: the error goes on the row."""
+    lease = jobs.lease_until(ctx)
     async with ctx.db.transaction() as conn:
         job = await store.get_job(conn, job_id)
-        if job is None or job.state not in ("queued", "running"):
+        if job is None or not await job_leases.claim(conn, TABLE, job_id, ctx.now_ms(), lease, held):
             return job
         await store.set_running(conn, job_id)
+    await jobs.while_leased(ctx, TABLE, job_id, lease, _apply(ctx, job))
+    return await store.get_job(ctx.db.reader, job_id)
+
+
+async def _apply(ctx: Context, job: ImportJob) -> None:
+    job_id = job.id
     actor = await actor_store.get_actor(ctx.db.reader, job.actor_id)
 
     async def progress(total: int, processed: int, imported: int, failures: list) -> None:
@@ -152,7 +166,6 @@ async def run_job(ctx: Context, job_id: int) -> ImportJob | None:
         await store.set_finished(conn, job_id, state, error, ctx.now_ms())
     if job.kind == "archive" and job.file_key:
         await ctx.files.imports.delete(job.file_key)
-    return await store.get_job(ctx.db.reader, job_id)
 
 
 async def _run_csv(ctx: Context, job: ImportJob, actor: Actor, progress) -> None:
@@ -205,13 +218,18 @@ async def _local_copy(folder: Path, key: str, chunks) -> Path:
 
 
 async def resume_interrupted(ctx: Context) -> int:
-    """At start: carry on with jobs a stop interrupted, and clear half-written uploads and the
-    archives no unfinished job names."""
+    """At start: clear half-written uploads and the archives no unfinished job names, then carry
+    on with the jobs no live process holds."""
     await sweep_unnamed(ctx.files.imports, await store.file_keys(ctx.db.reader), "uploaded archives")
-    pending = await store.jobs_in_state(ctx.db.reader, ("queued", "running"))
-    for job_id in pending:
-        spawn(run_job(ctx, job_id))
-    return len(pending)
+    return await take_up_abandoned(ctx)
+
+
+async def take_up_abandoned(ctx: Context) -> int:
+    """Run the jobs no live process holds: queued for anyone, or left by a process that died."""
+    taken = await jobs.take_up_abandoned(ctx, TABLE)
+    for job_id, lease in taken:
+        spawn(ctx, run_job(ctx, job_id, held=lease))
+    return len(taken)
 
 
 async def own_job(db: Database, actor: Actor, job_id: int) -> ImportJob:

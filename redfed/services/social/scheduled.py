@@ -1,7 +1,9 @@
 """Scheduled posts (layer 4): kept until their time, then published by the workers.
 
-Publishing is at most once: each scheduled post publishes under an idempotency key of its own, so
-a crash between publishing and deleting the schedule row publishes nothing twice.
+Publishing is exactly once: a worker process claims a due post with a lease (CLAIM_LEASE_MS), so
+no two publish it at once and one killed meanwhile leaves it to the others; and each scheduled
+post publishes under an idempotency key of its own, so a crash between publishing and deleting
+the schedule row publishes nothing twice.
 """
 
 import logging
@@ -19,6 +21,7 @@ from . import posts, statuses
 log = logging.getLogger(__name__)
 
 MIN_LEAD_MS = 5 * 60 * 1000
+CLAIM_LEASE_MS = 5 * 60 * 1000
 
 
 async def schedule(ctx: Context, author: Actor, params: dict, at_ms: int) -> ScheduledPost:
@@ -54,7 +57,11 @@ async def cancel(ctx: Context, author: Actor, scheduled_id: int) -> None:
 
 async def publish_due(ctx: Context, limit: int = 20) -> int:
     """Publish every scheduled post whose time has come; how many were taken."""
-    due = await store.due(ctx.db.reader, ctx.now_ms(), limit)
+    now = ctx.now_ms()
+    if not await store.any_due(ctx.db.reader, now):
+        return 0
+    async with ctx.db.transaction() as conn:
+        due = await store.claim_due(conn, now, now + CLAIM_LEASE_MS, limit)
     for item in due:
         await _publish(ctx, item)
         async with ctx.db.transaction() as conn:

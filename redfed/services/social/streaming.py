@@ -2,12 +2,14 @@
 decides it, from the `stream_events` log that triggers fill (migration 0004).
 
 No service announces anything: posts and notifications written by any process land in the log in
-the same transaction, and one `StreamHub` per app polls it (`WHERE id > ?`, a primary-key range)
-while anyone listens. For each event and each subscribed channel the hub asks the same question
-the matching timeline asks, for that one post: the home timeline's rules for `user`, the list's for
-`list`, the public and tag timelines' for the rest, after services.visibility.can_see, and with
-the subscriber's filters (Mastodon's `filtered`, `hide` drops the status). A subscriber whose queue
-overflows is dropped rather than slowing everyone else.
+the same transaction, and one `StreamHub` per app polls it (`WHERE id > ?`, a primary-key range,
+minding the ids that commit late: stream_cursor) while anyone listens. On PostgreSQL each commit
+that adds events also wakes the hubs of every process at once (LISTEN/NOTIFY). For each event
+and each subscribed channel the hub asks the same question the matching timeline asks, for that
+one post: the home timeline's rules for `user`, the list's for `list`, the public and tag
+timelines' for the rest, after services.visibility.can_see, and with the subscriber's filters
+(Mastodon's `filtered`, `hide` drops the status). A subscriber whose queue overflows is dropped
+rather than slowing everyone else.
 """
 
 import asyncio
@@ -26,6 +28,7 @@ from ..views import StatusView, status_views
 from ..visibility import can_see
 from . import filters, lists, notifications, timelines
 from .notifications import NotificationView
+from .stream_cursor import EventCursor
 
 log = logging.getLogger(__name__)
 
@@ -116,8 +119,9 @@ class StreamHub:
         self._ctx = ctx
         self._poll = poll_seconds
         self._subscribers: set[Subscriber] = set()
-        self._cursor = 0
+        self._cursor = EventCursor(0)
         self._task: asyncio.Task | None = None
+        self._news = asyncio.Event()
 
     @property
     def subscriber_count(self) -> int:
@@ -128,7 +132,7 @@ class StreamHub:
         if not self._running():
             cursor = await store.last_event_id(self._ctx.db.reader)
             if not self._running():
-                self._cursor = cursor
+                self._cursor = EventCursor(cursor)
                 self._task = asyncio.create_task(self._tail(), name="redfed-streaming")
         subscriber = Subscriber(viewer, notifications=notifications)
         self._subscribers.add(subscriber)
@@ -161,17 +165,33 @@ class StreamHub:
 
     async def _tail(self) -> None:
         while self._subscribers:
+            self._news.clear()
             try:
-                found = await store.list_events_after(self._ctx.db.reader, self._cursor, BATCH)
+                found = await self._read()
             except Exception:
                 # The log stays in the database: a failed read is retried, nothing is lost.
                 log.exception("reading stream events failed")
                 found = []
-            for event in found:
-                self._cursor = event.id
+            for event in self._cursor.take(found):
                 await self._dispatch(event)
             if len(found) < BATCH:
-                await asyncio.sleep(self._poll)
+                await self._wait_for_news()
+
+    async def _read(self) -> list[store.StreamEvent]:
+        reader = self._ctx.db.reader
+        found = await store.list_events_after(reader, self._cursor.last_id, BATCH)
+        if self._cursor.holes:
+            found += await store.list_events_with_ids(reader, list(self._cursor.holes))
+        return found
+
+    async def _wait_for_news(self) -> None:
+        """Until an event commits in any process (PostgreSQL says so), or `poll` seconds."""
+        try:
+            await self._ctx.db.listen(store.CHANNEL, self._news.set)
+        except Exception as error:  # polling goes on without the wake-ups
+            log.warning("cannot listen for stream events: %s", error)
+        with contextlib.suppress(TimeoutError):
+            await asyncio.wait_for(self._news.wait(), self._poll)
 
     async def _dispatch(self, event: store.StreamEvent) -> None:
         try:

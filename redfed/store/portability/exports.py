@@ -35,8 +35,11 @@ def _job(row: sqlite3.Row) -> ExportJob:
     return ExportJob(*row)
 
 
-async def insert_job(conn: aiosqlite.Connection, job_id: int, actor_id: int, now: int) -> ExportJob:
-    await conn.execute("INSERT INTO exports (id, actor_id, created_at) VALUES (?, ?, ?)", (job_id, actor_id, now))
+async def insert_job(conn: aiosqlite.Connection, job_id: int, actor_id: int, now: int, lease: int | None = None) -> ExportJob:
+    """A queued job; `lease` when the inserting process runs it itself (job_leases)."""
+    await conn.execute(
+        "INSERT INTO exports (id, actor_id, created_at, claimed_until) VALUES (?, ?, ?, ?)", (job_id, actor_id, now, lease)
+    )
     return ExportJob(job_id, actor_id, "queued", 0, None, None, now, None, None, None)
 
 

@@ -47,11 +47,13 @@ async def _with_report(conn: aiosqlite.Connection, row: sqlite3.Row) -> ImportJo
 
 
 async def insert_job(conn: aiosqlite.Connection, job_id: int, actor_id: int, kind: str, mode: str, rows: list,
-                     file_key: str | None, total: int, now: int, source_uri: str | None = None) -> None:
+                     file_key: str | None, total: int, now: int, source_uri: str | None = None,
+                     lease: int | None = None) -> None:
+    """A queued job; `lease` when the inserting process runs it itself (job_leases)."""
     await conn.execute(
-        "INSERT INTO imports (id, actor_id, kind, mode, rows, file_key, total, created_at, source_uri) "
-        "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
-        (job_id, actor_id, kind, mode, json.dumps(rows, ensure_ascii=False), file_key, total, now, source_uri),
+        "INSERT INTO imports (id, actor_id, kind, mode, rows, file_key, total, created_at, source_uri, claimed_until) "
+        "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        (job_id, actor_id, kind, mode, json.dumps(rows, ensure_ascii=False), file_key, total, now, source_uri, lease),
     )
 
 
@@ -73,12 +75,6 @@ async def jobs_of(conn: aiosqlite.Connection, actor_id: int, limit: int = 20) ->
     async with conn.execute(sql, (actor_id, limit)) as cursor:
         rows = await cursor.fetchall()
     return [await _with_report(conn, row) for row in rows]
-
-
-async def jobs_in_state(conn: aiosqlite.Connection, states: tuple[str, ...]) -> list[int]:
-    marks = ", ".join("?" for _ in states)
-    async with conn.execute(f"SELECT id FROM imports WHERE state IN ({marks}) ORDER BY id", states) as cursor:
-        return [row[0] for row in await cursor.fetchall()]
 
 
 async def file_keys(conn: aiosqlite.Connection) -> list[str]:

@@ -6,6 +6,8 @@ from dataclasses import dataclass
 
 import aiosqlite
 
+# What PostgreSQL notifies as an event commits (trigger stream_events_notify, migration 0020).
+CHANNEL = "redfed_stream_events"
 _COLUMNS = "id, kind, post_id, actor_id, notification_id, visibility, is_local, tags, mentions, created_at"
 
 
@@ -41,6 +43,13 @@ async def list_events_after(conn: aiosqlite.Connection, after_id: int, limit: in
     async with conn.execute(
         f"SELECT {_COLUMNS} FROM stream_events WHERE id > ? ORDER BY id LIMIT ?", (after_id, limit)
     ) as cursor:
+        return [_row_to_event(row) for row in await cursor.fetchall()]
+
+
+async def list_events_with_ids(conn: aiosqlite.Connection, ids: list[int]) -> list[StreamEvent]:
+    """Those of the events `ids` (at most a thousand) that exist: committed after later ids were read."""
+    marks = ", ".join("?" for _ in ids)
+    async with conn.execute(f"SELECT {_COLUMNS} FROM stream_events WHERE id IN ({marks}) ORDER BY id", ids) as cursor:
         return [_row_to_event(row) for row in await cursor.fetchall()]
 
 

@@ -1,9 +1,16 @@
-"""SQL for scheduled posts (layer 2)."""
+"""SQL for scheduled posts (layer 2).
+
+A due post is claimed with a lease (`claimed_until`), as deliveries are: two worker processes
+never publish the same one, and one killed mid-publish leaves it to the others when the lease
+runs out. On PostgreSQL, workers claiming at once skip each other's rows (dialects.skip_locked).
+"""
 
 import json
 from dataclasses import dataclass
 
 import aiosqlite
+
+from .. import dialects
 
 
 @dataclass(frozen=True)
@@ -52,8 +59,21 @@ async def delete(conn: aiosqlite.Connection, scheduled_id: int) -> None:
     await conn.execute("DELETE FROM scheduled_posts WHERE id = ?", (scheduled_id,))
 
 
-async def due(conn: aiosqlite.Connection, now: int, limit: int) -> list[ScheduledPost]:
+_UNCLAIMED_DUE = "scheduled_at <= ? AND (claimed_until IS NULL OR claimed_until < ?)"
+
+
+async def any_due(conn: aiosqlite.Connection, now: int) -> bool:
+    """Whether a post is due that no one holds (a read: the cheap check before claiming)."""
+    async with conn.execute(f"SELECT 1 FROM scheduled_posts WHERE {_UNCLAIMED_DUE} LIMIT 1", (now, now)) as cursor:
+        return await cursor.fetchone() is not None
+
+
+async def claim_due(conn: aiosqlite.Connection, now: int, lease_until: int, limit: int) -> list[ScheduledPost]:
+    """Lease up to `limit` due posts that no one holds, earliest first."""
     async with conn.execute(
-        f"SELECT {_COLUMNS} FROM scheduled_posts WHERE scheduled_at <= ? ORDER BY scheduled_at LIMIT ?", (now, limit)
+        "UPDATE scheduled_posts SET claimed_until = ? WHERE id IN ("
+        f"  SELECT id FROM scheduled_posts WHERE {_UNCLAIMED_DUE} ORDER BY scheduled_at, id LIMIT ?"
+        f"{dialects.skip_locked(conn)}) RETURNING {_COLUMNS}",
+        (lease_until, now, now, limit),
     ) as cursor:
-        return [_row(row) for row in await cursor.fetchall()]
+        return sorted((_row(row) for row in await cursor.fetchall()), key=lambda item: (item.scheduled_at, item.id))

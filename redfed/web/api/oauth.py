@@ -98,13 +98,13 @@ async def _log_in(auth: oauth.AuthRequest, params: Params) -> Response:
     password = params.text("password", "", max_length=1024)
     address = request.remote_addr or ""
     throttle = _throttle()
-    if throttle.blocked(login, address, now):
+    if await throttle.blocked(login, address, now):
         return await _error_page(429, "Too many failed sign-in attempts. Wait a few minutes and try again.")
     user = await sessions.password_matches(rt.db, login, password)
     if user is None or user.disabled_at is not None:
-        throttle.failed(login, address, now)
+        await throttle.failed(login, address, now)
         return await _login_form(auth, error="Invalid username, email or password.", status=401, login=login)
-    throttle.succeeded(login, address)
+    await throttle.succeeded(login, address)
     if user.pending:
         return await _login_form(auth, error=AWAITING_APPROVAL, status=403, login=login)
     if old := request.cookies.get(SESSION_COOKIE):
@@ -201,7 +201,7 @@ async def _error_page(status: int, message: str) -> Response:
 
 def _throttle() -> sessions.LoginThrottle:
     """One throttle per app (the app object is per instance), kept beside its other extensions."""
-    return current_app.extensions.setdefault("redfed.login_throttle", sessions.LoginThrottle())
+    return current_app.extensions.setdefault("redfed.login_throttle", sessions.LoginThrottle(runtime().db))
 
 
 def _secure() -> bool:
@@ -245,15 +245,15 @@ async def _password_grant(app, params: Params, scope: str | None, now: int) -> o
     rt, throttle = runtime(), _throttle()
     login = (params.text("username", "", max_length=320) or "").strip()
     address = request.remote_addr or ""
-    if throttle.blocked(login, address, now):
+    if await throttle.blocked(login, address, now):
         raise oauth.OAuthError("invalid_request", "Too many failed sign-in attempts; try again later.", 429)
     try:
         grant = await oauth.password_grant(rt.db, rt.config, app, login, params.text("password", max_length=1024), scope, now)
     except oauth.OAuthError as error:
         if error.error == "invalid_grant":
-            throttle.failed(login, address, now)
+            await throttle.failed(login, address, now)
         raise
-    throttle.succeeded(login, address)
+    await throttle.succeeded(login, address)
     return grant
 
 

@@ -26,7 +26,7 @@ CAPS = {"username": 31, "email": 321, "password": 1025, "reason": 1001, "locale"
 
 
 def _throttle() -> sessions.LoginThrottle:
-    return current_app.extensions.setdefault(THROTTLE_KEY, sign_ups.new_throttle())
+    return current_app.extensions.setdefault(THROTTLE_KEY, sign_ups.new_throttle(runtime().db))
 
 
 @blueprint.errorhandler(sign_ups.SignUpRefused)
@@ -54,9 +54,9 @@ async def register():
         raise Unprocessable("This method requires an app token, not a user token")
     address = request.remote_addr or ""
     throttle = _throttle()
-    if throttle.blocked("sign-up", address, now):
+    if await throttle.blocked("sign-up", address, now):
         return {"error": TOO_MANY}, 429
-    throttle.failed("sign-up", address, now)
+    await throttle.failed("sign-up", address, now)
     params = await Params.read()
     form = sign_ups.SignUpForm(
         username=_field(params, "username"), email=_field(params, "email"), password=_field(params, "password"),

@@ -24,7 +24,7 @@ AWAITING_APPROVAL = N_(
 
 
 def _throttle() -> sessions.LoginThrottle:
-    return current_app.extensions.setdefault(THROTTLE_KEY, sessions.LoginThrottle())
+    return current_app.extensions.setdefault(THROTTLE_KEY, sessions.LoginThrottle(runtime().db))
 
 
 async def _sign_in_form(next_path: str, *, error: str | None = None, status: int = 200, login: str = "") -> Response:
@@ -63,16 +63,16 @@ async def sign_in():
     password = fields.get("password", "")[:1024]
     address = request.remote_addr or ""
     throttle = _throttle()
-    if throttle.blocked(login, address, now):
+    if await throttle.blocked(login, address, now):
         return await _sign_in_form(
             next_path, error=_("Too many failed sign-in attempts. Wait a few minutes and try again."), status=429,
             login=login,
         )
     user = await sessions.password_matches(rt.db, login, password)
     if user is None or user.disabled_at is not None:
-        throttle.failed(login, address, now)
+        await throttle.failed(login, address, now)
         return await _sign_in_form(next_path, error=_("Invalid username, email or password."), status=401, login=login)
-    throttle.succeeded(login, address)
+    await throttle.succeeded(login, address)
     if user.pending:
         return await _sign_in_form(next_path, error=_(AWAITING_APPROVAL), status=403, login=login)
     if old := request.cookies.get(sessions.SESSION_COOKIE):

@@ -18,7 +18,7 @@ MAX_ROW_ID = 2**63 - 1
 
 def login_throttle() -> sessions.LoginThrottle:
     """The sign-in pages' throttle: wrong current passwords here count with failed sign-ins."""
-    return current_app.extensions.setdefault(THROTTLE_KEY, sessions.LoginThrottle())
+    return current_app.extensions.setdefault(THROTTLE_KEY, sessions.LoginThrottle(runtime().db))
 
 
 def _row_id(value: str) -> int | None:
@@ -51,7 +51,7 @@ async def change_password():
     user, now = current.session.user, rt.services.now_ms()
     # Wrong current passwords count with failed sign-ins, so a borrowed session cannot guess it.
     throttle, address = login_throttle(), request.remote_addr or ""
-    if throttle.blocked(user.username, address, now):
+    if await throttle.blocked(user.username, address, now):
         return await settings_page("settings/password.html", PASSWORD_PATH, 429, errors={
             "current_password": _("Too many failed sign-in attempts. Wait a few minutes and try again.")})
     try:
@@ -63,7 +63,7 @@ async def change_password():
         if error.status >= 500:
             raise
         if error.message == account_security.WRONG_PASSWORD:
-            throttle.failed(user.username, address, now)
+            await throttle.failed(user.username, address, now)
         return await settings_page("settings/password.html", PASSWORD_PATH, 422, errors=_password_errors(error.message))
     return saved(PASSWORD_PATH)
 

@@ -44,7 +44,7 @@ FIELD_MESSAGES = {
 
 
 def _throttle() -> sessions.LoginThrottle:
-    return current_app.extensions.setdefault(THROTTLE_KEY, sign_ups.new_throttle())
+    return current_app.extensions.setdefault(THROTTLE_KEY, sign_ups.new_throttle(runtime().db))
 
 
 async def _settings() -> instance_settings.InstanceSettings:
@@ -103,11 +103,11 @@ async def sign_up():
         return await _form_page(settings, status=403, values=values, error=_(EXPIRED_FORM))
     address = request.remote_addr or ""
     throttle = _throttle()
-    if throttle.blocked("sign-up", address, now):
+    if await throttle.blocked("sign-up", address, now):
         return await _form_page(
             settings, status=429, values=values, error=_("Too many sign-up attempts. Wait a while and try again.")
         )
-    throttle.failed("sign-up", address, now)  # every attempt counts, successful or not
+    await throttle.failed("sign-up", address, now)  # every attempt counts, successful or not
     request_form = sign_ups.SignUpForm(
         username=values["username"], email=values["email"], password=values["password"],
         password_confirmation=values["password_confirmation"], agreement=fields.get("agreement") == "1",
