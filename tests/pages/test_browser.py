@@ -8,7 +8,7 @@ from playwright.sync_api import expect
 from redfed.services.accounts import profiles
 from redfed.services.social import posts
 
-from .conftest import photo, screenshot, sign_in
+from .conftest import photo, screenshot, sign_in, switch_language
 
 
 async def _rows(instance, sql: str, *params) -> list[tuple]:
@@ -128,7 +128,7 @@ def test_language_switch__to_chinese_and_back(instance, new_page):
     page = new_page()
     page.goto(instance.url("/explore"))
     expect(page.locator(".site-nav")).to_contain_text("Explore")
-    page.click("button.lang-button[value=zh_Hans]")
+    switch_language(page, "zh_Hans")
     page.wait_for_url(instance.url("/explore"))
     expect(page.locator("html")).to_have_attribute("lang", "zh-Hans")
     expect(page.locator("h1")).to_have_text("发现")
@@ -138,11 +138,11 @@ def test_language_switch__to_chinese_and_back(instance, new_page):
     # Signed in, the choice is kept with the account.
     sign_in(page, instance, "alice")
     expect(page.locator("h1")).to_have_text("首页")
-    page.click("button.lang-button[value=en]")
+    switch_language(page, "en")
     page.wait_for_url(instance.url("/home"))
     expect(page.locator("h1")).to_have_text("Home")
     assert rows(instance, "SELECT locale FROM users") == [("en",)]
-    page.click("button.lang-button[value=zh_Hans]")
+    switch_language(page, "zh_Hans")
     expect(page.locator("h1")).to_have_text("首页")
     assert rows(instance, "SELECT locale FROM users") == [("zh",)]
     page.goto(instance.url("/compose"))

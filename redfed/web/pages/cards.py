@@ -1,6 +1,7 @@
 """Posts as the pages show them (layer 6): a card per post with its photos, author, counts and the
 viewer's own likes and boosts, built from the service views the client API shares."""
 
+import math
 from dataclasses import dataclass
 
 from ...content import html_to_text
@@ -9,6 +10,9 @@ from ...services.views import AccountView, StatusView
 from ...urls import Urls
 
 EXCERPT = 120
+# The shapes a carousel or a tile takes, as RedNote's: portraits at most 3:4, landscapes at most 16:9.
+# A photo takes the nearest; one of unknown size is square.
+SHAPES = {"3x4": 3 / 4, "4x5": 4 / 5, "1x1": 1.0, "4x3": 4 / 3, "16x9": 16 / 9}
 
 
 @dataclass(frozen=True)
@@ -18,6 +22,14 @@ class Photo:
     alt: str
     width: int | None
     height: int | None
+
+    @property
+    def shape(self) -> str:
+        """The name of the shape (in SHAPES) nearest to the photo's own."""
+        if not self.width or not self.height:
+            return "1x1"
+        ratio = self.width / self.height
+        return min(SHAPES, key=lambda name: abs(math.log(SHAPES[name] / ratio)))
 
 
 @dataclass(frozen=True)

@@ -37,11 +37,11 @@ def N_(message: str) -> str:
 
 
 EXPIRED_FORM = N_("This form has expired or was not sent from this site. Go back and try again.")
-# Pages never run scripts, are never framed, and post forms only to this site. Images may come
-# from other servers (remote posts' attachments and avatars).
+# Pages run only the scripts in redfed/static/ (never inline ones), are never framed, and post forms
+# only to this site. Images may come from other servers (remote posts' attachments and avatars).
 PAGE_HEADERS = {
     "Content-Security-Policy": (
-        "default-src 'self'; script-src 'none'; object-src 'none'; base-uri 'none'; "
+        "default-src 'self'; script-src 'self'; object-src 'none'; base-uri 'none'; "
         "img-src 'self' https: http: data:; media-src 'self' https: http:; style-src 'self'; "
         "form-action 'self'; frame-ancestors 'none'"
     ),
