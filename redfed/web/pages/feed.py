@@ -32,7 +32,19 @@ async def home():
     _current, viewer = await signed_in()
     feed = await showcase.home_feed(rt.services, viewer, _post_id(request.args.get("max_id")))
     older = feed[-1].post.id if len(feed) == showcase.PAGE_SIZE else None
-    return await page("home.html", cards=cards(feed, rt.urls), older=older)
+    layout = await preferences.home_layout(rt.db, viewer)
+    return await page("home.html", cards=cards(feed, rt.urls), older=older, layout=layout, layouts=preferences.HOME_LAYOUTS)
+
+
+@blueprint.post("/home/layout")
+async def choose_home_layout():
+    """Show the home feed as a list or a grid, from now on (kept with the account)."""
+    rt = runtime()
+    current, viewer = await signed_in()
+    fields = await form()
+    check_csrf(current, fields.get("csrf_token"))
+    await preferences.set_home_layout(rt.db, viewer, fields.get("layout", ""))
+    return see_other("/home")
 
 
 async def _compose_page(status: int = 200, *, error: str | None = None, fields: dict | None = None, parent=None):
