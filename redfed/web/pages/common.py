@@ -42,7 +42,7 @@ EXPIRED_FORM = N_("This form has expired or was not sent from this site. Go back
 PAGE_HEADERS = {
     "Content-Security-Policy": (
         "default-src 'self'; script-src 'self'; object-src 'none'; base-uri 'none'; "
-        "img-src 'self' https: http: data:; media-src 'self' https: http:; style-src 'self'; "
+        "img-src 'self' https: http: data: blob:; media-src 'self' https: http:; style-src 'self'; "
         "form-action 'self'; frame-ancestors 'none'"
     ),
     "X-Frame-Options": "DENY",
