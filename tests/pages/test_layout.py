@@ -3,7 +3,9 @@ wider than the screen, no script or policy error reaches the console, the header
 phone with the main places in a bar at the bottom, and the pieces the issue found broken stay
 fixed: the three-photo mosaic has no empty cell, profile names stay below their banner, listing
 labels never break inside a word, bio hashtags are links, "Sign up" shows only when sign-ups are
-open, and the site has an icon. Screenshots land in tests/pages/artifacts/."""
+open, the site has an icon, and post times read as ages ("3h") with the exact time on hover. Screenshots land in tests/pages/artifacts/."""
+
+import re
 
 import pytest
 from playwright.sync_api import expect
@@ -12,7 +14,7 @@ from redfed.services.accounts import profiles
 from redfed.services.moderation import instance_settings
 from redfed.services.social import follows, posts
 
-from .conftest import screenshot, sign_in
+from .conftest import screenshot, sign_in, switch_language
 from .shop_support import create_listing, upload
 
 PHONE, DESKTOP = (390, 844), (1440, 900)
@@ -187,3 +189,22 @@ def test_the_site_has_an_icon(instance, new_page):
     assert page.locator("link[rel=manifest]").count() == 1
     manifest = page.request.get(instance.url(page.locator("link[rel=manifest]").get_attribute("href"))).json()
     assert manifest["name"] and manifest["icons"]
+
+
+def test_post_times__read_as_ages_for_a_week_then_as_dates_with_the_exact_time_on_hover(instance, new_page, clock):
+    alice = instance.create_user("alice").actor
+    bob = instance.create_user("bob").actor
+    instance.run(follows.follow(instance.ctx, bob, alice))
+    instance.run(posts.create_local_post(instance.ctx, alice, "An old one"))
+    clock.advance(8 * 24 * 3600)
+    instance.run(posts.create_local_post(instance.ctx, alice, "A recent one"))
+    clock.advance(3 * 3600 + 60)
+    for locale, age in (("en-US", "3h"), ("zh-CN", "3小时")):
+        page = new_page(*PHONE, locale=locale)
+        sign_in(page, instance, "bob")
+        if locale == "zh-CN":
+            switch_language(page, "zh_Hans")
+        times = page.locator(".post-card .post-time time")
+        expect(times.nth(0)).to_have_text(age)
+        expect(times.nth(1)).to_have_text(re.compile(r"20\d\d"))
+        assert re.search(r"\d{1,2}:\d\d", times.nth(0).get_attribute("title")), "the exact time on hover"

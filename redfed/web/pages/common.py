@@ -161,6 +161,13 @@ async def page_headers(response: Response) -> Response:
     return response
 
 
+def _now_ms() -> int | None:
+    try:
+        return runtime().services.now_ms()
+    except (KeyError, RuntimeError):
+        return None  # an error page before the instance is up: dates are shown instead of ages
+
+
 @blueprint.app_context_processor
 async def page_context() -> dict:
     """Who is visiting and in which language, for every template (error and OAuth pages too)."""
@@ -178,6 +185,7 @@ async def page_context() -> dict:
         "html_lang": i18n.LANGUAGES[current.locale][1],
         "languages": [(code, names[0], names[1]) for code, names in i18n.LANGUAGES.items()],
         "current_path": here(),
+        "now_ms": _now_ms(),
         i18n.CONTEXT_KEY: i18n.translations(current.locale),
     }
 
