@@ -1,15 +1,21 @@
 """The note view (a post's page) in real headless Chromium: the photos first, edge to edge on a phone
 and left of the text on a desktop; the carousel in the first photo's shape, so a portrait fills its
 width; previous and next buttons, dots and a "2/5" counter, by click, by keyboard and by scrolling,
-with script and without; the author with a follow button. Screenshots land in tests/pages/artifacts/."""
+with script and without; the author with a follow button; a poll to vote in; a video in place. Screenshots land in tests/pages/artifacts/."""
+
+import io
 
 import pytest
 from playwright.sync_api import expect
 
-from redfed.services.social import posts
+from redfed.services.media import media
+from redfed.services.social import polls, posts
 
 from .conftest import screenshot, sign_in
-from .shop_support import upload
+from .shop_support import rows, upload
+
+# The smallest MP4 the media service accepts (as in tests/api/test_media.py); never played here.
+FAKE_MP4 = b"\x00\x00\x00\x18ftypisom\x00\x00\x02\x00isomiso2" + b"\x00\x00\x00\x10mdat" + b"\x00" * 8
 
 PHONE, DESKTOP = (390, 844), (1440, 900)
 # A portrait first, then a landscape, a square and two more.
@@ -163,3 +169,47 @@ def test_note_view__follow_the_author_from_the_post(instance, new_page, gallery)
     sign_in(author, instance, "alice")
     author.goto(instance.url(gallery))
     expect(author.locator(".note-side .post-author button")).to_have_count(0)
+
+
+def test_note_view__a_poll_can_be_voted_in_and_shows_its_results(instance, new_page):
+    alice = instance.create_user("alice").actor
+    instance.create_user("bob")
+    poll = polls.new_poll(["Green tea", "Black tea", "Oolong"], 3600, False, instance.ctx.now_ms())
+    post = instance.run(posts.create_local_post(instance.ctx, alice, "Which tea?", poll=poll))
+    visitor = new_page(*PHONE)
+    visitor.goto(instance.url(f"/@alice/{post.id}"))
+    expect(visitor.locator(".poll-results li")).to_have_count(3)
+    expect(visitor.locator(".poll form")).to_have_count(0)
+
+    page = new_page(*PHONE)
+    sign_in(page, instance, "bob")
+    page.goto(instance.url(f"/@alice/{post.id}"))
+    page.get_by_label("Oolong").check()
+    page.get_by_role("button", name="Vote").click()
+    page.wait_for_url(instance.url(f"/@alice/{post.id}"))
+    results = page.locator(".poll-results li")
+    expect(results.nth(2)).to_contain_text("Oolong")
+    expect(results.nth(2)).to_contain_text("100%")
+    expect(results.nth(2).locator(".poll-chosen")).to_have_count(1)
+    expect(page.locator(".poll")).to_contain_text("1 person voted")
+    assert rows(instance, "SELECT choice FROM poll_votes") == [(2,)]
+    # The author sees the results, never the form.
+    author = new_page(*PHONE)
+    sign_in(author, instance, "alice")
+    author.goto(instance.url(f"/@alice/{post.id}"))
+    expect(author.locator(".poll form")).to_have_count(0)
+    expect(author.locator(".poll-results li").nth(2)).to_contain_text("100%")
+
+
+def test_note_view__a_video_plays_in_place_with_its_description(instance, new_page):
+    alice = instance.create_user("alice").actor
+    clip = instance.run(media.upload(instance.ctx, alice, io.BytesIO(FAKE_MP4), description="Pouring the tea")).media
+    post = instance.run(posts.create_local_post(instance.ctx, alice, "Pouring", media=[clip]))
+    page = new_page(*PHONE)
+    page.goto(instance.url(f"/@alice/{post.id}"))
+    video = page.locator(".note-media video")
+    expect(video).to_have_attribute("aria-label", "Pouring the tea")
+    expect(video).to_have_attribute("controls", "")
+    assert video.evaluate("v => v.currentSrc").endswith(".mp4")
+    box = video.bounding_box()
+    assert box["x"] == 0 and box["width"] == PHONE[0]

@@ -33,11 +33,19 @@ class Photo:
 
 
 @dataclass(frozen=True)
+class Video:
+    url: str
+    poster_url: str | None
+    alt: str
+
+
+@dataclass(frozen=True)
 class Card:
     view: StatusView  # the post shown (for a boost, the boosted post)
     boosted_by: AccountView | None
     photos: tuple[Photo, ...]
     excerpt: str
+    videos: tuple[Video, ...] = ()
 
     @property
     def post(self):
@@ -93,12 +101,21 @@ def photos_of(view: StatusView, urls: Urls) -> tuple[Photo, ...]:
     return tuple(found)
 
 
+def videos_of(view: StatusView, urls: Urls) -> tuple[Video, ...]:
+    return tuple(
+        # A video without a still of its own has its own file as preview: no poster then.
+        Video(urls.media(media.file_key), urls.media(media.preview_key) if media.preview_key not in (None, media.file_key) else None,
+              media.description or "")
+        for media in view.media if media.type in ("video", "gifv") and media.state == "ready"
+    )
+
+
 def card(view: StatusView, urls: Urls) -> Card:
     shown, boosted_by = (view.reblog, view.account) if view.reblog is not None else (view, None)
     # The card shows its own (translated) paid-partnership badge instead of the content's line.
     text = html_to_text(disclosures.with_line(shown.post.content, False))
     excerpt = text if len(text) <= EXCERPT else text[: EXCERPT - 1].rstrip() + "…"
-    return Card(shown, boosted_by, photos_of(shown, urls), excerpt)
+    return Card(shown, boosted_by, photos_of(shown, urls), excerpt, videos_of(shown, urls))
 
 
 def cards(views: list[StatusView], urls: Urls) -> list[Card]:

@@ -17,6 +17,7 @@ from ..activitypub import activity_json, fetch_request
 from ..context import runtime
 from .cards import card, cards
 from .common import blueprint, page, visit
+from .polls import poll_of
 
 MAX_ROW_ID = 2**63 - 1
 
@@ -80,6 +81,7 @@ async def _page_of(post: Post, viewer: Actor | None):
         "post.html", post=shown, ancestors=cards(thread.ancestors, rt.urls),
         replies=[(card(reply.view, rt.urls), reply.depth) for reply in thread.replies],
         author_relationship=await _followable(viewer, shown.author),
+        poll=poll_of(shown.post, thread.view.own_votes, viewer.id if viewer else None, rt.services.now_ms()),
     )
     response.vary.add("Accept")
     return response
