@@ -137,7 +137,7 @@ def relative_time(context, instant_ms: int) -> str:
 
 
 def install(env: Environment) -> None:
-    """Add the i18n extension and the date filter to a jinja environment. Pages put their
+    """Add the i18n extension and the date filters to a jinja environment. Pages put their
     translations in the context under CONTEXT_KEY; templates rendered without them read English."""
     env.add_extension("jinja2.ext.i18n")
     env.install_gettext_callables(_gettext, _ngettext, newstyle=True)

@@ -3,11 +3,12 @@ wider than the screen, no script or policy error reaches the console, the header
 phone with the main places in a bar at the bottom, and the pieces the issue found broken stay
 fixed: the three-photo mosaic has no empty cell, profile names stay below their banner, listing
 labels never break inside a word, bio hashtags are links, "Sign up" shows only when sign-ups are
-open, the site has an icon, and post times read as ages ("3h") with the exact time on hover. Screenshots land in tests/pages/artifacts/."""
+open, the site has an icon and a dark theme when the system asks for one, and post times read as ages ("3h") with the exact time on hover. Screenshots land in tests/pages/artifacts/."""
 
 import re
 
 import pytest
+from axe_playwright_python.sync_playwright import Axe
 from playwright.sync_api import expect
 
 from redfed.services.accounts import profiles
@@ -16,6 +17,7 @@ from redfed.services.social import follows, posts
 
 from .conftest import screenshot, sign_in, switch_language
 from .shop_support import create_listing, upload
+from .test_accessibility import serious_violations
 
 PHONE, DESKTOP = (390, 844), (1440, 900)
 VISITOR_PAGES = ["/", "/explore", "/@alice", "/@alice?tab=media", "{mosaic}", "{gallery}", "/@alice/shop", "{listing}",
@@ -208,3 +210,29 @@ def test_post_times__read_as_ages_for_a_week_then_as_dates_with_the_exact_time_o
         expect(times.nth(0)).to_have_text(age)
         expect(times.nth(1)).to_have_text(re.compile(r"20\d\d"))
         assert re.search(r"\d{1,2}:\d\d", times.nth(0).get_attribute("title")), "the exact time on hover"
+
+
+@pytest.mark.parametrize("size", [PHONE, DESKTOP])
+def test_dark_theme__follows_the_system_setting_and_passes_the_audit(instance, new_page, town, size):
+    axe = Axe()
+    visitor = new_page(*size)
+    visitor.emulate_media(color_scheme="dark")
+    visitor.goto(instance.url("/"))
+    assert visitor.evaluate("getComputedStyle(document.body).backgroundColor") == "rgb(19, 19, 22)"
+    found = {}
+    for path in VISITOR_PAGES:
+        visitor.goto(instance.url(path.format(**town)))
+        if violations := serious_violations(axe, visitor):
+            found[path] = violations
+    member = new_page(*size)
+    member.emulate_media(color_scheme="dark")
+    sign_in(member, instance, "bob")
+    for path in SIGNED_IN_PAGES:
+        member.goto(instance.url(path.format(**town)))
+        if violations := serious_violations(axe, member):
+            found[path] = violations
+    screenshot(member, f"dark-{size[0]}-deals")
+    assert found == {}
+    light = new_page(*size)
+    light.goto(instance.url("/"))
+    assert light.evaluate("getComputedStyle(document.body).backgroundColor") == "rgb(246, 246, 248)"

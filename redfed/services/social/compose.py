@@ -46,12 +46,12 @@ async def stage(ctx: Context, author: Actor, choices: list[Choice], removed: lis
         await media.delete(ctx, author, media_id)
     limit = ctx.config.media.max_attachments
     if len(choices) > limit:
-        kept = [choice for choice in choices if choice.file is None][:limit]
-        return Staged(await _describe(ctx, author, kept), Unprocessable(f"Cannot attach more than {limit} files"))
+        kept = [await _describe(ctx, author, choice) for choice in choices if choice.file is None][:limit]
+        return Staged(kept, Unprocessable(f"Cannot attach more than {limit} files"))
     staged, error = [], None
     for choice in choices:
         if choice.file is None:
-            staged.append(await _describe_one(ctx, author, choice))
+            staged.append(await _describe(ctx, author, choice))
             continue
         try:
             staged.append((await media.upload(ctx, author, choice.file, description=choice.description)).media)
@@ -62,11 +62,8 @@ async def stage(ctx: Context, author: Actor, choices: list[Choice], removed: lis
     return Staged(staged, error)
 
 
-async def _describe(ctx: Context, author: Actor, kept: list[Choice]) -> list[Media]:
-    return [await _describe_one(ctx, author, choice) for choice in kept]
-
-
-async def _describe_one(ctx: Context, author: Actor, choice: Choice) -> Media:
+async def _describe(ctx: Context, author: Actor, choice: Choice) -> Media:
+    """A staged upload of the author's, with the description the form now gives it."""
     found = await media.own_unattached(ctx, author, choice.media_id)
     if (found.description or "") == choice.description:
         return found

@@ -136,13 +136,14 @@ async def compose():
     check_csrf(current, fields.get("csrf_token"))
     parent = await _parent(viewer, fields.get("in_reply_to"))
     visibility = fields.get("visibility") if fields.get("visibility") in VISIBILITIES else "public"
-    choices = photo_choices.from_form(posted, uploaded)
+    choices = compose_service.arrange(photo_choices.from_form(posted, uploaded), fields.get("cover"))
+    removed = photo_choices.removed(posted)
     if any(photo_choices.too_large(choice, rt.config.media.max_image_bytes) for choice in choices):
+        # None of the new files is kept then; the photos staged before still are.
+        kept = await compose_service.stage(rt.services, viewer, [c for c in choices if c.file is None], removed)
         error = _("Each photo can be at most %(size)s MB.") % {"size": max_photo_mb}
-        return await _compose_page(413, error=error, fields=fields, parent=parent)
-    staged = await compose_service.stage(
-        rt.services, viewer, compose_service.arrange(choices, fields.get("cover")), photo_choices.removed(posted),
-    )
+        return await _compose_page(413, error=error, fields=fields, parent=parent, photos=kept.media)
+    staged = await compose_service.stage(rt.services, viewer, choices, removed)
     if staged.error is not None:
         return await _compose_page(422, error=_error_text(staged.error, max_photo_mb), fields=fields, parent=parent,
                                    photos=staged.media)
