@@ -236,3 +236,15 @@ def test_dark_theme__follows_the_system_setting_and_passes_the_audit(instance, n
     light = new_page(*size)
     light.goto(instance.url("/"))
     assert light.evaluate("getComputedStyle(document.body).backgroundColor") == "rgb(246, 246, 248)"
+
+
+def test_empty_pages__say_what_to_do_next(instance, new_page):
+    instance.create_user("carol")
+    page = new_page(*PHONE)
+    sign_in(page, instance, "carol")
+    expect(page.locator(".empty")).to_contain_text("Your feed is empty")
+    page.locator("main").get_by_role("link", name="Explore").click()
+    page.wait_for_url(instance.url("/explore"))
+    page.goto(instance.url("/@carol"))
+    page.get_by_role("link", name="Share your first photos").click()
+    page.wait_for_url(instance.url("/compose"))

@@ -59,7 +59,23 @@ def test_on_a_phone__the_portrait_fills_the_screen_width_above_the_text(instance
     assert text["y"] > box["y"] + box["height"], "the text comes after the photos"
     expect(slide(page, 1).locator(".carousel-count")).to_have_text("1/5")
     expect(slide(page, 1).locator(".carousel-next")).to_be_in_viewport()
+    # Both stored sizes are offered; a phone's screen takes the smaller one.
+    original = slide(page, 1).locator("a.carousel-photo").get_attribute("href")
+    srcset = photo.get_attribute("srcset")
+    assert srcset.endswith(f"{original} 600w") and srcset.count("w,") == 1
+    assert not photo.evaluate("img => img.currentSrc").endswith(original), "the preview, not the original"
     screenshot(page, "note-390")
+
+
+def test_the_note_view__weighs_under_100_kb_before_its_photos(instance, new_page, gallery):
+    page = new_page(*PHONE)
+    sizes = {}
+    page.on("response", lambda response: sizes.__setitem__(response.url, (response.request.resource_type, len(response.body()))))
+    page.goto(instance.url(gallery))
+    page.wait_for_load_state("networkidle")
+    text = {url: size for url, (kind, size) in sizes.items() if kind in ("document", "stylesheet", "script")}
+    assert any(url.endswith("carousel.js") for url in text) and any(url.endswith("redfed.css") for url in text)
+    assert sum(text.values()) < 100_000, text
 
 
 def test_on_a_desktop__the_photo_is_left_of_the_text_and_fits_the_screen(instance, new_page, gallery):

@@ -22,6 +22,14 @@ class Photo:
     alt: str
     width: int | None
     height: int | None
+    preview_width: int | None = None
+
+    @property
+    def srcset(self) -> str | None:
+        """Both stored sizes for the browser to choose from, when both are known and differ."""
+        if not self.width or not self.preview_width or self.preview_url == self.url or self.preview_width >= self.width:
+            return None
+        return f"{self.preview_url} {self.preview_width}w, {self.url} {self.width}w"
 
     @property
     def shape(self) -> str:
@@ -85,11 +93,12 @@ def photos_of(view: StatusView, urls: Urls) -> tuple[Photo, ...]:
     found = []
     for media in view.media:
         if media.type == "image" and media.state == "ready":
-            original = media.meta.get("original", {}) if isinstance(media.meta, dict) else {}
+            meta = media.meta if isinstance(media.meta, dict) else {}
+            original, small = meta.get("original", {}), meta.get("small", {})
             url = urls.media(media.file_key)
             found.append(Photo(
                 url, urls.media(media.preview_key) if media.preview_key else url, media.description or "",
-                original.get("width"), original.get("height"),
+                original.get("width"), original.get("height"), small.get("width"),
             ))
     if not view.post.is_local:
         for item in view.post.attachments:
