@@ -108,8 +108,8 @@ def test_search__finds_listings_by_text_and_by_a_chinese_word_and_resolves_a_pas
     page = new_page(width=1440, height=900)
     sign_in(page, b, "bob")
     page.goto(b.url("/search?q=coffee"))
-    # Posts by their text: bob's, alice's, and the post that carries her listing.
-    expect(page.locator(".feed .post-card")).to_have_count(3)
+    # Posts by their text, in the waterfall: bob's, alice's, and the post that carries her listing.
+    expect(page.locator(".waterfall .tile")).to_have_count(3)
     expect(page.locator(".account-list")).to_have_count(0)
     screenshot(page, "search-1440")
 
