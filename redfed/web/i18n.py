@@ -12,17 +12,18 @@ switch on every page, then `Accept-Language`.
 
 import functools
 import gettext
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from importlib import resources
 from io import BytesIO
 
-from babel.dates import format_datetime
+from babel.dates import format_date, format_datetime, format_timedelta
 from babel.messages import mofile, pofile
 from jinja2 import Environment, pass_context
 
 from ..protocol.instants import renderable
 
 DEFAULT = "en"
+RELATIVE_FOR = 7 * 24 * 3600 * 1000  # how long after an instant pages show its age instead of its date
 # Locale id -> (name in its own language, the HTML lang attribute, what users.locale stores).
 LANGUAGES = {
     "en": ("English", "en", "en"),
@@ -123,9 +124,22 @@ def short_date(context, instant_ms: int) -> str:
     return format_datetime(when, "medium", tzinfo=UTC, locale=context.get("locale") or DEFAULT)
 
 
+@pass_context
+def relative_time(context, instant_ms: int) -> str:
+    """How long ago an instant was, shortly ("3h", "3小时") for the past week, its date before that.
+    Pages put the rendering's `now_ms` in the context; without it the date is shown."""
+    when_ms, now_ms = renderable(instant_ms), context.get("now_ms")
+    locale = context.get("locale") or DEFAULT
+    if now_ms is not None and 0 <= now_ms - when_ms < RELATIVE_FOR:
+        age = timedelta(milliseconds=max(now_ms - when_ms, 1000))
+        return format_timedelta(age, format="narrow", threshold=1.0, locale=locale)
+    return format_date(datetime.fromtimestamp(when_ms / 1000, UTC), "medium", locale=locale)
+
+
 def install(env: Environment) -> None:
-    """Add the i18n extension and the date filter to a jinja environment. Pages put their
+    """Add the i18n extension and the date filters to a jinja environment. Pages put their
     translations in the context under CONTEXT_KEY; templates rendered without them read English."""
     env.add_extension("jinja2.ext.i18n")
     env.install_gettext_callables(_gettext, _ngettext, newstyle=True)
     env.filters["short_date"] = short_date
+    env.filters["relative_time"] = relative_time

@@ -99,3 +99,9 @@ def sign_in(page, instance, username: str, password: str = PASSWORD) -> None:
     page.fill("#password", password)
     page.click("form.form button[type=submit]")
     page.wait_for_url(instance.url("/home"))
+
+
+def switch_language(page, code: str) -> None:
+    """Choose a language with the switch in the header's menu, as a person would."""
+    page.click(".site-menu > summary")
+    page.click(f".site-menu button.lang-button[value={code}]")

@@ -22,9 +22,9 @@ def settle(*instances) -> None:
             return
 
 
-def upload(instance, owner, colour, alt):
+def upload(instance, owner, colour, alt, size=(120, 90)):
     buffer = io.BytesIO()
-    Image.new("RGB", (120, 90), colour).save(buffer, "PNG")
+    Image.new("RGB", size, colour).save(buffer, "PNG")
     buffer.seek(0)
     return instance.run(media_service.upload(instance.ctx, owner, buffer, description=alt)).media
 

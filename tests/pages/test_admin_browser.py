@@ -4,7 +4,7 @@ tests/pages/artifacts/."""
 
 from playwright.sync_api import expect
 
-from .conftest import screenshot, sign_in
+from .conftest import screenshot, sign_in, switch_language
 
 
 def _no_sideways_scroll(page) -> bool:
@@ -17,6 +17,7 @@ def test_admin__blocks_a_domain_through_the_page(instance, new_page):
     for width in (360, 1440):
         page = new_page(width=width, height=900)
         sign_in(page, instance, "ada")
+        page.click(".site-menu > summary")  # the header's menu holds Settings, Admin and Log out
         page.get_by_role("link", name="Admin").click()
         page.wait_for_url(instance.url("/admin/accounts"))
         expect(page.locator("h1")).to_have_text("Accounts")
@@ -78,11 +79,12 @@ def test_admin__pages_speak_chinese(instance, new_page):
     instance.create_user("ada", is_admin=True)
     page = new_page(width=360, height=800, locale="zh-CN")
     sign_in(page, instance, "ada")
-    page.get_by_role("button", name="简体中文").click()
+    switch_language(page, "zh_Hans")
 
     page.goto(instance.url("/admin/domain_blocks"))
 
     expect(page.locator("h1")).to_have_text("域名屏蔽")
     expect(page.get_by_role("button", name="屏蔽", exact=True)).to_be_visible()
-    expect(page.get_by_role("link", name="管理")).to_have_attribute("aria-current", "page")
+    page.click(".site-menu > summary")
+    expect(page.locator(".site-menu").get_by_role("link", name="管理")).to_have_attribute("aria-current", "page")
     screenshot(page, "admin-domain-blocks-zh-360")

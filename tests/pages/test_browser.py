@@ -8,7 +8,7 @@ from playwright.sync_api import expect
 from redfed.services.accounts import profiles
 from redfed.services.social import posts
 
-from .conftest import photo, screenshot, sign_in
+from .conftest import photo, screenshot, sign_in, switch_language
 
 
 async def _rows(instance, sql: str, *params) -> list[tuple]:
@@ -25,10 +25,11 @@ def compose(page, instance, text: str, photos: list[tuple], summary: str = "") -
     page.fill("#text", text)
     if summary:
         page.fill("#summary", summary)
-    for number, (path, alt) in enumerate(photos, start=1):
-        page.set_input_files(f"#photo{number}", str(path))
-        page.fill(f"#alt{number}", alt)
-    page.click("form.form button[type=submit]")
+    if photos:
+        page.set_input_files("#photos", [str(path) for path, _alt in photos])
+    for number, (_path, alt) in enumerate(photos):
+        page.fill(f"#alt_n{number}", alt)
+    page.click("form.form button.button-primary[type=submit]")
 
 
 def test_compose_two_photos__they_show_on_the_profile_grid_and_landing_page(instance, new_page, tmp_path):
@@ -128,7 +129,7 @@ def test_language_switch__to_chinese_and_back(instance, new_page):
     page = new_page()
     page.goto(instance.url("/explore"))
     expect(page.locator(".site-nav")).to_contain_text("Explore")
-    page.click("button.lang-button[value=zh_Hans]")
+    switch_language(page, "zh_Hans")
     page.wait_for_url(instance.url("/explore"))
     expect(page.locator("html")).to_have_attribute("lang", "zh-Hans")
     expect(page.locator("h1")).to_have_text("发现")
@@ -138,11 +139,11 @@ def test_language_switch__to_chinese_and_back(instance, new_page):
     # Signed in, the choice is kept with the account.
     sign_in(page, instance, "alice")
     expect(page.locator("h1")).to_have_text("首页")
-    page.click("button.lang-button[value=en]")
+    switch_language(page, "en")
     page.wait_for_url(instance.url("/home"))
     expect(page.locator("h1")).to_have_text("Home")
     assert rows(instance, "SELECT locale FROM users") == [("en",)]
-    page.click("button.lang-button[value=zh_Hans]")
+    switch_language(page, "zh_Hans")
     expect(page.locator("h1")).to_have_text("首页")
     assert rows(instance, "SELECT locale FROM users") == [("zh",)]
     page.goto(instance.url("/compose"))
@@ -229,11 +230,18 @@ def test_oversized_photo__is_a_clear_error_and_nothing_is_stored(start_instance,
     assert list((instance.config.media_path).rglob("*.png")) == []
 
 
-def test_a_failing_post__removes_its_uploads(instance, new_page, tmp_path):
+def test_a_failing_post__keeps_its_photos_for_the_next_try(instance, new_page, tmp_path):
     instance.create_user("alice")
     page = new_page()
     sign_in(page, instance, "alice")
     compose(page, instance, "x" * 600, [(photo(tmp_path / "p.jpg", ("#ccc", "#333")), "grey")])
     expect(page.locator(".alert")).to_have_text("Your post is too long.")
-    assert rows(instance, "SELECT count(*) FROM media") == [(0,)]
     assert rows(instance, "SELECT count(*) FROM posts") == [(0,)]
+    assert rows(instance, "SELECT description, post_id FROM media") == [("grey", None)]
+    kept = page.locator(".compose-photo")
+    expect(kept).to_have_count(1)
+    expect(kept.locator("textarea")).to_have_value("grey")
+    page.fill("#text", "shorter now")
+    page.click("form.form button.button-primary[type=submit]")
+    page.wait_for_url(instance.url("/@alice"))
+    assert rows(instance, "SELECT count(*) FROM media WHERE post_id IS NOT NULL") == [(1,)]

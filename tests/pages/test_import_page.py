@@ -7,7 +7,7 @@ from playwright.sync_api import expect
 from redfed.store.social import follows as follow_store
 
 from ..imports.archives import hostile_archives, mastodon_archive
-from .conftest import screenshot, sign_in
+from .conftest import screenshot, sign_in, switch_language
 
 
 def test_upload_a_following_csv__see_progress_and_the_report(instance, new_page, tmp_path):
@@ -85,7 +85,7 @@ def test_import_page__in_chinese_and_needs_sign_in_and_csrf(instance, new_page):
     assert "/auth/sign_in" in page.url
     sign_in(page, instance, "alice")
     page.goto(instance.url("/settings/import"))
-    page.click("button.lang-button[value=zh_Hans]")
+    switch_language(page, "zh_Hans")
     expect(page.locator("h1")).to_have_text("导入")
     expect(page.locator("label[for=mode-overwrite]")).to_have_text("覆盖：移除文件中未列出的内容")
     reply = page.request.post(instance.url("/settings/import"), multipart={

@@ -37,9 +37,10 @@ def _multipart(fields: dict, files: dict) -> tuple[bytes, str]:
     for name, value in fields.items():
         for item in value if isinstance(value, list) else [value]:
             parts.append(f'--{boundary}\r\nContent-Disposition: form-data; name="{name}"\r\n\r\n{item}\r\n'.encode())
-    for name, (filename, data) in files.items():
-        head = f'--{boundary}\r\nContent-Disposition: form-data; name="{name}"; filename="{filename}"\r\n'
-        parts.append(head.encode() + b"Content-Type: application/octet-stream\r\n\r\n" + data + b"\r\n")
+    for name, value in files.items():
+        for filename, data in value if isinstance(value, list) else [value]:
+            head = f'--{boundary}\r\nContent-Disposition: form-data; name="{name}"; filename="{filename}"\r\n'
+            parts.append(head.encode() + b"Content-Type: application/octet-stream\r\n\r\n" + data + b"\r\n")
     return b"".join(parts) + f"--{boundary}--\r\n".encode(), f"multipart/form-data; boundary={boundary}"
 
 
@@ -321,6 +322,6 @@ def test_four_photos_near_the_size_limit__fit_in_one_form_larger_than_other_page
     assert rows(instance, "SELECT count(*) FROM media WHERE post_id IS NOT NULL") == [(8,)]
     # The compose form shares the raised limit: its photos too may be more than 1 MiB in all.
     fields = {"csrf_token": _token(browser, instance, "/compose"), "text": "four big ones", "visibility": "public"}
-    status, _, _ = _post(browser, instance.url("/compose"), fields, photos)
+    status, _, _ = _post(browser, instance.url("/compose"), fields, {"photos": list(photos.values())})
     assert status == 303
     assert rows(instance, "SELECT count(*) FROM media WHERE post_id IS NOT NULL") == [(12,)]

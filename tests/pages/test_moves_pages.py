@@ -4,7 +4,7 @@ in tests/pages/artifacts/."""
 
 from playwright.sync_api import expect
 
-from .conftest import screenshot, sign_in
+from .conftest import screenshot, sign_in, switch_language
 
 
 def _fits(page, width: int) -> None:
@@ -71,7 +71,7 @@ def test_aliases_then_migration__alice_moves_from_a_to_b(start_instance, new_pag
     desk.goto(b.url("/settings/aliases"))
     screenshot(desk, "move-aliases-1440")
     phone.goto(b.url("/settings/aliases"))
-    phone.click("button.lang-button[value=zh_Hans]")
+    switch_language(phone, "zh_Hans")
     expect(phone.locator("h1")).to_have_text("账号别名")
     expect(phone.locator("form[action='/settings/aliases/add'] button")).to_have_text("添加别名")
     screenshot(phone, "move-aliases-360-zh")

@@ -61,12 +61,12 @@ def test_post_page__carousel_with_descriptions_content_warning_thread_and_counts
     assert slides.nth(0).evaluate("img => img.complete && img.naturalWidth > 0")
     focus.locator(".alt-text summary").first.click()
     expect(focus.locator(".alt-text p").first).to_have_text("A red sunset over a calm sea")
-    # Numbered links reach each photo without any script.
-    nav = focus.locator(".carousel-nav a")
-    expect(nav).to_have_count(2)
-    nav.nth(1).click()
-    assert page.url.endswith("#photo-2")
+    # A dot per photo; choosing one shows it (test_note_view.py tries every control).
+    dots = focus.locator(".carousel-dots a")
+    expect(dots).to_have_count(2)
+    dots.nth(1).click()
     expect(slides.nth(1)).to_be_in_viewport()
+    expect(dots.nth(1)).to_have_attribute("aria-current", "true")
     screenshot(page, "post-360")
 
     expect(focus.locator("time.dt-published")).to_have_attribute("datetime", re.compile(r"^\d{4}-\d\d-\d\dT"))
@@ -135,8 +135,10 @@ def test_like_boost_bookmark_and_reply_from_the_post_page__the_author_sees_them(
     # The author sees all of it on her notifications page, newest first, and then it is read.
     author = new_page(width=360, height=780)
     sign_in(author, instance, "alice")
-    expect(author.locator(".site-nav .nav-count")).to_have_text("3 new")
-    author.click(".site-nav a:has-text('Notifications')")
+    # On a phone the count shows on the tab bar at the bottom.
+    expect(author.locator(".tab-bar .tab-count")).to_have_text("3")
+    expect(author.locator(".tab-bar a[href='/notifications']")).to_have_accessible_name("Notifications 3 new")
+    author.click(".tab-bar a:has-text('Notifications')")
     author.wait_for_url(instance.url("/notifications"))
     notices = author.locator(".notice")
     expect(notices).to_have_count(3)
@@ -146,7 +148,7 @@ def test_like_boost_bookmark_and_reply_from_the_post_page__the_author_sees_them(
     expect(notices.nth(2)).to_contain_text("bob liked your post")
     expect(author.locator(".notice-unread")).to_have_count(3)
     screenshot(author, "notifications-360")
-    expect(author.locator(".site-nav .nav-count")).to_have_count(0)
+    expect(author.locator(".tab-bar .tab-count")).to_have_count(0)
     author.reload()
     expect(author.locator(".notice-unread")).to_have_count(0)
     assert bob.dialogs == [] and author.dialogs == []

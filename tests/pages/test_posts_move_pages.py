@@ -9,7 +9,7 @@ from playwright.sync_api import expect
 
 from ..support import api
 from ..support.http import request
-from .conftest import PASSWORD, screenshot, sign_in
+from .conftest import PASSWORD, screenshot, sign_in, switch_language
 from .test_forms import Browser
 
 
@@ -69,7 +69,7 @@ def test_migration_page__in_chinese_on_a_desktop(start_instance, new_page):
     desk = new_page(width=1440, height=900)
     sign_in(desk, b, "alice")
     desk.goto(b.url("/settings/migration"))
-    desk.click("button.lang-button[value=zh_Hans]")
+    switch_language(desk, "zh_Hans")
     expect(desk.locator("#bring-posts")).to_have_text("迁入本账号：带上你的嘟文")
     expect(desk.locator(".pull-empty")).to_have_text("还没有别名：请先把旧账号添加为别名。")
     screenshot(desk, "posts-move-migration-1440-zh")

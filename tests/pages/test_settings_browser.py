@@ -23,7 +23,8 @@ def test_edit_profile__avatar_and_a_field_show_on_the_profile_via_the_api_and_on
     _connect(b, a, follower_name="bob", followee_name="alice")  # bob@b follows alice@a
     page = new_page()
     sign_in(page, a, "alice")
-    page.click("text=Settings")
+    page.click(".site-menu > summary")
+    page.click(".site-menu >> text=Settings")
     expect(page).to_have_url(a.url("/settings/profile"))
     expect(page.locator(".settings-nav a[aria-current=page]")).to_have_text("Profile")
 

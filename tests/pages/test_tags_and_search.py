@@ -8,7 +8,7 @@ from playwright.sync_api import expect
 
 from redfed.services.social import follows, posts
 
-from .conftest import screenshot, sign_in
+from .conftest import screenshot, sign_in, switch_language
 from .shop_support import create_listing, rows, settle, upload
 
 
@@ -108,8 +108,8 @@ def test_search__finds_listings_by_text_and_by_a_chinese_word_and_resolves_a_pas
     page = new_page(width=1440, height=900)
     sign_in(page, b, "bob")
     page.goto(b.url("/search?q=coffee"))
-    # Posts by their text: bob's, alice's, and the post that carries her listing.
-    expect(page.locator(".feed .post-card")).to_have_count(3)
+    # Posts by their text, in the waterfall: bob's, alice's, and the post that carries her listing.
+    expect(page.locator(".waterfall .tile")).to_have_count(3)
     expect(page.locator(".account-list")).to_have_count(0)
     screenshot(page, "search-1440")
 
@@ -133,7 +133,7 @@ def test_search__finds_listings_by_text_and_by_a_chinese_word_and_resolves_a_pas
     expect(page.locator(".listing-tile .listing-title")).to_have_text("手工咖啡杯 handmade mug")
 
     # The page in Chinese.
-    page.click("button.lang-button[value=zh_Hans]")
+    switch_language(page, "zh_Hans")
     page.goto(b.url("/search?q=咖啡"))
     expect(page.locator("h1")).to_have_text("搜索")
     expect(page.locator(".listing-price")).to_have_text("¥88.00")

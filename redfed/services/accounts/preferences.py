@@ -1,10 +1,13 @@
 """An account's preferences as Mastodon apps read them (layer 4): posting defaults from the user's
-settings; reading preferences are Mastodon's defaults, which redfed does not let users change yet."""
+settings; reading preferences are Mastodon's defaults, which redfed does not let users change yet.
+And how the web shows the account's home feed (a list or a grid)."""
 
 from ...db.connection import Database
 from ...errors import NotFound, Unprocessable
 from ...models import VISIBILITIES, Actor
 from ...store.accounts import preferences as store
+
+HOME_LAYOUTS = ("list", "grid")
 
 
 async def preferences(db: Database, viewer: Actor) -> dict[str, str | bool | None]:
@@ -36,3 +39,15 @@ async def set_posting_defaults(
         await store.set_posting_defaults(conn, author.id, visibility, sensitive, language or None)
         if language == "":
             await store.clear_default_language(conn, author.id)
+
+
+async def home_layout(db: Database, viewer: Actor) -> str:
+    found = await store.home_layout(db.reader, viewer.id)
+    return found if found in HOME_LAYOUTS else HOME_LAYOUTS[0]
+
+
+async def set_home_layout(db: Database, viewer: Actor, layout: str) -> None:
+    if layout not in HOME_LAYOUTS:
+        raise Unprocessable(f"Validation failed: layout must be one of {', '.join(HOME_LAYOUTS)}")
+    async with db.transaction() as conn:
+        await store.set_home_layout(conn, viewer.id, layout)

@@ -5,7 +5,7 @@ from dataclasses import replace
 from typing import BinaryIO
 
 from ...clock import new_id
-from ...content import render_local_text
+from ...content import render_local_post, render_local_text
 from ...errors import Unprocessable
 from ...federation import audience, delivery, serialize
 from ...federation.payment_links import links_to_ap
@@ -66,7 +66,7 @@ async def update_profile(
     if bio is not None:
         if len(bio) > MAX_BIO:
             raise Unprocessable(f"bio is longer than {MAX_BIO} characters")
-        changed = replace(changed, summary=render_local_text(bio), summary_source=bio)
+        changed = replace(changed, summary=_bio_html(ctx, bio), summary_source=bio)
     if fields is not None:
         if len(fields) > MAX_FIELDS:
             raise Unprocessable(f"at most {MAX_FIELDS} profile fields")
@@ -77,6 +77,12 @@ async def update_profile(
     if locked is not None:
         changed = replace(changed, manually_approves_followers=locked)
     return await save_profile(ctx, changed)
+
+
+def _bio_html(ctx: Context, bio: str) -> str:
+    """A bio's paragraphs and links, its hashtags linked to their tag pages as in posts (mentions
+    stay text: finding their accounts would mean fetching them while saving the form)."""
+    return render_local_post(bio, {}, ctx.urls.tag, local_domain=ctx.config.domain).html
 
 
 async def save_profile(ctx: Context, changed: Actor) -> Actor:

@@ -4,7 +4,7 @@ create or edit the listing through services/shop/listings.py, all or nothing.
 The API takes uploads made beforehand (media ids); a form sends its photos with the listing, so
 here the fields are checked first (each field's problem named, before any upload), then the photos
 are uploaded, then the listing is written; when an upload or the listing fails, the uploads made
-so far are deleted again, as showcase.publish does for the compose form.
+so far are deleted again.
 """
 
 import logging

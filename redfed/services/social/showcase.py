@@ -2,25 +2,20 @@
 signed-in home feed, and the reader's language setting. Each is one call for a page, over the
 timelines and views the client API uses too, so both faces apply the same visibility rules."""
 
-import logging
 from dataclasses import dataclass
 from typing import BinaryIO
 
 from ...db.connection import Database
-from ...errors import RedfedError, Unprocessable
-from ...models import Actor, Media, Post, User
+from ...errors import Unprocessable
+from ...models import Actor, User
 from ...store.accounts import user_settings
 from ...store.id_pages import IdRange
 from .. import views
-from ..accounts import preferences
 from ..context import Context
-from ..media import media
-from . import posts, relationships, timelines
-
-log = logging.getLogger(__name__)
+from . import relationships, timelines
 
 PAGE_SIZE = 30
-MAX_PHOTOS = 4
+MAX_PHOTOS = 4  # photos at their full size limit that one form body may carry (web/pages/common.py)
 PROFILE_TABS = ("posts", "replies", "media")
 LOCALES = ("en", "zh")
 
@@ -65,36 +60,6 @@ async def home_feed(ctx: Context, viewer: Actor, max_id: int | None = None) -> l
 class NewPhoto:
     file: BinaryIO
     description: str
-
-
-async def publish(
-    ctx: Context, author: Actor, text: str, photos: list[NewPhoto], *, visibility: str, summary: str = "",
-    in_reply_to: Post | None = None,
-) -> Post:
-    """A post with up to MAX_PHOTOS photos, each with its description, all or nothing: the text is
-    checked before any upload, and when an upload or the post fails the uploads made so far are
-    deleted again. Raises what the media and post services raise."""
-    if len(photos) > MAX_PHOTOS:
-        raise Unprocessable(f"a post can have at most {MAX_PHOTOS} photos")
-    posts.check_text(text, visibility, summary, has_media=bool(photos))
-    for photo in photos:
-        media.check_description(photo.description)
-    language = (await preferences.posting_defaults(ctx.db, author)).language
-    uploaded: list[Media] = []
-    try:
-        for photo in photos:
-            uploaded.append((await media.upload(ctx, author, photo.file, description=photo.description)).media)
-        return await posts.create_local_post(
-            ctx, author, text, visibility=visibility, summary=summary, in_reply_to=in_reply_to, language=language,
-            media=uploaded,
-        )
-    except BaseException:
-        for done in uploaded:
-            try:
-                await media.delete(ctx, author, done.id)
-            except RedfedError:
-                log.warning("could not remove upload %s of a failed post", done.id)
-        raise
 
 
 async def set_locale(db: Database, user: User, locale: str) -> None:

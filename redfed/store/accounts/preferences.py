@@ -1,4 +1,5 @@
-"""SQL for a local account's posting defaults (layer 2): the users.default_* columns."""
+"""SQL for a local account's preferences (layer 2): the users.default_* columns (posting defaults)
+and users.home_layout."""
 
 from dataclasses import dataclass
 
@@ -33,3 +34,13 @@ async def set_posting_defaults(
 
 async def clear_default_language(conn: aiosqlite.Connection, actor_id: int) -> None:
     await conn.execute("UPDATE users SET default_language = NULL WHERE actor_id = ?", (actor_id,))
+
+
+async def home_layout(conn: aiosqlite.Connection, actor_id: int) -> str | None:
+    async with conn.execute("SELECT home_layout FROM users WHERE actor_id = ?", (actor_id,)) as cursor:
+        row = await cursor.fetchone()
+    return row[0] if row else None
+
+
+async def set_home_layout(conn: aiosqlite.Connection, actor_id: int, layout: str) -> None:
+    await conn.execute("UPDATE users SET home_layout = ? WHERE actor_id = ?", (layout, actor_id))

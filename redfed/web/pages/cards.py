@@ -1,6 +1,7 @@
 """Posts as the pages show them (layer 6): a card per post with its photos, author, counts and the
 viewer's own likes and boosts, built from the service views the client API shares."""
 
+import math
 from dataclasses import dataclass
 
 from ...content import html_to_text
@@ -9,6 +10,9 @@ from ...services.views import AccountView, StatusView
 from ...urls import Urls
 
 EXCERPT = 120
+# The shapes a carousel or a tile takes, as RedNote's: portraits at most 3:4, landscapes at most 16:9.
+# A photo takes the nearest; one of unknown size is square.
+SHAPES = {"3x4": 3 / 4, "4x5": 4 / 5, "1x1": 1.0, "4x3": 4 / 3, "16x9": 16 / 9}
 
 
 @dataclass(frozen=True)
@@ -18,6 +22,29 @@ class Photo:
     alt: str
     width: int | None
     height: int | None
+    preview_width: int | None = None
+
+    @property
+    def srcset(self) -> str | None:
+        """Both stored sizes for the browser to choose from, when both are known and differ."""
+        if not self.width or not self.preview_width or self.preview_url == self.url or self.preview_width >= self.width:
+            return None
+        return f"{self.preview_url} {self.preview_width}w, {self.url} {self.width}w"
+
+    @property
+    def shape(self) -> str:
+        """The name of the shape (in SHAPES) nearest to the photo's own."""
+        if not self.width or not self.height:
+            return "1x1"
+        ratio = self.width / self.height
+        return min(SHAPES, key=lambda name: abs(math.log(SHAPES[name] / ratio)))
+
+
+@dataclass(frozen=True)
+class Video:
+    url: str
+    poster_url: str | None
+    alt: str
 
 
 @dataclass(frozen=True)
@@ -26,6 +53,7 @@ class Card:
     boosted_by: AccountView | None
     photos: tuple[Photo, ...]
     excerpt: str
+    videos: tuple[Video, ...] = ()
 
     @property
     def post(self):
@@ -65,11 +93,12 @@ def photos_of(view: StatusView, urls: Urls) -> tuple[Photo, ...]:
     found = []
     for media in view.media:
         if media.type == "image" and media.state == "ready":
-            original = media.meta.get("original", {}) if isinstance(media.meta, dict) else {}
+            meta = media.meta if isinstance(media.meta, dict) else {}
+            original, small = meta.get("original", {}), meta.get("small", {})
             url = urls.media(media.file_key)
             found.append(Photo(
                 url, urls.media(media.preview_key) if media.preview_key else url, media.description or "",
-                original.get("width"), original.get("height"),
+                original.get("width"), original.get("height"), small.get("width"),
             ))
     if not view.post.is_local:
         for item in view.post.attachments:
@@ -81,12 +110,21 @@ def photos_of(view: StatusView, urls: Urls) -> tuple[Photo, ...]:
     return tuple(found)
 
 
+def videos_of(view: StatusView, urls: Urls) -> tuple[Video, ...]:
+    return tuple(
+        # A video without a still of its own has its own file as preview: no poster then.
+        Video(urls.media(media.file_key), urls.media(media.preview_key) if media.preview_key not in (None, media.file_key) else None,
+              media.description or "")
+        for media in view.media if media.type in ("video", "gifv") and media.state == "ready"
+    )
+
+
 def card(view: StatusView, urls: Urls) -> Card:
     shown, boosted_by = (view.reblog, view.account) if view.reblog is not None else (view, None)
     # The card shows its own (translated) paid-partnership badge instead of the content's line.
     text = html_to_text(disclosures.with_line(shown.post.content, False))
     excerpt = text if len(text) <= EXCERPT else text[: EXCERPT - 1].rstrip() + "…"
-    return Card(shown, boosted_by, photos_of(shown, urls), excerpt)
+    return Card(shown, boosted_by, photos_of(shown, urls), excerpt, videos_of(shown, urls))
 
 
 def cards(views: list[StatusView], urls: Urls) -> list[Card]:

@@ -37,12 +37,12 @@ def N_(message: str) -> str:
 
 
 EXPIRED_FORM = N_("This form has expired or was not sent from this site. Go back and try again.")
-# Pages never run scripts, are never framed, and post forms only to this site. Images may come
-# from other servers (remote posts' attachments and avatars).
+# Pages run only the scripts in redfed/static/ (never inline ones), are never framed, and post forms
+# only to this site. Images may come from other servers (remote posts' attachments and avatars).
 PAGE_HEADERS = {
     "Content-Security-Policy": (
-        "default-src 'self'; script-src 'none'; object-src 'none'; base-uri 'none'; "
-        "img-src 'self' https: http: data:; media-src 'self' https: http:; style-src 'self'; "
+        "default-src 'self'; script-src 'self'; object-src 'none'; base-uri 'none'; "
+        "img-src 'self' https: http: data: blob:; media-src 'self' https: http:; style-src 'self'; "
         "form-action 'self'; frame-ancestors 'none'"
     ),
     "X-Frame-Options": "DENY",
@@ -161,6 +161,13 @@ async def page_headers(response: Response) -> Response:
     return response
 
 
+def _now_ms() -> int | None:
+    try:
+        return runtime().services.now_ms()
+    except (KeyError, RuntimeError):
+        return None  # an error page before the instance is up: dates are shown instead of ages
+
+
 @blueprint.app_context_processor
 async def page_context() -> dict:
     """Who is visiting and in which language, for every template (error and OAuth pages too)."""
@@ -178,6 +185,7 @@ async def page_context() -> dict:
         "html_lang": i18n.LANGUAGES[current.locale][1],
         "languages": [(code, names[0], names[1]) for code, names in i18n.LANGUAGES.items()],
         "current_path": here(),
+        "now_ms": _now_ms(),
         i18n.CONTEXT_KEY: i18n.translations(current.locale),
     }
 

@@ -5,16 +5,18 @@ from quart import request
 from werkzeug.exceptions import RequestEntityTooLarge
 
 from ...errors import NotFound, RedfedError
-from ...models import VISIBILITIES
+from ...models import VISIBILITIES, Media
 from ...services import views
 from ...services.accounts import preferences
 from ...services.discovery import remote_interaction
 from ...services.media import media_files
+from ...services.social import compose as compose_service
 from ...services.social import interactions, posts, showcase, statuses
 from ..context import runtime
+from . import photo_choices
 from .cards import card, cards
 from .common import (
-    MAX_PHOTOS, _, blueprint, check_csrf, compose_limit, form, page, safe_next, see_other, signed_in,
+    _, blueprint, check_csrf, compose_limit, form, page, safe_next, see_other, signed_in,
 )
 
 MAX_ROW_ID = 2**63 - 1
@@ -32,17 +34,31 @@ async def home():
     _current, viewer = await signed_in()
     feed = await showcase.home_feed(rt.services, viewer, _post_id(request.args.get("max_id")))
     older = feed[-1].post.id if len(feed) == showcase.PAGE_SIZE else None
-    return await page("home.html", cards=cards(feed, rt.urls), older=older)
+    layout = await preferences.home_layout(rt.db, viewer)
+    return await page("home.html", cards=cards(feed, rt.urls), older=older, layout=layout, layouts=preferences.HOME_LAYOUTS)
 
 
-async def _compose_page(status: int = 200, *, error: str | None = None, fields: dict | None = None, parent=None):
+@blueprint.post("/home/layout")
+async def choose_home_layout():
+    """Show the home feed as a list or a grid, from now on (kept with the account)."""
+    rt = runtime()
+    current, viewer = await signed_in()
+    fields = await form()
+    check_csrf(current, fields.get("csrf_token"))
+    await preferences.set_home_layout(rt.db, viewer, fields.get("layout", ""))
+    return see_other("/home")
+
+
+async def _compose_page(status: int = 200, *, error: str | None = None, fields: dict | None = None, parent=None,
+                        photos: list[Media] = ()):
     rt = runtime()
     _current, viewer = await signed_in()
     fields = fields or {}
     if "visibility" not in fields:
         fields["visibility"] = (await preferences.posting_defaults(rt.db, viewer)).visibility
     return await page(
-        "compose.html", status, error=error, fields=fields, parent=parent, max_photos=MAX_PHOTOS,
+        "compose.html", status, error=error, fields=fields, parent=parent, max_photos=rt.config.media.max_attachments,
+        photos=[photo_choices.shown(photo, rt.urls) for photo in photos],
         visibilities=VISIBILITIES, max_characters=posts.MAX_CHARACTERS,
         max_photo_mb=f"{rt.config.media.max_image_bytes / 1024 / 1024:.4g}",
     )
@@ -95,11 +111,15 @@ def _error_text(error: RedfedError, max_photo_mb: str) -> str:
         return _("Each photo can be at most %(size)s MB.") % {"size": max_photo_mb}
     if message.startswith("Validation failed: Description is too long"):
         return _("A description is too long.")
+    if message.startswith("Cannot attach more than"):
+        return _("A post can have at most %(num)d photos.") % {"num": runtime().config.media.max_attachments}
     return known.get(message, message)
 
 
 @blueprint.post("/compose")
 async def compose():
+    """Publish, or (the "add" button, for browsers without script) stage the chosen photos and show
+    the form again to describe and order them. Either way a form sent back keeps its photos."""
     rt = runtime()
     current, viewer = await signed_in()
     max_photo_mb = f"{rt.config.media.max_image_bytes / 1024 / 1024:.4g}"
@@ -116,27 +136,29 @@ async def compose():
     check_csrf(current, fields.get("csrf_token"))
     parent = await _parent(viewer, fields.get("in_reply_to"))
     visibility = fields.get("visibility") if fields.get("visibility") in VISIBILITIES else "public"
-    photos = []
-    for number in range(1, MAX_PHOTOS + 1):
-        upload = uploaded.get(f"photo{number}")
-        if upload is not None and upload.filename:
-            photos.append(showcase.NewPhoto(upload.stream, fields.get(f"alt{number}", "")))
-    for photo in photos:
-        photo.file.seek(0, 2)
-        too_large = photo.file.tell() > rt.config.media.max_image_bytes
-        photo.file.seek(0)
-        if too_large:
-            error = _("Each photo can be at most %(size)s MB.") % {"size": max_photo_mb}
-            return await _compose_page(413, error=error, fields=fields, parent=parent)
+    choices = compose_service.arrange(photo_choices.from_form(posted, uploaded), fields.get("cover"))
+    removed = photo_choices.removed(posted)
+    if any(photo_choices.too_large(choice, rt.config.media.max_image_bytes) for choice in choices):
+        # None of the new files is kept then; the photos staged before still are.
+        kept = await compose_service.stage(rt.services, viewer, [c for c in choices if c.file is None], removed)
+        error = _("Each photo can be at most %(size)s MB.") % {"size": max_photo_mb}
+        return await _compose_page(413, error=error, fields=fields, parent=parent, photos=kept.media)
+    staged = await compose_service.stage(rt.services, viewer, choices, removed)
+    if staged.error is not None:
+        return await _compose_page(422, error=_error_text(staged.error, max_photo_mb), fields=fields, parent=parent,
+                                   photos=staged.media)
+    if fields.get("action") == "add":
+        return await _compose_page(fields=fields, parent=parent, photos=staged.media)
     try:
-        await showcase.publish(
-            rt.services, viewer, fields.get("text", ""), photos, visibility=visibility,
+        await compose_service.publish(
+            rt.services, viewer, fields.get("text", ""), staged.media, visibility=visibility,
             summary=fields.get("summary", ""), in_reply_to=parent.post if parent else None,
         )
     except RedfedError as error:
         if error.status >= 500:
             raise
-        return await _compose_page(422, error=_error_text(error, max_photo_mb), fields=fields, parent=parent)
+        return await _compose_page(422, error=_error_text(error, max_photo_mb), fields=fields, parent=parent,
+                                   photos=staged.media)
     return see_other(f"/@{viewer.username}")
 
 

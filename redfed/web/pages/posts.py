@@ -12,11 +12,12 @@ from quart import redirect, render_template, request
 from ...models import Actor, Post
 from ...protocol import as2
 from ...services import objects
-from ...services.social import post_copies, threads
+from ...services.social import post_copies, relationships, threads
 from ..activitypub import activity_json, fetch_request
 from ..context import runtime
 from .cards import card, cards
 from .common import blueprint, page, visit
+from .polls import poll_of
 
 MAX_ROW_ID = 2**63 - 1
 
@@ -59,6 +60,15 @@ async def known_post_page(post_id: int):
     return await _page_of(post, current.viewer)
 
 
+async def _followable(viewer: Actor | None, author: Actor) -> relationships.Relationship | None:
+    """The viewer's relationship to the author, when the page offers to follow them: signed in,
+    someone else, and neither blocking the other."""
+    if viewer is None or viewer.id == author.id or author.type == "Application":
+        return None
+    [found] = await relationships.relationships(runtime().services, viewer, [author.id])
+    return None if found.blocking or found.blocked_by else found
+
+
 async def _page_of(post: Post, viewer: Actor | None):
     rt = runtime()
     if post.reblog_of_id is not None:
@@ -66,9 +76,12 @@ async def _page_of(post: Post, viewer: Actor | None):
         original = await threads.boosted(rt.services, post)
         return redirect(original.url if original.is_local and original.url else f"/posts/{original.id}")
     thread = await threads.thread(rt.services, viewer, post)
+    shown = card(thread.view, rt.urls)
     response = await page(
-        "post.html", post=card(thread.view, rt.urls), ancestors=cards(thread.ancestors, rt.urls),
+        "post.html", post=shown, ancestors=cards(thread.ancestors, rt.urls),
         replies=[(card(reply.view, rt.urls), reply.depth) for reply in thread.replies],
+        author_relationship=await _followable(viewer, shown.author),
+        poll=poll_of(shown.post, thread.view.own_votes, viewer.id if viewer else None, rt.services.now_ms()),
     )
     response.vary.add("Accept")
     return response
