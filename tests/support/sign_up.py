@@ -20,7 +20,7 @@ def make_invite(instance: LiveInstance, max_uses: int | None = 1, expires_in_s: 
     return instance.run(sign_ups.create_invite(instance.runtime.db, None, max_uses, expires, now)).code
 
 
-def count(instance: LiveInstance, table: str, where: str = "1") -> int:
+def count(instance: LiveInstance, table: str, where: str = "TRUE") -> int:
     async def query():
         async with instance.runtime.db.reader.execute(f"SELECT count(*) FROM {table} WHERE {where}") as cursor:
             return (await cursor.fetchone())[0]

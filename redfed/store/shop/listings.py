@@ -108,11 +108,11 @@ async def search(conn: aiosqlite.Connection, query: ListingQuery, viewer_id: int
         clauses.append("listings.price_kind = 'fixed' AND listings.price_currency = :currency")
         params["currency"] = query.currency
     if query.min_price is not None:
-        clauses.append("CAST(listings.price_amount AS REAL) >= CAST(:min_price AS REAL)")
-        params["min_price"] = query.min_price
+        clauses.append("CAST(listings.price_amount AS REAL) >= :min_price")
+        params["min_price"] = float(query.min_price)  # checked to be a decimal number
     if query.max_price is not None:
-        clauses.append("CAST(listings.price_amount AS REAL) <= CAST(:max_price AS REAL)")
-        params["max_price"] = query.max_price
+        clauses.append("CAST(listings.price_amount AS REAL) <= :max_price")
+        params["max_price"] = float(query.max_price)
     return await _page(conn, " AND ".join(f"({c})" for c in clauses), params, page)
 
 

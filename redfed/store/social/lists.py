@@ -66,7 +66,7 @@ async def lists_of(conn: aiosqlite.Connection, owner_id: int, member_id: int | N
     if member_id is not None:
         sql += " AND id IN (SELECT list_id FROM list_members WHERE actor_id = ?)"
         params += (member_id,)
-    async with conn.execute(sql + " ORDER BY title COLLATE NOCASE, id", params) as cursor:
+    async with conn.execute(sql + " ORDER BY lower(title), id", params) as cursor:
         return [_list(row) for row in await cursor.fetchall()]
 
 
