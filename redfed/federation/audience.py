@@ -8,9 +8,8 @@ are blocked actors and blocked domains (Takahē's Post.get_targets, as a module 
 from collections.abc import Iterable
 from urllib.parse import urlsplit
 
-import aiosqlite
-
 from ..config import Config
+from ..db.api import Connection
 from ..models import Actor
 from ..store.social import follows as follow_store
 from ..store.social import interactions as interaction_store
@@ -30,7 +29,7 @@ def delivery_inbox(actor: Actor) -> str | None:
     return actor.shared_inbox_uri or actor.inbox_uri
 
 
-async def for_followers(conn: aiosqlite.Connection, config: Config, author: Actor, also: Iterable[Actor] = ()) -> list[str]:
+async def for_followers(conn: Connection, config: Config, author: Actor, also: Iterable[Actor] = ()) -> list[str]:
     """The author's remote followers' inboxes plus those of `also` (mentioned, replied-to actors)."""
     blocked = await interaction_store.list_blocked_ids(conn, author.id)
     inboxes = await follow_store.list_follower_inboxes(conn, author.id)
@@ -38,7 +37,7 @@ async def for_followers(conn: aiosqlite.Connection, config: Config, author: Acto
     return _clean(config, inboxes)
 
 
-async def for_mentions(conn: aiosqlite.Connection, config: Config, author: Actor, mentioned: Iterable[Actor]) -> list[str]:
+async def for_mentions(conn: Connection, config: Config, author: Actor, mentioned: Iterable[Actor]) -> list[str]:
     """Direct messages go only to the people addressed."""
     blocked = await interaction_store.list_blocked_ids(conn, author.id)
     return _clean(config, [delivery_inbox(a) for a in mentioned if not a.is_local and a.id not in blocked])

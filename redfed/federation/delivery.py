@@ -23,10 +23,8 @@ from collections.abc import Callable, Iterable
 from datetime import UTC, datetime
 from email.utils import parsedate_to_datetime
 
-import aiosqlite
-
 from ..config import Config
-from ..db.connection import Database
+from ..db.api import Connection, Database
 from ..errors import AddressRefused, FetchError
 from ..models import Actor, Delivery
 from ..protocol.signatures import SigningKey
@@ -44,7 +42,7 @@ _RETRYABLE = frozenset({401, 408, 429})
 
 
 async def enqueue(
-    conn: aiosqlite.Connection, activity: dict, actor: Actor, inboxes: Iterable[str], *,
+    conn: Connection, activity: dict, actor: Actor, inboxes: Iterable[str], *,
     is_public: bool, object_uri: str | None, now: int,
 ) -> None:
     """Store `activity` (always, so public ones form the outbox) and a delivery row per inbox."""

@@ -9,9 +9,8 @@ database (store.cache_versions): `reload`, which the workers call each round and
 every second or when PostgreSQL notifies them, reads the blocks again only when it moved.
 """
 
-import aiosqlite
-
 from ..config import Config
+from ..db.api import Connection
 from ..models import DomainBlock
 from ..protocol.domains import authority_of, parents
 from ..store import cache_versions
@@ -35,7 +34,7 @@ class DomainPolicy:
         self._blocks = {block.domain: block for block in blocks}
         self._generation += 1
 
-    async def reload(self, conn: aiosqlite.Connection) -> None:
+    async def reload(self, conn: Connection) -> None:
         """Read the blocks again if they changed since last read (a cheap check otherwise)."""
         version = await cache_versions.version(conn, CACHE)
         if version == self._version:

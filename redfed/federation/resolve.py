@@ -23,7 +23,7 @@ from urllib.parse import urlencode
 from yarl import URL
 
 from ..config import Config
-from ..db.connection import Database
+from ..db.api import Database
 from ..errors import BadRequest, FetchError, Forbidden, Gone, NotFound, ServiceUnavailable, SignatureError
 from ..models import Actor, ActorKey
 from ..protocol.as2 import as_list, get_id

@@ -15,7 +15,7 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from ..db.connection import Database
+from ..db.api import Database
 from ..services import rate_limits
 
 MAX_HOSTS = 10_000

@@ -21,7 +21,7 @@ from dataclasses import dataclass
 from cryptography.hazmat.primitives.asymmetric import ed25519
 
 from ..config import Config
-from ..db.connection import Database
+from ..db.api import Database
 from ..errors import BadRequest, FetchError, Forbidden, Gone, NotFound, SignatureError, Unauthorized
 from ..federation.ingest_posts import attributed_to
 from ..federation.resolve import Resolver

@@ -5,7 +5,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from ..config import Config
-from ..db.connection import Database
+from ..db.api import Database
 from ..federation.domain_policy import DomainPolicy
 from ..federation.resolve import Resolver
 from ..objectstore.stores import Stores

@@ -7,7 +7,7 @@ these, so a client sees one shape wherever a deal appears.
 
 from dataclasses import dataclass
 
-from ..db.connection import Database
+from ..db.api import Database
 from ..models import Deal, Listing
 from ..store import views as view_store
 from ..store.shop import deals as store

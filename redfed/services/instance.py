@@ -3,7 +3,7 @@
 from dataclasses import dataclass
 
 from ..clock import now_ms
-from ..db.connection import Database
+from ..db.api import Database
 from ..store import instance as instance_store
 from ..store import posts as post_store
 from ..store.accounts import users as user_store

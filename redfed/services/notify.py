@@ -5,8 +5,7 @@ they block, and from silenced accounts (a domain block's `silence`) only when th
 post group together; every other notification is a group of its own.
 """
 
-import aiosqlite
-
+from ..db.api import Connection
 from ..models import Actor
 from ..store import actors as actor_store
 from ..store.social import follows as follow_store
@@ -18,7 +17,7 @@ REPLACED = frozenset({"redfed.deal"})
 
 
 async def notify(
-    conn: aiosqlite.Connection, recipient_id: int, kind: str, sender: Actor, post_id: int | None, now: int,
+    conn: Connection, recipient_id: int, kind: str, sender: Actor, post_id: int | None, now: int,
     deal_id: int | None = None,
 ) -> None:
     if recipient_id == sender.id:
@@ -36,10 +35,10 @@ async def notify(
     await store.insert_notification(conn, recipient_id, kind, sender.id, post_id, group_key, now, deal_id)
 
 
-async def withdraw(conn: aiosqlite.Connection, recipient_id: int, kind: str, sender: Actor, post_id: int | None) -> None:
+async def withdraw(conn: Connection, recipient_id: int, kind: str, sender: Actor, post_id: int | None) -> None:
     await store.delete_notifications_about(conn, kind, sender.id, post_id, recipient_id)
 
 
-async def _follows(conn: aiosqlite.Connection, follower_id: int, followee_id: int) -> bool:
+async def _follows(conn: Connection, follower_id: int, followee_id: int) -> bool:
     follow = await follow_store.find_follow(conn, follower_id, followee_id)
     return follow is not None and follow.state == "accepted"

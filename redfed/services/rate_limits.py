@@ -6,7 +6,7 @@ hit adds to its slice's row (one upsert), and a check sums the slices that start
 window (one read on the primary key), so a hit counts for the window give or take a slice. Rows older than a day are forgotten now and then.
 """
 
-from ..db.connection import Database
+from ..db.api import Database
 from ..store import rate_counts as store
 
 SLICES = 5

@@ -6,7 +6,7 @@ fetched here with one query per kind for a whole page.
 
 from dataclasses import dataclass
 
-from ..db.connection import Database
+from ..db.api import Database
 from ..models import Actor, Media, Post, User
 from ..store import actors as actor_store
 from ..store import views as store

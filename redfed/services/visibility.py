@@ -5,15 +5,14 @@ people it mentions. direct: the author and the people it mentions. Blocks hide i
 and a suspended author (by a moderator, or with its domain) hides its posts from everyone.
 """
 
-import aiosqlite
-
+from ..db.api import Connection
 from ..models import Actor, Post
 from ..store import actors as actor_store
 from ..store.social import interactions as interaction_store
 from ..store.social import timelines as timeline_store
 
 
-async def can_see(conn: aiosqlite.Connection, viewer: Actor | None, post: Post) -> bool:
+async def can_see(conn: Connection, viewer: Actor | None, post: Post) -> bool:
     if viewer is not None and viewer.id == post.actor_id:
         return True
     if viewer is not None and await interaction_store.is_blocked_either_way(conn, viewer.id, post.actor_id):

@@ -2,11 +2,9 @@
 
 import dataclasses
 import json
-import sqlite3
 from collections.abc import Iterable
 
-import aiosqlite
-
+from ..db.api import Connection, Row
 from ..errors import Forbidden
 from ..models import Actor, ActorKey, ProfileField
 from . import dialects
@@ -22,7 +20,7 @@ SELECT_ACTORS = f"SELECT {', '.join(ACTOR_COLUMNS)} FROM actors"
 _KEY_COLUMNS = "id, actor_id, key_id, kind, public_pem, private_pem, created_at"
 
 
-def row_to_actor(row: sqlite3.Row) -> Actor:
+def row_to_actor(row: Row) -> Actor:
     values = dict(zip(ACTOR_COLUMNS, row))
     values["is_local"] = bool(values["is_local"])
     values["manually_approves_followers"] = bool(values["manually_approves_followers"])
@@ -32,7 +30,7 @@ def row_to_actor(row: sqlite3.Row) -> Actor:
     return Actor(**values)
 
 
-def _row_to_key(row: sqlite3.Row) -> ActorKey:
+def _row_to_key(row: Row) -> ActorKey:
     return ActorKey(*row)
 
 
@@ -43,7 +41,7 @@ def _actor_values(actor: Actor) -> dict:
     return values
 
 
-async def insert_actor(conn: aiosqlite.Connection, actor: Actor) -> Actor:
+async def insert_actor(conn: Connection, actor: Actor) -> Actor:
     """Insert `actor` (its id is ignored) and return it with the id the database gave it."""
     values = _actor_values(actor)
     names = ", ".join(values)
@@ -53,7 +51,7 @@ async def insert_actor(conn: aiosqlite.Connection, actor: Actor) -> Actor:
         return row_to_actor(await cursor.fetchone())
 
 
-async def insert_keys(conn: aiosqlite.Connection, keys: Iterable[ActorKey]) -> None:
+async def insert_keys(conn: Connection, keys: Iterable[ActorKey]) -> None:
     await conn.executemany(
         "INSERT INTO actor_keys (actor_id, key_id, kind, public_pem, private_pem, created_at) "
         "VALUES (?, ?, ?, ?, ?, ?)",
@@ -61,44 +59,44 @@ async def insert_keys(conn: aiosqlite.Connection, keys: Iterable[ActorKey]) -> N
     )
 
 
-async def _one(conn: aiosqlite.Connection, where: str, params: tuple) -> Actor | None:
+async def _one(conn: Connection, where: str, params: tuple) -> Actor | None:
     async with conn.execute(f"{SELECT_ACTORS} WHERE {where}", params) as cursor:
         row = await cursor.fetchone()
     return row_to_actor(row) if row else None
 
 
-async def get_actor(conn: aiosqlite.Connection, actor_id: int) -> Actor | None:
+async def get_actor(conn: Connection, actor_id: int) -> Actor | None:
     return await _one(conn, "id = ?", (actor_id,))
 
 
-async def find_actor_by_uri(conn: aiosqlite.Connection, uri: str) -> Actor | None:
+async def find_actor_by_uri(conn: Connection, uri: str) -> Actor | None:
     return await _one(conn, "uri = ?", (uri,))
 
 
-async def find_actor_by_handle(conn: aiosqlite.Connection, username: str, domain: str) -> Actor | None:
+async def find_actor_by_handle(conn: Connection, username: str, domain: str) -> Actor | None:
     return await _one(conn, "lower(username) = lower(?) AND domain = ?", (username, domain))
 
 
-async def list_keys(conn: aiosqlite.Connection, actor_id: int) -> list[ActorKey]:
+async def list_keys(conn: Connection, actor_id: int) -> list[ActorKey]:
     sql = f"SELECT {_KEY_COLUMNS} FROM actor_keys WHERE actor_id = ? ORDER BY id"
     async with conn.execute(sql, (actor_id,)) as cursor:
         return [_row_to_key(row) for row in await cursor.fetchall()]
 
 
-async def find_key(conn: aiosqlite.Connection, key_id: str) -> ActorKey | None:
+async def find_key(conn: Connection, key_id: str) -> ActorKey | None:
     async with conn.execute(f"SELECT {_KEY_COLUMNS} FROM actor_keys WHERE key_id = ?", (key_id,)) as cursor:
         row = await cursor.fetchone()
     return _row_to_key(row) if row else None
 
 
-async def find_actors_by_uris(conn: aiosqlite.Connection, uris: Iterable[str]) -> list[Actor]:
+async def find_actors_by_uris(conn: Connection, uris: Iterable[str]) -> list[Actor]:
     """The known actors among `uris`, in one statement however many there are (no variable limit)."""
     sql = f"{SELECT_ACTORS} WHERE uri IN ({dialects.json_array_values(conn)})"
     async with conn.execute(sql, (json.dumps(list(uris)),)) as cursor:
         return [row_to_actor(row) for row in await cursor.fetchall()]
 
 
-async def upsert_remote_actor(conn: aiosqlite.Connection, actor: Actor, keys: list[ActorKey]) -> Actor:
+async def upsert_remote_actor(conn: Connection, actor: Actor, keys: list[ActorKey]) -> Actor:
     """Insert or update a remote actor by uri (keeping its row id) and replace its keys.
 
     The remote document is the source of truth for its keys: whatever it no longer lists is gone
@@ -119,7 +117,7 @@ async def upsert_remote_actor(conn: aiosqlite.Connection, actor: Actor, keys: li
     return stored
 
 
-async def _release_handle(conn: aiosqlite.Connection, actor: Actor) -> None:
+async def _release_handle(conn: Connection, actor: Actor) -> None:
     """Park the row of another uri that holds this handle (lower(username), domain).
 
     It happens when an account is deleted and recreated under the same name, or a server is
@@ -144,7 +142,7 @@ async def _release_handle(conn: aiosqlite.Connection, actor: Actor) -> None:
 _REMOTE_UPDATE_COLUMNS = tuple(c for c in ACTOR_COLUMNS if c not in ("id", "is_local", "suspended_at", "silenced_at"))
 
 
-async def _update_remote_actor(conn: aiosqlite.Connection, actor_id: int, actor: Actor) -> Actor:
+async def _update_remote_actor(conn: Connection, actor_id: int, actor: Actor) -> Actor:
     values = _actor_values(actor)
     assignments = ", ".join(f"{name} = :{name}" for name in _REMOTE_UPDATE_COLUMNS)
     sql = f"UPDATE actors SET {assignments} WHERE id = :row_id RETURNING {', '.join(ACTOR_COLUMNS)}"
@@ -153,7 +151,7 @@ async def _update_remote_actor(conn: aiosqlite.Connection, actor_id: int, actor:
         return row_to_actor(await cursor.fetchone())
 
 
-async def _replace_keys(conn: aiosqlite.Connection, actor_id: int, keys: list[ActorKey]) -> None:
+async def _replace_keys(conn: Connection, actor_id: int, keys: list[ActorKey]) -> None:
     key_ids = json.dumps([k.key_id for k in keys])
     await conn.execute("DELETE FROM actor_keys WHERE actor_id = ?", (actor_id,))
     # key_id is unique across actors. A key id listed now by this actor and still recorded for
@@ -167,7 +165,7 @@ async def _replace_keys(conn: aiosqlite.Connection, actor_id: int, keys: list[Ac
     await insert_keys(conn, [dataclasses.replace(k, actor_id=actor_id, private_pem=None) for k in keys])
 
 
-async def update_local_profile(conn: aiosqlite.Connection, actor: Actor) -> None:
+async def update_local_profile(conn: Connection, actor: Actor) -> None:
     """Write the editable profile of a local actor (name, bio, fields, lock, images)."""
     values = _actor_values(actor)
     editable = (
@@ -179,18 +177,18 @@ async def update_local_profile(conn: aiosqlite.Connection, actor: Actor) -> None
     await conn.execute(f"UPDATE actors SET {assignments} WHERE id = :id AND is_local = 1", params)
 
 
-async def replace_local_key(conn: aiosqlite.Connection, actor_id: int, key: ActorKey) -> None:
+async def replace_local_key(conn: Connection, actor_id: int, key: ActorKey) -> None:
     """Swap a local actor's key of `key.kind` for `key` (rotation keeps the key id)."""
     await conn.execute("DELETE FROM actor_keys WHERE actor_id = ? AND kind = ?", (actor_id, key.kind))
     await insert_keys(conn, [key])
 
 
-async def delete_actor(conn: aiosqlite.Connection, actor_id: int) -> None:
+async def delete_actor(conn: Connection, actor_id: int) -> None:
     """A remote actor deleted itself; its posts, follows and likes go with it (ON DELETE CASCADE)."""
     await conn.execute("DELETE FROM actors WHERE id = ? AND is_local = 0", (actor_id,))
 
 
-async def set_moved_to(conn: aiosqlite.Connection, actor_id: int, target_uri: str | None, now: int) -> None:
+async def set_moved_to(conn: Connection, actor_id: int, target_uri: str | None, now: int) -> None:
     """Record where an actor moved (its `movedTo`); for a remote one, until its next refresh."""
     await conn.execute(
         "UPDATE actors SET moved_to_uri = ?, updated_at = ? WHERE id = ?", (target_uri, now, actor_id)

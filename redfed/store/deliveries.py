@@ -8,8 +8,7 @@ PostgreSQL, workers claiming at once skip each other's rows (dialects.skip_locke
 import json
 from dataclasses import dataclass
 
-import aiosqlite
-
+from ..db.api import Connection
 from ..models import Delivery
 from . import dialects
 
@@ -24,7 +23,7 @@ class Outcome:
 
 
 async def insert_activity(
-    conn: aiosqlite.Connection, activity_id: str, actor_id: int, activity_type: str, object_uri: str | None,
+    conn: Connection, activity_id: str, actor_id: int, activity_type: str, object_uri: str | None,
     is_public: bool, raw: str, now: int,
 ) -> int:
     async with conn.execute(
@@ -35,7 +34,7 @@ async def insert_activity(
         return (await cursor.fetchone())[0]
 
 
-async def insert_deliveries(conn: aiosqlite.Connection, outbox_activity_id: int, targets: list[tuple[str, str]], now: int) -> None:
+async def insert_deliveries(conn: Connection, outbox_activity_id: int, targets: list[tuple[str, str]], now: int) -> None:
     """One pending row per (inbox, host) target."""
     await conn.executemany(
         "INSERT INTO deliveries (outbox_activity_id, inbox_uri, host, next_attempt_at, created_at) "
@@ -44,7 +43,7 @@ async def insert_deliveries(conn: aiosqlite.Connection, outbox_activity_id: int,
     )
 
 
-async def claim_due(conn: aiosqlite.Connection, now: int, lease_ms: int, limit: int) -> list[Delivery]:
+async def claim_due(conn: Connection, now: int, lease_ms: int, limit: int) -> list[Delivery]:
     async with conn.execute(
         "UPDATE deliveries SET claimed_until = ? WHERE id IN ("
         "  SELECT id FROM deliveries WHERE state = 'pending' AND next_attempt_at <= ?"
@@ -66,7 +65,7 @@ async def claim_due(conn: aiosqlite.Connection, now: int, lease_ms: int, limit: 
         return [Delivery(*row) for row in await cursor.fetchall()]
 
 
-async def record_outcomes(conn: aiosqlite.Connection, outcomes: list[Outcome], now: int) -> None:
+async def record_outcomes(conn: Connection, outcomes: list[Outcome], now: int) -> None:
     await conn.executemany(
         "UPDATE deliveries SET state = ?, last_status = ?, last_error = ?, attempts = attempts + 1, "
         "next_attempt_at = ?, claimed_until = NULL, finished_at = CASE WHEN ? = 'pending' THEN NULL ELSE CAST(? AS BIGINT) END "
@@ -75,17 +74,17 @@ async def record_outcomes(conn: aiosqlite.Connection, outcomes: list[Outcome], n
     )
 
 
-async def delivery_states(conn: aiosqlite.Connection) -> dict[str, int]:
+async def delivery_states(conn: Connection) -> dict[str, int]:
     async with conn.execute("SELECT state, count(*) FROM deliveries GROUP BY state") as cursor:
         return {row[0]: row[1] for row in await cursor.fetchall()}
 
 
-async def next_due_at(conn: aiosqlite.Connection) -> int | None:
+async def next_due_at(conn: Connection) -> int | None:
     async with conn.execute("SELECT min(next_attempt_at) FROM deliveries WHERE state = 'pending'") as cursor:
         return (await cursor.fetchone())[0]
 
 
-async def list_outbox(conn: aiosqlite.Connection, actor_id: int, limit: int, before_id: int | None) -> list[tuple[int, str]]:
+async def list_outbox(conn: Connection, actor_id: int, limit: int, before_id: int | None) -> list[tuple[int, str]]:
     """(row id, raw activity) of an actor's public activities, newest first."""
     async with conn.execute(
         "SELECT id, raw FROM outbox_activities WHERE actor_id = ? AND is_public = 1 AND id < ? ORDER BY id DESC LIMIT ?",
@@ -94,18 +93,18 @@ async def list_outbox(conn: aiosqlite.Connection, actor_id: int, limit: int, bef
         return [(row[0], row[1]) for row in await cursor.fetchall()]
 
 
-async def count_outbox(conn: aiosqlite.Connection, actor_id: int) -> int:
+async def count_outbox(conn: Connection, actor_id: int) -> int:
     async with conn.execute("SELECT count(*) FROM outbox_activities WHERE actor_id = ? AND is_public = 1", (actor_id,)) as cursor:
         return (await cursor.fetchone())[0]
 
 
-async def find_activity(conn: aiosqlite.Connection, activity_id: str) -> str | None:
+async def find_activity(conn: Connection, activity_id: str) -> str | None:
     async with conn.execute("SELECT raw FROM outbox_activities WHERE activity_id = ?", (activity_id,)) as cursor:
         row = await cursor.fetchone()
     return row[0] if row else None
 
 
-async def unpublish_object(conn: aiosqlite.Connection, object_uri: str) -> None:
+async def unpublish_object(conn: Connection, object_uri: str) -> None:
     """A deleted object's activities leave the outbox (their deliveries already ran or are dropped)."""
     await conn.execute("DELETE FROM outbox_activities WHERE object_uri = ? AND activity_type != 'Delete'", (object_uri,))
 
@@ -113,7 +112,7 @@ async def unpublish_object(conn: aiosqlite.Connection, object_uri: str) -> None:
 # Remote hosts -----------------------------------------------------------------------------------
 
 
-async def get_host(conn: aiosqlite.Connection, host: str) -> tuple[list[str], int | None, str | None]:
+async def get_host(conn: Connection, host: str) -> tuple[list[str], int | None, str | None]:
     """(failure days, unavailable since, remembered signature style) of a host."""
     async with conn.execute(
         "SELECT failure_days, unavailable_since, signature_style FROM remote_hosts WHERE host = ?", (host,)
@@ -123,7 +122,7 @@ async def get_host(conn: aiosqlite.Connection, host: str) -> tuple[list[str], in
 
 
 async def save_host(
-    conn: aiosqlite.Connection, host: str, failure_days: list[str], unavailable_since: int | None,
+    conn: Connection, host: str, failure_days: list[str], unavailable_since: int | None,
     signature_style: str | None, last_success_at: int | None,
 ) -> None:
     await conn.execute(
@@ -135,7 +134,7 @@ async def save_host(
     )
 
 
-async def mark_host_available(conn: aiosqlite.Connection, host: str) -> None:
+async def mark_host_available(conn: Connection, host: str) -> None:
     """Any sign of life (an inbound request) clears the failure record."""
     await conn.execute(
         "UPDATE remote_hosts SET failure_days = '[]', unavailable_since = NULL WHERE host = ? "
@@ -144,10 +143,10 @@ async def mark_host_available(conn: aiosqlite.Connection, host: str) -> None:
     )
 
 
-async def unpublish_activity(conn: aiosqlite.Connection, activity_id: str) -> None:
+async def unpublish_activity(conn: Connection, activity_id: str) -> None:
     await conn.execute("DELETE FROM outbox_activities WHERE activity_id = ?", (activity_id,))
 
 
-async def republish_activity(conn: aiosqlite.Connection, activity_id: str, raw: str) -> None:
+async def republish_activity(conn: Connection, activity_id: str, raw: str) -> None:
     """The outbox serves an edited post's Create with the post as it is now."""
     await conn.execute("UPDATE outbox_activities SET raw = ? WHERE activity_id = ?", (raw, activity_id))

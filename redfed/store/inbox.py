@@ -5,14 +5,13 @@ mid-item leaves it to be claimed again once the lease runs out; on PostgreSQL, w
 once skip each other's rows (dialects.skip_locked).
 """
 
-import aiosqlite
-
+from ..db.api import Connection
 from ..models import InboxItem
 from . import dialects
 
 
 async def insert_item(
-    conn: aiosqlite.Connection, activity_id: str, activity_type: str, actor_uri: str, recipient_id: int | None,
+    conn: Connection, activity_id: str, activity_type: str, actor_uri: str, recipient_id: int | None,
     raw: str, now: int,
 ) -> bool:
     """Store a verified activity; False when its id was seen before (a replay)."""
@@ -24,7 +23,7 @@ async def insert_item(
     return cursor.rowcount == 1
 
 
-async def claim_due(conn: aiosqlite.Connection, now: int, lease_ms: int, limit: int) -> list[InboxItem]:
+async def claim_due(conn: Connection, now: int, lease_ms: int, limit: int) -> list[InboxItem]:
     async with conn.execute(
         "UPDATE inbox_items SET claimed_until = ? WHERE id IN ("
         "  SELECT id FROM inbox_items WHERE state = 'pending' AND next_attempt_at <= ?"
@@ -36,7 +35,7 @@ async def claim_due(conn: aiosqlite.Connection, now: int, lease_ms: int, limit: 
     return sorted((InboxItem(*row) for row in rows), key=lambda item: item.id)
 
 
-async def finish_item(conn: aiosqlite.Connection, item_id: int, state: str, now: int, error: str | None = None) -> None:
+async def finish_item(conn: Connection, item_id: int, state: str, now: int, error: str | None = None) -> None:
     await conn.execute(
         "UPDATE inbox_items SET state = ?, finished_at = ?, claimed_until = NULL, last_error = ?, "
         "attempts = attempts + 1 WHERE id = ?",
@@ -44,7 +43,7 @@ async def finish_item(conn: aiosqlite.Connection, item_id: int, state: str, now:
     )
 
 
-async def retry_item(conn: aiosqlite.Connection, item_id: int, next_attempt_at: int, error: str) -> None:
+async def retry_item(conn: Connection, item_id: int, next_attempt_at: int, error: str) -> None:
     await conn.execute(
         "UPDATE inbox_items SET attempts = attempts + 1, next_attempt_at = ?, claimed_until = NULL, last_error = ? "
         "WHERE id = ?",
@@ -52,6 +51,6 @@ async def retry_item(conn: aiosqlite.Connection, item_id: int, next_attempt_at: 
     )
 
 
-async def item_states(conn: aiosqlite.Connection) -> dict[str, int]:
+async def item_states(conn: Connection) -> dict[str, int]:
     async with conn.execute("SELECT state, count(*) FROM inbox_items GROUP BY state") as cursor:
         return {row[0]: row[1] for row in await cursor.fetchall()}

@@ -1,14 +1,15 @@
 """SQL for instance-wide figures (layer 2)."""
 
-import aiosqlite
+from ..db.api import Connection
 
 
-async def known_domains(conn: aiosqlite.Connection) -> list[str]:
+
+async def known_domains(conn: Connection) -> list[str]:
     async with conn.execute("SELECT DISTINCT domain FROM actors WHERE is_local = 0 ORDER BY domain") as cursor:
         return [row[0] for row in await cursor.fetchall()]
 
 
-async def weekly_counts(conn: aiosqlite.Connection, since: int, week_ms: int) -> dict[int, dict[str, int]]:
+async def weekly_counts(conn: Connection, since: int, week_ms: int) -> dict[int, dict[str, int]]:
     """Local statuses, active users and registrations per week bucket (bucket start in ms)."""
     sql = """
         SELECT bucket, kind, count(*) FROM (
@@ -25,7 +26,7 @@ async def weekly_counts(conn: aiosqlite.Connection, since: int, week_ms: int) ->
     return found
 
 
-async def shared_secret(conn: aiosqlite.Connection, name: str, proposed: str) -> str:
+async def shared_secret(conn: Connection, name: str, proposed: str) -> str:
     """The secret `name` every process uses: the one stored first, `proposed` if none was."""
     await conn.execute(
         "INSERT INTO instance_secrets (name, value) VALUES (?, ?) ON CONFLICT (name) DO NOTHING", (name, proposed)

@@ -3,8 +3,7 @@ statement each, so a page of 40 statuses costs a handful of queries, not hundred
 
 from collections.abc import Iterable
 
-import aiosqlite
-
+from ..db.api import Connection
 from ..models import Actor, Post
 from .actors import SELECT_ACTORS, row_to_actor
 from .id_pages import fetch_page
@@ -15,7 +14,7 @@ def _marks(ids: list) -> str:
     return ", ".join("?" for _ in ids)
 
 
-async def actors_by_ids(conn: aiosqlite.Connection, ids: Iterable[int]) -> dict[int, Actor]:
+async def actors_by_ids(conn: Connection, ids: Iterable[int]) -> dict[int, Actor]:
     ids = list(set(ids))
     if not ids:
         return {}
@@ -23,7 +22,7 @@ async def actors_by_ids(conn: aiosqlite.Connection, ids: Iterable[int]) -> dict[
         return {actor.id: actor for actor in map(row_to_actor, await cursor.fetchall())}
 
 
-async def posts_by_ids(conn: aiosqlite.Connection, ids: Iterable[int]) -> dict[int, Post]:
+async def posts_by_ids(conn: Connection, ids: Iterable[int]) -> dict[int, Post]:
     ids = list(set(ids))
     if not ids:
         return {}
@@ -31,7 +30,7 @@ async def posts_by_ids(conn: aiosqlite.Connection, ids: Iterable[int]) -> dict[i
         return {post.id: post for post in map(row_to_post, await cursor.fetchall())}
 
 
-async def actor_counts(conn: aiosqlite.Connection, ids: list[int]) -> dict[int, tuple[int, int, int, int | None]]:
+async def actor_counts(conn: Connection, ids: list[int]) -> dict[int, tuple[int, int, int, int | None]]:
     """(followers, following, statuses, last status at) per actor."""
     if not ids:
         return {}
@@ -49,7 +48,7 @@ async def actor_counts(conn: aiosqlite.Connection, ids: list[int]) -> dict[int, 
         return {row[0]: (row[1], row[2], row[3], row[4] >> 16 if row[4] else None) for row in await cursor.fetchall()}
 
 
-async def post_counts(conn: aiosqlite.Connection, ids: list[int]) -> dict[int, tuple[int, int, int]]:
+async def post_counts(conn: Connection, ids: list[int]) -> dict[int, tuple[int, int, int]]:
     """(replies, reblogs, favourites) per post."""
     if not ids:
         return {}
@@ -63,7 +62,7 @@ async def post_counts(conn: aiosqlite.Connection, ids: list[int]) -> dict[int, t
         return {row[0]: (row[1], row[2], row[3]) for row in await cursor.fetchall()}
 
 
-async def viewer_flags(conn: aiosqlite.Connection, viewer_id: int, ids: list[int]) -> dict[int, set[str]]:
+async def viewer_flags(conn: Connection, viewer_id: int, ids: list[int]) -> dict[int, set[str]]:
     """Which of favourited, reblogged, bookmarked, pinned the viewer has done to each post."""
     if not ids:
         return {}
@@ -80,7 +79,7 @@ async def viewer_flags(conn: aiosqlite.Connection, viewer_id: int, ids: list[int
     return flags
 
 
-async def mentions_of(conn: aiosqlite.Connection, ids: list[int]) -> dict[int, list[int]]:
+async def mentions_of(conn: Connection, ids: list[int]) -> dict[int, list[int]]:
     if not ids:
         return {}
     found: dict[int, list[int]] = {}
@@ -90,7 +89,7 @@ async def mentions_of(conn: aiosqlite.Connection, ids: list[int]) -> dict[int, l
     return found
 
 
-async def tags_of(conn: aiosqlite.Connection, ids: list[int]) -> dict[int, list[str]]:
+async def tags_of(conn: Connection, ids: list[int]) -> dict[int, list[str]]:
     if not ids:
         return {}
     found: dict[int, list[str]] = {}
@@ -100,31 +99,31 @@ async def tags_of(conn: aiosqlite.Connection, ids: list[int]) -> dict[int, list[
     return found
 
 
-async def app_names(conn: aiosqlite.Connection, ids: list[int]) -> dict[int, tuple[str, str | None]]:
+async def app_names(conn: Connection, ids: list[int]) -> dict[int, tuple[str, str | None]]:
     if not ids:
         return {}
     async with conn.execute(f"SELECT id, name, website FROM oauth_apps WHERE id IN ({_marks(ids)})", ids) as cursor:
         return {row[0]: (row[1], row[2]) for row in await cursor.fetchall()}
 
 
-async def post_app_ids(conn: aiosqlite.Connection, ids: list[int]) -> dict[int, int]:
+async def post_app_ids(conn: Connection, ids: list[int]) -> dict[int, int]:
     if not ids:
         return {}
     async with conn.execute(f"SELECT id, app_id FROM posts WHERE id IN ({_marks(ids)}) AND app_id IS NOT NULL", ids) as cursor:
         return {row[0]: row[1] for row in await cursor.fetchall()}
 
 
-async def likers(conn: aiosqlite.Connection, post_id: int, page) -> list[tuple[int, Actor]]:
+async def likers(conn: Connection, post_id: int, page) -> list[tuple[int, Actor]]:
     """(like id, actor) of those who favourited a post, newest first, paged by like id."""
     return await _who(conn, "SELECT id AS row_id, actor_id FROM likes WHERE post_id = :post", post_id, page)
 
 
-async def rebloggers(conn: aiosqlite.Connection, post_id: int, page) -> list[tuple[int, Actor]]:
+async def rebloggers(conn: Connection, post_id: int, page) -> list[tuple[int, Actor]]:
     """(boost id, actor) of those who boosted a post, newest first, paged by boost id."""
     return await _who(conn, "SELECT id AS row_id, actor_id FROM posts WHERE reblog_of_id = :post", post_id, page)
 
 
-async def _who(conn: aiosqlite.Connection, base: str, post_id: int, page) -> list[tuple[int, Actor]]:
+async def _who(conn: Connection, base: str, post_id: int, page) -> list[tuple[int, Actor]]:
     rows = await fetch_page(conn, f"SELECT row_id, actor_id FROM ({base}) AS who", "TRUE", {"post": post_id}, page, "row_id", tuple)
     actors = await actors_by_ids(conn, [row[1] for row in rows])
     return [(row[0], actors[row[1]]) for row in rows if row[1] in actors]

@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from quart import current_app
 
 from ..config import Config
-from ..db.connection import Database
+from ..db.api import Database
 from ..services.context import Context
 from ..urls import Urls
 

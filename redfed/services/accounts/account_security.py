@@ -8,7 +8,7 @@ stays signed in.
 
 from dataclasses import dataclass
 
-from ...db.connection import Database
+from ...db.api import Database
 from ...errors import NotFound, Unprocessable
 from ...models import User
 from ...store.accounts import oauth as oauth_store

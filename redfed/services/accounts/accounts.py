@@ -8,7 +8,7 @@ from dataclasses import dataclass
 
 from ...clock import now_ms
 from ...config import Config
-from ...db.connection import Database
+from ...db.api import Database
 from ...db.errors import INTEGRITY_ERRORS
 from ...errors import Conflict, NotFound, Unprocessable
 from ...models import Actor, ActorKey, User

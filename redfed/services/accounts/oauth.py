@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from urllib.parse import urlsplit
 
 from ...config import Config
-from ...db.connection import Database
+from ...db.api import Database
 from ...errors import BadRequest, Forbidden, NotFound, RedfedError, Unprocessable
 from ...models import Actor, User
 from ...store import actors as actor_store

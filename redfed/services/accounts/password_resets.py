@@ -8,7 +8,7 @@ the old password is signed out.
 import hashlib
 import secrets
 
-from ...db.connection import Database
+from ...db.api import Database
 from ...errors import NotFound, Unprocessable
 from ...models import User
 from ...store.accounts import sign_ups as store

@@ -2,7 +2,7 @@
 settings; reading preferences are Mastodon's defaults, which redfed does not let users change yet.
 And how the web shows the account's home feed (a list or a grid)."""
 
-from ...db.connection import Database
+from ...db.api import Database
 from ...errors import NotFound, Unprocessable
 from ...models import VISIBILITIES, Actor
 from ...store.accounts import preferences as store

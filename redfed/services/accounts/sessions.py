@@ -16,7 +16,7 @@ import threading
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from ...db.connection import Database
+from ...db.api import Database
 from ...errors import ServiceUnavailable
 from ...models import User
 from ...store import instance as instance_store

@@ -24,9 +24,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import BinaryIO, TypeVar
 
-from aiosqlite import Connection
-
 from ...clock import new_id
+from ...db.api import Connection
 from ...db.connection import Database, uninterrupted
 from ...errors import NotFound, RedfedError, ServiceUnavailable, Unprocessable
 from ...models import Actor, Media

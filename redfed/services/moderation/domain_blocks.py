@@ -15,8 +15,7 @@ moderator's own suspension of one account.
 
 from dataclasses import dataclass, replace
 
-import aiosqlite
-
+from ...db.api import Connection
 from ...errors import NotFound, Unprocessable
 from ...federation.domain_policy import SILENCE, SUSPEND
 from ...models import DomainBlock
@@ -133,7 +132,7 @@ def _check_fields(fields: BlockFields) -> None:
             raise Unprocessable(f"Validation failed: {name} is too long (maximum is {MAX_COMMENT_CHARACTERS} characters)")
 
 
-async def _enforce(conn: aiosqlite.Connection, block: DomainBlock, now: int) -> None:
+async def _enforce(conn: Connection, block: DomainBlock, now: int) -> None:
     if block.severity == SUSPEND:
         lost = await severances.count_lost(conn, block.domain)
         await severances.delete_follows(conn, block.domain)
@@ -145,6 +144,6 @@ async def _enforce(conn: aiosqlite.Connection, block: DomainBlock, now: int) -> 
         await store.mark_actors(conn, block.domain, "silenced_at", block.created_at)
 
 
-async def _lift(conn: aiosqlite.Connection, block: DomainBlock) -> None:
+async def _lift(conn: Connection, block: DomainBlock) -> None:
     await store.unmark_actors(conn, block.domain, "suspended_at", block.created_at)
     await store.unmark_actors(conn, block.domain, "silenced_at", block.created_at)

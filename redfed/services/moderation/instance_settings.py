@@ -4,7 +4,7 @@ registration mode and sign-up message. A value never set falls back to the confi
 from dataclasses import dataclass
 
 from ...config import Config
-from ...db.connection import Database
+from ...db.api import Database
 from ...errors import Unprocessable
 from ...store.moderation import instance_settings as store
 from ...store.moderation.instance_settings import Rule

@@ -9,7 +9,7 @@ import secrets
 from dataclasses import dataclass
 
 from ...config import Config
-from ...db.connection import Database
+from ...db.api import Database
 from ...errors import Conflict, Forbidden, NotFound, Unprocessable
 from ...models import Actor, User
 from ...store import actors as actor_store

@@ -24,7 +24,7 @@ from pathlib import Path
 
 from ...clock import now_ms
 from ...config import Config
-from ...db.connection import Database
+from ...db.api import Database
 from ...federation import serialize
 from ...models import Actor
 from ...objectstore.base import ObjectStore

@@ -16,7 +16,7 @@ from pathlib import Path
 
 from ...clock import new_id
 from ...config import Config
-from ...db.connection import Database
+from ...db.api import Database
 from ...errors import Gone, NotFound, TooManyRequests
 from ...models import Actor
 from ...objectstore.base import ObjectStore, Opened

@@ -22,7 +22,7 @@ from pathlib import Path
 from typing import BinaryIO
 
 from ...clock import new_id
-from ...db.connection import Database
+from ...db.api import Database
 from ...errors import Gone, NotFound, PayloadTooLarge
 from ...models import Actor
 from ...objectstore.stores import IMPORTS, scratch

@@ -12,7 +12,7 @@ from datetime import UTC, datetime
 
 from ...clock import now_ms
 from ...content import html_to_text
-from ...db.connection import Database
+from ...db.api import Database
 from ...errors import NotFound, Unprocessable
 from ...models import Actor
 from ...store import posts as post_store

@@ -6,7 +6,7 @@ list exists. Members must be accounts the owner follows (or has asked to), as on
 
 from dataclasses import dataclass, replace
 
-from ...db.connection import Database
+from ...db.api import Database
 from ...errors import NotFound, Unprocessable
 from ...models import Actor
 from ...store import views as view_store

@@ -1,7 +1,7 @@
 """Read markers (layer 4): the last item an account has read in home and notifications, shared by
 its apps so that reading on one device counts on another (Mastodon's /api/v1/markers)."""
 
-from ...db.connection import Database
+from ...db.api import Database
 from ...errors import Unprocessable
 from ...models import Actor
 from ...store.social import markers as store

@@ -15,7 +15,7 @@ import re
 from collections.abc import Iterable
 from dataclasses import dataclass, replace
 
-from ...db.connection import Database
+from ...db.api import Database
 from ...errors import NotFound
 from ...models import Actor
 from ...store import views as view_store

@@ -5,7 +5,7 @@ timelines and views the client API uses too, so both faces apply the same visibi
 from dataclasses import dataclass
 from typing import BinaryIO
 
-from ...db.connection import Database
+from ...db.api import Database
 from ...errors import Unprocessable
 from ...models import Actor, User
 from ...store.accounts import user_settings

@@ -2,11 +2,9 @@
 their SHA-256 hash; the plain values are never stored."""
 
 import json
-import sqlite3
 from dataclasses import dataclass
 
-import aiosqlite
-
+from ...db.api import Connection, Row
 from .. import dialects
 
 
@@ -36,14 +34,14 @@ _APP_COLUMNS = "id, client_id, client_secret, name, website, redirect_uris, scop
 _TOKEN_COLUMNS = "id, app_id, user_id, scopes, created_at, revoked_at"
 
 
-def _row_to_app(row: sqlite3.Row) -> OAuthApp:
+def _row_to_app(row: Row) -> OAuthApp:
     values = list(row)
     values[5] = tuple(json.loads(values[5]))
     return OAuthApp(*values)
 
 
 async def insert_app(
-    conn: aiosqlite.Connection, client_id: str, client_secret: str, name: str, website: str | None,
+    conn: Connection, client_id: str, client_secret: str, name: str, website: str | None,
     redirect_uris: list[str], scopes: str, now: int,
 ) -> OAuthApp:
     async with conn.execute(
@@ -54,20 +52,20 @@ async def insert_app(
         return _row_to_app(await cursor.fetchone())
 
 
-async def find_app_by_client_id(conn: aiosqlite.Connection, client_id: str) -> OAuthApp | None:
+async def find_app_by_client_id(conn: Connection, client_id: str) -> OAuthApp | None:
     async with conn.execute(f"SELECT {_APP_COLUMNS} FROM oauth_apps WHERE client_id = ?", (client_id,)) as cursor:
         row = await cursor.fetchone()
     return _row_to_app(row) if row else None
 
 
-async def get_app(conn: aiosqlite.Connection, app_id: int) -> OAuthApp | None:
+async def get_app(conn: Connection, app_id: int) -> OAuthApp | None:
     async with conn.execute(f"SELECT {_APP_COLUMNS} FROM oauth_apps WHERE id = ?", (app_id,)) as cursor:
         row = await cursor.fetchone()
     return _row_to_app(row) if row else None
 
 
 async def insert_token(
-    conn: aiosqlite.Connection, token_hash: str, refresh_hash: str | None, app_id: int | None, user_id: int | None,
+    conn: Connection, token_hash: str, refresh_hash: str | None, app_id: int | None, user_id: int | None,
     scopes: str, now: int,
 ) -> int:
     async with conn.execute(
@@ -78,7 +76,7 @@ async def insert_token(
         return (await cursor.fetchone())[0]
 
 
-async def find_token(conn: aiosqlite.Connection, token_hash: str) -> AccessToken | None:
+async def find_token(conn: Connection, token_hash: str) -> AccessToken | None:
     async with conn.execute(
         f"SELECT {_TOKEN_COLUMNS} FROM oauth_tokens WHERE token_hash = ? AND revoked_at IS NULL", (token_hash,)
     ) as cursor:
@@ -101,7 +99,7 @@ class AuthCode:
 _CODE_COLUMNS = "app_id, user_id, redirect_uri, scopes, code_challenge, code_challenge_method, expires_at, used_at"
 
 
-async def find_app_by_name(conn: aiosqlite.Connection, name: str) -> OAuthApp | None:
+async def find_app_by_name(conn: Connection, name: str) -> OAuthApp | None:
     """The oldest app registered under `name`."""
     async with conn.execute(f"SELECT {_APP_COLUMNS} FROM oauth_apps WHERE name = ? ORDER BY id LIMIT 1", (name,)) as cursor:
         row = await cursor.fetchone()
@@ -109,7 +107,7 @@ async def find_app_by_name(conn: aiosqlite.Connection, name: str) -> OAuthApp | 
 
 
 async def insert_code(
-    conn: aiosqlite.Connection, code_hash: str, app_id: int, user_id: int, redirect_uri: str, scopes: str,
+    conn: Connection, code_hash: str, app_id: int, user_id: int, redirect_uri: str, scopes: str,
     code_challenge: str | None, code_challenge_method: str | None, expires_at: int,
 ) -> None:
     await conn.execute(
@@ -119,7 +117,7 @@ async def insert_code(
     )
 
 
-async def consume_code(conn: aiosqlite.Connection, code_hash: str, now: int) -> AuthCode | None:
+async def consume_code(conn: Connection, code_hash: str, now: int) -> AuthCode | None:
     """Mark an unused, unexpired code used and return it; None when there is no such code."""
     async with conn.execute(
         f"UPDATE oauth_codes SET used_at = ? WHERE code_hash = ? AND used_at IS NULL AND expires_at > ? "
@@ -130,22 +128,22 @@ async def consume_code(conn: aiosqlite.Connection, code_hash: str, now: int) -> 
     return AuthCode(*row) if row else None
 
 
-async def find_code(conn: aiosqlite.Connection, code_hash: str) -> AuthCode | None:
+async def find_code(conn: Connection, code_hash: str) -> AuthCode | None:
     async with conn.execute(f"SELECT {_CODE_COLUMNS} FROM oauth_codes WHERE code_hash = ?", (code_hash,)) as cursor:
         row = await cursor.fetchone()
     return AuthCode(*row) if row else None
 
 
-async def delete_code(conn: aiosqlite.Connection, code_hash: str) -> None:
+async def delete_code(conn: Connection, code_hash: str) -> None:
     await conn.execute("DELETE FROM oauth_codes WHERE code_hash = ?", (code_hash,))
 
 
-async def delete_expired_codes(conn: aiosqlite.Connection, now: int) -> None:
+async def delete_expired_codes(conn: Connection, now: int) -> None:
     """Codes past their expiry that were never used; used ones stay to recognise a replay."""
     await conn.execute("DELETE FROM oauth_codes WHERE expires_at <= ? AND used_at IS NULL", (now,))
 
 
-async def revoke_refresh(conn: aiosqlite.Connection, refresh_hash: str, app_id: int, now: int) -> AccessToken | None:
+async def revoke_refresh(conn: Connection, refresh_hash: str, app_id: int, now: int) -> AccessToken | None:
     """Revoke the live token holding this refresh token for this app, returning it (rotation)."""
     async with conn.execute(
         f"UPDATE oauth_tokens SET revoked_at = ? WHERE refresh_hash = ? AND app_id = ? AND revoked_at IS NULL "
@@ -156,7 +154,7 @@ async def revoke_refresh(conn: aiosqlite.Connection, refresh_hash: str, app_id: 
     return AccessToken(*row) if row else None
 
 
-async def find_token_by_secret(conn: aiosqlite.Connection, secret_hash: str) -> AccessToken | None:
+async def find_token_by_secret(conn: Connection, secret_hash: str) -> AccessToken | None:
     """A live token whose access or refresh token hashes to `secret_hash`."""
     async with conn.execute(
         f"SELECT {_TOKEN_COLUMNS} FROM oauth_tokens WHERE (token_hash = ? OR refresh_hash = ?) AND revoked_at IS NULL",
@@ -166,11 +164,11 @@ async def find_token_by_secret(conn: aiosqlite.Connection, secret_hash: str) -> 
     return AccessToken(*row) if row else None
 
 
-async def revoke_token(conn: aiosqlite.Connection, token_id: int, now: int) -> None:
+async def revoke_token(conn: Connection, token_id: int, now: int) -> None:
     await conn.execute("UPDATE oauth_tokens SET revoked_at = ? WHERE id = ? AND revoked_at IS NULL", (now, token_id))
 
 
-async def revoke_tokens_since(conn: aiosqlite.Connection, app_id: int, user_id: int, since: int, now: int) -> int:
+async def revoke_tokens_since(conn: Connection, app_id: int, user_id: int, since: int, now: int) -> int:
     """Revoke the tokens an app holds for a user that were issued at or after `since`."""
     cursor = await conn.execute(
         "UPDATE oauth_tokens SET revoked_at = ? WHERE app_id = ? AND user_id = ? AND created_at >= ? AND revoked_at IS NULL",
@@ -192,7 +190,7 @@ class AuthorizedApp:
 _SPACE = "' '"
 
 
-async def authorized_apps(conn: aiosqlite.Connection, user_id: int) -> list[AuthorizedApp]:
+async def authorized_apps(conn: Connection, user_id: int) -> list[AuthorizedApp]:
     async with conn.execute(
         "SELECT oauth_apps.id, oauth_apps.name, oauth_apps.website, "
         f"{dialects.joined_text(conn, 'oauth_tokens.scopes', _SPACE)}, "
@@ -209,7 +207,7 @@ async def authorized_apps(conn: aiosqlite.Connection, user_id: int) -> list[Auth
     ]
 
 
-async def revoke_app_for_user(conn: aiosqlite.Connection, user_id: int, app_id: int, now: int) -> int:
+async def revoke_app_for_user(conn: Connection, user_id: int, app_id: int, now: int) -> int:
     """Revoke every live token of one app for one user, and drop its unused codes; how many tokens."""
     cursor = await conn.execute(
         "UPDATE oauth_tokens SET revoked_at = ? WHERE user_id = ? AND app_id = ? AND revoked_at IS NULL",
@@ -219,7 +217,7 @@ async def revoke_app_for_user(conn: aiosqlite.Connection, user_id: int, app_id: 
     return cursor.rowcount
 
 
-async def revoke_user_tokens(conn: aiosqlite.Connection, user_id: int, now: int) -> int:
+async def revoke_user_tokens(conn: Connection, user_id: int, now: int) -> int:
     """Revoke every live token of a user, of every app, and drop their unused codes."""
     cursor = await conn.execute(
         "UPDATE oauth_tokens SET revoked_at = ? WHERE user_id = ? AND revoked_at IS NULL", (now, user_id)

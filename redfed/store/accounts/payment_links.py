@@ -6,7 +6,8 @@ shared file; it is a plain row like the others.
 
 from dataclasses import dataclass
 
-import aiosqlite
+from ...db.api import Connection
+
 
 
 @dataclass(frozen=True)
@@ -15,7 +16,7 @@ class PaymentLink:
     name: str = ""
 
 
-async def replace_links(conn: aiosqlite.Connection, actor_id: int, links: list[PaymentLink]) -> None:
+async def replace_links(conn: Connection, actor_id: int, links: list[PaymentLink]) -> None:
     """The actor's links become `links`, in that order."""
     await conn.execute("DELETE FROM payment_links WHERE actor_id = ?", (actor_id,))
     await conn.executemany(
@@ -24,7 +25,7 @@ async def replace_links(conn: aiosqlite.Connection, actor_id: int, links: list[P
     )
 
 
-async def list_links(conn: aiosqlite.Connection, actor_id: int) -> list[PaymentLink]:
+async def list_links(conn: Connection, actor_id: int) -> list[PaymentLink]:
     sql = "SELECT href, name FROM payment_links WHERE actor_id = ? ORDER BY position"
     async with conn.execute(sql, (actor_id,)) as cursor:
         return [PaymentLink(href, name) for href, name in await cursor.fetchall()]

@@ -3,7 +3,8 @@ and users.home_layout."""
 
 from dataclasses import dataclass
 
-import aiosqlite
+from ...db.api import Connection
+
 
 
 @dataclass(frozen=True)
@@ -13,7 +14,7 @@ class PostingDefaults:
     language: str | None
 
 
-async def posting_defaults(conn: aiosqlite.Connection, actor_id: int) -> PostingDefaults | None:
+async def posting_defaults(conn: Connection, actor_id: int) -> PostingDefaults | None:
     async with conn.execute(
         "SELECT default_visibility, default_sensitive, default_language FROM users WHERE actor_id = ?", (actor_id,)
     ) as cursor:
@@ -22,7 +23,7 @@ async def posting_defaults(conn: aiosqlite.Connection, actor_id: int) -> Posting
 
 
 async def set_posting_defaults(
-    conn: aiosqlite.Connection, actor_id: int, visibility: str | None, sensitive: bool | None, language: str | None
+    conn: Connection, actor_id: int, visibility: str | None, sensitive: bool | None, language: str | None
 ) -> None:
     await conn.execute(
         "UPDATE users SET default_visibility = coalesce(?, default_visibility), "
@@ -32,15 +33,15 @@ async def set_posting_defaults(
     )
 
 
-async def clear_default_language(conn: aiosqlite.Connection, actor_id: int) -> None:
+async def clear_default_language(conn: Connection, actor_id: int) -> None:
     await conn.execute("UPDATE users SET default_language = NULL WHERE actor_id = ?", (actor_id,))
 
 
-async def home_layout(conn: aiosqlite.Connection, actor_id: int) -> str | None:
+async def home_layout(conn: Connection, actor_id: int) -> str | None:
     async with conn.execute("SELECT home_layout FROM users WHERE actor_id = ?", (actor_id,)) as cursor:
         row = await cursor.fetchone()
     return row[0] if row else None
 
 
-async def set_home_layout(conn: aiosqlite.Connection, actor_id: int, layout: str) -> None:
+async def set_home_layout(conn: Connection, actor_id: int, layout: str) -> None:
     await conn.execute("UPDATE users SET home_layout = ? WHERE actor_id = ?", (layout, actor_id))

@@ -3,7 +3,8 @@ cookie value; the cookie value itself is never stored."""
 
 from dataclasses import dataclass
 
-import aiosqlite
+from ...db.api import Connection
+
 
 
 @dataclass(frozen=True)
@@ -26,7 +27,7 @@ class SessionListing:
 
 
 async def insert_session(
-    conn: aiosqlite.Connection, id_hash: str, user_id: int, csrf_token: str, user_agent: str | None,
+    conn: Connection, id_hash: str, user_id: int, csrf_token: str, user_agent: str | None,
     now: int, expires_at: int,
 ) -> WebSession:
     await conn.execute(
@@ -37,7 +38,7 @@ async def insert_session(
     return WebSession(user_id, csrf_token, now, expires_at, now)
 
 
-async def find_session(conn: aiosqlite.Connection, id_hash: str, now: int) -> WebSession | None:
+async def find_session(conn: Connection, id_hash: str, now: int) -> WebSession | None:
     async with conn.execute(
         "SELECT user_id, csrf_token, created_at, expires_at, last_seen_at FROM web_sessions WHERE id_hash = ? AND expires_at > ?",
         (id_hash, now),
@@ -46,19 +47,19 @@ async def find_session(conn: aiosqlite.Connection, id_hash: str, now: int) -> We
     return WebSession(*row) if row else None
 
 
-async def delete_session(conn: aiosqlite.Connection, id_hash: str) -> None:
+async def delete_session(conn: Connection, id_hash: str) -> None:
     await conn.execute("DELETE FROM web_sessions WHERE id_hash = ?", (id_hash,))
 
 
-async def delete_expired(conn: aiosqlite.Connection, now: int) -> None:
+async def delete_expired(conn: Connection, now: int) -> None:
     await conn.execute("DELETE FROM web_sessions WHERE expires_at <= ?", (now,))
 
 
-async def touch(conn: aiosqlite.Connection, id_hash: str, now: int) -> None:
+async def touch(conn: Connection, id_hash: str, now: int) -> None:
     await conn.execute("UPDATE web_sessions SET last_seen_at = ? WHERE id_hash = ?", (now, id_hash))
 
 
-async def sessions_of(conn: aiosqlite.Connection, user_id: int, now: int) -> list[SessionListing]:
+async def sessions_of(conn: Connection, user_id: int, now: int) -> list[SessionListing]:
     """A user's live sessions, most recently seen first."""
     async with conn.execute(
         "SELECT rowid, id_hash, coalesce(user_agent, ''), created_at, last_seen_at FROM web_sessions "
@@ -68,12 +69,12 @@ async def sessions_of(conn: aiosqlite.Connection, user_id: int, now: int) -> lis
         return [SessionListing(*row) for row in await cursor.fetchall()]
 
 
-async def delete_session_of(conn: aiosqlite.Connection, user_id: int, session_id: int) -> bool:
+async def delete_session_of(conn: Connection, user_id: int, session_id: int) -> bool:
     """Delete one of `user_id`'s sessions by its row id; False if it is not theirs (or gone)."""
     cursor = await conn.execute("DELETE FROM web_sessions WHERE rowid = ? AND user_id = ?", (session_id, user_id))
     return cursor.rowcount > 0
 
 
-async def delete_other_sessions(conn: aiosqlite.Connection, user_id: int, keep_hash: str) -> int:
+async def delete_other_sessions(conn: Connection, user_id: int, keep_hash: str) -> int:
     cursor = await conn.execute("DELETE FROM web_sessions WHERE user_id = ? AND id_hash != ?", (user_id, keep_hash))
     return cursor.rowcount

@@ -18,8 +18,7 @@ import re
 import unicodedata
 from dataclasses import dataclass
 
-import aiosqlite
-
+from ...db.api import Connection
 from ...models import Actor, Post
 from ..actors import SELECT_ACTORS, row_to_actor
 from ..posts import SELECT_POSTS, row_to_post
@@ -126,7 +125,7 @@ _SEARCHABLE = """
 
 
 async def search_posts(
-    conn: aiosqlite.Connection, phrases: tuple[Phrase, ...], viewer_id: int, *, author_id: int | None,
+    conn: Connection, phrases: tuple[Phrase, ...], viewer_id: int, *, author_id: int | None,
     max_id: int | None, min_id: int | None, limit: int, offset: int, now: int,
 ) -> list[Post]:
     """Posts containing every phrase that the viewer may find, newest first. Ordering by the
@@ -151,7 +150,7 @@ def _like_prefix(text: str) -> str:
 
 
 async def search_actors(
-    conn: aiosqlite.Connection, name: str, domain: str | None, viewer_id: int | None, *, following: bool,
+    conn: Connection, name: str, domain: str | None, viewer_id: int | None, *, following: bool,
     limit: int, offset: int,
 ) -> list[Actor]:
     """Accounts whose username, display name or a word of it starts with `name` (ASCII letters
@@ -183,7 +182,7 @@ async def search_actors(
         return [row_to_actor(row) for row in await cursor.fetchall()]
 
 
-async def search_tags(conn: aiosqlite.Connection, prefix: str, *, limit: int, offset: int) -> list[str]:
+async def search_tags(conn: Connection, prefix: str, *, limit: int, offset: int) -> list[str]:
     """Hashtags of public and unlisted posts starting with `prefix` (names are stored lower case):
     the exact name first, then the most used. A range on post_tags_name, not a LIKE scan."""
     sql = """
@@ -199,7 +198,7 @@ async def search_tags(conn: aiosqlite.Connection, prefix: str, *, limit: int, of
         return [row[0] for row in await cursor.fetchall()]
 
 
-async def followed_tag_names(conn: aiosqlite.Connection, actor_id: int, names: list[str]) -> set[str]:
+async def followed_tag_names(conn: Connection, actor_id: int, names: list[str]) -> set[str]:
     if not names:
         return set()
     marks = ", ".join("?" for _ in names)
@@ -209,14 +208,14 @@ async def followed_tag_names(conn: aiosqlite.Connection, actor_id: int, names: l
         return {row[0] for row in await cursor.fetchall()}
 
 
-async def find_actor_by_url(conn: aiosqlite.Connection, url: str) -> Actor | None:
+async def find_actor_by_url(conn: Connection, url: str) -> Actor | None:
     """An actor we know by its id or its profile page URL."""
     async with conn.execute(f"{SELECT_ACTORS} WHERE uri = :url OR url = :url LIMIT 1", {"url": url}) as cursor:
         row = await cursor.fetchone()
     return row_to_actor(row) if row else None
 
 
-async def find_post_by_url(conn: aiosqlite.Connection, url: str) -> Post | None:
+async def find_post_by_url(conn: Connection, url: str) -> Post | None:
     """A post we know by its id or its page URL (not a boost: those share the boosted post's page)."""
     async with conn.execute(
         f"{SELECT_POSTS} WHERE (posts.uri = :url OR posts.url = :url) AND posts.reblog_of_id IS NULL LIMIT 1",

@@ -1,9 +1,10 @@
 """SQL for the hashtags an account follows (layer 2): the `followed_tags` table. No rules here."""
 
-import aiosqlite
+from ...db.api import Connection
 
 
-async def follow(conn: aiosqlite.Connection, actor_id: int, name: str, now: int) -> None:
+
+async def follow(conn: Connection, actor_id: int, name: str, now: int) -> None:
     """Idempotent: following a tag twice keeps the first row."""
     await conn.execute(
         "INSERT INTO followed_tags (actor_id, name, created_at) VALUES (?, ?, ?) ON CONFLICT DO NOTHING",
@@ -11,10 +12,10 @@ async def follow(conn: aiosqlite.Connection, actor_id: int, name: str, now: int)
     )
 
 
-async def unfollow(conn: aiosqlite.Connection, actor_id: int, name: str) -> None:
+async def unfollow(conn: Connection, actor_id: int, name: str) -> None:
     await conn.execute("DELETE FROM followed_tags WHERE actor_id = ? AND name = ?", (actor_id, name))
 
 
-async def is_following(conn: aiosqlite.Connection, actor_id: int, name: str) -> bool:
+async def is_following(conn: Connection, actor_id: int, name: str) -> bool:
     async with conn.execute("SELECT 1 FROM followed_tags WHERE actor_id = ? AND name = ?", (actor_id, name)) as cursor:
         return await cursor.fetchone() is not None

@@ -2,11 +2,9 @@
 
 import dataclasses
 import json
-import sqlite3
 from collections.abc import Iterable
 
-import aiosqlite
-
+from ...db.api import Connection, Row
 from ...errors import Unprocessable
 from ...models import Media
 
@@ -17,13 +15,13 @@ COLUMNS = (
 SELECT_MEDIA = f"SELECT {', '.join(COLUMNS)} FROM media"
 
 
-def row_to_media(row: sqlite3.Row) -> Media:
+def row_to_media(row: Row) -> Media:
     values = dict(zip(COLUMNS, row))
     values["meta"] = json.loads(values["meta"])
     return Media(**values)
 
 
-async def list_for_posts(conn: aiosqlite.Connection, post_ids: Iterable[int]) -> dict[int, list[Media]]:
+async def list_for_posts(conn: Connection, post_ids: Iterable[int]) -> dict[int, list[Media]]:
     ids = list(post_ids)
     if not ids:
         return {}
@@ -36,7 +34,7 @@ async def list_for_posts(conn: aiosqlite.Connection, post_ids: Iterable[int]) ->
     return found
 
 
-async def attach(conn: aiosqlite.Connection, post_id: int, media_ids: list[int]) -> None:
+async def attach(conn: Connection, post_id: int, media_ids: list[int]) -> None:
     """Bind uploads to their post, in the order given (their position in the post).
 
     Only uploads that are free (or already this post's) are bound; if another transaction took one
@@ -49,12 +47,12 @@ async def attach(conn: aiosqlite.Connection, post_id: int, media_ids: list[int])
         raise Unprocessable("Validation failed: media already attached to another post")
 
 
-async def detach_all(conn: aiosqlite.Connection, post_id: int) -> None:
+async def detach_all(conn: Connection, post_id: int) -> None:
     """An edit replaces a post's attachments: its current ones are let go first."""
     await conn.execute("UPDATE media SET post_id = NULL WHERE post_id = ?", (post_id,))
 
 
-async def set_descriptions(conn: aiosqlite.Connection, post_id: int, descriptions: dict[int, str | None]) -> None:
+async def set_descriptions(conn: Connection, post_id: int, descriptions: dict[int, str | None]) -> None:
     """Set the descriptions (alt text) of uploads bound to `post_id`, as an edit of the post gives them."""
     await conn.executemany(
         "UPDATE media SET description = ? WHERE id = ? AND post_id = ?",
@@ -62,7 +60,7 @@ async def set_descriptions(conn: aiosqlite.Connection, post_id: int, description
     )
 
 
-async def insert(conn: aiosqlite.Connection, media: Media) -> Media:
+async def insert(conn: Connection, media: Media) -> Media:
     values = dataclasses.asdict(media)
     values["meta"] = json.dumps(media.meta)
     marks = ", ".join(f":{name}" for name in COLUMNS)
@@ -70,13 +68,13 @@ async def insert(conn: aiosqlite.Connection, media: Media) -> Media:
     return media
 
 
-async def get(conn: aiosqlite.Connection, media_id: int) -> Media | None:
+async def get(conn: Connection, media_id: int) -> Media | None:
     async with conn.execute(f"{SELECT_MEDIA} WHERE id = ?", (media_id,)) as cursor:
         row = await cursor.fetchone()
     return row_to_media(row) if row else None
 
 
-async def find_many(conn: aiosqlite.Connection, media_ids: Iterable[int]) -> dict[int, Media]:
+async def find_many(conn: Connection, media_ids: Iterable[int]) -> dict[int, Media]:
     ids = list(media_ids)
     if not ids:
         return {}
@@ -85,7 +83,7 @@ async def find_many(conn: aiosqlite.Connection, media_ids: Iterable[int]) -> dic
         return {media.id: media for media in map(row_to_media, await cursor.fetchall())}
 
 
-async def set_ready(conn: aiosqlite.Connection, media: Media) -> Media | None:
+async def set_ready(conn: Connection, media: Media) -> Media | None:
     """Record processed files on a row still processing; None if the row is gone or settled."""
     cursor = await conn.execute(
         "UPDATE media SET state = 'ready', file_key = ?, preview_key = ?, content_type = ?, size = ?, meta = ?, "
@@ -97,11 +95,11 @@ async def set_ready(conn: aiosqlite.Connection, media: Media) -> Media | None:
     return row_to_media(row) if row else None
 
 
-async def set_failed(conn: aiosqlite.Connection, media_id: int, error: str) -> None:
+async def set_failed(conn: Connection, media_id: int, error: str) -> None:
     await conn.execute("UPDATE media SET state = 'failed', error = ? WHERE id = ? AND state = 'processing'", (error, media_id))
 
 
-async def fail_processing(conn: aiosqlite.Connection, created_before: int, error: str) -> int:
+async def fail_processing(conn: Connection, created_before: int, error: str) -> int:
     """Mark rows left processing since before `created_before` as failed; how many there were."""
     cursor = await conn.execute(
         "UPDATE media SET state = 'failed', error = ? WHERE state = 'processing' AND created_at < ?", (error, created_before)
@@ -110,7 +108,7 @@ async def fail_processing(conn: aiosqlite.Connection, created_before: int, error
 
 
 async def update_details(
-    conn: aiosqlite.Connection, media_id: int, description: str | None, focus: tuple[float, float] | None,
+    conn: Connection, media_id: int, description: str | None, focus: tuple[float, float] | None,
     preview: tuple[str, dict, str | None] | None = None,
 ) -> Media | None:
     """Set description, focus and optionally a new preview (key, meta, blurhash) of an unattached upload."""
@@ -129,18 +127,18 @@ async def update_details(
     return row_to_media(row) if row else None
 
 
-async def delete_unattached(conn: aiosqlite.Connection, media_id: int) -> Media | None:
+async def delete_unattached(conn: Connection, media_id: int) -> Media | None:
     cursor = await conn.execute(f"DELETE FROM media WHERE id = ? AND post_id IS NULL RETURNING {', '.join(COLUMNS)}", (media_id,))
     row = await cursor.fetchone()
     await cursor.close()
     return row_to_media(row) if row else None
 
 
-async def stored_files(conn: aiosqlite.Connection) -> list[Media]:
+async def stored_files(conn: Connection) -> list[Media]:
     """Every upload that names stored files (state ready)."""
     async with conn.execute(f"{SELECT_MEDIA} WHERE state = 'ready'") as cursor:
         return [row_to_media(row) for row in await cursor.fetchall()]
 
 
-async def delete_many_unattached(conn: aiosqlite.Connection, media_ids: list[int]) -> None:
+async def delete_many_unattached(conn: Connection, media_ids: list[int]) -> None:
     await conn.executemany("DELETE FROM media WHERE id = ? AND post_id IS NULL", [(media_id,) for media_id in media_ids])

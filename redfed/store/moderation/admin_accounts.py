@@ -3,8 +3,7 @@ moderation state, and a moderator's suspension of one remote account. No busines
 
 from dataclasses import dataclass
 
-import aiosqlite
-
+from ...db.api import Connection
 from ...models import Actor
 from ..actors import ACTOR_COLUMNS, row_to_actor
 
@@ -36,7 +35,7 @@ def _like_prefix(text: str) -> str:
     return text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
 
 
-async def list_accounts(conn: aiosqlite.Connection, found: AccountFilter, limit: int, offset: int) -> list[AccountRow]:
+async def list_accounts(conn: Connection, found: AccountFilter, limit: int, offset: int) -> list[AccountRow]:
     """Newest first; the instance actor is left out."""
     columns = ", ".join(f"actors.{c}" for c in ACTOR_COLUMNS)
     clauses = ["NOT (actors.is_local = 1 AND actors.type = 'Application')"]
@@ -62,6 +61,6 @@ async def list_accounts(conn: aiosqlite.Connection, found: AccountFilter, limit:
     return [AccountRow(row_to_actor(row[:width]), row[width], bool(row[width + 1]), row[width + 2]) for row in rows]
 
 
-async def set_remote_suspended(conn: aiosqlite.Connection, actor_id: int, at: int | None) -> bool:
+async def set_remote_suspended(conn: Connection, actor_id: int, at: int | None) -> bool:
     cursor = await conn.execute("UPDATE actors SET suspended_at = ? WHERE id = ? AND is_local = 0", (at, actor_id))
     return cursor.rowcount > 0

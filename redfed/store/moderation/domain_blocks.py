@@ -5,10 +5,7 @@
 normalised (letters, digits, dots, hyphens, an optional port), so LIKE needs no escaping.
 """
 
-import sqlite3
-
-import aiosqlite
-
+from ...db.api import Connection, Row
 from ...models import DomainBlock
 from ..id_pages import IdRange, fetch_page
 
@@ -23,35 +20,35 @@ def covers(column: str) -> str:
     )
 
 
-def _row(row: sqlite3.Row) -> DomainBlock:
+def _row(row: Row) -> DomainBlock:
     values = list(row)
     values[5] = bool(values[5])
     return DomainBlock(*values)
 
 
-async def list_all(conn: aiosqlite.Connection) -> list[DomainBlock]:
+async def list_all(conn: Connection) -> list[DomainBlock]:
     async with conn.execute(f"{_SELECT} ORDER BY domain") as cursor:
         return [_row(row) for row in await cursor.fetchall()]
 
 
-async def list_page(conn: aiosqlite.Connection, page: IdRange) -> list[DomainBlock]:
+async def list_page(conn: Connection, page: IdRange) -> list[DomainBlock]:
     return await fetch_page(conn, _SELECT, "TRUE", {}, page, "id", _row)
 
 
-async def get(conn: aiosqlite.Connection, block_id: int) -> DomainBlock | None:
+async def get(conn: Connection, block_id: int) -> DomainBlock | None:
     async with conn.execute(f"{_SELECT} WHERE id = ?", (block_id,)) as cursor:
         row = await cursor.fetchone()
     return _row(row) if row else None
 
 
-async def find_by_domains(conn: aiosqlite.Connection, domains: list[str]) -> list[DomainBlock]:
+async def find_by_domains(conn: Connection, domains: list[str]) -> list[DomainBlock]:
     marks = ", ".join("?" for _ in domains) or "NULL"
     async with conn.execute(f"{_SELECT} WHERE domain IN ({marks})", domains) as cursor:
         return [_row(row) for row in await cursor.fetchall()]
 
 
 async def insert(
-    conn: aiosqlite.Connection, domain: str, severity: str, public_comment: str, private_comment: str,
+    conn: Connection, domain: str, severity: str, public_comment: str, private_comment: str,
     obfuscate: bool, now: int,
 ) -> DomainBlock:
     async with conn.execute(
@@ -62,7 +59,7 @@ async def insert(
         return _row(await cursor.fetchone())
 
 
-async def update(conn: aiosqlite.Connection, block: DomainBlock) -> DomainBlock:
+async def update(conn: Connection, block: DomainBlock) -> DomainBlock:
     async with conn.execute(
         "UPDATE domain_blocks SET severity = ?, public_comment = ?, private_comment = ?, obfuscate = ?, updated_at = ? "
         f"WHERE id = ? RETURNING {_COLUMNS}",
@@ -71,11 +68,11 @@ async def update(conn: aiosqlite.Connection, block: DomainBlock) -> DomainBlock:
         return _row(await cursor.fetchone())
 
 
-async def delete(conn: aiosqlite.Connection, block_id: int) -> None:
+async def delete(conn: Connection, block_id: int) -> None:
     await conn.execute("DELETE FROM domain_blocks WHERE id = ?", (block_id,))
 
 
-async def mark_actors(conn: aiosqlite.Connection, domain: str, column: str, at: int) -> int:
+async def mark_actors(conn: Connection, domain: str, column: str, at: int) -> int:
     """Set `column` (suspended_at or silenced_at) to `at` on the remote actors the block covers
     that carry no such mark yet; how many were marked."""
     cursor = await conn.execute(
@@ -85,7 +82,7 @@ async def mark_actors(conn: aiosqlite.Connection, domain: str, column: str, at: 
     return cursor.rowcount
 
 
-async def unmark_actors(conn: aiosqlite.Connection, domain: str, column: str, at: int) -> int:
+async def unmark_actors(conn: Connection, domain: str, column: str, at: int) -> int:
     """Clear the marks this block made (those carrying its time), leaving other moderation alone."""
     cursor = await conn.execute(
         f"UPDATE actors SET {_mark(column)} = NULL WHERE is_local = 0 AND {_mark(column)} = :at AND {covers('domain')}",
@@ -100,7 +97,7 @@ def _mark(column: str) -> str:
     return column
 
 
-async def drop_pending_deliveries(conn: aiosqlite.Connection, domain: str, now: int) -> int:
+async def drop_pending_deliveries(conn: Connection, domain: str, now: int) -> int:
     """Queued deliveries to the domain end as failed, with the reason on the row."""
     cursor = await conn.execute(
         "UPDATE deliveries SET state = 'failed', last_error = 'domain is suspended', finished_at = :now, "

@@ -2,7 +2,8 @@
 
 from dataclasses import dataclass
 
-import aiosqlite
+from ...db.api import Connection
+
 
 SETTING_COLUMNS = ("name", "short_description", "about", "registration_mode", "sign_up_message")
 
@@ -14,14 +15,14 @@ class Rule:
     hint: str
 
 
-async def stored_settings(conn: aiosqlite.Connection) -> dict[str, str | None]:
+async def stored_settings(conn: Connection) -> dict[str, str | None]:
     """The stored values by column (None where the config's default applies)."""
     async with conn.execute(f"SELECT {', '.join(SETTING_COLUMNS)} FROM instance_settings WHERE id = 1") as cursor:
         row = await cursor.fetchone()
     return dict(zip(SETTING_COLUMNS, row if row else (None,) * len(SETTING_COLUMNS)))
 
 
-async def save_settings(conn: aiosqlite.Connection, values: dict[str, str | None], now: int) -> None:
+async def save_settings(conn: Connection, values: dict[str, str | None], now: int) -> None:
     columns = [c for c in SETTING_COLUMNS if c in values]
     marks = ", ".join("?" for _ in columns)
     updates = ", ".join(f"{c} = excluded.{c}" for c in columns)
@@ -32,12 +33,12 @@ async def save_settings(conn: aiosqlite.Connection, values: dict[str, str | None
     )
 
 
-async def list_rules(conn: aiosqlite.Connection) -> list[Rule]:
+async def list_rules(conn: Connection) -> list[Rule]:
     async with conn.execute("SELECT id, text, hint FROM instance_rules ORDER BY position, id") as cursor:
         return [Rule(*row) for row in await cursor.fetchall()]
 
 
-async def replace_rules(conn: aiosqlite.Connection, rules: list[tuple[int | None, str, str]], now: int) -> None:
+async def replace_rules(conn: Connection, rules: list[tuple[int | None, str, str]], now: int) -> None:
     """Make the list exactly `rules` (id or None for a new rule, text, hint), in that order.
     Rules that keep their id keep it, so clients' references to them stay valid."""
     kept = [rule_id for rule_id, _text, _hint in rules if rule_id is not None]

@@ -2,7 +2,8 @@
 
 from dataclasses import dataclass
 
-import aiosqlite
+from ...db.api import Connection
+
 
 
 @dataclass(frozen=True)
@@ -28,7 +29,7 @@ _COLUMNS = "id, code, created_by, max_uses, uses, expires_at, revoked_at, create
 
 
 async def insert_invite(
-    conn: aiosqlite.Connection, code: str, created_by: int | None, max_uses: int | None, expires_at: int | None, now: int
+    conn: Connection, code: str, created_by: int | None, max_uses: int | None, expires_at: int | None, now: int
 ) -> Invite:
     async with conn.execute(
         f"INSERT INTO invites (code, created_by, max_uses, expires_at, created_at) VALUES (?, ?, ?, ?, ?) RETURNING {_COLUMNS}",
@@ -37,18 +38,18 @@ async def insert_invite(
         return Invite(*await cursor.fetchone())
 
 
-async def list_invites(conn: aiosqlite.Connection) -> list[Invite]:
+async def list_invites(conn: Connection) -> list[Invite]:
     async with conn.execute(f"SELECT {_COLUMNS} FROM invites ORDER BY id DESC") as cursor:
         return [Invite(*row) for row in await cursor.fetchall()]
 
 
-async def find_invite(conn: aiosqlite.Connection, code: str) -> Invite | None:
+async def find_invite(conn: Connection, code: str) -> Invite | None:
     async with conn.execute(f"SELECT {_COLUMNS} FROM invites WHERE code = ?", (code,)) as cursor:
         row = await cursor.fetchone()
     return Invite(*row) if row else None
 
 
-async def use_invite(conn: aiosqlite.Connection, code: str, now: int) -> int | None:
+async def use_invite(conn: Connection, code: str, now: int) -> int | None:
     """Count one use of a usable code in one statement (two sign-ups cannot both take its last
     use); the invite's id, or None when the code is unknown, used up, expired or revoked."""
     async with conn.execute(
@@ -60,7 +61,7 @@ async def use_invite(conn: aiosqlite.Connection, code: str, now: int) -> int | N
     return row[0] if row else None
 
 
-async def revoke_invite(conn: aiosqlite.Connection, invite_id: int, now: int) -> bool:
+async def revoke_invite(conn: Connection, invite_id: int, now: int) -> bool:
     cursor = await conn.execute(
         "UPDATE invites SET revoked_at = ? WHERE id = ? AND revoked_at IS NULL", (now, invite_id)
     )

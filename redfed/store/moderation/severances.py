@@ -4,9 +4,8 @@ record it per local account, and the notification each such account gets. No bus
 
 from dataclasses import dataclass
 
-import aiosqlite
-
 from ...clock import new_id
+from ...db.api import Connection
 from .domain_blocks import covers
 
 
@@ -36,7 +35,7 @@ _LOST = f"""
        AND f.follower_id IN (SELECT id FROM actors WHERE is_local = 1)"""
 
 
-async def count_lost(conn: aiosqlite.Connection, domain: str) -> list[tuple[int, int, int]]:
+async def count_lost(conn: Connection, domain: str) -> list[tuple[int, int, int]]:
     """(local actor id, followers lost, followings lost) for every local account the domain's
     suspension will cut off, one statement."""
     sql = f"SELECT local_id, sum(followers), sum(following) FROM ({_LOST}) AS lost GROUP BY local_id ORDER BY local_id"
@@ -44,7 +43,7 @@ async def count_lost(conn: aiosqlite.Connection, domain: str) -> list[tuple[int,
         return [(row[0], row[1], row[2]) for row in await cursor.fetchall()]
 
 
-async def delete_follows(conn: aiosqlite.Connection, domain: str) -> int:
+async def delete_follows(conn: Connection, domain: str) -> int:
     """Every follow and follow request, either direction, with a remote actor on the domain."""
     cursor = await conn.execute(
         "DELETE FROM follows WHERE follower_id IN (SELECT id FROM actors AS remote WHERE is_local = 0 AND "
@@ -56,7 +55,7 @@ async def delete_follows(conn: aiosqlite.Connection, domain: str) -> int:
 
 
 async def record(
-    conn: aiosqlite.Connection, kind: str, target_name: str, lost: list[tuple[int, int, int]], now: int
+    conn: Connection, kind: str, target_name: str, lost: list[tuple[int, int, int]], now: int
 ) -> None:
     """One event, one account severance per affected local account, and its notification."""
     async with conn.execute(
@@ -79,7 +78,7 @@ async def record(
         )
 
 
-async def for_notifications(conn: aiosqlite.Connection, notification_ids: list[int]) -> dict[int, Severance]:
+async def for_notifications(conn: Connection, notification_ids: list[int]) -> dict[int, Severance]:
     """notification id → the severance it reports, for the severed_relationships among them."""
     if not notification_ids:
         return {}

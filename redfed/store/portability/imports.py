@@ -5,10 +5,10 @@ an account's current follows, blocks, mutes, bookmarks, lists and followed tags 
 """
 
 import json
-import sqlite3
 from dataclasses import dataclass, replace
 
-import aiosqlite
+from ...db.api import Connection, Row
+
 
 
 @dataclass(frozen=True)
@@ -38,7 +38,7 @@ class ImportJob:
 _COLUMNS = "id, actor_id, kind, mode, state, file_key, total, processed, imported, error, created_at, finished_at, source_uri"
 
 
-async def _with_report(conn: aiosqlite.Connection, row: sqlite3.Row) -> ImportJob:
+async def _with_report(conn: Connection, row: Row) -> ImportJob:
     job = ImportJob(*row)
     sql = "SELECT row, value, error, detail FROM import_failures WHERE import_id = ? ORDER BY row"
     async with conn.execute(sql, (job.id,)) as cursor:
@@ -46,7 +46,7 @@ async def _with_report(conn: aiosqlite.Connection, row: sqlite3.Row) -> ImportJo
     return replace(job, report=failures)
 
 
-async def insert_job(conn: aiosqlite.Connection, job_id: int, actor_id: int, kind: str, mode: str, rows: list,
+async def insert_job(conn: Connection, job_id: int, actor_id: int, kind: str, mode: str, rows: list,
                      file_key: str | None, total: int, now: int, source_uri: str | None = None,
                      lease: int | None = None) -> None:
     """A queued job; `lease` when the inserting process runs it itself (job_leases)."""
@@ -57,37 +57,37 @@ async def insert_job(conn: aiosqlite.Connection, job_id: int, actor_id: int, kin
     )
 
 
-async def get_job(conn: aiosqlite.Connection, job_id: int) -> ImportJob | None:
+async def get_job(conn: Connection, job_id: int) -> ImportJob | None:
     async with conn.execute(f"SELECT {_COLUMNS} FROM imports WHERE id = ?", (job_id,)) as cursor:
         row = await cursor.fetchone()
     return await _with_report(conn, row) if row else None
 
 
-async def job_rows(conn: aiosqlite.Connection, job_id: int) -> list[dict]:
+async def job_rows(conn: Connection, job_id: int) -> list[dict]:
     """The parsed rows of a CSV job (read only by the job itself: they may be 20,000)."""
     async with conn.execute("SELECT rows FROM imports WHERE id = ?", (job_id,)) as cursor:
         row = await cursor.fetchone()
     return json.loads(row[0]) if row else []
 
 
-async def jobs_of(conn: aiosqlite.Connection, actor_id: int, limit: int = 20) -> list[ImportJob]:
+async def jobs_of(conn: Connection, actor_id: int, limit: int = 20) -> list[ImportJob]:
     sql = f"SELECT {_COLUMNS} FROM imports WHERE actor_id = ? ORDER BY id DESC LIMIT ?"
     async with conn.execute(sql, (actor_id, limit)) as cursor:
         rows = await cursor.fetchall()
     return [await _with_report(conn, row) for row in rows]
 
 
-async def file_keys(conn: aiosqlite.Connection) -> list[str]:
+async def file_keys(conn: Connection) -> list[str]:
     """The uploaded archives that jobs still name (a finished job forgets its file)."""
     async with conn.execute("SELECT file_key FROM imports WHERE file_key IS NOT NULL") as cursor:
         return [row[0] for row in await cursor.fetchall()]
 
 
-async def set_running(conn: aiosqlite.Connection, job_id: int) -> None:
+async def set_running(conn: Connection, job_id: int) -> None:
     await conn.execute("UPDATE imports SET state = 'running' WHERE id = ?", (job_id,))
 
 
-async def set_progress(conn: aiosqlite.Connection, job_id: int, total: int, processed: int, imported: int,
+async def set_progress(conn: Connection, job_id: int, total: int, processed: int, imported: int,
                        failures: list[dict]) -> None:
     """How far the job got, and the rows that failed since the last call."""
     await conn.execute(
@@ -100,7 +100,7 @@ async def set_progress(conn: aiosqlite.Connection, job_id: int, total: int, proc
     )
 
 
-async def set_finished(conn: aiosqlite.Connection, job_id: int, state: str, error: str | None, now: int) -> None:
+async def set_finished(conn: Connection, job_id: int, state: str, error: str | None, now: int) -> None:
     """Done or failed; the rows and the uploaded file are no longer needed."""
     await conn.execute(
         "UPDATE imports SET state = ?, error = ?, rows = '[]', file_key = NULL, finished_at = ? WHERE id = ?",
@@ -113,12 +113,12 @@ async def set_finished(conn: aiosqlite.Connection, job_id: int, state: str, erro
 _HANDLE = "actors.username || '@' || actors.domain"
 
 
-async def _pairs(conn: aiosqlite.Connection, sql: str, params: tuple) -> list[tuple]:
+async def _pairs(conn: Connection, sql: str, params: tuple) -> list[tuple]:
     async with conn.execute(sql, params) as cursor:
         return [tuple(row) for row in await cursor.fetchall()]
 
 
-async def related_accounts(conn: aiosqlite.Connection, kind: str, actor_id: int) -> list[tuple[int, str]]:
+async def related_accounts(conn: Connection, kind: str, actor_id: int) -> list[tuple[int, str]]:
     """(account id, handle) the account follows (or asked to), blocks or mutes."""
     table, mine, other = {
         "following": ("follows", "follower_id", "followee_id"),
@@ -129,13 +129,13 @@ async def related_accounts(conn: aiosqlite.Connection, kind: str, actor_id: int)
     return await _pairs(conn, sql, (actor_id,))
 
 
-async def bookmarked(conn: aiosqlite.Connection, actor_id: int) -> list[tuple[int, str]]:
+async def bookmarked(conn: Connection, actor_id: int) -> list[tuple[int, str]]:
     """(post id, post uri) of the account's bookmarks."""
     sql = "SELECT posts.id, posts.uri FROM bookmarks JOIN posts ON posts.id = bookmarks.post_id WHERE bookmarks.actor_id = ?"
     return await _pairs(conn, sql, (actor_id,))
 
 
-async def list_memberships(conn: aiosqlite.Connection, owner_id: int) -> list[tuple[int, str, int | None, str | None]]:
+async def list_memberships(conn: Connection, owner_id: int) -> list[tuple[int, str, int | None, str | None]]:
     """(list id, title, member id, member handle) of the account's lists; a list without members
     comes once with None."""
     sql = (
@@ -146,23 +146,23 @@ async def list_memberships(conn: aiosqlite.Connection, owner_id: int) -> list[tu
     return await _pairs(conn, sql, (owner_id,))
 
 
-async def followed_tags(conn: aiosqlite.Connection, actor_id: int) -> list[str]:
+async def followed_tags(conn: Connection, actor_id: int) -> list[str]:
     async with conn.execute("SELECT name FROM followed_tags WHERE actor_id = ?", (actor_id,)) as cursor:
         return [row[0] for row in await cursor.fetchall()]
 
 
-async def follow_tag(conn: aiosqlite.Connection, actor_id: int, name: str, now: int) -> bool:
+async def follow_tag(conn: Connection, actor_id: int, name: str, now: int) -> bool:
     cursor = await conn.execute(
         "INSERT INTO followed_tags (actor_id, name, created_at) VALUES (?, ?, ?) ON CONFLICT DO NOTHING", (actor_id, name, now)
     )
     return cursor.rowcount > 0
 
 
-async def unfollow_tags(conn: aiosqlite.Connection, actor_id: int, names: list[str]) -> None:
+async def unfollow_tags(conn: Connection, actor_id: int, names: list[str]) -> None:
     await conn.executemany("DELETE FROM followed_tags WHERE actor_id = ? AND name = ?", [(actor_id, n) for n in names])
 
 
-async def running_pull(conn: aiosqlite.Connection, actor_id: int, source_uri: str) -> int | None:
+async def running_pull(conn: Connection, actor_id: int, source_uri: str) -> int | None:
     """The id of a queued or running pull of `source_uri`'s posts into `actor_id`, if any."""
     sql = "SELECT id FROM imports WHERE actor_id = ? AND kind = 'outbox' AND source_uri = ? AND state IN ('queued', 'running')"
     async with conn.execute(sql, (actor_id, source_uri)) as cursor:

@@ -2,9 +2,8 @@
 
 from dataclasses import dataclass
 
-import aiosqlite
-
 from ...clock import new_id
+from ...db.api import Connection
 
 _COLUMNS = (
     "id, direction, state, origin_uri, target_uri, sender_uri, activity_id, reason, followers_moved, created_at"
@@ -26,7 +25,7 @@ class MoveRecord:
 
 
 async def insert_move(
-    conn: aiosqlite.Connection, direction: str, state: str, origin_uri: str, target_uri: str | None, now: int, *,
+    conn: Connection, direction: str, state: str, origin_uri: str, target_uri: str | None, now: int, *,
     sender_uri: str | None = None, activity_id: str | None = None, reason: str | None = None,
     followers_moved: int = 0,
 ) -> MoveRecord:
@@ -38,7 +37,7 @@ async def insert_move(
         return MoveRecord(*await cursor.fetchone())
 
 
-async def last_move(conn: aiosqlite.Connection, origin_uri: str, direction: str) -> MoveRecord | None:
+async def last_move(conn: Connection, origin_uri: str, direction: str) -> MoveRecord | None:
     """The newest move of `origin_uri` in `direction` that was carried out."""
     sql = (
         f"SELECT {_COLUMNS} FROM account_moves WHERE origin_uri = ? AND direction = ? AND state = 'done' "
@@ -49,14 +48,14 @@ async def last_move(conn: aiosqlite.Connection, origin_uri: str, direction: str)
     return MoveRecord(*row) if row else None
 
 
-async def list_moves(conn: aiosqlite.Connection, origin_uri: str) -> list[MoveRecord]:
+async def list_moves(conn: Connection, origin_uri: str) -> list[MoveRecord]:
     """Every recorded move naming `origin_uri` as the account that moves, oldest first."""
     sql = f"SELECT {_COLUMNS} FROM account_moves WHERE origin_uri = ? ORDER BY created_at, id"
     async with conn.execute(sql, (origin_uri,)) as cursor:
         return [MoveRecord(*row) for row in await cursor.fetchall()]
 
 
-async def list_local_follows_of(conn: aiosqlite.Connection, followee_id: int) -> list[tuple[int, str]]:
+async def list_local_follows_of(conn: Connection, followee_id: int) -> list[tuple[int, str]]:
     """(follower actor id, follow state) of every local account that follows or asked to follow
     `followee_id`: the people a Move of that account redirects."""
     sql = (
@@ -67,7 +66,7 @@ async def list_local_follows_of(conn: aiosqlite.Connection, followee_id: int) ->
         return [(row[0], row[1]) for row in await cursor.fetchall()]
 
 
-async def list_local_blockers(conn: aiosqlite.Connection, target_id: int) -> list[int]:
+async def list_local_blockers(conn: Connection, target_id: int) -> list[int]:
     """Local accounts that block `target_id`: a Move carries their block over to the new account."""
     sql = (
         "SELECT blocks.actor_id FROM blocks JOIN actors ON actors.id = blocks.actor_id "
@@ -77,7 +76,7 @@ async def list_local_blockers(conn: aiosqlite.Connection, target_id: int) -> lis
         return [row[0] for row in await cursor.fetchall()]
 
 
-async def copy_local_mutes(conn: aiosqlite.Connection, origin_id: int, target_id: int, now: int) -> int:
+async def copy_local_mutes(conn: Connection, origin_id: int, target_id: int, now: int) -> int:
     """Local accounts muting `origin_id` mute `target_id` too, on the same terms (a mute already
     there is kept as it is); how many were added."""
     cursor = await conn.execute(

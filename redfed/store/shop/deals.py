@@ -4,10 +4,7 @@
 not own that file; they are plain rows like the others and belong with them.
 """
 
-import sqlite3
-
-import aiosqlite
-
+from ...db.api import Connection, Row
 from ...models import Deal, Review
 
 from ..id_pages import IdRange, fetch_page
@@ -20,36 +17,36 @@ _COLUMNS = (
 _SELECT = f"SELECT {', '.join(_COLUMNS)} FROM deals"
 
 
-def _row_to_deal(row: sqlite3.Row) -> Deal:
+def _row_to_deal(row: Row) -> Deal:
     return Deal(*row)
 
 
-async def insert_deal(conn: aiosqlite.Connection, deal: Deal) -> Deal:
+async def insert_deal(conn: Connection, deal: Deal) -> Deal:
     marks = ", ".join("?" for _ in _COLUMNS)
     await conn.execute(f"INSERT INTO deals ({', '.join(_COLUMNS)}) VALUES ({marks})", [getattr(deal, c) for c in _COLUMNS])
     return deal
 
 
-async def get_deal(conn: aiosqlite.Connection, deal_id: int) -> Deal | None:
+async def get_deal(conn: Connection, deal_id: int) -> Deal | None:
     async with conn.execute(f"{_SELECT} WHERE id = ?", (deal_id,)) as cursor:
         row = await cursor.fetchone()
     return _row_to_deal(row) if row else None
 
 
-async def find_deal_by_offer(conn: aiosqlite.Connection, offer_uri: str) -> Deal | None:
+async def find_deal_by_offer(conn: Connection, offer_uri: str) -> Deal | None:
     async with conn.execute(f"{_SELECT} WHERE offer_uri = ?", (offer_uri,)) as cursor:
         row = await cursor.fetchone()
     return _row_to_deal(row) if row else None
 
 
-async def find_deal_by_agreement(conn: aiosqlite.Connection, agreement_uri: str) -> Deal | None:
+async def find_deal_by_agreement(conn: Connection, agreement_uri: str) -> Deal | None:
     async with conn.execute(f"{_SELECT} WHERE agreement_uri = ?", (agreement_uri,)) as cursor:
         row = await cursor.fetchone()
     return _row_to_deal(row) if row else None
 
 
 async def update_deal(
-    conn: aiosqlite.Connection, deal_id: int, *, state: str, now: int, agreement_uri: str | None = None,
+    conn: Connection, deal_id: int, *, state: str, now: int, agreement_uri: str | None = None,
     payment_url: str | None = None, reason: str | None = None,
 ) -> None:
     """Move a deal to `state`; the optional columns keep their value when None is given."""
@@ -60,18 +57,18 @@ async def update_deal(
     )
 
 
-async def list_deals_of(conn: aiosqlite.Connection, actor_id: int, page: IdRange) -> list[Deal]:
+async def list_deals_of(conn: Connection, actor_id: int, page: IdRange) -> list[Deal]:
     """Deals where the actor is the buyer or the seller, newest first."""
     where = "seller_id = :actor OR buyer_id = :actor"
     return await fetch_page(conn, _SELECT, where, {"actor": actor_id}, page, "id", _row_to_deal)
 
 
-async def count_deals(conn: aiosqlite.Connection) -> int:
+async def count_deals(conn: Connection) -> int:
     async with conn.execute("SELECT count(*) FROM deals") as cursor:
         return (await cursor.fetchone())[0]
 
 
-async def take_stock(conn: aiosqlite.Connection, listing_id: int, quantity: int) -> bool:
+async def take_stock(conn: Connection, listing_id: int, quantity: int) -> bool:
     """Lower a listing's stock by `quantity` if that much is left (unknown stock is not counted)."""
     cursor = await conn.execute(
         "UPDATE listings SET quantity = quantity - ? WHERE post_id = ? AND (quantity IS NULL OR quantity >= ?)",
@@ -86,11 +83,11 @@ _REVIEW_COLUMNS = ("listing_id", "actor_id", "post_id", "rating", "created_at")
 _REVIEW_SELECT = f"SELECT {', '.join('reviews.' + c for c in _REVIEW_COLUMNS)} FROM reviews"
 
 
-def _row_to_review(row: sqlite3.Row) -> Review:
+def _row_to_review(row: Row) -> Review:
     return Review(*row)
 
 
-async def upsert_review(conn: aiosqlite.Connection, review: Review) -> None:
+async def upsert_review(conn: Connection, review: Review) -> None:
     """One review per account and listing: a later one replaces the earlier."""
     await conn.execute(
         "INSERT INTO reviews (listing_id, actor_id, post_id, rating, created_at) VALUES (?, ?, ?, ?, ?)"
@@ -100,19 +97,19 @@ async def upsert_review(conn: aiosqlite.Connection, review: Review) -> None:
     )
 
 
-async def rating_of_post(conn: aiosqlite.Connection, post_id: int) -> int | None:
+async def rating_of_post(conn: Connection, post_id: int) -> int | None:
     """The rating of a counted review post, or None."""
     async with conn.execute("SELECT rating FROM reviews WHERE post_id = ?", (post_id,)) as cursor:
         row = await cursor.fetchone()
     return row[0] if row else None
 
 
-async def list_reviews(conn: aiosqlite.Connection, listing_id: int, page: IdRange) -> list[Review]:
+async def list_reviews(conn: Connection, listing_id: int, page: IdRange) -> list[Review]:
     return await fetch_page(conn, _REVIEW_SELECT, "reviews.listing_id = :listing", {"listing": listing_id}, page,
                             "reviews.post_id", _row_to_review)
 
 
-async def ratings(conn: aiosqlite.Connection, listing_ids: list[int]) -> dict[int, tuple[float, int]]:
+async def ratings(conn: Connection, listing_ids: list[int]) -> dict[int, tuple[float, int]]:
     """(average, count) of the counted reviews of each listing that has any."""
     if not listing_ids:
         return {}

@@ -5,11 +5,9 @@ file; it is a plain row like the others and belongs with them.
 """
 
 import json
-import sqlite3
 from dataclasses import dataclass
 
-import aiosqlite
-
+from ...db.api import Connection, Row
 from ...models import Listing
 
 from ..id_pages import IdRange, fetch_page
@@ -36,7 +34,7 @@ _SELECT = f"SELECT {', '.join('listings.' + c for c in _COLUMNS)} FROM listings"
 _EDITABLE = tuple(c for c in _COLUMNS if c not in ("post_id", "proposal_uri", "actor_id", "created_at"))
 
 
-def _row_to_listing(row: sqlite3.Row) -> Listing:
+def _row_to_listing(row: Row) -> Listing:
     values = dict(zip(_COLUMNS, row))
     values["regions"] = tuple(json.loads(values["regions"]))
     return Listing(**values)
@@ -48,31 +46,31 @@ def _values(listing: Listing) -> dict:
     return values
 
 
-async def insert_listing(conn: aiosqlite.Connection, listing: Listing) -> Listing:
+async def insert_listing(conn: Connection, listing: Listing) -> Listing:
     values = _values(listing)
     marks = ", ".join(f":{name}" for name in values)
     await conn.execute(f"INSERT INTO listings ({', '.join(values)}) VALUES ({marks})", values)
     return listing
 
 
-async def update_listing(conn: aiosqlite.Connection, listing: Listing) -> None:
+async def update_listing(conn: Connection, listing: Listing) -> None:
     assignments = ", ".join(f"{name} = :{name}" for name in _EDITABLE)
     await conn.execute(f"UPDATE listings SET {assignments} WHERE post_id = :post_id", _values(listing))
 
 
-async def get_listing(conn: aiosqlite.Connection, post_id: int) -> Listing | None:
+async def get_listing(conn: Connection, post_id: int) -> Listing | None:
     async with conn.execute(f"{_SELECT} WHERE post_id = ?", (post_id,)) as cursor:
         row = await cursor.fetchone()
     return _row_to_listing(row) if row else None
 
 
-async def find_listing_by_proposal(conn: aiosqlite.Connection, proposal_uri: str) -> Listing | None:
+async def find_listing_by_proposal(conn: Connection, proposal_uri: str) -> Listing | None:
     async with conn.execute(f"{_SELECT} WHERE proposal_uri = ?", (proposal_uri,)) as cursor:
         row = await cursor.fetchone()
     return _row_to_listing(row) if row else None
 
 
-async def count_listings(conn: aiosqlite.Connection) -> int:
+async def count_listings(conn: Connection) -> int:
     async with conn.execute("SELECT count(*) FROM listings") as cursor:
         return (await cursor.fetchone())[0]
 
@@ -85,12 +83,12 @@ _SHOWN = """
         UNION SELECT actor_id FROM blocks WHERE target_id = :viewer))"""
 
 
-async def list_by_seller(conn: aiosqlite.Connection, seller_id: int, viewer_id: int | None, page: IdRange) -> list[Listing]:
+async def list_by_seller(conn: Connection, seller_id: int, viewer_id: int | None, page: IdRange) -> list[Listing]:
     where = f"listings.actor_id = :seller AND (listings.actor_id = :viewer OR ({_SHOWN}))"
     return await _page(conn, where, {"seller": seller_id, "viewer": viewer_id}, page)
 
 
-async def search(conn: aiosqlite.Connection, query: ListingQuery, viewer_id: int | None, page: IdRange) -> list[Listing]:
+async def search(conn: Connection, query: ListingQuery, viewer_id: int | None, page: IdRange) -> list[Listing]:
     """Open and paused listings matching every given filter, newest first."""
     clauses = [_SHOWN, "listings.status IN ('open', 'paused')"]
     params: dict = {"viewer": viewer_id}
@@ -116,6 +114,6 @@ async def search(conn: aiosqlite.Connection, query: ListingQuery, viewer_id: int
     return await _page(conn, " AND ".join(f"({c})" for c in clauses), params, page)
 
 
-async def _page(conn: aiosqlite.Connection, where: str, params: dict, page: IdRange) -> list[Listing]:
+async def _page(conn: Connection, where: str, params: dict, page: IdRange) -> list[Listing]:
     """Mastodon's id pagination over listing ids (post ids), newest first."""
     return await fetch_page(conn, _SELECT, where, params, page, "listings.post_id", _row_to_listing)

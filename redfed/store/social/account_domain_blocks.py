@@ -1,11 +1,10 @@
 """SQL for the domains an account blocks for itself (layer 2). Not the instance's domain blocks."""
 
-import aiosqlite
-
+from ...db.api import Connection
 from ..id_pages import IdRange, fetch_page
 
 
-async def insert(conn: aiosqlite.Connection, block_id: int, actor_id: int, domain: str, now: int) -> bool:
+async def insert(conn: Connection, block_id: int, actor_id: int, domain: str, now: int) -> bool:
     """True when the block is new."""
     cursor = await conn.execute(
         "INSERT INTO account_domain_blocks (id, actor_id, domain, created_at) VALUES (?, ?, ?, ?) "
@@ -14,12 +13,12 @@ async def insert(conn: aiosqlite.Connection, block_id: int, actor_id: int, domai
     return cursor.rowcount > 0
 
 
-async def delete(conn: aiosqlite.Connection, actor_id: int, domain: str) -> bool:
+async def delete(conn: Connection, actor_id: int, domain: str) -> bool:
     cursor = await conn.execute("DELETE FROM account_domain_blocks WHERE actor_id = ? AND domain = ?", (actor_id, domain))
     return cursor.rowcount > 0
 
 
-async def page(conn: aiosqlite.Connection, actor_id: int, window: IdRange) -> list[tuple[int, str]]:
+async def page(conn: Connection, actor_id: int, window: IdRange) -> list[tuple[int, str]]:
     """(row id, domain), newest first, paged by row id."""
     return await fetch_page(
         conn, "SELECT account_domain_blocks.id, account_domain_blocks.domain FROM account_domain_blocks",
@@ -27,14 +26,14 @@ async def page(conn: aiosqlite.Connection, actor_id: int, window: IdRange) -> li
     )
 
 
-async def domains(conn: aiosqlite.Connection, actor_id: int) -> list[str]:
+async def domains(conn: Connection, actor_id: int) -> list[str]:
     async with conn.execute(
         "SELECT domain FROM account_domain_blocks WHERE actor_id = ? ORDER BY id DESC", (actor_id,)
     ) as cursor:
         return [row[0] for row in await cursor.fetchall()]
 
 
-async def blocked_among(conn: aiosqlite.Connection, actor_id: int, target_ids: list[int]) -> set[int]:
+async def blocked_among(conn: Connection, actor_id: int, target_ids: list[int]) -> set[int]:
     """Which of `target_ids` live on a domain `actor_id` blocks."""
     if not target_ids:
         return set()
@@ -46,7 +45,7 @@ async def blocked_among(conn: aiosqlite.Connection, actor_id: int, target_ids: l
         return {row[0] for row in await cursor.fetchall()}
 
 
-async def follows_with_domain(conn: aiosqlite.Connection, actor_id: int, domain: str) -> tuple[list[int], list[int]]:
+async def follows_with_domain(conn: Connection, actor_id: int, domain: str) -> tuple[list[int], list[int]]:
     """(accounts on `domain` that `actor_id` follows or asked to, accounts on `domain` following
     or asking to follow `actor_id`)."""
     async def ids(sql: str) -> list[int]:
@@ -64,7 +63,7 @@ async def follows_with_domain(conn: aiosqlite.Connection, actor_id: int, domain:
     return following, followers
 
 
-async def delete_notifications_from(conn: aiosqlite.Connection, actor_id: int, domain: str) -> None:
+async def delete_notifications_from(conn: Connection, actor_id: int, domain: str) -> None:
     await conn.execute(
         "DELETE FROM notifications WHERE recipient_id = ? AND from_id IN (SELECT id FROM actors WHERE domain = ?)",
         (actor_id, domain),

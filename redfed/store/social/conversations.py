@@ -1,9 +1,10 @@
 """SQL for a viewer's state of its direct conversations (layer 2)."""
 
-import aiosqlite
+from ...db.api import Connection
 
 
-async def states(conn: aiosqlite.Connection, actor_id: int) -> dict[int, tuple[int, int]]:
+
+async def states(conn: Connection, actor_id: int) -> dict[int, tuple[int, int]]:
     """root post id → (read up to, hidden up to)."""
     async with conn.execute(
         "SELECT root_post_id, read_up_to, hidden_up_to FROM conversation_states WHERE actor_id = ?", (actor_id,)
@@ -11,7 +12,7 @@ async def states(conn: aiosqlite.Connection, actor_id: int) -> dict[int, tuple[i
         return {row[0]: (row[1], row[2]) for row in await cursor.fetchall()}
 
 
-async def mark(conn: aiosqlite.Connection, actor_id: int, root_post_id: int, *, read_up_to: int = 0, hidden_up_to: int = 0) -> None:
+async def mark(conn: Connection, actor_id: int, root_post_id: int, *, read_up_to: int = 0, hidden_up_to: int = 0) -> None:
     await conn.execute(
         "INSERT INTO conversation_states (actor_id, root_post_id, read_up_to, hidden_up_to) VALUES (?, ?, ?, ?) "
         "ON CONFLICT (actor_id, root_post_id) DO UPDATE SET "

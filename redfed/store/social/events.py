@@ -4,7 +4,8 @@ and the streaming service tails. No business rules here."""
 import json
 from dataclasses import dataclass
 
-import aiosqlite
+from ...db.api import Connection
+
 
 # What PostgreSQL notifies as an event commits (trigger stream_events_notify, migration 0020).
 CHANNEL = "redfed_stream_events"
@@ -33,12 +34,12 @@ def _row_to_event(row) -> StreamEvent:
     )
 
 
-async def last_event_id(conn: aiosqlite.Connection) -> int:
+async def last_event_id(conn: Connection) -> int:
     async with conn.execute("SELECT coalesce(max(id), 0) FROM stream_events") as cursor:
         return (await cursor.fetchone())[0]
 
 
-async def list_events_after(conn: aiosqlite.Connection, after_id: int, limit: int) -> list[StreamEvent]:
+async def list_events_after(conn: Connection, after_id: int, limit: int) -> list[StreamEvent]:
     """Events newer than `after_id`, oldest first: a primary-key range, cheap to poll."""
     async with conn.execute(
         f"SELECT {_COLUMNS} FROM stream_events WHERE id > ? ORDER BY id LIMIT ?", (after_id, limit)
@@ -46,14 +47,14 @@ async def list_events_after(conn: aiosqlite.Connection, after_id: int, limit: in
         return [_row_to_event(row) for row in await cursor.fetchall()]
 
 
-async def list_events_with_ids(conn: aiosqlite.Connection, ids: list[int]) -> list[StreamEvent]:
+async def list_events_with_ids(conn: Connection, ids: list[int]) -> list[StreamEvent]:
     """Those of the events `ids` (at most a thousand) that exist: committed after later ids were read."""
     marks = ", ".join("?" for _ in ids)
     async with conn.execute(f"SELECT {_COLUMNS} FROM stream_events WHERE id IN ({marks}) ORDER BY id", ids) as cursor:
         return [_row_to_event(row) for row in await cursor.fetchall()]
 
 
-async def is_list_member(conn: aiosqlite.Connection, list_id: int, actor_id: int) -> bool:
+async def is_list_member(conn: Connection, list_id: int, actor_id: int) -> bool:
     async with conn.execute(
         "SELECT 1 FROM list_members WHERE list_id = ? AND actor_id = ?", (list_id, actor_id)
     ) as cursor:

@@ -4,8 +4,7 @@ import json
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-import aiosqlite
-
+from ...db.api import Connection
 from .. import dialects
 
 
@@ -54,7 +53,7 @@ def _filter(row) -> Filter:
 
 
 async def filters_of(
-    conn: aiosqlite.Connection, owner_id: int, *, filter_id: int | None = None, context: str | None = None,
+    conn: Connection, owner_id: int, *, filter_id: int | None = None, context: str | None = None,
     active_at: int | None = None,
 ) -> list[Filter]:
     """The owner's filters, oldest first; narrowed to one id, to one context, or to those not
@@ -74,7 +73,7 @@ async def filters_of(
 
 
 async def insert_filter(
-    conn: aiosqlite.Connection, owner_id: int, title: str, context: Iterable[str], action: str, expires_at: int | None, now: int
+    conn: Connection, owner_id: int, title: str, context: Iterable[str], action: str, expires_at: int | None, now: int
 ) -> int:
     async with conn.execute(
         "INSERT INTO filters (owner_id, title, context, filter_action, expires_at, created_at) "
@@ -84,26 +83,26 @@ async def insert_filter(
         return (await cursor.fetchone())[0]
 
 
-async def update_filter(conn: aiosqlite.Connection, found: Filter) -> None:
+async def update_filter(conn: Connection, found: Filter) -> None:
     await conn.execute(
         "UPDATE filters SET title = ?, context = ?, filter_action = ?, expires_at = ? WHERE id = ? AND owner_id = ?",
         (found.title, json.dumps(list(found.context)), found.filter_action, found.expires_at, found.id, found.owner_id),
     )
 
 
-async def delete_filter(conn: aiosqlite.Connection, owner_id: int, filter_id: int) -> bool:
+async def delete_filter(conn: Connection, owner_id: int, filter_id: int) -> bool:
     cursor = await conn.execute("DELETE FROM filters WHERE id = ? AND owner_id = ?", (filter_id, owner_id))
     return cursor.rowcount > 0
 
 
-async def insert_keywords(conn: aiosqlite.Connection, filter_id: int, keywords: Iterable[tuple[str, bool]]) -> None:
+async def insert_keywords(conn: Connection, filter_id: int, keywords: Iterable[tuple[str, bool]]) -> None:
     await conn.executemany(
         "INSERT INTO filter_keywords (filter_id, keyword, whole_word) VALUES (?, ?, ?)",
         [(filter_id, keyword, int(whole_word)) for keyword, whole_word in keywords],
     )
 
 
-async def insert_keyword(conn: aiosqlite.Connection, filter_id: int, keyword: str, whole_word: bool) -> FilterKeyword:
+async def insert_keyword(conn: Connection, filter_id: int, keyword: str, whole_word: bool) -> FilterKeyword:
     async with conn.execute(
         "INSERT INTO filter_keywords (filter_id, keyword, whole_word) VALUES (?, ?, ?) RETURNING id",
         (filter_id, keyword, int(whole_word)),
@@ -111,20 +110,20 @@ async def insert_keyword(conn: aiosqlite.Connection, filter_id: int, keyword: st
         return FilterKeyword((await cursor.fetchone())[0], filter_id, keyword, whole_word)
 
 
-async def update_keywords(conn: aiosqlite.Connection, keywords: Iterable[FilterKeyword]) -> None:
+async def update_keywords(conn: Connection, keywords: Iterable[FilterKeyword]) -> None:
     await conn.executemany(
         "UPDATE filter_keywords SET keyword = ?, whole_word = ? WHERE id = ? AND filter_id = ?",
         [(k.keyword, int(k.whole_word), k.id, k.filter_id) for k in keywords],
     )
 
 
-async def delete_keywords(conn: aiosqlite.Connection, filter_id: int, keyword_ids: Iterable[int]) -> None:
+async def delete_keywords(conn: Connection, filter_id: int, keyword_ids: Iterable[int]) -> None:
     await conn.executemany(
         "DELETE FROM filter_keywords WHERE id = ? AND filter_id = ?", [(keyword_id, filter_id) for keyword_id in keyword_ids]
     )
 
 
-async def get_keyword(conn: aiosqlite.Connection, owner_id: int, keyword_id: int) -> FilterKeyword | None:
+async def get_keyword(conn: Connection, owner_id: int, keyword_id: int) -> FilterKeyword | None:
     async with conn.execute(
         "SELECT k.id, k.filter_id, k.keyword, k.whole_word FROM filter_keywords AS k JOIN filters AS f ON f.id = k.filter_id "
         "WHERE k.id = ? AND f.owner_id = ?",
@@ -134,7 +133,7 @@ async def get_keyword(conn: aiosqlite.Connection, owner_id: int, keyword_id: int
     return FilterKeyword(row[0], row[1], row[2], bool(row[3])) if row else None
 
 
-async def insert_status(conn: aiosqlite.Connection, filter_id: int, post_id: int) -> FilterStatus | None:
+async def insert_status(conn: Connection, filter_id: int, post_id: int) -> FilterStatus | None:
     """None when the post is already in the filter."""
     async with conn.execute(
         "INSERT INTO filter_statuses (filter_id, post_id) VALUES (?, ?) ON CONFLICT DO NOTHING RETURNING id", (filter_id, post_id)
@@ -143,7 +142,7 @@ async def insert_status(conn: aiosqlite.Connection, filter_id: int, post_id: int
     return FilterStatus(row[0], filter_id, post_id) if row else None
 
 
-async def get_status(conn: aiosqlite.Connection, owner_id: int, status_filter_id: int) -> FilterStatus | None:
+async def get_status(conn: Connection, owner_id: int, status_filter_id: int) -> FilterStatus | None:
     async with conn.execute(
         "SELECT s.id, s.filter_id, s.post_id FROM filter_statuses AS s JOIN filters AS f ON f.id = s.filter_id "
         "WHERE s.id = ? AND f.owner_id = ?",
@@ -153,5 +152,5 @@ async def get_status(conn: aiosqlite.Connection, owner_id: int, status_filter_id
     return FilterStatus(*row) if row else None
 
 
-async def delete_status(conn: aiosqlite.Connection, status_filter_id: int) -> None:
+async def delete_status(conn: Connection, status_filter_id: int) -> None:
     await conn.execute("DELETE FROM filter_statuses WHERE id = ?", (status_filter_id,))

@@ -3,8 +3,7 @@
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-import aiosqlite
-
+from ...db.api import Connection
 from ...models import Actor, Post
 from ..actors import SELECT_ACTORS, row_to_actor
 from ..id_pages import Cursor, id_window
@@ -31,7 +30,7 @@ def _marks(values: list) -> str:
 
 
 async def insert_list(
-    conn: aiosqlite.Connection, owner_id: int, title: str, replies_policy: str, exclusive: bool, now: int
+    conn: Connection, owner_id: int, title: str, replies_policy: str, exclusive: bool, now: int
 ) -> UserList:
     async with conn.execute(
         "INSERT INTO lists (owner_id, title, replies_policy, exclusive, created_at) VALUES (?, ?, ?, ?, ?) "
@@ -41,25 +40,25 @@ async def insert_list(
         return _list(await cursor.fetchone())
 
 
-async def update_list(conn: aiosqlite.Connection, found: UserList) -> None:
+async def update_list(conn: Connection, found: UserList) -> None:
     await conn.execute(
         "UPDATE lists SET title = ?, replies_policy = ?, exclusive = ? WHERE id = ? AND owner_id = ?",
         (found.title, found.replies_policy, int(found.exclusive), found.id, found.owner_id),
     )
 
 
-async def delete_list(conn: aiosqlite.Connection, owner_id: int, list_id: int) -> bool:
+async def delete_list(conn: Connection, owner_id: int, list_id: int) -> bool:
     cursor = await conn.execute("DELETE FROM lists WHERE id = ? AND owner_id = ?", (list_id, owner_id))
     return cursor.rowcount > 0
 
 
-async def get_list(conn: aiosqlite.Connection, owner_id: int, list_id: int) -> UserList | None:
+async def get_list(conn: Connection, owner_id: int, list_id: int) -> UserList | None:
     async with conn.execute(f"SELECT {_LIST_COLUMNS} FROM lists WHERE id = ? AND owner_id = ?", (list_id, owner_id)) as cursor:
         row = await cursor.fetchone()
     return _list(row) if row else None
 
 
-async def lists_of(conn: aiosqlite.Connection, owner_id: int, member_id: int | None = None) -> list[UserList]:
+async def lists_of(conn: Connection, owner_id: int, member_id: int | None = None) -> list[UserList]:
     """The owner's lists, by title; with `member_id`, only those that account is on."""
     sql = f"SELECT {_LIST_COLUMNS} FROM lists WHERE owner_id = ?"
     params: tuple = (owner_id,)
@@ -70,7 +69,7 @@ async def lists_of(conn: aiosqlite.Connection, owner_id: int, member_id: int | N
         return [_list(row) for row in await cursor.fetchall()]
 
 
-async def members(conn: aiosqlite.Connection, list_id: int, page: Cursor, limit: int | None) -> list[Actor]:
+async def members(conn: Connection, list_id: int, page: Cursor, limit: int | None) -> list[Actor]:
     """Members by account id, highest first (`limit` None: all of them)."""
     window = id_window("id", page)
     sql = (f"{SELECT_ACTORS} WHERE id IN (SELECT actor_id FROM list_members WHERE list_id = :list) "
@@ -81,14 +80,14 @@ async def members(conn: aiosqlite.Connection, list_id: int, page: Cursor, limit:
     return found[::-1] if window.upward else found
 
 
-async def member_ids_among(conn: aiosqlite.Connection, list_id: int, actor_ids: list[int]) -> set[int]:
+async def member_ids_among(conn: Connection, list_id: int, actor_ids: list[int]) -> set[int]:
     async with conn.execute(
         f"SELECT actor_id FROM list_members WHERE list_id = ? AND actor_id IN ({_marks(actor_ids)})", (list_id, *actor_ids)
     ) as cursor:
         return {row[0] for row in await cursor.fetchall()}
 
 
-async def followed_among(conn: aiosqlite.Connection, follower_id: int, actor_ids: list[int]) -> set[int]:
+async def followed_among(conn: Connection, follower_id: int, actor_ids: list[int]) -> set[int]:
     """Which of `actor_ids` the follower follows, or has asked to."""
     async with conn.execute(
         f"SELECT followee_id FROM follows WHERE follower_id = ? AND followee_id IN ({_marks(actor_ids)})",
@@ -97,17 +96,17 @@ async def followed_among(conn: aiosqlite.Connection, follower_id: int, actor_ids
         return {row[0] for row in await cursor.fetchall()}
 
 
-async def add_members(conn: aiosqlite.Connection, list_id: int, actor_ids: Iterable[int]) -> None:
+async def add_members(conn: Connection, list_id: int, actor_ids: Iterable[int]) -> None:
     await conn.executemany(
         "INSERT OR IGNORE INTO list_members (list_id, actor_id) VALUES (?, ?)", [(list_id, a) for a in actor_ids]
     )
 
 
-async def remove_members(conn: aiosqlite.Connection, list_id: int, actor_ids: Iterable[int]) -> None:
+async def remove_members(conn: Connection, list_id: int, actor_ids: Iterable[int]) -> None:
     await conn.executemany("DELETE FROM list_members WHERE list_id = ? AND actor_id = ?", [(list_id, a) for a in actor_ids])
 
 
-async def exclusive_member_ids(conn: aiosqlite.Connection, owner_id: int) -> set[int]:
+async def exclusive_member_ids(conn: Connection, owner_id: int) -> set[int]:
     """Accounts on the owner's exclusive lists, whose posts Mastodon keeps out of the home timeline."""
     async with conn.execute(
         "SELECT DISTINCT list_members.actor_id FROM list_members JOIN lists ON lists.id = list_members.list_id "
@@ -117,7 +116,7 @@ async def exclusive_member_ids(conn: aiosqlite.Connection, owner_id: int) -> set
         return {row[0] for row in await cursor.fetchall()}
 
 
-async def timeline(conn: aiosqlite.Connection, found: UserList, page: Cursor, limit: int, now: int) -> list[Post]:
+async def timeline(conn: Connection, found: UserList, page: Cursor, limit: int, now: int) -> list[Post]:
     """Posts and boosts by the list's members that its owner may see, newest first.
 
     Visibility as on home: public and unlisted, followers-only when the owner follows the author,

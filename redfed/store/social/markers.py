@@ -3,7 +3,8 @@
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-import aiosqlite
+from ...db.api import Connection
+
 
 
 @dataclass(frozen=True)
@@ -14,7 +15,7 @@ class Marker:
     updated_at: int
 
 
-async def get_markers(conn: aiosqlite.Connection, actor_id: int, timelines: Iterable[str]) -> list[Marker]:
+async def get_markers(conn: Connection, actor_id: int, timelines: Iterable[str]) -> list[Marker]:
     names = list(dict.fromkeys(timelines))
     if not names:
         return []
@@ -27,7 +28,7 @@ async def get_markers(conn: aiosqlite.Connection, actor_id: int, timelines: Iter
         return [Marker(*row) for row in await cursor.fetchall()]
 
 
-async def save_markers(conn: aiosqlite.Connection, actor_id: int, positions: dict[str, str], now: int) -> None:
+async def save_markers(conn: Connection, actor_id: int, positions: dict[str, str], now: int) -> None:
     """Set each timeline's last read id: a new marker starts at version 0, each update adds one."""
     await conn.executemany(
         "INSERT INTO markers (actor_id, timeline, last_read_id, version, updated_at) VALUES (?, ?, ?, 0, ?) "

@@ -4,12 +4,10 @@ Every read hides what the recipient should not see: notifications from accounts 
 accounts it mutes with `hide_notifications` (while the mute lasts) and from suspended accounts.
 """
 
-import sqlite3
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-import aiosqlite
-
+from ...db.api import Connection, Row
 from ..id_pages import Cursor, id_window
 
 _COLUMNS = "n.id, n.recipient_id, n.type, n.from_id, n.post_id, n.group_key, n.created_at, n.deal_id"
@@ -66,7 +64,7 @@ class GroupRef:
     created_before: int | None = None
 
 
-def _row(row: sqlite3.Row) -> NotificationRow:
+def _row(row: Row) -> NotificationRow:
     return NotificationRow(*row)
 
 
@@ -110,13 +108,13 @@ def _group_expr(grouping: Grouping, params: dict) -> str:
     return f"CASE {' '.join(cases)} ELSE 'ungrouped-' || n.id END"
 
 
-async def _rows(conn: aiosqlite.Connection, sql: str, params: dict) -> list[NotificationRow]:
+async def _rows(conn: Connection, sql: str, params: dict) -> list[NotificationRow]:
     async with conn.execute(sql, params) as cursor:
         return [_row(row) for row in await cursor.fetchall()]
 
 
 async def list_page(
-    conn: aiosqlite.Connection, recipient_id: int, selection: Selection, now: int, page: Cursor, limit: int
+    conn: Connection, recipient_id: int, selection: Selection, now: int, page: Cursor, limit: int
 ) -> list[NotificationRow]:
     """One page, newest first."""
     window = id_window("n.id", page)
@@ -127,7 +125,7 @@ async def list_page(
     return rows[::-1] if window.upward else rows
 
 
-async def get_visible(conn: aiosqlite.Connection, recipient_id: int, notification_id: int, now: int) -> NotificationRow | None:
+async def get_visible(conn: Connection, recipient_id: int, notification_id: int, now: int) -> NotificationRow | None:
     where, params = _visible(recipient_id, Selection(), now)
     sql = f"SELECT {_COLUMNS} FROM notifications AS n WHERE {where} AND n.id = :id"
     rows = await _rows(conn, sql, {**params, "id": notification_id})
@@ -135,7 +133,7 @@ async def get_visible(conn: aiosqlite.Connection, recipient_id: int, notificatio
 
 
 async def count_newer(
-    conn: aiosqlite.Connection, recipient_id: int, selection: Selection, now: int, after_id: int, cap: int
+    conn: Connection, recipient_id: int, selection: Selection, now: int, after_id: int, cap: int
 ) -> int:
     where, params = _visible(recipient_id, selection, now)
     sql = f"SELECT count(*) FROM (SELECT 1 FROM notifications AS n WHERE {where} AND n.id > :after LIMIT :cap) AS shown"
@@ -143,17 +141,17 @@ async def count_newer(
         return (await cursor.fetchone())[0]
 
 
-async def delete_all(conn: aiosqlite.Connection, recipient_id: int) -> None:
+async def delete_all(conn: Connection, recipient_id: int) -> None:
     await conn.execute("DELETE FROM notifications WHERE recipient_id = ?", (recipient_id,))
 
 
-async def delete_one(conn: aiosqlite.Connection, recipient_id: int, notification_id: int) -> bool:
+async def delete_one(conn: Connection, recipient_id: int, notification_id: int) -> bool:
     cursor = await conn.execute("DELETE FROM notifications WHERE recipient_id = ? AND id = ?", (recipient_id, notification_id))
     return cursor.rowcount > 0
 
 
 async def group_anchors(
-    conn: aiosqlite.Connection, recipient_id: int, selection: Selection, now: int, grouping: Grouping,
+    conn: Connection, recipient_id: int, selection: Selection, now: int, grouping: Grouping,
     page: Cursor, limit: int,
 ) -> list[int]:
     """The anchor id of each of the first `limit` groups in the window: scanning down, each group's
@@ -169,7 +167,7 @@ async def group_anchors(
 
 
 async def rows_between(
-    conn: aiosqlite.Connection, recipient_id: int, selection: Selection, now: int, low: int, high: int
+    conn: Connection, recipient_id: int, selection: Selection, now: int, low: int, high: int
 ) -> list[NotificationRow]:
     """Visible rows with low <= id <= high, newest first."""
     where, params = _visible(recipient_id, selection, now)
@@ -178,7 +176,7 @@ async def rows_between(
 
 
 async def count_newer_groups(
-    conn: aiosqlite.Connection, recipient_id: int, selection: Selection, now: int, grouping: Grouping, after_id: int, cap: int
+    conn: Connection, recipient_id: int, selection: Selection, now: int, grouping: Grouping, after_id: int, cap: int
 ) -> int:
     where, params = _visible(recipient_id, selection, now)
     key = _group_expr(grouping, params)
@@ -206,14 +204,14 @@ def _group_where(ref: GroupRef, params: dict) -> str:
     return " AND ".join(clauses) or "0"
 
 
-async def group_rows(conn: aiosqlite.Connection, recipient_id: int, ref: GroupRef, now: int) -> list[NotificationRow]:
+async def group_rows(conn: Connection, recipient_id: int, ref: GroupRef, now: int) -> list[NotificationRow]:
     """The visible rows of one group, newest first."""
     where, params = _visible(recipient_id, Selection(), now)
     sql = f"SELECT {_COLUMNS} FROM notifications AS n WHERE {where} AND {_group_where(ref, params)} ORDER BY n.id DESC"
     return await _rows(conn, sql, params)
 
 
-async def delete_group(conn: aiosqlite.Connection, recipient_id: int, ref: GroupRef) -> int:
+async def delete_group(conn: Connection, recipient_id: int, ref: GroupRef) -> int:
     params: dict = {"recipient": recipient_id}
     cursor = await conn.execute(
         f"DELETE FROM notifications AS n WHERE n.recipient_id = :recipient AND {_group_where(ref, params)}", params

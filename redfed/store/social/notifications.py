@@ -1,12 +1,11 @@
 """SQL for notifications (layer 2). No business rules here."""
 
-import aiosqlite
-
 from ...clock import new_id
+from ...db.api import Connection
 
 
 async def insert_notification(
-    conn: aiosqlite.Connection, recipient_id: int, kind: str, from_id: int, post_id: int | None, group_key: str, now: int,
+    conn: Connection, recipient_id: int, kind: str, from_id: int, post_id: int | None, group_key: str, now: int,
     deal_id: int | None = None,
 ) -> None:
     """One notification per (recipient, kind, sender, post, deal): a replayed activity notifies once."""
@@ -17,13 +16,13 @@ async def insert_notification(
     )
 
 
-async def delete_deal_notifications(conn: aiosqlite.Connection, recipient_id: int, kind: str, deal_id: int) -> None:
+async def delete_deal_notifications(conn: Connection, recipient_id: int, kind: str, deal_id: int) -> None:
     await conn.execute(
         "DELETE FROM notifications WHERE recipient_id = ? AND type = ? AND deal_id = ?", (recipient_id, kind, deal_id)
     )
 
 
-async def delete_notifications_about(conn: aiosqlite.Connection, kind: str, from_id: int, post_id: int | None, recipient_id: int) -> None:
+async def delete_notifications_about(conn: Connection, kind: str, from_id: int, post_id: int | None, recipient_id: int) -> None:
     """An undone like, boost or follow takes its notification back, as on Mastodon."""
     await conn.execute(
         "DELETE FROM notifications WHERE type = ? AND from_id = ? AND post_id IS ? "

@@ -1,7 +1,6 @@
 """SQL for relationships between one account and others, and for mutes (layer 2)."""
 
-import aiosqlite
-
+from ...db.api import Connection
 from ...models import Actor
 from ..actors import ACTOR_COLUMNS, row_to_actor
 from ..id_pages import IdRange, fetch_page
@@ -11,7 +10,7 @@ def _marks(ids: list) -> str:
     return ", ".join("?" for _ in ids)
 
 
-async def relationship_rows(conn: aiosqlite.Connection, viewer_id: int, ids: list[int], now: int) -> dict[int, dict]:
+async def relationship_rows(conn: Connection, viewer_id: int, ids: list[int], now: int) -> dict[int, dict]:
     """Per target id: follow states both ways, blocks both ways, mute and its notification flag."""
     found = {i: {} for i in ids}
     if not ids:
@@ -37,14 +36,14 @@ async def relationship_rows(conn: aiosqlite.Connection, viewer_id: int, ids: lis
     return found
 
 
-async def set_follow_options(conn: aiosqlite.Connection, follower_id: int, followee_id: int, reblogs: bool | None, notify: bool | None) -> None:
+async def set_follow_options(conn: Connection, follower_id: int, followee_id: int, reblogs: bool | None, notify: bool | None) -> None:
     if reblogs is not None:
         await conn.execute("UPDATE follows SET show_reblogs = ? WHERE follower_id = ? AND followee_id = ?", (int(reblogs), follower_id, followee_id))
     if notify is not None:
         await conn.execute("UPDATE follows SET notify = ? WHERE follower_id = ? AND followee_id = ?", (int(notify), follower_id, followee_id))
 
 
-async def set_mute(conn: aiosqlite.Connection, actor_id: int, target_id: int, hide_notifications: bool, expires_at: int | None, now: int) -> None:
+async def set_mute(conn: Connection, actor_id: int, target_id: int, hide_notifications: bool, expires_at: int | None, now: int) -> None:
     await conn.execute(
         "INSERT INTO mutes (actor_id, target_id, hide_notifications, expires_at, created_at) VALUES (?, ?, ?, ?, ?) "
         "ON CONFLICT (actor_id, target_id) DO UPDATE SET hide_notifications = excluded.hide_notifications, "
@@ -53,11 +52,11 @@ async def set_mute(conn: aiosqlite.Connection, actor_id: int, target_id: int, hi
     )
 
 
-async def delete_mute(conn: aiosqlite.Connection, actor_id: int, target_id: int) -> None:
+async def delete_mute(conn: Connection, actor_id: int, target_id: int) -> None:
     await conn.execute("DELETE FROM mutes WHERE actor_id = ? AND target_id = ?", (actor_id, target_id))
 
 
-async def listed_accounts(conn: aiosqlite.Connection, kind: str, actor_id: int, page: IdRange) -> list[tuple[int, Actor]]:
+async def listed_accounts(conn: Connection, kind: str, actor_id: int, page: IdRange) -> list[tuple[int, Actor]]:
     """(row id, account) for an account's followers, following, blocks, mutes or follow requests,
     newest first, paged by row id."""
     table, mine, other, extra = {
@@ -75,7 +74,7 @@ async def listed_accounts(conn: aiosqlite.Connection, kind: str, actor_id: int, 
     )
 
 
-async def familiar_follower_ids(conn: aiosqlite.Connection, viewer_id: int, target_id: int, limit: int = 40) -> list[int]:
+async def familiar_follower_ids(conn: Connection, viewer_id: int, target_id: int, limit: int = 40) -> list[int]:
     """Accounts the viewer follows that also follow the target."""
     async with conn.execute(
         "SELECT a.follower_id FROM follows AS a JOIN follows AS b ON b.followee_id = a.follower_id "

@@ -8,8 +8,7 @@ runs out. On PostgreSQL, workers claiming at once skip each other's rows (dialec
 import json
 from dataclasses import dataclass
 
-import aiosqlite
-
+from ...db.api import Connection
 from .. import dialects
 
 
@@ -28,7 +27,7 @@ def _row(row) -> ScheduledPost:
     return ScheduledPost(row[0], row[1], json.loads(row[2]), row[3])
 
 
-async def insert(conn: aiosqlite.Connection, scheduled_id: int, actor_id: int, params: dict, at: int, now: int) -> ScheduledPost:
+async def insert(conn: Connection, scheduled_id: int, actor_id: int, params: dict, at: int, now: int) -> ScheduledPost:
     async with conn.execute(
         f"INSERT INTO scheduled_posts (id, actor_id, params, scheduled_at, created_at) VALUES (?, ?, ?, ?, ?) RETURNING {_COLUMNS}",
         (scheduled_id, actor_id, json.dumps(params), at, now),
@@ -36,14 +35,14 @@ async def insert(conn: aiosqlite.Connection, scheduled_id: int, actor_id: int, p
         return _row(await cursor.fetchone())
 
 
-async def list_for(conn: aiosqlite.Connection, actor_id: int, limit: int) -> list[ScheduledPost]:
+async def list_for(conn: Connection, actor_id: int, limit: int) -> list[ScheduledPost]:
     async with conn.execute(
         f"SELECT {_COLUMNS} FROM scheduled_posts WHERE actor_id = ? ORDER BY scheduled_at LIMIT ?", (actor_id, limit)
     ) as cursor:
         return [_row(row) for row in await cursor.fetchall()]
 
 
-async def get(conn: aiosqlite.Connection, scheduled_id: int, actor_id: int) -> ScheduledPost | None:
+async def get(conn: Connection, scheduled_id: int, actor_id: int) -> ScheduledPost | None:
     async with conn.execute(
         f"SELECT {_COLUMNS} FROM scheduled_posts WHERE id = ? AND actor_id = ?", (scheduled_id, actor_id)
     ) as cursor:
@@ -51,24 +50,24 @@ async def get(conn: aiosqlite.Connection, scheduled_id: int, actor_id: int) -> S
     return _row(row) if row else None
 
 
-async def reschedule(conn: aiosqlite.Connection, scheduled_id: int, at: int) -> None:
+async def reschedule(conn: Connection, scheduled_id: int, at: int) -> None:
     await conn.execute("UPDATE scheduled_posts SET scheduled_at = ? WHERE id = ?", (at, scheduled_id))
 
 
-async def delete(conn: aiosqlite.Connection, scheduled_id: int) -> None:
+async def delete(conn: Connection, scheduled_id: int) -> None:
     await conn.execute("DELETE FROM scheduled_posts WHERE id = ?", (scheduled_id,))
 
 
 _UNCLAIMED_DUE = "scheduled_at <= ? AND (claimed_until IS NULL OR claimed_until < ?)"
 
 
-async def any_due(conn: aiosqlite.Connection, now: int) -> bool:
+async def any_due(conn: Connection, now: int) -> bool:
     """Whether a post is due that no one holds (a read: the cheap check before claiming)."""
     async with conn.execute(f"SELECT 1 FROM scheduled_posts WHERE {_UNCLAIMED_DUE} LIMIT 1", (now, now)) as cursor:
         return await cursor.fetchone() is not None
 
 
-async def claim_due(conn: aiosqlite.Connection, now: int, lease_until: int, limit: int) -> list[ScheduledPost]:
+async def claim_due(conn: Connection, now: int, lease_until: int, limit: int) -> list[ScheduledPost]:
     """Lease up to `limit` due posts that no one holds, earliest first."""
     async with conn.execute(
         "UPDATE scheduled_posts SET claimed_until = ? WHERE id IN ("

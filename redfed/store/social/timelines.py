@@ -4,8 +4,7 @@ Every timeline takes an `IdRange` (Mastodon's max_id / since_id / min_id / limit
 posts newest first. `min_id` pages upward from an id, so it scans ascending and reverses.
 """
 
-import aiosqlite
-
+from ...db.api import Connection
 from ...models import Post
 from ..id_pages import IdRange, fetch_page
 from ..posts import SELECT_POSTS, row_to_post
@@ -47,18 +46,18 @@ _VISIBLE = """
          (SELECT followee_id FROM follows WHERE follower_id = :viewer AND state = 'accepted')))"""
 
 
-async def _page(conn: aiosqlite.Connection, where: str, params: dict, page: IdRange, column: str = "posts.id") -> list[Post]:
+async def _page(conn: Connection, where: str, params: dict, page: IdRange, column: str = "posts.id") -> list[Post]:
     return await fetch_page(conn, SELECT_POSTS, where, params, page, column, row_to_post)
 
 
-async def follows_accepted(conn: aiosqlite.Connection, follower_id: int, followee_id: int) -> bool:
+async def follows_accepted(conn: Connection, follower_id: int, followee_id: int) -> bool:
     async with conn.execute(
         "SELECT 1 FROM follows WHERE follower_id = ? AND followee_id = ? AND state = 'accepted'", (follower_id, followee_id)
     ) as cursor:
         return await cursor.fetchone() is not None
 
 
-async def is_mentioned(conn: aiosqlite.Connection, post_id: int, actor_id: int) -> bool:
+async def is_mentioned(conn: Connection, post_id: int, actor_id: int) -> bool:
     async with conn.execute("SELECT 1 FROM post_mentions WHERE post_id = ? AND actor_id = ?", (post_id, actor_id)) as cursor:
         return await cursor.fetchone() is not None
 
@@ -74,7 +73,7 @@ _HOME_SHOWN = "(candidate.actor_id = :viewer OR candidate.visibility != 'direct'
 _MENTIONS = "posts.id IN (SELECT post_id FROM post_mentions WHERE actor_id = :viewer)"
 
 
-async def home(conn: aiosqlite.Connection, viewer_id: int, limit: int, before_id: int | None = None, *,
+async def home(conn: Connection, viewer_id: int, limit: int, before_id: int | None = None, *,
                page: IdRange | None = None, now: int = 0) -> list[Post]:
     """The viewer's own posts and boosts, those of accounts it follows (direct ones only when they
     mention the viewer), and posts that mention it; nothing from blocked or muted accounts.
@@ -104,7 +103,7 @@ async def home(conn: aiosqlite.Connection, viewer_id: int, limit: int, before_id
     return await _page(conn, seek, params, page)
 
 
-async def public(conn: aiosqlite.Connection, viewer_id: int | None, page: IdRange, *, local: bool | None,
+async def public(conn: Connection, viewer_id: int | None, page: IdRange, *, local: bool | None,
                  only_media: bool, now: int) -> list[Post]:
     """Public posts (no boosts, no replies to others as Mastodon's federated timeline keeps them)."""
     where = f"posts.visibility = 'public' AND posts.reblog_of_id IS NULL AND {_NOT_SUSPENDED} AND {_NOT_SILENCED}"
@@ -117,7 +116,7 @@ async def public(conn: aiosqlite.Connection, viewer_id: int | None, page: IdRang
     return await _page(conn, where, {"viewer": viewer_id or 0, "now": now}, page)
 
 
-async def tagged(conn: aiosqlite.Connection, viewer_id: int | None, any_of: list[str], all_of: list[str],
+async def tagged(conn: Connection, viewer_id: int | None, any_of: list[str], all_of: list[str],
                  none_of: list[str], page: IdRange, *, local: bool | None, now: int) -> list[Post]:
     params: dict = {"viewer": viewer_id or 0, "now": now}
 
@@ -139,7 +138,7 @@ async def tagged(conn: aiosqlite.Connection, viewer_id: int | None, any_of: list
     return await _page(conn, where, params, page)
 
 
-async def by_account(conn: aiosqlite.Connection, viewer_id: int | None, author_id: int, page: IdRange, *,
+async def by_account(conn: Connection, viewer_id: int | None, author_id: int, page: IdRange, *,
                      exclude_replies: bool, exclude_reblogs: bool, only_media: bool, tagged_name: str | None,
                      pinned: bool) -> list[Post]:
     """An account's posts as the viewer may see them (its profile)."""
@@ -159,16 +158,16 @@ async def by_account(conn: aiosqlite.Connection, viewer_id: int | None, author_i
     return await _page(conn, where, params, page)
 
 
-async def favourited_by(conn: aiosqlite.Connection, viewer_id: int, page: IdRange) -> list[tuple[int, Post]]:
+async def favourited_by(conn: Connection, viewer_id: int, page: IdRange) -> list[tuple[int, Post]]:
     """(like id, post) of the viewer's favourites, newest like first: pages go by like id."""
     return await _joined(conn, "likes", viewer_id, page)
 
 
-async def bookmarked_by(conn: aiosqlite.Connection, viewer_id: int, page: IdRange) -> list[tuple[int, Post]]:
+async def bookmarked_by(conn: Connection, viewer_id: int, page: IdRange) -> list[tuple[int, Post]]:
     return await _joined(conn, "bookmarks", viewer_id, page)
 
 
-async def _joined(conn: aiosqlite.Connection, table: str, viewer_id: int, page: IdRange) -> list[tuple[int, Post]]:
+async def _joined(conn: Connection, table: str, viewer_id: int, page: IdRange) -> list[tuple[int, Post]]:
     head = f"SELECT {table}.id, {SELECT_POSTS.removeprefix('SELECT ')} JOIN {table} ON {table}.post_id = posts.id"
     where = f"{table}.actor_id = :viewer AND {_VISIBLE}"
     return await fetch_page(
@@ -176,14 +175,14 @@ async def _joined(conn: aiosqlite.Connection, table: str, viewer_id: int, page: 
     )
 
 
-async def replies_to(conn: aiosqlite.Connection, post_id: int, limit: int = 100) -> list[Post]:
+async def replies_to(conn: Connection, post_id: int, limit: int = 100) -> list[Post]:
     async with conn.execute(
         f"{SELECT_POSTS} WHERE posts.in_reply_to_id = ? ORDER BY posts.id LIMIT ?", (post_id, limit)
     ) as cursor:
         return [row_to_post(row) for row in await cursor.fetchall()]
 
 
-async def public_posts_by(conn: aiosqlite.Connection, actor_id: int, limit: int, before_id: int | None = None) -> list[Post]:
+async def public_posts_by(conn: Connection, actor_id: int, limit: int, before_id: int | None = None) -> list[Post]:
     async with conn.execute(
         f"{SELECT_POSTS} WHERE posts.actor_id = ? AND posts.visibility IN ('public', 'unlisted') AND posts.id < ? "
         "ORDER BY posts.id DESC LIMIT ?",
@@ -192,7 +191,7 @@ async def public_posts_by(conn: aiosqlite.Connection, actor_id: int, limit: int,
         return [row_to_post(row) for row in await cursor.fetchall()]
 
 
-async def direct_posts(conn: aiosqlite.Connection, viewer_id: int, limit: int) -> list[Post]:
+async def direct_posts(conn: Connection, viewer_id: int, limit: int) -> list[Post]:
     """The newest direct posts the viewer wrote or was addressed in."""
     async with conn.execute(
         f"{SELECT_POSTS} WHERE posts.visibility = 'direct' AND (posts.actor_id = :viewer "
