@@ -117,16 +117,18 @@ async def _release(ctx: Context, lease: _Lease) -> None:
         log.warning("could not give back the lease on %s %s (it runs out by itself): %s", lease.table, lease.job_id, error)
 
 
-async def take_up_abandoned(ctx: Context, table: str) -> list[tuple[int, int]]:
-    """Lease jobs no live process holds (queued for anyone, or left by a process that died);
-    (job id, lease) of each taken."""
+async def take_up_abandoned(ctx: Context, table: str, run_job) -> int:
+    """Lease and start the jobs of `table` no live process holds (queued for anyone, or left by a
+    process that died); `run_job(ctx, job_id, held=lease)` runs one. How many were taken."""
     now = ctx.now_ms()
     if not await job_leases.any_abandoned(ctx.db.reader, table, now):
-        return []
+        return 0
     until = now + LEASE_MS
     async with ctx.db.transaction() as conn:
         ids = await job_leases.claim_abandoned(conn, table, now, until, TAKE_UP_LIMIT)
-    return [(job_id, until) for job_id in ids]
+    for job_id in ids:
+        spawn(ctx, run_job(ctx, job_id, held=until))
+    return len(ids)
 
 
 async def sweep_unnamed(archives: ObjectStore, named: Iterable[str], what: str) -> list[str]:

@@ -226,10 +226,7 @@ async def resume_interrupted(ctx: Context) -> int:
 
 async def take_up_abandoned(ctx: Context) -> int:
     """Run the jobs no live process holds: queued for anyone, or left by a process that died."""
-    taken = await jobs.take_up_abandoned(ctx, TABLE)
-    for job_id, lease in taken:
-        spawn(ctx, run_job(ctx, job_id, held=lease))
-    return len(taken)
+    return await jobs.take_up_abandoned(ctx, TABLE, run_job)
 
 
 async def own_job(db: Database, actor: Actor, job_id: int) -> ImportJob:
