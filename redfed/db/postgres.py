@@ -200,8 +200,8 @@ class PostgresDatabase:
     async def transaction(self) -> AsyncIterator[PgConnection]:
         """BEGIN … COMMIT on a connection of the transaction's own; ROLLBACK on any exception.
 
-        COMMIT runs to its end even if the caller is cancelled meanwhile (as on SQLite), so a
-        cancelled request knows nothing about whether it committed only when it did not ask.
+        COMMIT and ROLLBACK run to their end even if the caller is cancelled meanwhile, as on
+        SQLite: a cancel reaches the unit of work only at its boundaries, so it is whole or absent.
         """
         pool = self._open_pool()
         conn = await acquire(pool)
