@@ -28,6 +28,9 @@ _PROGRESS = "redfed_db_copy"
 # The search index and the live-update buffer are filled by triggers as posts and notifications
 # arrive; the buffer's rows from the copy itself are then dropped (nobody was streaming).
 _NOT_COPIED = ("schema_migrations", "post_search", "stream_events", _PROGRESS)
+# Tables a migration fills in: the target has their rows from its own migration, replaced by the
+# source's.
+_SEEDED = ("cache_versions",)
 
 # (table, rows copied, rows in all) after each batch; table "posts (links)" for a second pass.
 Progress = Callable[[str, int, int], None]
@@ -108,9 +111,12 @@ async def _claim_target(conn: asyncpg.Connection, tables: list[Table]) -> None:
     if resuming:
         return
     for table in tables:
-        if await conn.fetchval(f'SELECT EXISTS (SELECT 1 FROM "{table.name}")'):
+        if table.name not in _SEEDED and await conn.fetchval(f'SELECT EXISTS (SELECT 1 FROM "{table.name}")'):
             raise ConfigError(f"the target database is not empty (table {table.name} has rows); refusing to copy into it")
-    await conn.execute(f"CREATE TABLE {_PROGRESS} (step TEXT PRIMARY KEY, last_rowid BIGINT NOT NULL)")
+    async with conn.transaction():
+        await conn.execute(f"CREATE TABLE {_PROGRESS} (step TEXT PRIMARY KEY, last_rowid BIGINT NOT NULL)")
+        for name in _SEEDED:
+            await conn.execute(f'DELETE FROM "{name}"')
 
 
 async def _copy_rows(reader, conn, table: Table, batch_rows: int, progress: Progress) -> None:

@@ -1,5 +1,5 @@
 """SQL for the versions of what processes keep in memory (layer 2): triggers bump a version with
-every change to the table it covers (migration 0020); on PostgreSQL they also NOTIFY CHANNEL."""
+every change to the table it covers (migration 0019); on PostgreSQL they also NOTIFY CHANNEL."""
 
 from ..db.api import Connection
 

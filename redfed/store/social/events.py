@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from ...db.api import Connection
 
 
-# What PostgreSQL notifies as an event commits (trigger stream_events_notify, migration 0020).
+# What PostgreSQL notifies as an event commits (trigger stream_events_notify, migration 0019).
 CHANNEL = "redfed_stream_events"
 _COLUMNS = "id, kind, post_id, actor_id, notification_id, visibility, is_local, tags, mentions, created_at"
 

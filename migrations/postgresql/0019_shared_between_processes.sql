@@ -1,5 +1,5 @@
 -- Several `redfed serve` and `redfed worker` processes on one database behave as one instance.
--- PostgreSQL reads this file instead of ../0020_shared_between_processes.sql: the same tables,
+-- PostgreSQL reads this file instead of ../0019_shared_between_processes.sql: the same tables,
 -- and NOTIFY, which wakes the other processes when their caches or streams have news.
 
 -- Export and import jobs and scheduled posts are leased like deliveries: the process that runs
