@@ -35,8 +35,7 @@ def test_domain_block__bad_input_is_one_line_and_changes_nothing(initialised):
 
 
 def test_domain_block__reaches_a_running_instance_within_a_worker_round(instance):
-    config = instance.folder / "instance.toml"
-    config.write_text(f'[instance]\nbase_url = "{instance.base_url}"\n')
+    config = instance.config_file()
     assert not instance.node.domains.is_suspended("https://spam.example/users/x")
 
     blocked = redfed("--config", str(config), "domain", "block", "spam.example")

@@ -8,9 +8,7 @@ from .support.http import AP, get
 
 
 def _config_file(instance):
-    path = instance.folder / "instance.toml"
-    path.write_text(f'[instance]\nbase_url = "{instance.base_url}"\n[federation]\nallow_private_addresses = true\n')
-    return path
+    return instance.config_file()
 
 
 def _redfed(instance, *args):

@@ -468,8 +468,7 @@ def test_metadata__rfc_8414_as_mastodon_serves_it(instance):
 
 
 def _cli(instance, *args: str) -> subprocess.CompletedProcess:
-    config_file = instance.folder / "instance.toml"
-    config_file.write_text(f'[instance]\nbase_url = "{instance.base_url}"\n')
+    config_file = instance.config_file()
     return subprocess.run(
         [sys.executable, "-m", "redfed", "--config", str(config_file), "token", "create", *args],
         capture_output=True, text=True, timeout=60,

@@ -34,8 +34,7 @@ def on_sqlite(tmp_path, clock):
 
 def _command(instance: LiveInstance, target: str, *extra: str) -> list[str]:
     """The operator's command, with a config file naming the instance's SQLite database."""
-    config = instance.folder / "instance.toml"
-    config.write_text(f'[instance]\nbase_url = "{instance.base_url}"\n', encoding="utf-8")
+    config = instance.config_file()
     return [sys.executable, "-m", "redfed", "--config", str(config), "db", "copy", "--to", target, *extra]
 
 

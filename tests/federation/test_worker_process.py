@@ -14,10 +14,7 @@ def test_worker_process__delivers_what_the_web_process_queued(start_instance):
     alice = a.create_user("alice").actor
     b.create_user("bob")
     a.run(follows.follow(a.ctx, alice, a.resolve(b.url("/users/bob"))))
-    config_file = a.folder / "instance.toml"
-    config_file.write_text(
-        f'[instance]\nbase_url = "{a.base_url}"\n[federation]\nallow_private_addresses = true\n'
-    )
+    config_file = a.config_file()
     worker = subprocess.Popen(
         [sys.executable, "-m", "redfed", "--config", str(config_file), "worker"],
         stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,

@@ -21,12 +21,7 @@ UPLOADS = 25
 
 def _config_file(instance, media: dict) -> str:
     settings = "\n".join(f'{key} = "{value}"' for key, value in media.items() if key != "storage")
-    path = instance.folder / "instance.toml"
-    path.write_text(
-        f'[instance]\nbase_url = "{instance.base_url}"\n[federation]\nallow_private_addresses = true\n'
-        f'[media]\nstorage = "local"\n{settings}\n'
-    )
-    return str(path)
+    return str(instance.config_file(f'[media]\nstorage = "local"\n{settings}\n'))
 
 
 def _upload(instance, owner, shade: int):

@@ -109,6 +109,16 @@ class LiveInstance:
         """This instance's copy of an actor (fetched over HTTP when remote)."""
         return self.run(self.node.ctx.resolver.actor(uri))
 
+    def config_file(self, more: str = "") -> Path:
+        """instance.toml for `redfed` run as a command against this instance: its URL, its
+        database, loopback peers allowed, and `more` (TOML) after them."""
+        sections = [f'[instance]\nbase_url = "{self.base_url}"', "[federation]\nallow_private_addresses = true"]
+        if self.config.database.url:
+            sections.append(f'[database]\nurl = "{self.config.database.url}"')
+        path = self.folder / "instance.toml"
+        path.write_text("\n".join(sections) + "\n" + more, encoding="utf-8")
+        return path
+
     def url(self, path: str) -> str:
         return self.base_url + path
 
