@@ -20,7 +20,7 @@ from decimal import Decimal
 
 import asyncpg
 
-from ..errors import ConfigError
+from ..errors import BadRequest, ConfigError
 from .connection import uninterrupted
 from .dialect import to_postgresql
 from .faults import as_storage_fault, unreachable
@@ -139,6 +139,10 @@ async def _faults_named(step):
         return await step
     except OSError as error:  # refused, reset, timed out: the server is out of reach
         raise unreachable(error) from error
+    except asyncpg.CharacterNotInRepertoireError:
+        # PostgreSQL's text cannot hold U+0000 (SQLite's can): such a value matches nothing and
+        # cannot be stored, which is the sender's mistake, not ours.
+        raise BadRequest("text must not contain the NUL character (U+0000)") from None
     except asyncpg.PostgresError as error:
         raise as_storage_fault(error) or error
 
