@@ -28,7 +28,7 @@ from .errors import ConfigError, RedfedError
 from .federation.resolve import Resolver
 from .instance import Instance
 from .objectstore import stores
-from .server import serve
+from .server import log_to_stderr, serve
 from .services.accounts import accounts, oauth, password_resets
 from .services.context import Context
 from .services.media import media_copy
@@ -244,6 +244,7 @@ async def cmd_serve(args) -> int:
 async def cmd_worker(args) -> int:
     """The same run_once() code as inside `redfed serve`, in a process of its own, until SIGTERM."""
     config = _load(args)
+    log_to_stderr()
     instance = await Instance(config).start()
     stop = asyncio.Event()
     loop = asyncio.get_running_loop()

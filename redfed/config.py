@@ -77,6 +77,7 @@ class DeliveryConfig:
 class WorkersConfig:
     in_process: bool = True
     concurrency: int = 4
+    lease_seconds: float = 30.0
 
 
 @dataclass(frozen=True)
@@ -268,6 +269,7 @@ def _validate(config: Config) -> None:
         "delivery.initial_delay_seconds": config.delivery.initial_delay_seconds,
         "delivery.max_delay_seconds": config.delivery.max_delay_seconds,
         "workers.concurrency": config.workers.concurrency,
+        "workers.lease_seconds": config.workers.lease_seconds,
         "federation.inbox_per_host_per_minute": config.federation.inbox_per_host_per_minute,
         "media.max_image_bytes": config.media.max_image_bytes,
         "media.max_video_bytes": config.media.max_video_bytes,

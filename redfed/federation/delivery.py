@@ -2,8 +2,9 @@
 
 `enqueue` writes the activity once and one delivery row per inbox inside the caller's transaction,
 so a post and its deliveries commit together: a crash leaves either neither or both. The
-`DeliveryWorker` claims due rows with a lease, signs at send time (a fresh Date each try), POSTs,
-and records each outcome on its row (STYLE §1.4):
+`DeliveryWorker` claims due rows with a lease (`workers.lease_seconds`, renewed while it sends),
+signs at send time (a fresh Date each try), POSTs, and records each outcome on its row as soon as
+it is known (STYLE §1.4):
 
 - 2xx: sent. 404/410: gone, never retried. 429/503: retried after Retry-After.
 - 401/408 and 5xx or network errors: retried on Mastodon's curve (attempt^4 s plus jitter).
@@ -36,7 +37,6 @@ from .http import HttpClient, HttpResponse
 
 log = logging.getLogger(__name__)
 
-LEASE_MS = 5 * 60 * 1000
 UNAVAILABLE_AFTER_DAYS = 7
 _RETRYABLE = frozenset({401, 408, 429})
 
@@ -84,8 +84,9 @@ class DeliveryWorker:
     async def run_once(self, limit: int = 64) -> int:
         """Deliver one batch of due rows; return how many were attempted (0: nothing due)."""
         now_ms = int(self.clock() * 1000)
+        lease_ms = int(self.config.workers.lease_seconds * 1000)
         async with self.db.transaction() as conn:
-            batch = await store.claim_due(conn, now_ms, LEASE_MS, limit)
+            batch = await store.claim_due(conn, now_ms, lease_ms, limit)
         if not batch:
             return 0
         hosts = {d.host: await store.get_host(self.db.reader, d.host) for d in batch}
@@ -96,14 +97,20 @@ class DeliveryWorker:
             for actor_id in {d.actor_id for d in batch}
         }
         limit_concurrency = asyncio.Semaphore(self.config.workers.concurrency)
+        outcomes = _OutcomeRecorder(self.db, self.clock, [d.id for d in batch])
 
         async def attempt(delivery: Delivery):
             async with limit_concurrency:
-                return await self._attempt(delivery, hosts[delivery.host], keys[delivery.actor_id])
+                result = await self._attempt(delivery, hosts[delivery.host], keys[delivery.actor_id])
+            await outcomes.record(result[0])
+            return result
 
-        results = await asyncio.gather(*(attempt(d) for d in batch))
+        holding = asyncio.create_task(outcomes.hold(lease_ms))
+        try:
+            results = await asyncio.gather(*(attempt(d) for d in batch))
+        finally:
+            holding.cancel()
         async with self.db.transaction() as conn:
-            await store.record_outcomes(conn, [outcome for outcome, _ in results], now_ms)
             await self._record_hosts(conn, batch, results, now_ms)
         return len(batch)
 
@@ -168,3 +175,35 @@ class DeliveryWorker:
                 days = sorted(set(days) | {today})
                 unavailable = now_ms if len(days) >= UNAVAILABLE_AFTER_DAYS else None
                 await store.save_host(conn, host, days, unavailable, known_style, None)
+
+
+class _OutcomeRecorder:
+    """Records each delivery's outcome as soon as it is known, rather than once the batch is done,
+    so that a worker killed mid-batch leaves only what was in flight to be sent again.
+
+    Whatever finished while a record was being written goes into the next one (a group commit):
+    one transaction per delivery only when they finish one at a time. Meanwhile `hold` renews the
+    lease of the rows not yet finished, so that a lease can be short (another worker takes over
+    a dead one's rows soon) without a slow batch losing its rows to another worker."""
+
+    def __init__(self, db: Database, clock: Callable[[], float], ids: list[int]):
+        self.db, self.clock = db, clock
+        self.unfinished = set(ids)
+        self._waiting: list[store.Outcome] = []
+        self._writing = asyncio.Lock()
+
+    async def record(self, outcome: store.Outcome) -> None:
+        self._waiting.append(outcome)
+        async with self._writing:
+            if not self._waiting:
+                return  # the record written while this one waited took it along
+            group, self._waiting = self._waiting, []
+            async with self.db.transaction() as conn:
+                await store.record_outcomes(conn, group, int(self.clock() * 1000))
+            self.unfinished.difference_update(outcome.delivery_id for outcome in group)
+
+    async def hold(self, lease_ms: int) -> None:
+        while True:
+            await asyncio.sleep(lease_ms / 3000)
+            async with self._writing, self.db.transaction() as conn:
+                await store.extend_claims(conn, sorted(self.unfinished), int(self.clock() * 1000) + lease_ms)

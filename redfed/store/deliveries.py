@@ -65,6 +65,16 @@ async def claim_due(conn: Connection, now: int, lease_ms: int, limit: int) -> li
         return [Delivery(*row) for row in await cursor.fetchall()]
 
 
+async def extend_claims(conn: Connection, ids: list[int], until: int) -> None:
+    """Renew the lease on rows a worker is still sending (the rows it finished hold no claim)."""
+    if ids:
+        marks = ", ".join("?" for _ in ids)
+        await conn.execute(
+            f"UPDATE deliveries SET claimed_until = ? WHERE id IN ({marks}) AND claimed_until IS NOT NULL",
+            (until, *ids),
+        )
+
+
 async def record_outcomes(conn: Connection, outcomes: list[Outcome], now: int) -> None:
     await conn.executemany(
         "UPDATE deliveries SET state = ?, last_status = ?, last_error = ?, attempts = attempts + 1, "

@@ -81,11 +81,12 @@ def test_delivery__a_worker_that_dies_mid_batch_leaves_its_rows_to_be_claimed_ag
 
     async def claim_and_die():
         async with a.runtime.db.transaction() as conn:
-            return await delivery_store.claim_due(conn, int(clock() * 1000), delivery.LEASE_MS, 10)
+            return await delivery_store.claim_due(conn, int(clock() * 1000), int(lease_seconds * 1000), 10)
 
+    lease_seconds = a.config.workers.lease_seconds
     assert len(a.run(claim_and_die())) == 1  # claimed, then the "process" is gone
     assert a.drain() == 0  # the lease still holds
-    clock.advance(delivery.LEASE_MS / 1000 + 1)
+    clock.advance(lease_seconds + 1)
     _settle(a, b)
     assert _rows(a)[-1][0] == "sent"
     assert _stored(b, post.uri) is not None

@@ -52,6 +52,7 @@ class HostileServer:
     def __init__(self):
         self.routes: dict[str, tuple[int, bytes, str]] = {}
         self.received: list[Received] = []
+        self.inbox_delay = 0.0  # seconds an inbox POST takes to answer, for a fan-out slow enough to interrupt
         self._lock = threading.Lock()
         self._ids = itertools.count(1)
         self._loop = asyncio.new_event_loop()
@@ -88,6 +89,7 @@ class HostileServer:
             self.received.append(Received(request.method, request.path, dict(request.headers), body))
             route = self.routes.get(request.path)
         if request.method == "POST" and request.path.endswith("/inbox"):
+            await asyncio.sleep(self.inbox_delay)
             return web.Response(status=202)
         if request.method != "GET" or route is None:
             return web.Response(status=404, text="not here")
