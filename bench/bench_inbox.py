@@ -14,6 +14,9 @@ what instance.drain() runs) and its rate is timed. Every loop is bounded in coun
 
 import argparse
 import json
+import signal
+import subprocess
+import sys
 import tempfile
 import time
 from pathlib import Path
@@ -89,12 +92,33 @@ async def apply_all(instance, max_seconds: float) -> tuple[int, float]:
     return total, time.perf_counter() - t0
 
 
+def apply_in_processes(instance, processes: int, max_seconds: float) -> tuple[int, float]:
+    """`processes` x `redfed worker` on the instance's database until no item is pending: the
+    ingestion rate of a deployment whose workers run apart from the web processes."""
+    config = instance.config_file()
+    queued = in_loop(instance, count_items(instance)).get("pending", 0)
+    t0 = time.perf_counter()
+    workers = [subprocess.Popen([sys.executable, "-m", "redfed", "--config", str(config), "worker"],
+                                stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL) for _ in range(processes)]
+    try:
+        while time.perf_counter() - t0 < max_seconds and in_loop(instance, count_items(instance)).get("pending", 0):
+            time.sleep(0.05)
+        seconds = time.perf_counter() - t0
+    finally:
+        for worker in workers:
+            worker.send_signal(signal.SIGTERM)
+            worker.wait(timeout=30)
+    return queued - in_loop(instance, count_items(instance)).get("pending", 0), seconds
+
+
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--actors", type=int, default=64)
     parser.add_argument("--requests", type=int, default=3000, help="per run")
     parser.add_argument("--seconds", type=float, default=20, help="time bound per run")
     parser.add_argument("--profile", action="store_true")
+    parser.add_argument("--worker-processes", type=int, default=0,
+                        help="apply with this many `redfed worker` processes (0: InboxWorker in this process)")
     parser.add_argument("--per-host-per-minute", type=int, default=10_000_000,
                         help="federation.inbox_per_host_per_minute (redfed's default, 600, answers most of this load 429)")
     args = parser.parse_args()
@@ -137,9 +161,14 @@ def run(instance: LiveInstance, remote: Remote, actors: Actors, args) -> None:
         "expected ~0: keys cached after the warm-up")
 
     stored = in_loop(instance, count_items(instance))
-    applied, seconds = in_loop(instance, apply_all(instance, 180), timeout=240)
+    if args.worker_processes:
+        applied, seconds = apply_in_processes(instance, args.worker_processes, 180)
+        by = f"{args.worker_processes} x redfed worker, process start included"
+    else:
+        applied, seconds = in_loop(instance, apply_all(instance, 180), timeout=240)
+        by = "InboxWorker in the instance's process"
     states = in_loop(instance, count_items(instance))
-    row("inbox worker apply rate (Create → post)", f"{applied / seconds:,.0f} items/s",
+    row(f"inbox worker apply rate (Create → post), {by}", f"{applied / seconds:,.0f} items/s",
         f"{applied} items in {seconds:.1f} s; before {stored}, after {states}")
 
     if args.profile:
