@@ -45,6 +45,7 @@ class Instance:
         self.domains = DomainPolicy(config)
         self.files = stores.open_stores(config)
         self._wake = asyncio.Event()
+        self._not_listening: set[str] = set()
         self.ctx: Context | None = None
         self.delivery: DeliveryWorker | None = None
         self.inbox: InboxWorker | None = None
@@ -112,10 +113,17 @@ class Instance:
                 log.exception("reloading domain blocks failed")
 
     async def _listen(self, channel: str, wake: Callable[[], None]) -> None:
+        # Called before every wait: a database that is away is said once, and its return once.
         try:
             await self.db.listen(channel, wake)
         except Exception as error:  # looking every POLL_SECONDS goes on without the wake-ups
-            log.warning("cannot listen for %s: %s", channel, error)
+            if channel not in self._not_listening:
+                log.warning("cannot listen for %s, looking every %g s instead: %s", channel, POLL_SECONDS, error)
+            self._not_listening.add(channel)
+        else:
+            if channel in self._not_listening:
+                log.info("listening for %s again", channel)
+            self._not_listening.discard(channel)
 
     async def run_workers(self) -> None:
         """Work until cancelled: whenever woken, and every POLL_SECONDS regardless."""

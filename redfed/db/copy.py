@@ -11,6 +11,7 @@ and the progress table goes: from then on the target is an ordinary redfed datab
 The target must be empty (or hold an interrupted copy).
 """
 
+import contextlib
 import sqlite3
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -47,7 +48,7 @@ async def copy_database(source: Path, target: DatabaseUrl, progress: Progress, b
     """Copy every row of the SQLite file `source` into `target`; the rows per table."""
     await migrate_database(source)
     await migrate_database(target)
-    with sqlite3.connect(source) as reader:
+    with contextlib.closing(sqlite3.connect(source)) as reader:
         conn = await connect_one(target)
         try:
             # COPY sends values in binary; citext's binary form is text's (UTF-8), which asyncpg
