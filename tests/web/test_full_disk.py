@@ -52,11 +52,11 @@ def remote():
 
 
 def fill(disk) -> None:
-    with open(disk / "filler", "wb") as filler:
+    # Unbuffered: a buffered file would try the last bytes again on close, and fail there.
+    with open(disk / "filler", "wb", buffering=0) as filler:
         try:
             while True:
                 filler.write(b"\0" * 65536)
-                filler.flush()
         except OSError as error:
             assert error.errno == errno.ENOSPC
 

@@ -315,9 +315,8 @@ def test_abandoned_streaming_connections__released_at_once(start_instance):
     instance.create_user("alice")
     token = api.token_for(instance, "alice")
     head = (f"GET /api/v1/streaming/public?access_token={token} HTTP/1.1\r\nHost: {instance.domain}\r\n\r\n").encode()
-    before = _open_descriptors()
 
-    async def scenario():
+    async def scenario(before: int):
         streams = await asyncio.gather(*(RawClient.connect(instance.port) for _ in range(200)))
         await asyncio.gather(*(stream.send(head) for stream in streams))
         await asyncio.gather(*(stream.wait(until=lambda client: b":)" in client.received) for stream in streams))
@@ -326,7 +325,11 @@ def test_abandoned_streaming_connections__released_at_once(start_instance):
             stream.close()  # the app killed, the tab closed: gone without a word
         return streams, opened, await _descriptors_settle(before + 10)
 
-    streams, opened, after = asyncio.run(scenario())
+    # A first round opens what stays open by design (PostgreSQL's pool grows to its size under
+    # 200 streams); the second is the one counted.
+    asyncio.run(scenario(_open_descriptors()))
+    before = _open_descriptors()
+    streams, opened, after = asyncio.run(scenario(before))
     assert all(b":)" in stream.received for stream in streams), "every stream was open"
     assert opened >= before + 2 * len(streams)
     assert after <= before + 10, f"{after - before} descriptors left behind"
