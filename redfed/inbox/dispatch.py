@@ -11,7 +11,9 @@ from collections.abc import Awaitable, Callable
 from ..models import Actor
 from ..protocol import as2
 from ..services.context import Context
+from ..federation import quotes as quote_ap
 from ..services.portability import moves
+from ..services.responses import quotes
 from ..services.shop import deals, listings, reviews
 from ..services.social import follows, interactions, polls, posts
 from ..store import actors as actor_store
@@ -52,10 +54,11 @@ async def on_reject(ctx: Context, actor: Actor, activity: dict) -> bool:
 
 
 async def _on_answer(ctx: Context, actor: Actor, activity: dict, kind: str, answer_follow) -> bool:
-    """Accept or Reject: of an Offer we sent (FEP-0837 deals), else of a Follow."""
-    answered = await deals.receive_answer(ctx, actor, kind, activity)
-    if answered is not None:
-        return answered
+    """Accept or Reject: of an Offer we sent (FEP-0837 deals), of a QuoteRequest, else of a Follow."""
+    for receive_answer in (deals.receive_answer, quotes.receive_answer):
+        answered = await receive_answer(ctx, actor, kind, activity)
+        if answered is not None:
+            return answered
     follow = _object(activity)
     follower = as2.get_id(follow.get("actor")) if isinstance(follow, dict) else None
     return await answer_follow(ctx, actor, _object_id(activity), follower)
@@ -99,7 +102,25 @@ async def on_create(ctx: Context, actor: Actor, activity: dict) -> bool:
     if reviews.is_review(note):
         post = await posts.receive_create(ctx, actor, note)
         return post is not None and (await reviews.receive(ctx, actor, post, note) or True)
-    return await posts.receive_create(ctx, actor, note) is not None
+    return await _with_quote(ctx, actor, note, await posts.receive_create(ctx, actor, note))
+
+
+async def _with_quote(ctx: Context, actor: Actor, note: dict, post) -> bool:
+    """A stored remote post, and the post it quotes (fetched from its origin when we lack it)."""
+    link = quote_ap.quote_link(note)
+    if post is not None and link is not None:
+        await quotes.receive(ctx, actor, post, link, await posts.fetch_post(ctx, link.quoted_uri))
+    return post is not None
+
+
+async def on_quote_request(ctx: Context, actor: Actor, activity: dict) -> bool:
+    """FEP-044f: someone asks to quote one of our posts; `instrument` is their quoting post."""
+    instrument = activity.get("instrument")
+    if isinstance(instrument, dict):
+        quoting = await posts.receive_create(ctx, actor, instrument)
+    else:
+        quoting = await posts.fetch_post(ctx, as2.get_id(instrument))
+    return await quotes.receive_request(ctx, actor, activity, quoting)
 
 
 def _is_vote(note) -> bool:
@@ -124,7 +145,7 @@ async def on_update(ctx: Context, actor: Actor, activity: dict) -> bool:
     # Deals: an Update of a finalized Agreement is the seller's "paid" receipt.
     if obj.get("type") == "Agreement":
         return bool(await deals.receive_paid(ctx, actor, obj))
-    return await posts.receive_update(ctx, actor, obj) is not None
+    return await _with_quote(ctx, actor, obj, await posts.receive_update(ctx, actor, obj))
 
 
 async def on_delete(ctx: Context, actor: Actor, activity: dict) -> bool:
@@ -132,6 +153,8 @@ async def on_delete(ctx: Context, actor: Actor, activity: dict) -> bool:
     if object_id == actor.uri:
         async with ctx.db.transaction() as conn:
             await actor_store.delete_actor(conn, actor.id)
+        return True
+    if await quotes.receive_revoke(ctx, actor, object_id):
         return True
     # Listings: a Delete naming a listing's Proposal (not its Note) removes the listing's post.
     if await listings.receive_delete(ctx, actor, object_id):
@@ -195,4 +218,5 @@ HANDLERS: dict[str, Handler] = {
     "Remove": on_remove,
     "Offer": on_offer,
     "Move": on_move,
+    "QuoteRequest": on_quote_request,
 }
