@@ -12,8 +12,9 @@ from ..models import Actor
 from ..protocol import as2
 from ..services.context import Context
 from ..federation import quotes as quote_ap
+from ..federation import reactions as reaction_ap
 from ..services.portability import moves
-from ..services.responses import quotes
+from ..services.responses import quotes, reactions
 from ..services.shop import deals, listings, reviews
 from ..services.social import follows, interactions, polls, posts
 from ..store import actors as actor_store
@@ -71,6 +72,8 @@ async def on_undo(ctx: Context, actor: Actor, activity: dict) -> bool:
     inner = as2.get_id(undone.get("object")) if isinstance(undone, dict) else None
     if kind == "Follow":
         return await follows.receive_undo_follow(ctx, actor, undone_id, inner)
+    if kind in ("Like", "EmojiReact") and await reactions.receive_undo(ctx, actor, undone_id):
+        return True
     if kind == "Like":
         return await interactions.receive_undo_like(ctx, actor, undone_id, inner)
     if kind == "Announce" or (kind is None and undone_id):
@@ -81,8 +84,10 @@ async def on_undo(ctx: Context, actor: Actor, activity: dict) -> bool:
         return True
     if kind is None and undone_id:
         # Only an id: try each kind it could be.
-        return await follows.receive_undo_follow(ctx, actor, undone_id, None) or await interactions.receive_undo_like(
-            ctx, actor, undone_id, None
+        return (
+            await follows.receive_undo_follow(ctx, actor, undone_id, None)
+            or await interactions.receive_undo_like(ctx, actor, undone_id, None)
+            or await reactions.receive_undo(ctx, actor, undone_id)
         )
     return False
 
@@ -168,7 +173,17 @@ async def on_offer(ctx: Context, actor: Actor, activity: dict) -> bool:
 
 
 async def on_like(ctx: Context, actor: Actor, activity: dict) -> bool:
+    """A like, or Misskey's emoji reaction: a Like whose `content` is the emoji."""
+    reaction = reaction_ap.reaction_of(activity)
+    if reaction is not None:
+        return await reactions.receive(ctx, actor, activity["id"], _object_id(activity), reaction)
     return await interactions.receive_like(ctx, actor, activity["id"], _object_id(activity))
+
+
+async def on_emoji_react(ctx: Context, actor: Actor, activity: dict) -> bool:
+    """Pleroma's, Akkoma's and Fedify's emoji reaction."""
+    reaction = reaction_ap.reaction_of(activity)
+    return reaction is not None and await reactions.receive(ctx, actor, activity["id"], _object_id(activity), reaction)
 
 
 async def on_announce(ctx: Context, actor: Actor, activity: dict) -> bool:
@@ -219,4 +234,5 @@ HANDLERS: dict[str, Handler] = {
     "Offer": on_offer,
     "Move": on_move,
     "QuoteRequest": on_quote_request,
+    "EmojiReact": on_emoji_react,
 }
