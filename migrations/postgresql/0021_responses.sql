@@ -1,4 +1,4 @@
--- How people respond to a post (issue 24): quotes and emoji reactions.
+-- How people respond to a post (issue 24): quotes, emoji reactions, and boards of saved posts.
 
 -- A quote: the quoting post (local or remote) and what it quotes (FEP-044f). The quoted post is
 -- kept by URI too, since it may not be stored (yet, or any more). `state` follows Mastodon's
@@ -50,6 +50,32 @@ CREATE TABLE reactions (
 CREATE INDEX reactions_post ON reactions (post_id, emoji);
 CREATE INDEX reactions_actor ON reactions (actor_id, created_at);
 
+
+-- Boards (RedNote's 收藏专辑, Pixelfed's collections): a person's named, ordered sets of saved
+-- posts, public or private. Bookmarks stay the private default board and are not copied here.
+-- `cover_post_id` names the post whose first image covers the board (none: the newest post's).
+CREATE TABLE boards (
+    id BIGINT PRIMARY KEY,               -- time-sortable
+    actor_id BIGINT NOT NULL REFERENCES actors (id) ON DELETE CASCADE,
+    name TEXT NOT NULL,
+    description TEXT NOT NULL DEFAULT '',
+    is_public BIGINT NOT NULL DEFAULT 0 CHECK (is_public IN (0, 1)),
+    cover_post_id BIGINT REFERENCES posts (id) ON DELETE SET NULL,
+    position BIGINT NOT NULL DEFAULT 0,
+    created_at BIGINT NOT NULL,
+    updated_at BIGINT NOT NULL
+);
+
+CREATE INDEX boards_actor ON boards (actor_id, position);
+
+CREATE TABLE board_posts (
+    board_id BIGINT NOT NULL REFERENCES boards (id) ON DELETE CASCADE,
+    post_id BIGINT NOT NULL REFERENCES posts (id) ON DELETE CASCADE,
+    added_at BIGINT NOT NULL,            -- ms; boards list their posts newest saved first
+    PRIMARY KEY (board_id, post_id)
+);
+
+CREATE INDEX board_posts_post ON board_posts (post_id);
 
 -- Notifications of these (see ../0021_responses.sql): the type's CHECK is swapped in place.
 ALTER TABLE notifications DROP CONSTRAINT notifications_type_check;

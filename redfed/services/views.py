@@ -12,6 +12,7 @@ from ..store import actors as actor_store
 from ..store import views as store
 from ..store.accounts import users as user_store
 from ..store.media import media as media_store
+from ..store.responses import boards as board_store
 from ..store.responses import quotes as quote_store
 from ..store.responses import reactions as reaction_store
 from ..store.social import timelines as timeline_store
@@ -50,6 +51,7 @@ class StatusView:
     quote_approval: dict | None = None  # Mastodon's QuoteApproval, for the viewer
     quotes_count: int = 0
     reactions: tuple[reaction_store.ReactionCount, ...] = ()  # per emoji, most used first
+    saves_count: int = 0  # public boards holding the post
 
 
 @dataclass(frozen=True)
@@ -108,6 +110,7 @@ async def status_views(db: Database, posts: list[Post], viewer: Actor | None, *,
     approvals = await _approvals(db, everything, viewer)
     quote_counts = await quote_store.count_accepted(db.reader, ids)
     reactions = await reaction_store.counts(db.reader, ids, viewer.id if viewer else None)
+    saves = await board_store.public_saves(db.reader, ids)
 
     def view(post: Post) -> StatusView:
         replies, reblogs, favourites = counts.get(post.id, (0, 0, 0))
@@ -122,7 +125,7 @@ async def status_views(db: Database, posts: list[Post], viewer: Actor | None, *,
             application=apps.get(app_ids.get(post.id)), in_reply_to_account_id=parent.actor_id if parent else None,
             own_votes=tuple(votes.get(post.id, ())) if post.poll and viewer else None,
             quote=quotes.get(post.id), quote_approval=approvals.get(post.id), quotes_count=quote_counts.get(post.id, 0),
-            reactions=tuple(reactions.get(post.id, ())),
+            reactions=tuple(reactions.get(post.id, ())), saves_count=saves.get(post.id, 0),
         )
 
     return [view(post) for post in posts]

@@ -42,7 +42,7 @@ class QuoteDraft:
 
 
 def authorization_uri(quoted_author: Actor, quoting_post_id: int) -> str:
-    """Where our stamp for a quote of one of our posts is served (web/quote_documents.py)."""
+    """Where our stamp for a quote of one of our posts is served (web/response_documents.py)."""
     return f"{quoted_author.uri}/quote_authorizations/{quoting_post_id}"
 
 

@@ -156,6 +156,7 @@ def status(view: StatusView, urls: Urls) -> dict:
         "quote": quote(view.quote, urls) if view.quote else None,
         "quote_approval": view.quote_approval,
         "quotes_count": view.quotes_count,
+        "saves_count": view.saves_count,  # redfed extension: public boards holding the post
         "pleroma": {"emoji_reactions": [emoji_reaction(r) for r in view.reactions]},  # as Pleroma and Akkoma
     }
     if not post.is_local:
