@@ -150,7 +150,10 @@ async def on_update(ctx: Context, actor: Actor, activity: dict) -> bool:
     # Deals: an Update of a finalized Agreement is the seller's "paid" receipt.
     if obj.get("type") == "Agreement":
         return bool(await deals.receive_paid(ctx, actor, obj))
-    return await _with_quote(ctx, actor, obj, await posts.receive_update(ctx, actor, obj))
+    edited = await posts.receive_update(ctx, actor, obj)
+    if edited is not None:
+        await quotes.quoted_post_edited(ctx, edited)
+    return await _with_quote(ctx, actor, obj, edited)
 
 
 async def on_delete(ctx: Context, actor: Actor, activity: dict) -> bool:

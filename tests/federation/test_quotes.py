@@ -11,7 +11,7 @@ from mastodon import MastodonAPIError
 from redfed.store.responses import quotes as quote_store
 
 from ..support import api
-from ..support.http import AP, get
+from ..support.http import AP, get, request
 from .test_posts import _connect, _settle, _stored
 
 
@@ -120,3 +120,24 @@ def test_quote__of_a_followers_only_post_is_refused(start_instance):
     private = alice.status_post("for my followers", visibility="private")
     with pytest.raises(MastodonAPIError):
         carol.status_post("leaking it", quoted_status_id=private["id"])
+
+
+def test_quote__default_policy_and_edits_of_the_quoted_post(start_instance):
+    a = start_instance("a")
+    for name in ("alice", "carol"):
+        a.create_user(name)
+    alice, carol = api.client(a, "alice"), api.client(a, "carol")
+    token = api.token_for(a, "alice")
+    headers = {"Authorization": f"Bearer {token}", "Content-Type": "application/json"}
+    body = b'{"source": {"quote_policy": "followers"}}'
+    reply = request("PATCH", a.url("/api/v1/accounts/update_credentials"), headers=headers, body=body)
+    assert reply.status == 200, reply.body
+    guarded = alice.status_post("followers may quote this")
+    assert guarded["quote_approval"]["automatic"] == ["followers"]
+    with pytest.raises(MastodonAPIError):
+        carol.status_post("not yet", quoted_status_id=guarded["id"])
+    carol.account_follow(alice.me()["id"])
+    quote = carol.status_post("now I may", quoted_status_id=guarded["id"])
+    assert quote["quote"]["state"] == "accepted"
+    alice.status_update(guarded["id"], "followers may quote this (edited)")
+    assert "quoted_update" in _notification_types(a, "carol")

@@ -31,6 +31,8 @@ from ..visibility import can_see
 from . import quote_policy
 
 QUOTABLE = ("public", "unlisted")
+# The quoting posts told of an edit, the newest first: a post quoted by thousands tells no more.
+QUOTED_UPDATE_LIMIT = 200
 
 
 @dataclass(frozen=True)
@@ -281,3 +283,24 @@ async def authorization_document(ctx: Context, author: Actor, quoting_post_id: i
         raise NotFound("no such quote authorization")
     quoting = await post_store.get_post(ctx.db.reader, quoting_post_id)
     return ap.authorization(stamp, author.uri, quoting.uri, quote.quoted_uri)
+
+
+async def quoted_post_edited(ctx: Context, post: Post) -> None:
+    """Tell local people whose posts quote `post` that it changed (Mastodon's quoted_update)."""
+    quoting = await store.quoting_posts(ctx.db.reader, post.id, IdRange(limit=QUOTED_UPDATE_LIMIT))
+    local = [p for p in quoting if p.is_local]
+    if not local:
+        return
+    editor = await actor_store.get_actor(ctx.db.reader, post.actor_id)
+    async with ctx.db.transaction() as conn:
+        for quoting_post in local:
+            await notify(conn, quoting_post.actor_id, "quoted_update", editor, quoting_post.id, ctx.now_ms())
+
+
+async def default_policy(ctx: Context, author: Actor) -> str | None:
+    return await store.default_policy(ctx.db.reader, author.id)
+
+
+async def set_default_policy(ctx: Context, author: Actor, policy: str) -> None:
+    async with ctx.db.transaction() as conn:
+        await store.set_default_policy(conn, author.id, quote_policy.check(policy))

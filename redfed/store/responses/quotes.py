@@ -124,6 +124,12 @@ async def set_policy(conn: Connection, post_id: int, policy: str) -> None:
     )
 
 
+async def default_policy(conn: Connection, actor_id: int) -> str | None:
+    async with conn.execute("SELECT policy FROM quote_policy_defaults WHERE actor_id = ?", (actor_id,)) as cursor:
+        row = await cursor.fetchone()
+    return row[0] if row else None
+
+
 async def set_default_policy(conn: Connection, actor_id: int, policy: str) -> None:
     await conn.execute(
         "INSERT INTO quote_policy_defaults (actor_id, policy) VALUES (?, ?)"

@@ -57,7 +57,8 @@ async def create():
         sensitive=bool(params.flag("sensitive", defaults.sensitive)), in_reply_to=parent,
         language=params.text("language", max_length=10) or defaults.language, app_id=caller().app_id,
         poll=_poll(params, rt), paid_partnership=bool(params.flag("paid_partnership", False)),
-        idempotency_key=key, quote=quote, quote_policy=params.text("quote_approval_policy", max_length=20),
+        idempotency_key=key, quote=quote,
+        quote_policy=params.text("quote_approval_policy", max_length=20) or await quotes.default_policy(rt.services, author),
     )
     return await _render(post)
 
@@ -197,6 +198,7 @@ async def edit(status_id: str):
         summary=params.text("spoiler_text", "", max_length=1_000) or "", sensitive=bool(params.flag("sensitive", False)),
         media=attached, paid_partnership=params.flag("paid_partnership"),
     )
+    await quotes.quoted_post_edited(rt.services, edited)
     return await _render(edited)
 
 
