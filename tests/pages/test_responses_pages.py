@@ -51,3 +51,23 @@ def test_reaction_bar__counts_and_its_forms_react_and_take_back(instance):
     forged = carol.open(instance.url(f"/posts/{post.id}/react"), {"csrf_token": "forged", "emoji": "👍", "next": "/home"})
     assert forged.status in (400, 403)
     assert "👍 <span" not in carol.open(instance.url(f"/@alice/{post.id}")).text
+
+
+def test_quote_button__opens_compose_with_the_card_and_publishes_the_quote(instance):
+    alice = instance.create_user("alice").actor
+    instance.create_user("bob")
+    original = instance.run(posts.create_local_post(instance.ctx, alice, "quote me"))
+    closed = instance.run(posts.create_local_post(instance.ctx, alice, "not me", quote_policy="nobody"))
+    bob = Browser()
+    bob.sign_in(instance, "bob")
+    assert f'href="/compose?quote={original.id}"' in bob.open(instance.url(f"/@alice/{original.id}")).text
+    assert "/compose?quote=" not in bob.open(instance.url(f"/@alice/{closed.id}")).text
+    form = bob.open(instance.url(f"/compose?quote={original.id}")).text
+    assert '<blockquote class="quote-card">' in form and f'name="quote" value="{original.id}"' in form
+    fields = {"csrf_token": _token(form), "text": "agreed", "quote": str(original.id), "visibility": "public"}
+    assert bob.open(instance.url("/compose"), fields).status == 303
+    refused = bob.open(instance.url("/compose"), dict(fields, quote=str(closed.id), text="sneaky"))
+    assert refused.status == 422 and "does not allow you to quote it" in refused.text
+    page = Browser().open(instance.url("/@bob")).text
+    assert "agreed" in page and "sneaky" not in page
+    assert "1 quote" in Browser().open(instance.url(f"/@alice/{original.id}")).text
