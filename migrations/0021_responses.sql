@@ -70,7 +70,8 @@ CREATE INDEX boards_actor ON boards (actor_id, position);
 CREATE TABLE board_posts (
     board_id BIGINT NOT NULL REFERENCES boards (id) ON DELETE CASCADE,
     post_id BIGINT NOT NULL REFERENCES posts (id) ON DELETE CASCADE,
-    added_at BIGINT NOT NULL,            -- ms; boards list their posts newest saved first
+    position BIGINT NOT NULL,            -- 1, 2, 3… in the order saved; boards list the last saved first
+    added_at BIGINT NOT NULL,            -- ms
     PRIMARY KEY (board_id, post_id)
 );
 

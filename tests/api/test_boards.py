@@ -5,7 +5,10 @@ import json
 
 import pytest
 
+from redfed.services.portability import exports
+
 from ..federation.test_posts import _connect, _settle
+from ..imports.support import import_and_wait
 from ..support import api
 from ..support.http import AP, get, request
 
@@ -114,3 +117,36 @@ def test_public_board__is_a_collection_another_server_reads(start_instance):
     fetched = b.run(b.ctx.resolver.fetch_object(boards["orderedItems"][0]))
     assert fetched["type"] == "OrderedCollection" and fetched["name"] == "Favourites"
     assert fetched["attributedTo"] == alice_on_b.uri and fetched["orderedItems"] == [post["uri"]]
+
+
+async def _no_progress(_percent):
+    return None
+
+
+def test_boards__move_house_with_the_account_archive(start_instance, tmp_path):
+    """alice exports her account on A; her new account on B gets the same boards, with her own
+    posts (imported) and carol's (fetched from A) saved in the same order; an import run again
+    saves nothing twice."""
+    a, b = start_instance("a"), start_instance("b")
+    a.create_user("alice")
+    a.create_user("carol")
+    call = Caller(a, "alice")
+    own = api.client(a, "alice").status_post("my own sunset")
+    theirs = api.client(a, "carol").status_post("carol's sunrise")
+    trips = call("POST", ROOT, {"name": "Trips", "description": "go there", "public": True})
+    call("POST", ROOT, {"name": "Empty"})
+    for post in (theirs, own):
+        call("POST", f"{ROOT}/{trips['id']}/statuses", {"status_id": post["id"]})
+    archive_path = tmp_path / "alice.zip"
+    a.run(exports.export_to_file(a.runtime.db, a.config, a.ctx.files.media, "alice", archive_path, _no_progress))
+    b.create_user("alice2")
+    token = api.token_for(b, "alice2")
+    for _ in range(2):
+        job = import_and_wait(b, token, "archive", archive_path.read_bytes(), filename="alice.zip")
+        assert (job["state"], job["report"]) == ("done", [])
+    moved = Caller(b, "alice2")
+    [board] = moved("GET", ROOT)  # a board with nothing in it has nothing to bring
+    assert (board["name"], board["description"], board["public"], board["statuses_count"]) == ("Trips", "go there", True, 2)
+    saved = moved("GET", f"{ROOT}/{board['id']}/statuses")
+    assert [s["content"] for s in saved][0].endswith("my own sunset</p>")
+    assert saved[1]["uri"] == theirs["uri"]

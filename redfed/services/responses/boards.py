@@ -139,3 +139,11 @@ async def cover_of(ctx: Context, viewer: Actor | None, board: Board) -> Post | N
         if await can_see(ctx.db.reader, viewer, post):
             return post
     return None
+
+
+async def import_save(ctx: Context, owner: Actor, name: str, description: str, is_public: bool, post: Post) -> None:
+    """An archive's saved post, into the owner's board of that name (made the first time): an
+    import run again saves nothing twice."""
+    found = [b for b in await store.list_for(ctx.db.reader, owner.id, public_only=False) if b.name == name.strip()]
+    board = found[0] if found else await create(ctx, owner, name, description, is_public)
+    await save(ctx, owner, board, post)

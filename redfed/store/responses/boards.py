@@ -75,8 +75,9 @@ async def set_positions(conn: Connection, actor_id: int, board_ids: list[int]) -
 
 async def add_post(conn: Connection, board_id: int, post_id: int, now: int) -> bool:
     cursor = await conn.execute(
-        "INSERT INTO board_posts (board_id, post_id, added_at) VALUES (?, ?, ?) ON CONFLICT DO NOTHING",
-        (board_id, post_id, now),
+        "INSERT INTO board_posts (board_id, post_id, position, added_at)"
+        " VALUES (?, ?, (SELECT coalesce(max(position), 0) + 1 FROM board_posts WHERE board_id = ?), ?) ON CONFLICT DO NOTHING",
+        (board_id, post_id, board_id, now),
     )
     return cursor.rowcount == 1
 
@@ -89,7 +90,7 @@ async def posts_of(conn: Connection, board_id: int, limit: int) -> list[Post]:
     """A board's posts, the last saved first."""
     sql = (
         f"{SELECT_POSTS} JOIN board_posts ON board_posts.post_id = posts.id"
-        " WHERE board_posts.board_id = ? ORDER BY board_posts.added_at DESC, posts.id DESC LIMIT ?"
+        " WHERE board_posts.board_id = ? ORDER BY board_posts.position DESC LIMIT ?"
     )
     async with conn.execute(sql, (board_id, limit)) as cursor:
         return [row_to_post(row) for row in await cursor.fetchall()]
