@@ -8,11 +8,11 @@ change, because that needs the database.
 
 from collections.abc import Awaitable, Callable
 
+from ..federation import quotes as quote_ap
+from ..federation import reactions as reaction_ap
 from ..models import Actor
 from ..protocol import as2
 from ..services.context import Context
-from ..federation import quotes as quote_ap
-from ..federation import reactions as reaction_ap
 from ..services.portability import moves
 from ..services.responses import quotes, reactions
 from ..services.shop import deals, listings, reviews

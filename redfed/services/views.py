@@ -15,8 +15,8 @@ from ..store.media import media as media_store
 from ..store.responses import boards as board_store
 from ..store.responses import quotes as quote_store
 from ..store.responses import reactions as reaction_store
-from ..store.social import timelines as timeline_store
 from ..store.social import polls as poll_store
+from ..store.social import timelines as timeline_store
 from .responses import quote_policy
 from .visibility import can_see
 

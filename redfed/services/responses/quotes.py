@@ -20,6 +20,7 @@ from ...federation import audience, delivery, serialize
 from ...federation import quotes as ap
 from ...models import Actor, Post
 from ...protocol import as2
+from ...protocol.http_urls import http_url
 from ...store import actors as actor_store
 from ...store import posts as post_store
 from ...store.responses import quotes as store
@@ -56,17 +57,21 @@ async def prepare(ctx: Context, author: Actor, quoted: Post) -> QuoteDraft:
         raise Unprocessable("Validation failed: this post cannot be quoted")
     quoted_author = await actor_store.get_actor(ctx.db.reader, quoted.actor_id)
     if not quoted.is_local:
-        return QuoteDraft(quoted, quoted_author, approved=quoted.actor_id == author.id)
+        return QuoteDraft(quoted, quoted_author, approved=False)  # its author's server decides
     if not await quote_policy.may_quote(ctx.db.reader, quoted, author):
         raise Forbidden("the author of this post does not allow you to quote it")
     return QuoteDraft(quoted, quoted_author, approved=True)
 
 
-def note_with_quote(note: dict, post: Post, author: Actor, draft: QuoteDraft | None, policy: str) -> dict:
+def _stamp(draft: QuoteDraft, post: Post) -> str | None:
+    """Our stamp for a new local quote of one of our posts, approved at once."""
+    return authorization_uri(draft.quoted_author, post.id) if draft.approved else None
+
+
+def note_with_quote(note: dict, post: Post, author: Actor, draft: QuoteDraft | None, policy: str | None) -> dict:
     """The Note of a local post, with what it quotes and who may quote it."""
     if draft is not None:
-        stamp = authorization_uri(draft.quoted_author, post.id) if draft.approved and draft.quoted.is_local else None
-        note = ap.with_quote(note, draft.quoted.uri, stamp)
+        note = ap.with_quote(note, draft.quoted.uri, _stamp(draft, post))
     return ap.with_policy(note, quote_policy.effective(post, policy), author.uri, author.followers_uri)
 
 
@@ -91,10 +96,10 @@ async def record(ctx: Context, conn: Connection, post: Post, author: Actor, note
         await store.set_policy(conn, post.id, quote_policy.check(policy))
     if draft is None:
         return
-    stamp = ap.quote_link(note).authorization_uri
     request_uri = None if draft.approved else ctx.urls.activity(new_id())
     state = "accepted" if draft.approved else "pending"
-    await store.insert(conn, Quote(post.id, draft.quoted.uri, draft.quoted.id, state, False, stamp, request_uri), ctx.now_ms())
+    quote = Quote(post.id, draft.quoted.uri, draft.quoted.id, state, False, _stamp(draft, post), request_uri)
+    await store.insert(conn, quote, ctx.now_ms())
     if draft.approved:
         await notify(conn, draft.quoted.actor_id, "quote", author, post.id, ctx.now_ms())
         return
@@ -196,9 +201,9 @@ async def receive_answer(ctx: Context, actor: Actor, kind: str, activity: dict) 
     quoted = await post_store.find_post_by_uri(ctx.db.reader, quote.quoted_uri)
     if quoted is None or quoted.actor_id != actor.id or quote.state != "pending":
         return False
-    stamp = as2.get_id(activity.get("result"))
-    if kind == "Accept" and not (isinstance(stamp, str) and as2.origin(stamp) == as2.origin(actor.uri)):
-        return False
+    stamp = http_url(as2.get_id(activity.get("result")))
+    if kind == "Accept" and not (stamp and as2.origin(stamp) == as2.origin(actor.uri)):
+        return False  # only the quoted author's own server can stamp a quote of their post
     async with ctx.db.transaction() as conn:
         await store.set_state(conn, quote.post_id, "accepted" if kind == "Accept" else "rejected", stamp, ctx.now_ms())
         if kind == "Accept":
