@@ -26,6 +26,7 @@ MAX_PER_POST = 20
 MAX_PER_HOUR = 500
 HOUR_MS = 3_600_000
 NOTIFICATION = "pleroma:emoji_reaction"
+WHO_LIMIT = 80  # people listed per emoji, as Pleroma lists them
 
 
 async def chosen(ctx: Context, post: Post, name: str) -> Reaction:
@@ -123,8 +124,8 @@ async def receive_undo(ctx: Context, actor: Actor, reaction_uri: str | None) -> 
 
 
 async def reactions_of(ctx: Context, post: Post, viewer: Actor | None, name: str | None) -> list[tuple[store.ReactionCount, list[Actor]]]:
-    """Each emoji on a post with who reacted with it (the first 80 of each), for Pleroma's route."""
+    """Each emoji on a post (or the one named) with the first people who reacted with it."""
     emoji = None if name is None else (ap.unicode_reaction(name) or Reaction(f":{name.strip(':')}:")).emoji
     counts = (await store.counts(ctx.db.reader, [post.id], viewer.id if viewer else None)).get(post.id, [])
-    who = await store.reactors(ctx.db.reader, post.id, emoji, 80 * max(1, len(counts)))
-    return [(c, [a for e, a in who if e == c.emoji][:80]) for c in counts if emoji is None or c.emoji == emoji]
+    shown = [c for c in counts if emoji is None or c.emoji == emoji]
+    return [(c, [a for _, a in await store.reactors(ctx.db.reader, post.id, c.emoji, WHO_LIMIT)]) for c in shown]

@@ -64,12 +64,12 @@ async def counts(conn: Connection, post_ids: list[int], viewer_id: int | None) -
     return found
 
 
-async def reactors(conn: Connection, post_id: int, emoji: str | None, limit: int) -> list[tuple[str, Actor]]:
-    """(emoji, actor) for who reacted to a post, with one emoji or any, oldest first."""
+async def reactors(conn: Connection, post_id: int, emoji: str, limit: int) -> list[tuple[str, Actor]]:
+    """(emoji, actor) for who reacted to a post with an emoji, the first first."""
     sql = (
         f"SELECT reactions.emoji, {', '.join('actors.' + c for c in ACTOR_COLUMNS)} FROM reactions"
         " JOIN actors ON actors.id = reactions.actor_id"
-        " WHERE reactions.post_id = :post AND (:emoji IS NULL OR reactions.emoji = :emoji)"
+        " WHERE reactions.post_id = :post AND reactions.emoji = :emoji"
         " ORDER BY reactions.id LIMIT :limit"
     )
     async with conn.execute(sql, {"post": post_id, "emoji": emoji, "limit": limit}) as cursor:
