@@ -13,7 +13,7 @@ from .errors import RedfedError
 from .instance import Instance
 from .services.moderation import instance_settings
 from .services.portability import job_runner
-from .web import activitypub, api, files, inbox, limits, listings, pages, url_limits, wellknown
+from .web import activitypub, api, files, inbox, limits, listings, pages, response_documents, url_limits, wellknown
 from .web.context import Runtime
 from .web.errors import register_error_handlers
 
@@ -29,7 +29,7 @@ def create_app(config: Config, instance: Instance | None = None) -> Quart:
     app.json.sort_keys = False
     app.json.ensure_ascii = False
     app.before_request(url_limits.refuse_long_urls)
-    faces = (wellknown, activitypub, inbox, listings, files)
+    faces = (wellknown, activitypub, inbox, listings, files, response_documents)
     for blueprint in (*(face.blueprint for face in faces), *api.blueprints()):
         app.register_blueprint(blueprint)
     app.register_blueprint(pages.blueprint)

@@ -8,10 +8,13 @@ change, because that needs the database.
 
 from collections.abc import Awaitable, Callable
 
+from ..federation import quotes as quote_ap
+from ..federation import reactions as reaction_ap
 from ..models import Actor
 from ..protocol import as2
 from ..services.context import Context
 from ..services.portability import moves
+from ..services.responses import quotes, reactions
 from ..services.shop import deals, listings, reviews
 from ..services.social import follows, interactions, polls, posts
 from ..store import actors as actor_store
@@ -52,10 +55,11 @@ async def on_reject(ctx: Context, actor: Actor, activity: dict) -> bool:
 
 
 async def _on_answer(ctx: Context, actor: Actor, activity: dict, kind: str, answer_follow) -> bool:
-    """Accept or Reject: of an Offer we sent (FEP-0837 deals), else of a Follow."""
-    answered = await deals.receive_answer(ctx, actor, kind, activity)
-    if answered is not None:
-        return answered
+    """Accept or Reject: of an Offer we sent (FEP-0837 deals), of a QuoteRequest, else of a Follow."""
+    for receive_answer in (deals.receive_answer, quotes.receive_answer):
+        answered = await receive_answer(ctx, actor, kind, activity)
+        if answered is not None:
+            return answered
     follow = _object(activity)
     follower = as2.get_id(follow.get("actor")) if isinstance(follow, dict) else None
     return await answer_follow(ctx, actor, _object_id(activity), follower)
@@ -68,6 +72,8 @@ async def on_undo(ctx: Context, actor: Actor, activity: dict) -> bool:
     inner = as2.get_id(undone.get("object")) if isinstance(undone, dict) else None
     if kind == "Follow":
         return await follows.receive_undo_follow(ctx, actor, undone_id, inner)
+    if kind in ("Like", "EmojiReact") and await reactions.receive_undo(ctx, actor, undone_id):
+        return True
     if kind == "Like":
         return await interactions.receive_undo_like(ctx, actor, undone_id, inner)
     if kind == "Announce" or (kind is None and undone_id):
@@ -78,8 +84,10 @@ async def on_undo(ctx: Context, actor: Actor, activity: dict) -> bool:
         return True
     if kind is None and undone_id:
         # Only an id: try each kind it could be.
-        return await follows.receive_undo_follow(ctx, actor, undone_id, None) or await interactions.receive_undo_like(
-            ctx, actor, undone_id, None
+        return (
+            await follows.receive_undo_follow(ctx, actor, undone_id, None)
+            or await interactions.receive_undo_like(ctx, actor, undone_id, None)
+            or await reactions.receive_undo(ctx, actor, undone_id)
         )
     return False
 
@@ -99,7 +107,25 @@ async def on_create(ctx: Context, actor: Actor, activity: dict) -> bool:
     if reviews.is_review(note):
         post = await posts.receive_create(ctx, actor, note)
         return post is not None and (await reviews.receive(ctx, actor, post, note) or True)
-    return await posts.receive_create(ctx, actor, note) is not None
+    return await _with_quote(ctx, actor, note, await posts.receive_create(ctx, actor, note))
+
+
+async def _with_quote(ctx: Context, actor: Actor, note: dict, post) -> bool:
+    """A stored remote post, and the post it quotes (fetched from its origin when we lack it)."""
+    link = quote_ap.quote_link(note)
+    if post is not None and link is not None:
+        await quotes.receive(ctx, actor, post, link, await posts.fetch_post(ctx, link.quoted_uri))
+    return post is not None
+
+
+async def on_quote_request(ctx: Context, actor: Actor, activity: dict) -> bool:
+    """FEP-044f: someone asks to quote one of our posts; `instrument` is their quoting post."""
+    instrument = activity.get("instrument")
+    if isinstance(instrument, dict):
+        quoting = await posts.receive_create(ctx, actor, instrument)
+    else:
+        quoting = await posts.fetch_post(ctx, as2.get_id(instrument))
+    return await quotes.receive_request(ctx, actor, activity, quoting)
 
 
 def _is_vote(note) -> bool:
@@ -124,7 +150,10 @@ async def on_update(ctx: Context, actor: Actor, activity: dict) -> bool:
     # Deals: an Update of a finalized Agreement is the seller's "paid" receipt.
     if obj.get("type") == "Agreement":
         return bool(await deals.receive_paid(ctx, actor, obj))
-    return await posts.receive_update(ctx, actor, obj) is not None
+    edited = await posts.receive_update(ctx, actor, obj)
+    if edited is not None:
+        await quotes.quoted_post_edited(ctx, edited)
+    return await _with_quote(ctx, actor, obj, edited)
 
 
 async def on_delete(ctx: Context, actor: Actor, activity: dict) -> bool:
@@ -132,6 +161,8 @@ async def on_delete(ctx: Context, actor: Actor, activity: dict) -> bool:
     if object_id == actor.uri:
         async with ctx.db.transaction() as conn:
             await actor_store.delete_actor(conn, actor.id)
+        return True
+    if await quotes.receive_revoke(ctx, actor, object_id):
         return True
     # Listings: a Delete naming a listing's Proposal (not its Note) removes the listing's post.
     if await listings.receive_delete(ctx, actor, object_id):
@@ -145,7 +176,17 @@ async def on_offer(ctx: Context, actor: Actor, activity: dict) -> bool:
 
 
 async def on_like(ctx: Context, actor: Actor, activity: dict) -> bool:
+    """A like, or Misskey's emoji reaction: a Like whose `content` is the emoji."""
+    reaction = reaction_ap.reaction_of(activity)
+    if reaction is not None:
+        return await reactions.receive(ctx, actor, activity["id"], _object_id(activity), reaction)
     return await interactions.receive_like(ctx, actor, activity["id"], _object_id(activity))
+
+
+async def on_emoji_react(ctx: Context, actor: Actor, activity: dict) -> bool:
+    """Pleroma's, Akkoma's and Fedify's emoji reaction."""
+    reaction = reaction_ap.reaction_of(activity)
+    return reaction is not None and await reactions.receive(ctx, actor, activity["id"], _object_id(activity), reaction)
 
 
 async def on_announce(ctx: Context, actor: Actor, activity: dict) -> bool:
@@ -195,4 +236,6 @@ HANDLERS: dict[str, Handler] = {
     "Remove": on_remove,
     "Offer": on_offer,
     "Move": on_move,
+    "QuoteRequest": on_quote_request,
+    "EmojiReact": on_emoji_react,
 }

@@ -24,6 +24,7 @@ from ..urls import Urls
 from .accounts import accounts
 from .context import Context
 from .fetch_auth import FetchRequest, signer_of
+from .responses import quotes
 from .shop import listings
 from .visibility import can_see
 
@@ -40,6 +41,7 @@ class PostView:
     listing_note: dict | None = None  # a listing's Note, carrying its Proposal (FEP-0837)
     rating: int | None = None  # a counted review's rating, carried as `rating` on its Note
     imported_from: str | None = None  # an imported post's id where it was first published
+    quoting: dict | None = None  # what the Note says it quotes and who may quote it (FEP-044f)
 
 
 class Deleted(Gone):
@@ -97,11 +99,13 @@ async def view_of(ctx: Context, author: Actor, post: Post) -> PostView:
     carried = await listings.carrying_note(ctx, author, post, listing) if listing else None
     rating = await deal_store.rating_of_post(ctx.db.reader, post.id) if post.in_reply_to_id else None
     origin = await post_origins.origin_of(ctx.db.reader, post.id) if post.is_local else None
-    return PostView(post, author, [actor for actor in mentioned if actor is not None], tags, None, carried, rating, origin)
+    quoting = await quotes.stored_note(ctx.db.reader, {}, post, author) if post.is_local else None
+    return PostView(post, author, [actor for actor in mentioned if actor is not None], tags, None, carried, rating, origin, quoting)
 
 
 def note_of(view: PostView, urls: Urls) -> dict:
     if view.listing_note is not None:
         return imported.mark(view.listing_note, view.imported_from)  # a listing that moved here names its old post too
     note = imported.mark(serialize.post_to_ap(view.post, view.author, view.mentioned, view.tags, urls), view.imported_from)
+    note = quotes.merged(note, view.quoting) if view.quoting else note
     return with_rating(note, view.rating) if view.rating is not None else note

@@ -12,7 +12,13 @@ from ..store import actors as actor_store
 from ..store import views as store
 from ..store.accounts import users as user_store
 from ..store.media import media as media_store
+from ..store.responses import boards as board_store
+from ..store.responses import quotes as quote_store
+from ..store.responses import reactions as reaction_store
 from ..store.social import polls as poll_store
+from ..store.social import timelines as timeline_store
+from .responses import quote_policy
+from .visibility import can_see
 
 
 @dataclass(frozen=True)
@@ -41,6 +47,21 @@ class StatusView:
     application: tuple[str, str | None] | None
     in_reply_to_account_id: int | None
     own_votes: tuple[int, ...] | None = None  # the viewer's choices, when the post has a poll
+    quote: "QuoteView | None" = None
+    quote_approval: dict | None = None  # Mastodon's QuoteApproval, for the viewer
+    quotes_count: int = 0
+    reactions: tuple[reaction_store.ReactionCount, ...] = ()  # per emoji, most used first
+    saves_count: int = 0  # public boards holding the post
+
+
+@dataclass(frozen=True)
+class QuoteView:
+    """What a status quotes: Mastodon's Quote (with the quoted status) or, one level down, its
+    ShallowQuote (the id only)."""
+    state: str
+    quoted_id: int | None
+    quoted: StatusView | None = None
+    shallow: bool = False
 
 
 async def account_views(db: Database, actors: list[Actor], *, with_moved: bool = True) -> list[AccountView]:
@@ -67,8 +88,9 @@ async def account_view(db: Database, actor: Actor) -> AccountView:
     return (await account_views(db, [actor]))[0]
 
 
-async def status_views(db: Database, posts: list[Post], viewer: Actor | None) -> list[StatusView]:
-    """Views of `posts` in order, boosts with the boosted status inside."""
+async def status_views(db: Database, posts: list[Post], viewer: Actor | None, *, nested: bool = False) -> list[StatusView]:
+    """Views of `posts` in order, boosts with the boosted status inside, quotes with the quoted
+    status inside (`nested`: this is that quoted status, whose own quote is shown shallow)."""
     boosted = await store.posts_by_ids(db.reader, [p.reblog_of_id for p in posts if p.reblog_of_id])
     everything = list(posts) + list(boosted.values())
     ids = [p.id for p in everything]
@@ -84,6 +106,11 @@ async def status_views(db: Database, posts: list[Post], viewer: Actor | None) ->
     votes = await poll_store.votes_for(db.reader, viewer.id, [p.id for p in everything if p.poll]) if viewer else {}
     app_ids = await store.post_app_ids(db.reader, ids)
     apps = await store.app_names(db.reader, list(set(app_ids.values())))
+    quotes = await _quote_views(db, await quote_store.for_posts(db.reader, ids), viewer, nested)
+    approvals = await _approvals(db, everything, viewer)
+    quote_counts = await quote_store.count_accepted(db.reader, ids)
+    reactions = await reaction_store.counts(db.reader, ids, viewer.id if viewer else None)
+    saves = await board_store.public_saves(db.reader, ids)
 
     def view(post: Post) -> StatusView:
         replies, reblogs, favourites = counts.get(post.id, (0, 0, 0))
@@ -97,9 +124,41 @@ async def status_views(db: Database, posts: list[Post], viewer: Actor | None) ->
             flags=frozenset(flags.get(post.id, set())),
             application=apps.get(app_ids.get(post.id)), in_reply_to_account_id=parent.actor_id if parent else None,
             own_votes=tuple(votes.get(post.id, ())) if post.poll and viewer else None,
+            quote=quotes.get(post.id), quote_approval=approvals.get(post.id), quotes_count=quote_counts.get(post.id, 0),
+            reactions=tuple(reactions.get(post.id, ())), saves_count=saves.get(post.id, 0),
         )
 
     return [view(post) for post in posts]
+
+
+async def _quote_views(db: Database, quotes: dict, viewer: Actor | None, nested: bool) -> dict[int, QuoteView]:
+    """Quotes in Mastodon's states: an accepted quote whose post is gone is 'deleted', one the
+    viewer may not see 'unauthorized' (and shows nothing of it)."""
+    if not quotes:
+        return {}
+    quoted = await store.posts_by_ids(db.reader, [q.quoted_id for q in quotes.values() if q.state == "accepted" and q.quoted_id])
+    visible = [p for p in quoted.values() if await can_see(db.reader, viewer, p)]
+    shown = {} if nested else {v.post.id: v for v in await status_views(db, visible, viewer, nested=True)}
+    views = {}
+    for post_id, quote in quotes.items():
+        state = quote.state
+        if state == "accepted" and quote.quoted_id not in quoted:
+            state = "deleted"
+        elif state == "accepted" and quote.quoted_id not in {p.id for p in visible}:
+            state = "unauthorized"
+        quoted_id = quote.quoted_id if state == "accepted" else None
+        views[post_id] = QuoteView(state, quoted_id, shown.get(quoted_id), shallow=nested)
+    return views
+
+
+async def _approvals(db: Database, posts: list[Post], viewer: Actor | None) -> dict[int, dict]:
+    policies = await quote_store.policies(db.reader, [p.id for p in posts if p.is_local])
+    approvals = {}
+    for post in posts:
+        stored = policies.get(post.id)
+        follows = stored == "followers" and viewer is not None and await timeline_store.follows_accepted(db.reader, viewer.id, post.actor_id)
+        approvals[post.id] = quote_policy.approval(post, stored, viewer, follows)
+    return approvals
 
 
 async def status_view(db: Database, post: Post, viewer: Actor | None) -> StatusView:

@@ -91,7 +91,9 @@ async def nodeinfo(version: str):
             },
             "localPosts": figures.local_posts,
         },
-        "metadata": {"nodeName": settings.name, "nodeDescription": settings.description},
+        # Apps built on megalodon (Whalebird, Fedistar) pick their API by `upstream` when they do
+        # not know `software.name`: ours is Mastodon's client API (with Pleroma's reactions).
+        "metadata": {"nodeName": settings.name, "nodeDescription": settings.description, "upstream": {"name": "mastodon"}},
     }
     content_type = f'application/json; profile="{NODEINFO_SCHEMA.format(version=version)}#"'
     return doc, 200, {"Content-Type": content_type, **CORS}

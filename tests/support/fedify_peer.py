@@ -163,7 +163,7 @@ class FedifyPeer:
 
     def post(
         self, actor: str, content: str, *, to=(PUBLIC,), cc=None, in_reply_to: str | None = None,
-        prefer_shared_inbox: bool | None = None,
+        prefer_shared_inbox: bool | None = None, quote_url: str | None = None,
     ) -> dict:
         """A Note in a Create, delivered to the addressed actors (and followers, if addressed).
 
@@ -173,12 +173,16 @@ class FedifyPeer:
         cc = [self.followers_uri(actor)] if cc is None else cc
         return self._post(
             "post", actor=actor, content=content, to=list(to), cc=list(cc), inReplyTo=in_reply_to,
-            preferSharedInbox=prefer_shared_inbox,
+            preferSharedInbox=prefer_shared_inbox, quoteUrl=quote_url,
         )
 
     def like(self, actor: str, object_uri: str, *, to: list[str] | None = None) -> dict:
         """Like `object_uri`; delivered to its author (looked up) unless `to` names the recipients."""
         return self._post("like", actor=actor, object=object_uri, to=to)
+
+    def react(self, actor: str, object_uri: str, emoji: str) -> dict:
+        """An EmojiReact with `emoji` as its content, delivered to the object's author."""
+        return self._post("react", actor=actor, object=object_uri, content=emoji)
 
     def announce(self, actor: str, object_uri: str, *, to: list[str] | None = None) -> dict:
         return self._post("announce", actor=actor, object=object_uri, to=to)

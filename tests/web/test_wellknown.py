@@ -90,6 +90,8 @@ def test_nodeinfo__counts_enabled_users(instance, version):
     assert doc["usage"]["users"] == {"total": 2, "activeMonth": 2, "activeHalfyear": 2}
     assert doc["usage"]["localPosts"] == 2
     assert doc["metadata"]["nodeName"] == instance.config.instance.name
+    # What megalodon's detector() reads when it does not know the software's name.
+    assert doc["metadata"]["upstream"]["name"] == "mastodon"
 
 
 async def _disable(instance, username):

@@ -12,6 +12,7 @@ from ...errors import RedfedError
 from ...models import Actor, Post
 from ...protocol import as2
 from ..context import Context
+from ..responses import boards
 from ..social import interactions, statuses
 from . import archive_reader
 from .import_rows import Importer, RowFailed
@@ -74,10 +75,12 @@ async def import_archive(ctx: Context, author: Actor, path: Path, progress: Prog
     source = Source(archive.actor_uri, archive.followers_uri)
     notes = thread_order(archive.notes)
     outcome = outcome or Outcome()
-    outcome.total = len(notes) + len(archive.bookmarks) + len(archive.likes)
+    saves = [(board, uri) for board in archive.boards for uri in board.uris]
+    outcome.total = len(notes) + len(archive.bookmarks) + len(archive.likes) + len(saves)
     made: dict[str, Post] = {}
     importer = Importer(ctx, author)
     steps = [("post", note) for note in notes] + [("bookmark", uri) for uri in archive.bookmarks] + [("like", uri) for uri in archive.likes]
+    steps += [("board", save) for save in saves]
     unsaved: list = []
     for number, (what, item) in enumerate(steps, start=1):
         if number <= start and what != "post":
@@ -89,7 +92,7 @@ async def import_archive(ctx: Context, author: Actor, path: Path, progress: Prog
             continue
         outcome.processed = number
         if failure:
-            entry = {"row": number, "value": str(item.get("id") if what == "post" else item)[:300], **failure}
+            entry = {"row": number, "value": str(_value(what, item))[:300], **failure}
             outcome.report.append(entry)
             unsaved.append(entry)
         else:
@@ -102,6 +105,11 @@ async def import_archive(ctx: Context, author: Actor, path: Path, progress: Prog
     return outcome
 
 
+def _value(what: str, item):
+    """What a report row names: a post's id, or the URI saved, bookmarked or liked."""
+    return item.get("id") if what == "post" else item[1] if what == "board" else item
+
+
 async def _step(ctx, importer: Importer, archive, source: Source, made: dict, what: str, item) -> dict | None:
     try:
         if what == "post":
@@ -111,6 +119,10 @@ async def _step(ctx, importer: Importer, archive, source: Source, made: dict, wh
             imported = await import_post(ctx, importer.actor, item, source, attachments=_attachments(archive, item),
                                          parent=parent, listing=listing)
             made[item["id"]] = imported.post
+        elif what == "board":
+            board, uri = item
+            await boards.import_save(ctx, importer.actor, board.name, board.description, board.public,
+                                     made.get(uri) or await importer.post(uri))
         else:
             post = made.get(item) or await importer.post(item)
             if what == "bookmark":

@@ -25,6 +25,7 @@ MAX_JSON_BYTES = 32 * 1024 * 1024
 MAX_RATIO = 100  # uncompressed / compressed, for members above RATIO_FLOOR
 RATIO_FLOOR = 1024 * 1024
 MAX_POSTS = 50_000
+MAX_BOARDS = 200  # as many as an account may have (services/responses/boards.py)
 MAX_NAME = 512
 CHUNK = 1024 * 1024
 POST_TYPES = frozenset({"Note", "Question", "Article", "Page", "Image", "Video", "Audio"})
@@ -32,6 +33,14 @@ POST_TYPES = frozenset({"Note", "Question", "Article", "Page", "Image", "Video",
 
 class BadArchive(Unprocessable):
     """The archive is refused as a whole; `message` says why."""
+
+
+@dataclass(frozen=True)
+class ArchivedBoard:
+    name: str
+    description: str
+    public: bool
+    uris: list[str]  # oldest saved first
 
 
 @dataclass(frozen=True)
@@ -46,6 +55,7 @@ class Archive:
     members: frozenset[str]
     # redfed's listings.json: post id → the listing it carried (checked by listing_import)
     listings: dict[str, dict] = dataclasses.field(default_factory=dict)
+    boards: list["ArchivedBoard"] = dataclasses.field(default_factory=list)  # redfed's boards.json
 
     def member_for(self, url) -> str | None:
         """The member an attachment's url names (Mastodon writes paths without /system/, some
@@ -141,6 +151,20 @@ def _uri_list(doc, name: str) -> list[str]:
     return items
 
 
+def _boards(doc) -> list[ArchivedBoard]:
+    """redfed's boards.json: each board's name, description, whether public, and its posts."""
+    items = doc.get("orderedItems") if isinstance(doc, dict) else [] if doc is None else None
+    if not isinstance(items, list) or len(items) > MAX_BOARDS or not all(isinstance(i, dict) for i in items):
+        raise BadArchive("boards.json must be a collection of boards")
+    found = []
+    for item in items:
+        name, summary = item.get("name"), item.get("summary", "")
+        if not isinstance(name, str) or not isinstance(summary, str):
+            raise BadArchive("a board in boards.json needs a name")
+        found.append(ArchivedBoard(name[:200], summary[:2000], item.get("public") is True, _uri_list(item, "boards.json")))
+    return found
+
+
 def _listings(doc) -> dict[str, dict]:
     """redfed's listings.json, by the id of the post that carries each listing (the first entry
     for a post counts). Its fields are checked item by item when the post is imported."""
@@ -208,5 +232,6 @@ def read_archive(path: Path) -> Archive:
         likes = _uri_list(_json(zf, "likes.json", required=False), "likes.json")
         bookmarks = _uri_list(_json(zf, "bookmarks.json", required=False), "bookmarks.json")
         listings = _listings(_json(zf, "listings.json", required=False))
+        boards = _boards(_json(zf, "boards.json", required=False))
         members = frozenset(info.filename for info in infos if not info.is_dir())
-    return Archive(path, actor["id"], followers, notes, skipped, likes, bookmarks, members, listings)
+    return Archive(path, actor["id"], followers, notes, skipped, likes, bookmarks, members, listings, boards)

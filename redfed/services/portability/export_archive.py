@@ -32,6 +32,7 @@ from ...protocol import as2
 from ...store import actors as actor_store
 from ...store import posts as post_store
 from ...store.portability import exports as store
+from ...store.responses import boards as board_store
 from ...store.social import account_domain_blocks as domain_block_store
 from ...urls import Urls
 from ..media import media_files
@@ -55,6 +56,9 @@ CSV_FILES = {
     "lists": ("lists.csv", "lists and their members"),
     "followed_hashtags": ("followed_hashtags.csv", "followed hashtags"),
 }
+
+
+BOARD_POSTS = 10_000  # all a board holds (services/responses/boards.py)
 
 
 def _csv(rows, header: tuple[str, ...] | None = None) -> str:
@@ -195,6 +199,7 @@ async def _write(
     writer.add("outbox.json", _dump(_collection("outbox.json", items)), "https://www.w3.org/TR/activitystreams-core/#collections", "every post as a Create activity, every boost as an Announce")
     for name, uris in (("likes.json", await store.liked_uris(db.reader, actor.id)), ("bookmarks.json", await store.bookmarked_uris(db.reader, actor.id))):
         writer.add(name, _dump(_collection(name, uris)), "https://www.w3.org/TR/activitystreams-core/#collections", f"{name[:-5]}: post URIs")
+    writer.add("boards.json", _dump(_collection("boards.json", await _boards(db, actor))), f"{config.base_url}/", "redfed boards: saved posts' URIs by board, oldest saved first")
     listings = [
         {"post": uri, **{k: v for k, v in dataclasses.asdict(listing).items() if k not in ("post_id", "actor_id")}}
         for listing, uri in await store.listings_of(db.reader, actor.id)
@@ -205,6 +210,15 @@ async def _write(
         writer.add(name, (await csv_text(db, actor, kind, now)).encode("utf-8"), MASTODON_MOVING, what)
     await progress(95)
     zf.writestr("manifest.json", _dump(manifest(actor, writer.entries, now, config.base_url)))
+
+
+async def _boards(db: Database, actor: Actor) -> list[dict]:
+    found = []
+    for board in await board_store.list_for(db.reader, actor.id, public_only=False):
+        saved = await board_store.posts_of(db.reader, board.id, BOARD_POSTS)
+        found.append({"type": "OrderedCollection", "name": board.name, "summary": board.description,
+                      "public": board.is_public, "orderedItems": [post.uri for post in reversed(saved)]})
+    return found
 
 
 async def write_archive(

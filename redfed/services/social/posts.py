@@ -28,6 +28,7 @@ from ...store.media import media as media_store
 from ...store.social import bookmarks as bookmark_store
 from ..context import Context
 from ..notify import notify
+from ..responses import quotes
 from ..visibility import can_see
 from . import post_copies
 
@@ -44,7 +45,7 @@ async def create_local_post(
     ctx: Context, author: Actor, text: str, *, visibility: str = "public", summary: str = "",
     sensitive: bool = False, in_reply_to: Post | None = None, language: str | None = None,
     media: list[Media] = (), app_id: int | None = None, poll: dict | None = None, paid_partnership: bool = False,
-    idempotency_key: str | None = None,
+    idempotency_key: str | None = None, quote: quotes.QuoteDraft | None = None, quote_policy: str | None = None,
 ) -> Post:
     """A new local post. `media` are uploads already checked to be the author's, ready and unused.
     A paid partnership is disclosed by a first line of the content and a marker on the Note.
@@ -68,6 +69,7 @@ async def create_local_post(
         published_at=ctx.now_ms(), edited_at=None, created_at=ctx.now_ms(), paid_partnership=paid_partnership,
     )
     note = serialize.post_to_ap(post, author, mentioned, list(rendered.hashtags), ctx.urls)
+    note = quotes.note_with_quote(note, post, author, quote, quote_policy)
     post = replace(post, audience=tuple(note["to"] + note["cc"]))
     parent_author = await _author_of(ctx, in_reply_to)
     async with ctx.db.transaction() as conn:
@@ -81,6 +83,7 @@ async def create_local_post(
         await media_store.attach(conn, post.id, [m.id for m in media])
         if app_id is not None:
             await post_store.set_app(conn, post.id, app_id)
+        await quotes.record(ctx, conn, post, author, note, quote, quote_policy)
         await link_and_fan_out(
             ctx, conn, post, author, rendered, mentioned, parent_author, serialize.create_activity(note),
             is_public=visibility in ("public", "unlisted"),
@@ -123,6 +126,7 @@ async def edit_local_post(
     # An imported post keeps naming where it came from after an edit (FEP-0c7f).
     origin = await post_origins.origin_of(ctx.db.reader, post.id)
     note = imported.mark(serialize.post_to_ap(edited, author, mentioned, list(rendered.hashtags), ctx.urls), origin)
+    note = await quotes.stored_note(ctx.db.reader, note, edited, author)
     edited = replace(edited, audience=tuple(note["to"] + note["cc"]))
     parent_author = await _author_of(ctx, await _parent(ctx, post))
     async with ctx.db.transaction() as conn:

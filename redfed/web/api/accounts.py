@@ -5,6 +5,7 @@ from quart import Blueprint, request
 
 from ...services import views
 from ...services.accounts import preferences, profiles
+from ...services.responses import quotes
 from ...services.social import follows, interactions, relationships, timelines
 from ..context import runtime
 from ..inputs import record_id
@@ -72,6 +73,8 @@ async def update_credentials():
             rt.db, actor, visibility=source.text("privacy", max_length=20), sensitive=source.flag("sensitive"),
             language=source.text("language", max_length=20),
         )
+    if source.has("quote_policy"):  # Mastodon 4.5: who may quote one's new posts
+        await quotes.set_default_policy(rt.services, actor, source.text("quote_policy", "", max_length=20))
     return await _own_account(actor)
 
 

@@ -8,7 +8,8 @@ from datetime import UTC, datetime
 from ...clock import now_ms
 from ...models import Media, Post
 from ...protocol.instants import renderable
-from ...services.views import AccountView, StatusView
+from ...services.views import AccountView, QuoteView, StatusView
+from ...store.responses.reactions import ReactionCount
 from ...urls import Urls
 
 log = logging.getLogger(__name__)
@@ -152,9 +153,31 @@ def status(view: StatusView, urls: Urls) -> dict:
         "application": {"name": view.application[0], "website": view.application[1]} if view.application else None,
         "filtered": [],
         "paid_partnership": post.paid_partnership,  # redfed extension; the content says it too
+        "quote": quote(view.quote, urls) if view.quote else None,
+        "quote_approval": view.quote_approval,
+        "quotes_count": view.quotes_count,
+        "saves_count": view.saves_count,  # redfed extension: public boards holding the post
+        "pleroma": {"emoji_reactions": [emoji_reaction(r) for r in view.reactions]},  # as Pleroma and Akkoma
     }
     if not post.is_local:
         entity.pop("pinned")
+    return entity
+
+
+def quote(view: QuoteView, urls: Urls) -> dict:
+    """Mastodon 4.5's Quote, or its ShallowQuote inside a quoted status."""
+    if view.shallow:
+        return {"state": view.state, "quoted_status_id": str(view.quoted_id) if view.quoted_id else None}
+    return {"state": view.state, "quoted_status": status(view.quoted, urls) if view.quoted else None}
+
+
+def emoji_reaction(reaction: ReactionCount, accounts: list[dict] | None = None) -> dict:
+    """Pleroma's EmojiReaction: a custom emoji by its shortcode without colons, with its image."""
+    entity = {"name": reaction.emoji.strip(":") if reaction.emoji_url else reaction.emoji, "count": reaction.count, "me": reaction.me}
+    if reaction.emoji_url:
+        entity["url"] = entity["static_url"] = reaction.emoji_url
+    if accounts is not None:
+        entity["accounts"] = accounts
     return entity
 
 

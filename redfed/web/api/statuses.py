@@ -7,6 +7,7 @@ from ...models import VISIBILITIES
 from ...services import views
 from ...services.accounts import preferences
 from ...services.media import media
+from ...services.responses import quotes
 from ...services.shop import listings
 from ...services.social import interactions, polls, posts, scheduled, statuses
 from ...store import views as view_store
@@ -48,13 +49,16 @@ async def create():
     if scheduled_at is not None:
         return await _schedule(params, author, visibility, parent, scheduled_at)
     attached = await _media(params, author)
+    quoted_id = params.record("quoted_status_id")
+    quote = await quotes.prepare(rt.services, author, await statuses.visible_post(rt.services, quoted_id, author)) if quoted_id else None
     post = await posts.create_local_post(
         rt.services, author, params.text("status", "", max_length=20_000), media=attached,
         visibility=visibility, summary=params.text("spoiler_text", "", max_length=1_000) or "",
         sensitive=bool(params.flag("sensitive", defaults.sensitive)), in_reply_to=parent,
         language=params.text("language", max_length=10) or defaults.language, app_id=caller().app_id,
         poll=_poll(params, rt), paid_partnership=bool(params.flag("paid_partnership", False)),
-        idempotency_key=key,
+        idempotency_key=key, quote=quote,
+        quote_policy=params.text("quote_approval_policy", max_length=20) or await quotes.default_policy(rt.services, author),
     )
     return await _render(post)
 
@@ -194,6 +198,7 @@ async def edit(status_id: str):
         summary=params.text("spoiler_text", "", max_length=1_000) or "", sensitive=bool(params.flag("sensitive", False)),
         media=attached, paid_partnership=params.flag("paid_partnership"),
     )
+    await quotes.quoted_post_edited(rt.services, edited)
     return await _render(edited)
 
 

@@ -13,6 +13,8 @@ EXCERPT = 120
 # The shapes a carousel or a tile takes, as RedNote's: portraits at most 3:4, landscapes at most 16:9.
 # A photo takes the nearest; one of unknown size is square.
 SHAPES = {"3x4": 3 / 4, "4x5": 4 / 5, "1x1": 1.0, "4x3": 4 / 3, "16x9": 16 / 9}
+# What the reaction bar offers besides the emoji already on a post (Misskey's first few).
+REACTION_CHOICES = ("❤️", "👍", "😂", "🎉", "😮", "😢")
 
 
 @dataclass(frozen=True)
@@ -54,6 +56,7 @@ class Card:
     photos: tuple[Photo, ...]
     excerpt: str
     videos: tuple[Video, ...] = ()
+    quoted: "Card | None" = None  # the post this one quotes, when its author consented
 
     @property
     def post(self):
@@ -78,6 +81,11 @@ class Card:
     @property
     def url(self) -> str:
         return self.post.url or self.post.uri
+
+    @property
+    def reaction_choices(self) -> tuple[str, ...]:
+        shown = {r.emoji for r in self.view.reactions}
+        return tuple(e for e in REACTION_CHOICES if e not in shown)
 
     @property
     def page_url(self) -> str:
@@ -124,7 +132,8 @@ def card(view: StatusView, urls: Urls) -> Card:
     # The card shows its own (translated) paid-partnership badge instead of the content's line.
     text = html_to_text(disclosures.with_line(shown.post.content, False))
     excerpt = text if len(text) <= EXCERPT else text[: EXCERPT - 1].rstrip() + "…"
-    return Card(shown, boosted_by, photos_of(shown, urls), excerpt, videos_of(shown, urls))
+    quoted = card(shown.quote.quoted, urls) if shown.quote and shown.quote.quoted else None
+    return Card(shown, boosted_by, photos_of(shown, urls), excerpt, videos_of(shown, urls), quoted)
 
 
 def cards(views: list[StatusView], urls: Urls) -> list[Card]:

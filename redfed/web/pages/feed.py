@@ -10,6 +10,7 @@ from ...services import views
 from ...services.accounts import preferences
 from ...services.discovery import remote_interaction
 from ...services.media import media_files
+from ...services.responses import quotes
 from ...services.social import compose as compose_service
 from ...services.social import interactions, posts, showcase, statuses
 from ..context import runtime
@@ -56,8 +57,10 @@ async def _compose_page(status: int = 200, *, error: str | None = None, fields: 
     fields = fields or {}
     if "visibility" not in fields:
         fields["visibility"] = (await preferences.posting_defaults(rt.db, viewer)).visibility
+    quoted = await _parent(viewer, fields.get("quote"))  # the post a quote quotes, shown as a card
     return await page(
-        "compose.html", status, error=error, fields=fields, parent=parent, max_photos=rt.config.media.max_attachments,
+        "compose.html", status, error=error, fields=fields, parent=parent, quoted=quoted,
+        max_photos=rt.config.media.max_attachments,
         photos=[photo_choices.shown(photo, rt.urls) for photo in photos],
         visibilities=VISIBILITIES, max_characters=posts.MAX_CHARACTERS,
         max_photo_mb=f"{rt.config.media.max_image_bytes / 1024 / 1024:.4g}",
@@ -80,7 +83,7 @@ async def compose_page():
     parent = await _parent(viewer, request.args.get("in_reply_to"))
     if parent is None and request.args.get("in_reply_to_uri"):
         parent = await _parent_by_uri(viewer, request.args["in_reply_to_uri"])
-    fields = {}
+    fields = {"quote": request.args.get("quote", "")[:20]}
     if parent:
         fields["in_reply_to"] = str(parent.post.id)
         # A reply starts by mentioning the author, as on Mastodon, so that they are notified.
@@ -150,9 +153,11 @@ async def compose():
     if fields.get("action") == "add":
         return await _compose_page(fields=fields, parent=parent, photos=staged.media)
     try:
+        quoted = await _parent(viewer, fields.get("quote"))
         await compose_service.publish(
             rt.services, viewer, fields.get("text", ""), staged.media, visibility=visibility,
             summary=fields.get("summary", ""), in_reply_to=parent.post if parent else None,
+            quote=await quotes.prepare(rt.services, viewer, quoted.post) if quoted else None,
         )
     except RedfedError as error:
         if error.status >= 500:

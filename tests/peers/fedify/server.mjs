@@ -13,7 +13,7 @@ import { parseArgs } from "node:util";
 import { Temporal } from "@js-temporal/polyfill";
 import { createFederation, generateCryptoKeyPair, MemoryKvStore, signRequest } from "@fedify/fedify";
 import {
-  Accept, Activity, Announce, Block, Create, Delete, Endpoints, Follow, getTypeId, Like, Move, Note,
+  Accept, Activity, Announce, Block, Create, Delete, EmojiReact, Endpoints, Follow, getTypeId, Like, Move, Note,
   Person, PUBLIC_COLLECTION, Reject, Tombstone, Undo, Update,
 } from "@fedify/fedify/vocab";
 
@@ -271,7 +271,7 @@ async function audience(ctx, username, addresses) {
   return recipients;
 }
 
-async function interact(ctx, cls, { actor: username, object, to, preferSharedInbox }) {
+async function interact(ctx, cls, { actor: username, object, to, preferSharedInbox, content }) {
   actorNamed(username);
   // By default to the object's author; a boost is public and also goes to the booster's followers.
   const authors = to ?? [(await ctx.lookupObject(object))?.attributionId?.href].filter(Boolean);
@@ -279,7 +279,8 @@ async function interact(ctx, cls, { actor: username, object, to, preferSharedInb
   const addresses = announce ? [...authors, ctx.getFollowersUri(username).href] : authors;
   const activity = new cls({
     id: newId(ctx, username), actor: ctx.getActorUri(username), object: new URL(object),
-    tos: announce ? [PUBLIC_COLLECTION] : urls(authors), ccs: announce ? urls(addresses) : [] });
+    tos: announce ? [PUBLIC_COLLECTION] : urls(authors), ccs: announce ? urls(addresses) : [],
+    ...(content == null ? {} : { content }) });
   const recipients = await audience(ctx, username, addresses);
   return { id: activity.id.href, ...(await send(ctx, username, recipients, activity, preferSharedInbox)) };
 }
@@ -350,11 +351,12 @@ const control = {
   "POST /_control/accept-follower": (ctx, { actor, follower }) => answerFollow(ctx, actor, follower, Accept),
   "POST /_control/reject-follower": (ctx, { actor, follower }) => answerFollow(ctx, actor, follower, Reject),
 
-  async "POST /_control/post"(ctx, { actor: username, content, to = [], cc = [], inReplyTo, ...options }) {
+  async "POST /_control/post"(ctx, { actor: username, content, to = [], cc = [], inReplyTo, quoteUrl, ...options }) {
     const actor = actorNamed(username);
     const note = new Note({ id: ctx.getObjectUri(Note, { identifier: username, id: randomUUID() }),
       attribution: ctx.getActorUri(username), content, tos: urls(to), ccs: urls(cc),
-      replyTarget: inReplyTo ? new URL(inReplyTo) : null, published: Temporal.Now.instant() });
+      replyTarget: inReplyTo ? new URL(inReplyTo) : null, quoteUrl: quoteUrl ? new URL(quoteUrl) : null,
+      published: Temporal.Now.instant() });
     const create = new Create({ id: newId(ctx, username), actor: note.attributionId, object: note,
       tos: note.toIds, ccs: note.ccIds, published: note.published });
     objects.set(note.id.href, note);
@@ -386,6 +388,7 @@ const control = {
   },
 
   "POST /_control/like": (ctx, body) => interact(ctx, Like, body),
+  "POST /_control/react": (ctx, body) => interact(ctx, EmojiReact, body),
   "POST /_control/announce": (ctx, body) => interact(ctx, Announce, body),
   "POST /_control/undo": (ctx, { actor, activity }) => undo(ctx, actor, activity),
 
