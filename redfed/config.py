@@ -120,8 +120,6 @@ class TranslationConfig:
     # Only public and unlisted posts go to the provider unless this is true.
     allow_private_posts: bool = False
     per_user_per_hour: int = 60
-    # The languages the provider offers, when it cannot be asked (DeepL's list is long and fixed).
-    languages: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
