@@ -48,10 +48,6 @@ def provider_for(ctx: Context) -> Provider | None:
     return PROVIDERS[config.provider](config, ctx.http)
 
 
-def is_enabled(ctx: Context) -> bool:
-    return bool(ctx.config.translation.provider)
-
-
 async def languages(ctx: Context) -> dict[str, list[str]]:
     """Source language -> targets, as the provider offers them ({} without a provider)."""
     provider = provider_for(ctx)
@@ -64,16 +60,32 @@ async def translate(ctx: Context, post_id: int, reader: Actor, target: str) -> T
         raise NotFound("Translation is not enabled on this server")
     target = _language_code(target)
     post = await _translatable_post(ctx, post_id, reader, target)
+    found = await kept_translation(ctx, post, target)
+    if found is not None:
+        return found
+    await _count(ctx, reader)
     texts = _texts(post)
-    digest = hashlib.sha256(json.dumps(texts).encode()).hexdigest()
-    kept = await store.get_translation(ctx.db.reader, post.id, target)
-    if kept is None or kept.source_digest != digest:
-        await _count(ctx, reader)
-        answer = await provider.translate(texts, post.language, target)
-        kept = store.StoredTranslation(digest, answer.source_language, provider.name, _cleaned(answer.texts))
-        async with ctx.db.transaction() as conn:
-            await store.put_translation(conn, post.id, target, kept, ctx.now_ms())
+    answer = await provider.translate(texts, post.language, target)
+    kept = store.StoredTranslation(_digest(texts), answer.source_language, provider.name, _cleaned(answer.texts))
+    async with ctx.db.transaction() as conn:
+        await store.put_translation(conn, post.id, target, kept, ctx.now_ms())
     return _translation(post, kept)
+
+
+async def kept_translation(ctx: Context, post: Post, target: str) -> Translation | None:
+    """The kept translation of the post as it is now, if there is one; never asks the provider.
+    The caller has checked that the reader may see the post."""
+    kept = await store.get_translation(ctx.db.reader, post.id, target)
+    if kept is None or kept.source_digest != _digest(_texts(post)):
+        return None
+    return _translation(post, kept)
+
+
+def offers_translation(ctx: Context, post: Post, reader_language: str) -> bool:
+    """Whether a reader whose language is `reader_language` is offered a translation of the post."""
+    if not ctx.config.translation.provider or post.reblog_of_id is not None:
+        return False
+    return _shareable(ctx, post) and not _written_in(post, reader_language)
 
 
 async def _translatable_post(ctx: Context, post_id: int, reader: Actor, target: str) -> Post:
@@ -82,11 +94,19 @@ async def _translatable_post(ctx: Context, post_id: int, reader: Actor, target: 
         post = await post_store.get_post(ctx.db.reader, post.reblog_of_id)
     if post is None or not await can_see(ctx.db.reader, reader, post):
         raise NotFound("Record not found")
-    if post.visibility not in SHARED_VISIBILITIES and not ctx.config.translation.allow_private_posts:
+    if not _shareable(ctx, post):
         raise Forbidden("Only public posts are sent to the translation service")
-    if post.language and post.language.split("-")[0].lower() == target.split("-")[0]:
+    if _written_in(post, target):
         raise Unprocessable("The post is already in that language")
     return post
+
+
+def _shareable(ctx: Context, post: Post) -> bool:
+    return post.visibility in SHARED_VISIBILITIES or ctx.config.translation.allow_private_posts
+
+
+def _written_in(post: Post, language: str) -> bool:
+    return bool(post.language) and post.language.split("-")[0].lower() == language.split("-")[0]
 
 
 def _language_code(value: str) -> str:
@@ -100,6 +120,10 @@ def _texts(post: Post) -> list[str]:
     """[content, content warning, poll options...], each as HTML (the plain ones escaped)."""
     options = [o.get("title", "") for o in (post.poll or {}).get("options", [])]
     return [post.content, *(html.escape(text, quote=False) for text in [post.summary, *options])]
+
+
+def _digest(texts: list[str]) -> str:
+    return hashlib.sha256(json.dumps(texts).encode()).hexdigest()
 
 
 def _cleaned(texts: list[str]) -> list[str]:
