@@ -6,6 +6,10 @@ from ...federation.http import HttpClient
 from .providers import ProviderError, Translated, get_json, post_json, strings
 
 
+# LibreTranslate's codes where they differ from the ones readers and posts carry.
+_CODES = {"zh-tw": "zt", "zh-hk": "zt", "zh-hant": "zt", "zh-cn": "zh", "zh-hans": "zh", "pt-br": "pt", "pt-pt": "pt"}
+
+
 class LibreTranslate:
     name = "LibreTranslate"
 
@@ -14,7 +18,7 @@ class LibreTranslate:
         self._base = config.url.rstrip("/")
 
     async def translate(self, texts: list[str], source: str | None, target: str) -> Translated:
-        payload = {"q": texts, "source": source or "auto", "target": target, "format": "html"}
+        payload = {"q": texts, "source": _code(source) if source else "auto", "target": _code(target), "format": "html"}
         if self._config.api_key:
             payload["api_key"] = self._config.api_key
         answer = await post_json(self._http, self._config.timeout_seconds, f"{self._base}/translate", payload, {})
@@ -32,6 +36,10 @@ class LibreTranslate:
                 targets = entry.get("targets")
                 found[entry["code"]] = [t for t in targets if isinstance(t, str)] if isinstance(targets, list) else []
         return found
+
+
+def _code(language: str) -> str:
+    return _CODES.get(language.lower(), language.lower())
 
 
 def _detected(answer: dict) -> str | None:
