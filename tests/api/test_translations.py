@@ -177,3 +177,35 @@ def test_provider_on_a_private_address__is_refused_unless_the_config_allows(star
     assert refused.value.args[1] == 503
     assert provider.received == []
 
+
+
+@pytest.fixture
+def deepl_instance(start_instance, provider):
+    return start_instance("deepl", translation={"provider": "deepl", "url": provider.url, "api_key": "secret"})
+
+
+def test_deepl__translates_with_its_own_protocol_and_key_header(deepl_instance, provider):
+    deepl_instance.create_user("putri")
+    putri = api.client(deepl_instance, "putri")
+    post = putri.status_post("Selamat pagi semua", language="id")
+    translated = putri.status_translate(post["id"], lang="zh")
+    assert translated["content"] == "<p>大家早上好</p>" and translated["provider"] == "DeepL.com"
+    [sent] = provider.translations()
+    assert sent["authorization"] == "DeepL-Auth-Key secret" and sent["tag_handling"] == "html"
+    assert sent["source_lang"] == "ID" and sent["target_lang"] == "ZH"
+
+
+def test_deepl__lists_its_languages_as_mastodon_codes(deepl_instance):
+    deepl_instance.create_user("wei")
+    languages = api.client(deepl_instance, "wei").instance_translation_languages()
+    assert languages == {"en": ["id", "zh"], "id": ["en", "zh"], "zh": ["en", "id"]}
+
+
+def test_deepl_refusing__is_a_503(deepl_instance, provider):
+    deepl_instance.create_user("putri")
+    putri = api.client(deepl_instance, "putri")
+    post = putri.status_post("Selamat pagi semua", language="id")
+    provider.mode = "down"
+    with pytest.raises(MastodonAPIError) as failed:
+        putri.status_translate(post["id"], lang="zh")
+    assert failed.value.args[1] == 503

@@ -1,5 +1,7 @@
 """A LibreTranslate-compatible server on loopback, speaking its real protocol, for the translation
-tests: POST /translate ({"q", "source", "target", "format", "api_key"}) and GET /languages.
+tests: POST /translate ({"q", "source", "target", "format", "api_key"}) and GET /languages. It
+speaks DeepL's API too, on the same phrase book: POST /v2/translate and GET /v2/languages, with
+`Authorization: DeepL-Auth-Key <key>`.
 
 It translates from a small phrase book, so that tests read as real translations, and marks
 anything else as "[target] text". `mode` makes it misbehave the ways a provider does: "down"
@@ -48,6 +50,8 @@ class LibreTranslateServer:
         app = web.Application()
         app.router.add_post("/translate", self._translate)
         app.router.add_get("/languages", self._languages)
+        app.router.add_post("/v2/translate", self._deepl_translate)
+        app.router.add_get("/v2/languages", self._deepl_languages)
         self._runner = web.AppRunner(app, access_log=None)
         await self._runner.setup()
         await web.SockSite(self._runner, self._socket).start()
@@ -61,8 +65,29 @@ class LibreTranslateServer:
         self._socket.close()
 
     def translations(self) -> list[dict]:
-        """The bodies of the /translate requests received so far."""
-        return [r for r in self.received if "q" in r]
+        """The bodies of the /translate requests received so far (both protocols)."""
+        return [r for r in self.received if "q" in r or "text" in r]
+
+    async def _deepl_translate(self, request: web.Request) -> web.Response:
+        body = await request.json()
+        self.received.append({**body, "authorization": request.headers.get("Authorization")})
+        if request.headers.get("Authorization") != f"DeepL-Auth-Key {self.api_key}":
+            return web.json_response({"message": "Wrong key"}, status=403)
+        if self.mode == "down":
+            return web.json_response({"message": "Too many requests"}, status=429)
+        source = body.get("source_lang", "ID").lower()
+        target = body["target_lang"].split("-")[0].lower()
+        results = [{"detected_source_language": source.upper(), "text": _translate(text, source, target)}
+                   for text in body["text"]]
+        return web.Response(text=json.dumps({"translations": results}, ensure_ascii=False), content_type="application/json")
+
+    async def _deepl_languages(self, request: web.Request) -> web.Response:
+        if request.query.get("type") == "target":
+            return web.json_response([{"language": "EN-GB", "name": "English (British)"},
+                                      {"language": "EN-US", "name": "English (American)"},
+                                      {"language": "ID", "name": "Indonesian"}, {"language": "ZH-HANS", "name": "Chinese"}])
+        return web.json_response([{"language": "EN", "name": "English"}, {"language": "ID", "name": "Indonesian"},
+                                  {"language": "ZH", "name": "Chinese"}])
 
     async def _languages(self, request: web.Request) -> web.Response:
         self.received.append({"path": "/languages"})
