@@ -9,6 +9,7 @@ from redfed.services.social import posts
 
 from ..support.libretranslate import LibreTranslateServer
 from .conftest import screenshot, sign_in, switch_language
+from .shop_support import create_listing
 from .test_layout import overflowing, watch_console
 
 
@@ -77,3 +78,19 @@ def test_provider_down__is_told_in_the_readers_language_and_nothing_is_shown(ins
     provider.mode = "ok"
     page.goto(instance.url(f"/@putri/{indonesian_post.id}?translated=1"))
     expect(page.locator("article.post-focus .post-content")).to_have_text("Selamat pagi semua")
+
+
+def test_listing_description__is_translated_in_place(instance, provider, new_page):
+    putri = instance.create_user("putri").actor
+    instance.create_user("wei")
+    listing, _post = create_listing(instance, putri, description="Selamat pagi semua")
+    page = new_page(locale="zh-CN")
+    sign_in(page, instance, "wei")
+    switch_language(page, "zh_Hans")
+    page.goto(instance.url(listing.proposal_uri.removeprefix(instance.url(""))))
+    about = page.locator("section.listing-description")
+    expect(about.locator(".post-content")).to_contain_text("Selamat pagi semua")
+    about.get_by_role("button", name="翻译").click()
+    expect(about.locator(".post-content")).to_contain_text("大家早上好")
+    expect(about.locator(".translation-note")).to_contain_text("LibreTranslate")
+    assert page.url.endswith("?translated=1#about-title")

@@ -13,7 +13,7 @@ from babel import Locale
 from quart import request
 
 from ...errors import ServiceUnavailable, TooManyRequests
-from ...models import Actor, Post
+from ...models import Post
 from ...services.languages import translation
 from .. import i18n
 from ..context import runtime
@@ -47,15 +47,17 @@ async def translate(post_id: str):
         raise ServiceUnavailable(_(UNAVAILABLE)) from None
     except TooManyRequests:
         raise TooManyRequests(_(TOO_MANY)) from None
-    back = urlsplit(safe_next(fields.get("next"), f"/posts/{post_id}")).path
-    return see_other(f"{back}?translated=1#post")
+    back = urlsplit(safe_next(fields.get("next"), f"/posts/{post_id}"))
+    return see_other(f"{back.path}?translated=1" + (f"#{back.fragment}" if back.fragment else ""))
 
 
-async def translation_context(post: Post, viewer: Actor | None) -> dict:
-    """What post.html needs: whether to offer the button, and the translation to show."""
-    if viewer is None:
+async def translation_context(post: Post) -> dict:
+    """What a page with a translatable post needs (_translation.html): whether to offer the
+    button, and the translation to show."""
+    current = await visit()
+    if current.viewer is None:
         return {"offer_translation": False, "translation": None, "original_path": request.path}
-    ctx, locale = runtime().services, (await visit()).locale
+    ctx, locale = runtime().services, current.locale
     language = i18n.stored_value(locale)
     kept = None
     if request.args.get("translated"):
