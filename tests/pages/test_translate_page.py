@@ -9,7 +9,7 @@ from redfed.services.social import posts
 
 from ..support.libretranslate import LibreTranslateServer
 from .conftest import screenshot, sign_in, switch_language
-from .shop_support import create_listing
+from .shop_support import create_listing, rows
 from .test_layout import overflowing, watch_console
 
 
@@ -94,3 +94,22 @@ def test_listing_description__is_translated_in_place(instance, provider, new_pag
     expect(about.locator(".post-content")).to_contain_text("大家早上好")
     expect(about.locator(".translation-note")).to_contain_text("LibreTranslate")
     assert page.url.endswith("?translated=1#about-title")
+
+
+def test_compose__picks_the_readers_language_and_can_leave_it_to_detection(instance, new_page):
+    instance.create_user("wei")
+    page = new_page(width=360, height=780, locale="zh-CN")
+    sign_in(page, instance, "wei")
+    switch_language(page, "zh_Hans")
+    page.goto(instance.url("/compose"))
+    expect(page.get_by_label("帖子语言")).to_have_value("zh")
+    page.fill("#text", "Selamat pagi semua, apa kabar?")
+    page.click(".compose-form button.button-primary")
+    page.wait_for_url(instance.url("/@wei"))
+    page.goto(instance.url("/compose"))
+    page.get_by_label("帖子语言").select_option("")
+    page.fill("#text", "Selamat pagi semua, apa kabar?")
+    page.click(".compose-form button.button-primary")
+    page.wait_for_url(instance.url("/@wei"))
+    languages = rows(instance, "SELECT language FROM posts ORDER BY id")
+    assert languages == [("zh",), ("id",)]  # as picked; then detected
