@@ -71,4 +71,3 @@ def strings(value: object, count: int) -> list[str]:
     if not isinstance(value, list) or len(value) != count or not all(isinstance(v, str) for v in value):
         raise ProviderError("The translation service answered with an unusable translation.")
     return value
-
