@@ -16,11 +16,14 @@ def provider():
     server.stop()
 
 
+def libretranslate(provider, **more) -> dict:
+    """The [translation] section for the loopback LibreTranslate server, and `more`."""
+    return {"provider": "libretranslate", "url": provider.url, "api_key": "secret", **more}
+
+
 @pytest.fixture
 def instance(start_instance, provider):
-    return start_instance("a", translation={
-        "provider": "libretranslate", "url": provider.url, "api_key": "secret", "timeout_seconds": 1.0,
-    })
+    return start_instance("a", translation=libretranslate(provider, timeout_seconds=1.0))
 
 
 @pytest.fixture
@@ -122,9 +125,7 @@ def test_post_the_reader_cannot_see__is_not_found_and_not_sent(provider, putri, 
 
 
 def test_followers_only_posts__are_sent_when_the_admin_allows(start_instance, provider):
-    open_instance = start_instance("open", translation={
-        "provider": "libretranslate", "url": provider.url, "api_key": "secret", "allow_private_posts": True,
-    })
+    open_instance = start_instance("open", translation=libretranslate(provider, allow_private_posts=True))
     open_instance.create_user("putri")
     putri = api.client(open_instance, "putri")
     post = putri.status_post("Selamat pagi semua", language="id", visibility="private")
@@ -132,9 +133,7 @@ def test_followers_only_posts__are_sent_when_the_admin_allows(start_instance, pr
 
 
 def test_readers__are_limited_per_hour(start_instance, provider):
-    limited = start_instance("limited", translation={
-        "provider": "libretranslate", "url": provider.url, "api_key": "secret", "per_user_per_hour": 2,
-    })
+    limited = start_instance("limited", translation=libretranslate(provider, per_user_per_hour=2))
     limited.create_user("wei")
     token = api.token_for(limited, "wei")
     wei = api.client(limited, token=token)
@@ -166,9 +165,8 @@ def test_post_already_in_the_target_language__is_refused_without_a_request(provi
 
 
 def test_provider_on_a_private_address__is_refused_unless_the_config_allows(start_instance, provider):
-    guarded = start_instance("guarded", federation={"allow_private_addresses": False}, translation={
-        "provider": "libretranslate", "url": provider.url, "api_key": "secret",
-    })
+    guarded = start_instance("guarded", federation={"allow_private_addresses": False},
+                             translation=libretranslate(provider))
     guarded.create_user("wei")
     wei = api.client(guarded, "wei")
     post = wei.status_post("Selamat pagi semua", language="id")
