@@ -111,6 +111,27 @@ class ApiConfig:
 
 
 @dataclass(frozen=True)
+class TranslationConfig:
+    # "" (no translation), "libretranslate" (a LibreTranslate-compatible server at `url`) or
+    # "deepl" (DeepL's API; `url` defaults to the free or paid endpoint by the key's form).
+    provider: str = ""
+    url: str = ""
+    api_key: str = field(default="", repr=False)
+    timeout_seconds: float = 10.0
+    # Only public and unlisted posts go to the provider unless this is true.
+    allow_private_posts: bool = False
+    per_user_per_hour: int = 60
+
+
+@dataclass(frozen=True)
+class LanguagesConfig:
+    # Detect the language of posts written without one. "low" accuracy keeps the detector near
+    # 50 MB and loads in a fraction of a second; "high" is better on short posts but takes ~300 MB.
+    detect: bool = True
+    detection_accuracy: str = "low"
+
+
+@dataclass(frozen=True)
 class SecurityConfig:
     secret_key_file: str = "secret.key"
 
@@ -126,6 +147,8 @@ class Config:
     media: MediaConfig = field(default_factory=MediaConfig)
     api: ApiConfig = field(default_factory=ApiConfig)
     security: SecurityConfig = field(default_factory=SecurityConfig)
+    translation: TranslationConfig = field(default_factory=TranslationConfig)
+    languages: LanguagesConfig = field(default_factory=LanguagesConfig)
     # Relative paths in the file are relative to the file's folder.
     base_dir: Path = field(default_factory=Path.cwd)
 
@@ -284,6 +307,8 @@ def _validate(config: Config) -> None:
         "server.max_concurrent_bodies": config.server.max_concurrent_bodies,
         "server.backlog": config.server.backlog,
         "database.pool_size": config.database.pool_size,
+        "translation.timeout_seconds": config.translation.timeout_seconds,
+        "translation.per_user_per_hour": config.translation.per_user_per_hour,
     }
     if config.federation.outbox_backfill < 0:
         raise ConfigError("config key 'federation.outbox_backfill' must not be negative")
@@ -297,6 +322,7 @@ def _validate(config: Config) -> None:
     if config.server.listen and not config.server.listen.rpartition(":")[2].isdigit():
         raise ConfigError("config key 'server.listen' must be HOST:PORT")
     _validate_media(config.media)
+    _validate_languages(config.translation, config.languages)
     if config.database.path != ":memory:" and not config.database.path:
         raise ConfigError("config key 'database.path' must not be empty")
 
@@ -306,6 +332,20 @@ def _validate_media(media: MediaConfig) -> None:
         raise ConfigError("config key 'media.storage' must be \"local\" or \"s3\"")
     if media.storage == "s3":
         validate_bucket(media)
+
+
+def _validate_languages(translation: TranslationConfig, languages: LanguagesConfig) -> None:
+    if translation.provider not in ("", "libretranslate", "deepl"):
+        raise ConfigError("config key 'translation.provider' must be \"libretranslate\", \"deepl\" or empty")
+    if translation.provider == "libretranslate" and not translation.url:
+        raise ConfigError("config key 'translation.url' must name the LibreTranslate server")
+    if translation.provider == "deepl" and not translation.api_key:
+        raise ConfigError("config key 'translation.api_key' is required for DeepL")
+    parts = urlsplit(translation.url)
+    if translation.url and (parts.scheme not in ("http", "https") or not parts.hostname):
+        raise ConfigError("config key 'translation.url' must be an http(s) URL")
+    if languages.detection_accuracy not in ("low", "high"):
+        raise ConfigError("config key 'languages.detection_accuracy' must be \"low\" or \"high\"")
 
 
 def validate_bucket(media: MediaConfig) -> None:

@@ -65,7 +65,7 @@ class Instance:
         resolver = Resolver(self.db, self.http, self.config, signer, clock=self.clock, domains=self.domains)
         self.ctx = Context(
             self.db, self.config, resolver, self.urls, clock=self.clock, wake_delivery=self._wake.set,
-            files=self.files,
+            files=self.files, http=self.http,
         )
         self.delivery = DeliveryWorker(self.db, self.http, self.config, clock=self.clock, domains=self.domains)
         self.inbox = InboxWorker(self.ctx, clock=self.clock)

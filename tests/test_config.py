@@ -99,3 +99,20 @@ def test_load_config__reports_missing_file_and_bad_toml(tmp_path):
     bad.write_text("[instance\nname = 1")
     with pytest.raises(ConfigError, match="not valid TOML"):
         load_config(bad)
+
+
+@pytest.mark.parametrize(("translation", "message"), [
+    ({"provider": "google"}, "translation.provider"),
+    ({"provider": "libretranslate"}, "translation.url"),
+    ({"provider": "deepl"}, "translation.api_key"),
+    ({"provider": "libretranslate", "url": "ftp://translate.example"}, "translation.url"),
+    ({"per_user_per_hour": 0}, "translation.per_user_per_hour"),
+])
+def test_translation_mistakes__are_refused_by_name(tmp_path, translation, message):
+    with pytest.raises(ConfigError, match=message.replace(".", r"\.")):
+        config_from_dict({"translation": translation}, base_dir=tmp_path)
+
+
+def test_translation_api_key__is_not_shown_in_the_config_repr(tmp_path):
+    config = config_from_dict({"translation": {"provider": "deepl", "api_key": "secret-key:fx"}}, base_dir=tmp_path)
+    assert "secret-key" not in repr(config)

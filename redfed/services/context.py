@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 from ..config import Config
 from ..db.api import Database
 from ..federation.domain_policy import DomainPolicy
+from ..federation.http import HttpClient
 from ..federation.resolve import Resolver
 from ..objectstore.stores import Stores
 from ..urls import Urls
@@ -23,6 +24,9 @@ class Context:
     wake_delivery: Callable[[], None] = field(default=lambda: None)
     # Where uploaded media and archives are kept: on disk or in a bucket (objectstore.stores).
     files: Stores = field(kw_only=True)
+    # The outbound client, for services that speak to a server other than a fediverse peer (a
+    # translation provider); None where nothing is fetched (one-off commands).
+    http: HttpClient | None = field(default=None, kw_only=True)
 
     @property
     def domains(self) -> DomainPolicy:

@@ -25,12 +25,20 @@ from ..protocol.instants import renderable
 DEFAULT = "en"
 RELATIVE_FOR = 7 * 24 * 3600 * 1000  # how long after an instant pages show its age instead of its date
 # Locale id -> (name in its own language, the HTML lang attribute, what users.locale stores).
+# A locale is listed only once its catalog is complete (tests/pages/test_catalogs.py).
 LANGUAGES = {
     "en": ("English", "en", "en"),
     "zh_Hans": ("简体中文", "zh-Hans", "zh"),
+    "zh_Hant": ("繁體中文", "zh-Hant", "zh-TW"),
 }
+# Locales written right to left: their pages are mirrored (<html dir="rtl">).
+RIGHT_TO_LEFT = {"ar"}
 LANG_COOKIE = "lang"
-_SIMPLIFIED = {"zh", "zh-cn", "zh-hans", "zh-sg", "zh-hans-cn", "zh-hans-sg", "zh-my", "zh-hans-my"}
+# Chinese tags that mean the Traditional script: Taiwan, Hong Kong and Macau, or the script named.
+_TRADITIONAL = {"zh-tw", "zh-hk", "zh-mo", "zh-hant"}
+# A language's main tag -> its locale, for languages with one locale whatever the region
+# (pt-PT readers get Brazilian Portuguese rather than English).
+_BY_LANGUAGE = {"en": "en", "zh": "zh_Hans", "id": "id", "in": "id", "es": "es", "ja": "ja", "pt": "pt_BR", "ar": "ar"}
 CONTEXT_KEY = "i18n_translations"
 
 
@@ -67,11 +75,12 @@ def normalise(value: str | None) -> str | None:
     if not value:
         return None
     tag = value.strip().replace("_", "-").lower()
-    if tag in ("en",) or tag.startswith("en-"):
-        return "en"
-    if tag in _SIMPLIFIED:
-        return "zh_Hans"
-    return None
+    language = tag.split("-")[0]
+    if language == "zh" and (tag in _TRADITIONAL or tag.startswith(("zh-hant-", "zh-tw-", "zh-hk-", "zh-mo-"))):
+        found = "zh_Hant"
+    else:
+        found = _BY_LANGUAGE.get(language)
+    return found if found in LANGUAGES else None
 
 
 def from_accept_language(header: str | None) -> str | None:
@@ -99,6 +108,11 @@ def from_accept_language(header: str | None) -> str | None:
 
 def choose(user_locale: str | None, cookie: str | None, accept_language: str | None) -> str:
     return normalise(user_locale) or normalise(cookie) or from_accept_language(accept_language) or DEFAULT
+
+
+def direction(locale: str) -> str:
+    """The HTML dir of a locale's pages."""
+    return "rtl" if locale.split("_")[0] in RIGHT_TO_LEFT else "ltr"
 
 
 def stored_value(locale: str) -> str:

@@ -1,9 +1,10 @@
-"""Every string the pages use is in the catalogs, and the Chinese one translates all of them with
-the same placeholders."""
+"""Every string the pages use is in the catalogs, and every catalog but English translates all of
+them with the same placeholders."""
 
 import re
 from pathlib import Path
 
+import pytest
 from babel.messages.extract import extract_from_dir
 from babel.messages.pofile import read_po
 
@@ -48,19 +49,22 @@ def test_every_used_string__is_in_both_catalogs():
         assert used - ids == set(), f"missing from {locale}: run the commands in redfed/locales/babel.cfg"
 
 
-def test_chinese__translates_everything_with_the_same_placeholders():
-    for message in _catalog("zh_Hans"):
+@pytest.mark.parametrize("locale", [locale for locale in i18n.LANGUAGES if locale != i18n.DEFAULT])
+def test_each_translation__is_complete_with_the_same_placeholders(locale):
+    for message in _catalog(locale):
         if not message.id:
             continue
         source = message.id[0] if isinstance(message.id, tuple) else message.id
         strings = message.string if isinstance(message.string, tuple) else (message.string,)
         for translated in strings:
-            assert translated, f"untranslated: {source!r}"
+            assert translated, f"untranslated in {locale}: {source!r}"
+            assert "fuzzy" not in message.flags, f"fuzzy in {locale}: {source!r}"
             assert set(PLACEHOLDER.findall(translated)) == set(PLACEHOLDER.findall(source)), source
 
 
 def test_catalogs__compile_and_translate():
     assert i18n.translations("zh_Hans").gettext("Explore") == "发现"
+    assert i18n.translations("zh_Hant").gettext("Explore") == "發現"
     assert i18n.translations("zh_Hans").ngettext("%(num)d post", "%(num)d posts", 3) == "%(num)d 条帖子"
     assert i18n.translations("en").ngettext("%(num)d post", "%(num)d posts", 1) == "%(num)d post"
     assert i18n.translations("unknown").gettext("Explore") == "Explore"

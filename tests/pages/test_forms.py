@@ -155,7 +155,11 @@ def test_static_stylesheet__is_served(instance):
     ("en-US,en;q=0.9", "en"),
     ("fr-FR, zh;q=0.5", "zh_Hans"),
     ("en;q=0.2, zh-CN;q=0.8", "zh_Hans"),
-    ("zh-TW", "en"),
+    ("zh-TW", "zh_Hant"),
+    ("zh-HK,en;q=0.5", "zh_Hant"),
+    ("zh-Hant", "zh_Hant"),
+    ("zh-Hant-TW", "zh_Hant"),
+    ("zh-SG", "zh_Hans"),
     ("de", "en"),
     ("", "en"),
     ("zh;q=0, en", "en"),
@@ -170,6 +174,7 @@ def test_locale__user_setting_then_cookie_then_browser():
     assert i18n.choose(None, "zh_Hans", "en") == "zh_Hans"
     assert i18n.choose(None, "klingon", "zh-CN") == "zh_Hans"
     assert i18n.choose("en", "zh_Hans", "zh") == "en"
+    assert i18n.choose("zh-TW", None, "en") == "zh_Hant"
 
 
 def test_accept_language__served_in_chinese(instance):

@@ -76,9 +76,9 @@ def survey(page, instance, paths: list[str], names: dict, label: str) -> dict[st
     return found
 
 
-@pytest.mark.parametrize("size,locale", [(PHONE, "en-US"), (DESKTOP, "zh-CN"), (PHONE, "zh-CN"), (DESKTOP, "en-US")])
+@pytest.mark.parametrize("size,locale", [(PHONE, "en-US"), (DESKTOP, "zh-CN"), (PHONE, "zh-CN"), (DESKTOP, "en-US"), (PHONE, "zh-TW")])
 def test_every_page__fits_the_screen_without_console_errors(instance, new_page, town, size, locale):
-    label = f"{size[0]}-{locale[:2]}"
+    label = f"{size[0]}-{locale}"
     visitor = new_page(*size, locale=locale)
     errors = watch_console(visitor, [])
     assert survey(visitor, instance, VISITOR_PAGES, town, f"visitor-{label}") == {}

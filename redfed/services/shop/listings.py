@@ -30,6 +30,7 @@ from ...store.shop import listings as store
 from ...store.shop.listings import ListingQuery
 from ..accounts import accounts
 from ..context import Context
+from ..languages.detection import language_of
 from ..social import posts
 from ..visibility import can_see
 
@@ -66,6 +67,7 @@ async def create_listing(
     )
     listing = apply_changes(blank, changes, creating=True)
     rendered, mentioned = await posts.render_text(ctx, _check_description(description))
+    language = language or await language_of(ctx.config, listing.title, description)
     post = Post(
         id=post_id, uri=ctx.urls.post(seller.uri, post_id), url=ctx.urls.post_page(seller.username, post_id),
         actor_id=seller.id, is_local=True, type="Note", visibility=visibility, content="", source=description,

@@ -20,6 +20,7 @@ from ...store.id_pages import IdRange
 from ...store.shop import deals as store
 from ...store.shop import listings as listing_store
 from ..context import Context
+from ..languages.detection import language_of
 from ..social import posts
 from . import listings
 
@@ -46,12 +47,13 @@ async def review(ctx: Context, author: Actor, listing_id: int, rating, text: str
         raise Unprocessable("you cannot review your own listing")
     body = ap.stars(rating) + ("\n\n" + text.strip() if text.strip() else "")
     rendered, mentioned = await posts.render_text(ctx, body)
+    language = await language_of(ctx.config, text)
     now = ctx.now_ms()
     post_id = new_id(now)
     post = Post(
         id=post_id, uri=ctx.urls.post(author.uri, post_id), url=ctx.urls.post_page(author.username, post_id),
         actor_id=author.id, is_local=True, type="Note", visibility="public", content=rendered.html, source=body,
-        summary="", sensitive=False, language=None, in_reply_to_uri=parent.uri, in_reply_to_id=parent.id,
+        summary="", sensitive=False, language=language, in_reply_to_uri=parent.uri, in_reply_to_id=parent.id,
         reblog_of_id=None, conversation=None, audience=(), attachments=(), poll=None,
         published_at=now, edited_at=None, created_at=now,
     )

@@ -11,10 +11,9 @@ from typing import BinaryIO
 
 from ...errors import RedfedError, Unprocessable
 from ...models import Actor, Media, Post
-from ..accounts import preferences
-from ..responses import quotes
 from ..context import Context
 from ..media import media
+from ..responses import quotes
 from . import posts
 
 
@@ -73,14 +72,14 @@ async def _describe(ctx: Context, author: Actor, choice: Choice) -> Media:
 
 async def publish(
     ctx: Context, author: Actor, text: str, photos: list[Media], *, visibility: str, summary: str = "",
-    in_reply_to: Post | None = None, quote: quotes.QuoteDraft | None = None,
+    in_reply_to: Post | None = None, quote: quotes.QuoteDraft | None = None, language: str | None = None,
 ) -> Post:
-    """The post, with the staged photos in the order given (each still the author's and unposted)."""
+    """The post, with the staged photos in the order given (each still the author's and unposted),
+    in the `language` the author picked (None: detected from the text)."""
     posts.check_text(text, visibility, summary, has_media=bool(photos))
     claimed = await media.claim_for_post(
         ctx.db, author.id, [photo.id for photo in photos], max_attachments=ctx.config.media.max_attachments,
     )
-    language = (await preferences.posting_defaults(ctx.db, author)).language
     return await posts.create_local_post(
         ctx, author, text, visibility=visibility, summary=summary, in_reply_to=in_reply_to, language=language,
         media=claimed, quote=quote, quote_policy=await quotes.default_policy(ctx, author),

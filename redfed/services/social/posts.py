@@ -27,6 +27,7 @@ from ...store import post_origins
 from ...store.media import media as media_store
 from ...store.social import bookmarks as bookmark_store
 from ..context import Context
+from ..languages.detection import language_of
 from ..notify import notify
 from ..responses import quotes
 from ..visibility import can_see
@@ -57,6 +58,7 @@ async def create_local_post(
     if in_reply_to is not None and not await can_see(ctx.db.reader, author, in_reply_to):
         raise NotFound("the post you reply to does not exist")
     rendered, mentioned = await render_text(ctx, text)
+    language = language or await language_of(ctx.config, summary, text)
     post_id = new_id(ctx.now_ms())
     post = Post(
         id=post_id, uri=ctx.urls.post(author.uri, post_id), url=ctx.urls.post_page(author.username, post_id),
@@ -324,6 +326,8 @@ async def store_remote_post(ctx: Context, doc: dict, author: Actor, depth: int) 
         return existing
     parent = await fetch_post(ctx, remote.post.in_reply_to_uri, depth) if remote.post.in_reply_to_uri else None
     post = replace(remote.post, in_reply_to_id=parent.id if parent else None)
+    if post.language is None:
+        post = replace(post, language=await language_of(ctx.config, post.summary, content.html_to_text(post.content)))
     mention_ids = await _known_local_mentions(ctx, remote)
     async with ctx.db.transaction() as conn:
         if await post_store.find_post_by_uri(conn, post.uri) is not None:

@@ -8,6 +8,7 @@ from datetime import UTC, datetime
 from ...clock import now_ms
 from ...models import Media, Post
 from ...protocol.instants import renderable
+from ...services.languages.translation import Translation
 from ...services.views import AccountView, QuoteView, StatusView
 from ...store.responses.reactions import ReactionCount
 from ...urls import Urls
@@ -243,6 +244,19 @@ def poll(post: Post, own_votes: tuple[int, ...] | None = None, now_ms: int | Non
         "own_votes": list(own_votes or ()),
         "options": [{"title": o["title"], "votes_count": o.get("votes_count", 0)} for o in options],
         "emojis": [],
+    }
+
+
+def translation(done: Translation) -> dict:
+    """A services.languages Translation as Mastodon's Translation entity."""
+    poll = {"id": str(done.post.id), "options": [{"title": t} for t in done.poll_options]} if done.poll_options else None
+    return {
+        "content": done.content,
+        "spoiler_text": done.spoiler_text,
+        "poll": poll,
+        "media_attachments": [],
+        "detected_source_language": done.source_language,
+        "provider": done.provider,
     }
 
 

@@ -37,7 +37,7 @@ def _configuration(config) -> dict:
             "video_matrix_limit": media.max_image_pixels,
         },
         "polls": {"max_options": 4, "max_characters_per_option": 50, "min_expiration": 300, "max_expiration": 2629746},
-        "translation": {"enabled": False},
+        "translation": {"enabled": bool(config.translation.provider)},
     }
 
 

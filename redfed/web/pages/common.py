@@ -183,6 +183,7 @@ async def page_context() -> dict:
         "csrf_token": current.csrf_token,
         "locale": current.locale,
         "html_lang": i18n.LANGUAGES[current.locale][1],
+        "html_dir": i18n.direction(current.locale),
         "languages": [(code, names[0], names[1]) for code, names in i18n.LANGUAGES.items()],
         "current_path": here(),
         "now_ms": _now_ms(),

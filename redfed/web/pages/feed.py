@@ -13,12 +13,14 @@ from ...services.media import media_files
 from ...services.responses import quotes
 from ...services.social import compose as compose_service
 from ...services.social import interactions, posts, showcase, statuses
+from .. import i18n
 from ..context import runtime
 from . import photo_choices
 from .cards import card, cards
 from .common import (
     _, blueprint, check_csrf, compose_limit, form, page, safe_next, see_other, signed_in,
 )
+from .settings_profile import POST_LANGUAGES, language_names
 
 MAX_ROW_ID = 2**63 - 1
 
@@ -53,14 +55,16 @@ async def choose_home_layout():
 async def _compose_page(status: int = 200, *, error: str | None = None, fields: dict | None = None, parent=None,
                         photos: list[Media] = ()):
     rt = runtime()
-    _current, viewer = await signed_in()
+    current, viewer = await signed_in()
     fields = fields or {}
-    if "visibility" not in fields:
-        fields["visibility"] = (await preferences.posting_defaults(rt.db, viewer)).visibility
+    defaults = await preferences.posting_defaults(rt.db, viewer)
+    fields.setdefault("visibility", defaults.visibility)
+    # The author's posting language, else the language of their pages.
+    fields.setdefault("language", defaults.language or i18n.stored_value(current.locale).split("-")[0])
     quoted = await _parent(viewer, fields.get("quote"))  # the post a quote quotes, shown as a card
     return await page(
         "compose.html", status, error=error, fields=fields, parent=parent, quoted=quoted,
-        max_photos=rt.config.media.max_attachments,
+        max_photos=rt.config.media.max_attachments, post_languages=language_names(current.locale),
         photos=[photo_choices.shown(photo, rt.urls) for photo in photos],
         visibilities=VISIBILITIES, max_characters=posts.MAX_CHARACTERS,
         max_photo_mb=f"{rt.config.media.max_image_bytes / 1024 / 1024:.4g}",
@@ -158,6 +162,7 @@ async def compose():
             rt.services, viewer, fields.get("text", ""), staged.media, visibility=visibility,
             summary=fields.get("summary", ""), in_reply_to=parent.post if parent else None,
             quote=await quotes.prepare(rt.services, viewer, quoted.post) if quoted else None,
+            language=fields.get("language") if fields.get("language") in POST_LANGUAGES else None,
         )
     except RedfedError as error:
         if error.status >= 500:

@@ -18,6 +18,7 @@ from ..context import runtime
 from .cards import card, cards
 from .common import blueprint, page, visit
 from .polls import poll_of
+from .translations import translation_context
 
 MAX_ROW_ID = 2**63 - 1
 
@@ -82,6 +83,7 @@ async def _page_of(post: Post, viewer: Actor | None):
         replies=[(card(reply.view, rt.urls), reply.depth) for reply in thread.replies],
         author_relationship=await _followable(viewer, shown.author),
         poll=poll_of(shown.post, thread.view.own_votes, viewer.id if viewer else None, rt.services.now_ms()),
+        **await translation_context(shown.post),
     )
     response.vary.add("Accept")
     return response

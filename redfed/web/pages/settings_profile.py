@@ -149,7 +149,7 @@ async def save_profile():
 
 # --- preferences -----------------------------------------------------------------------------
 
-def _language_names(locale: str) -> list[tuple[str, str]]:
+def language_names(locale: str) -> list[tuple[str, str]]:
     names = Locale.parse(i18n.LANGUAGES[locale][1].replace("-", "_")).languages
     return [(code, names.get(code, code)) for code in POST_LANGUAGES]
 
@@ -165,7 +165,7 @@ async def _preferences_page(status: int = 200, *, values: dict | None = None, er
         }
     return await settings_page(
         "settings/preferences.html", PREFERENCES_PATH, status, values=values, errors=errors or {},
-        visibilities=VISIBILITIES, post_languages=_language_names(current.locale),
+        visibilities=VISIBILITIES, post_languages=language_names(current.locale),
     )
 
 

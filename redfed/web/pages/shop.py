@@ -16,6 +16,7 @@ from ..listings import proposal_response
 from . import listing_text
 from .cards import card, cards, photos_of
 from .common import N_, _, blueprint, check_csrf, form, page, see_other, signed_in, visit
+from .translations import translation_context
 
 MAX_ROW_ID = 2**63 - 1
 MAX_REVIEW_TEXT = reviews.MAX_TEXT
@@ -86,13 +87,16 @@ async def _listing_page(listing_id: int, *, status: int = 200, **extra):
 async def _render_listing(shown: shop.ListingPage, status: int = 200, *, fields: dict | None = None, **extra):
     rt = runtime()
     post = shown.item.view.post
+    translating = await translation_context(post)
+    if translating["translation"] is not None:
+        translating["translation_description"] = listing_text.description_html(translating["translation"].content)
     response = await page(
         "listing.html", status, shown=shown, listing=shown.item.listing, post=post, seller=shown.seller.actor,
         photos=photos_of(shown.item.view, rt.urls), review_cards=cards([v for _, v in shown.reviews], rt.urls),
         refusal=refusal_text(shown.offer_refusal) if shown.offer_refusal else None,
         ratings={v.post.id: r.rating for r, v in shown.reviews}, fields=fields or {}, max_message=deals.MAX_MESSAGE,
         path=listing_text.listing_path(shown.item.listing, post.is_local),
-        description=listing_text.description_html(post.content), **extra,
+        description=listing_text.description_html(post.content), **translating, **extra,
     )
     response.vary.add("Accept")
     return response
