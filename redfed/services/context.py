@@ -9,6 +9,7 @@ from ..db.api import Database
 from ..federation.domain_policy import DomainPolicy
 from ..federation.resolve import Resolver
 from ..objectstore.stores import Stores
+from ..protocol.webpush import VapidKey
 from ..urls import Urls
 
 
@@ -23,6 +24,8 @@ class Context:
     wake_delivery: Callable[[], None] = field(default=lambda: None)
     # Where uploaded media and archives are kept: on disk or in a bucket (objectstore.stores).
     files: Stores = field(kw_only=True)
+    # The instance's Web Push key pair: apps subscribe with its public half (services.push.keys).
+    vapid: VapidKey | None = field(default=None, kw_only=True)
 
     @property
     def domains(self) -> DomainPolicy:

@@ -38,6 +38,7 @@ def _configuration(config) -> dict:
         },
         "polls": {"max_options": 4, "max_characters_per_option": 50, "min_expiration": 300, "max_expiration": 2629746},
         "translation": {"enabled": False},
+        "vapid": {"public_key": runtime().services.vapid.public_key},
     }
 
 
