@@ -11,6 +11,8 @@ from ..models import Actor, Media, Post, User
 from ..store import actors as actor_store
 from ..store import views as store
 from ..store.accounts import users as user_store
+from ..store.emoji import emojis as emoji_store
+from ..store.emoji.emojis import CustomEmoji
 from ..store.media import media as media_store
 from ..store.social import polls as poll_store
 
@@ -41,6 +43,7 @@ class StatusView:
     application: tuple[str, str | None] | None
     in_reply_to_account_id: int | None
     own_votes: tuple[int, ...] | None = None  # the viewer's choices, when the post has a poll
+    emojis: tuple[CustomEmoji, ...] = ()  # the custom emoji its text or summary shows
 
 
 async def account_views(db: Database, actors: list[Actor], *, with_moved: bool = True) -> list[AccountView]:
@@ -80,6 +83,7 @@ async def status_views(db: Database, posts: list[Post], viewer: Actor | None) ->
     counts = await store.post_counts(db.reader, ids)
     flags = await store.viewer_flags(db.reader, viewer.id, ids) if viewer else {}
     tags = await store.tags_of(db.reader, ids)
+    emojis = await emoji_store.emojis_of_posts(db.reader, ids)
     media = await media_store.list_for_posts(db.reader, ids)
     votes = await poll_store.votes_for(db.reader, viewer.id, [p.id for p in everything if p.poll]) if viewer else {}
     app_ids = await store.post_app_ids(db.reader, ids)
@@ -97,6 +101,7 @@ async def status_views(db: Database, posts: list[Post], viewer: Actor | None) ->
             flags=frozenset(flags.get(post.id, set())),
             application=apps.get(app_ids.get(post.id)), in_reply_to_account_id=parent.actor_id if parent else None,
             own_votes=tuple(votes.get(post.id, ())) if post.poll and viewer else None,
+            emojis=tuple(emojis.get(post.id, ())),
         )
 
     return [view(post) for post in posts]

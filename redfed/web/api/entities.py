@@ -9,6 +9,7 @@ from ...clock import now_ms
 from ...models import Media, Post
 from ...protocol.instants import renderable
 from ...services.views import AccountView, StatusView
+from ...store.emoji.emojis import CustomEmoji
 from ...urls import Urls
 
 log = logging.getLogger(__name__)
@@ -114,6 +115,13 @@ def role(view: AccountView) -> dict:
     }
 
 
+def custom_emoji(emoji: CustomEmoji) -> dict:
+    """Mastodon's CustomEmoji entity (no separate still image is kept: static_url is the image)."""
+    entity = {"shortcode": emoji.shortcode, "url": emoji.image_url, "static_url": emoji.image_url,
+              "visible_in_picker": emoji.visible_in_picker}
+    return entity | ({"category": emoji.category} if emoji.category else {})
+
+
 def status(view: StatusView, urls: Urls) -> dict:
     post = view.post
     entity = {
@@ -146,7 +154,7 @@ def status(view: StatusView, urls: Urls) -> dict:
             for a in view.mentions
         ],
         "tags": [{"name": name, "url": urls.tag(name)} for name in view.tags],
-        "emojis": [],
+        "emojis": [custom_emoji(e) for e in view.emojis],
         "card": None,
         "poll": poll(post, view.own_votes, now_ms()),
         "application": {"name": view.application[0], "website": view.application[1]} if view.application else None,

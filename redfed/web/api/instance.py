@@ -121,11 +121,6 @@ async def activity():
     return await instance.weekly_activity(runtime().db)
 
 
-@blueprint.get("/api/v1/custom_emojis")
-async def custom_emojis():
-    return []
-
-
 @blueprint.get("/api/v1/announcements")
 async def announcements():
     return []
