@@ -15,6 +15,7 @@ import sys
 import tomllib
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
+from datetime import UTC, datetime
 from pathlib import Path
 
 from . import __version__
@@ -28,8 +29,10 @@ from .errors import ConfigError, RedfedError
 from .federation.resolve import Resolver
 from .instance import Instance
 from .objectstore import stores
+from .protocol import as2
 from .server import serve
 from .services.accounts import accounts, oauth, password_resets
+from .services.announcements import announcements
 from .services.context import Context
 from .services.emoji import emojis as custom_emojis
 from .services.media import media_copy
@@ -134,7 +137,28 @@ def _parser() -> argparse.ArgumentParser:
     pull.set_defaults(command=cmd_import_posts)
     _add_move_commands(commands)
     _emoji_commands(commands)
+    _announcement_commands(commands)
     return parser
+
+
+def _announcement_commands(commands) -> None:
+    announcement = commands.add_parser("announcement", help="publish announcements to the instance's accounts")
+    actions = announcement.add_subparsers(required=True, metavar="ACTION")
+    publish = actions.add_parser("publish", help="publish an announcement, now or from a later moment")
+    publish.add_argument("text")
+    publish.add_argument("--from", dest="shown_from", type=_instant, help="ISO 8601 moment to show it from")
+    publish.add_argument("--until", type=_instant, help="ISO 8601 moment to stop showing it")
+    publish.set_defaults(command=cmd_announcement_publish)
+    remove = actions.add_parser("remove", help="withdraw an announcement")
+    remove.add_argument("id", type=int)
+    remove.set_defaults(command=cmd_announcement_remove)
+    actions.add_parser("list", help="list announcements").set_defaults(command=cmd_announcement_list)
+
+
+def _instant(text: str) -> int:
+    """ISO 8601 → epoch ms; a moment without a zone is UTC."""
+    moment = datetime.fromisoformat(text)
+    return int((moment if moment.tzinfo else moment.replace(tzinfo=UTC)).timestamp() * 1000)
 
 
 def _emoji_commands(commands) -> None:
@@ -432,6 +456,32 @@ async def cmd_emoji_list(args) -> int:
     async with _database(config) as db:
         for emoji in await custom_emojis.list_local(db):
             print(f":{emoji.shortcode}:\t{emoji.category or '-'}\t{emoji.image_url}")
+    return 0
+
+
+async def cmd_announcement_publish(args) -> int:
+    config = _load(args)
+    async with _database(config) as db:
+        published = await announcements.publish(
+            db, args.text, now_ms(), published_at=args.shown_from, starts_at=args.shown_from, ends_at=args.until
+        )
+    print(f"announcement {published.id} published")
+    return 0
+
+
+async def cmd_announcement_remove(args) -> int:
+    config = _load(args)
+    async with _database(config) as db:
+        await announcements.withdraw(db, args.id)
+    print(f"announcement {args.id} removed")
+    return 0
+
+
+async def cmd_announcement_list(args) -> int:
+    config = _load(args)
+    async with _database(config) as db:
+        for found in await announcements.list_all(db):
+            print(f"{found.id}\t{as2.iso_time(found.published_at)}\t{found.text.splitlines()[0][:60]}")
     return 0
 
 

@@ -119,8 +119,3 @@ async def peers():
 @blueprint.get("/api/v1/instance/activity")
 async def activity():
     return await instance.weekly_activity(runtime().db)
-
-
-@blueprint.get("/api/v1/announcements")
-async def announcements():
-    return []
