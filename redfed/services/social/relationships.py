@@ -57,6 +57,17 @@ async def account(ctx: Context, account_id: int) -> Actor:
     return found
 
 
+async def accounts(ctx: Context, account_ids: list[int]) -> list[Actor]:
+    """Those of the accounts that may be shown, in the order asked; the others are left out."""
+    found = []
+    for account_id in dict.fromkeys(account_ids):
+        try:
+            found.append(await account(ctx, account_id))
+        except NotFound:
+            continue
+    return found
+
+
 async def lookup(ctx: Context, acct: str) -> Actor:
     """A known account by `user` (local) or `user@domain`; no WebFinger, as Mastodon's lookup."""
     username, _, domain = acct.strip().lstrip("@").partition("@")
