@@ -61,6 +61,16 @@ CREATE TABLE post_emojis (
 
 CREATE INDEX post_emojis_emoji ON post_emojis (emoji_id);
 
+-- Which emoji a remote account's name, bio and fields show (a local account's are found from its
+-- text when shown).
+CREATE TABLE actor_emojis (
+    actor_id BIGINT NOT NULL REFERENCES actors (id) ON DELETE CASCADE,
+    emoji_id BIGINT NOT NULL REFERENCES custom_emojis (id) ON DELETE CASCADE,
+    PRIMARY KEY (actor_id, emoji_id)
+);
+
+CREATE INDEX actor_emojis_emoji ON actor_emojis (emoji_id);
+
 -- Announcements by the instance's admins, shown to its accounts from `published_at` until
 -- `ends_at` (if any) or until each account dismisses them; accounts react with emoji.
 CREATE TABLE announcements (

@@ -7,12 +7,25 @@ content keeps `:blobcat:` as text and each reader's app draws the image in its p
 
 import re
 
+from ..models import Actor
 from ..protocol import as2
 from ..protocol.http_urls import http_url
 
 SHORTCODE = re.compile(r"[A-Za-z0-9_]{2,64}")
+# `:name:` not inside a word or another shortcode (Mastodon's CustomEmoji::SCAN_RE).
+_IN_TEXT = re.compile(r"(?<![\w:]):([A-Za-z0-9_]{2,64}):(?![\w:])")
 MAX_EMOJI_TAGS = 64  # more than any post shows; the rest of a hostile list is ignored
 EMOJI_CONTEXT = {"Emoji": "toot:Emoji", "toot": "http://joinmastodon.org/ns#"}
+
+
+def shortcodes_in(*texts: str) -> list[str]:
+    return list(dict.fromkeys(_IN_TEXT.findall("\n".join(texts))))
+
+
+def profile_shortcodes(actor: Actor) -> list[str]:
+    """The shortcodes a local account's name, bio and fields name."""
+    fields = [f"{f.name}\n{f.value}" for f in actor.fields]
+    return shortcodes_in(actor.display_name, actor.summary_source, *fields)
 
 
 def emoji_to_ap(shortcode: str, uri: str, image_url: str, updated_ms: int) -> dict:

@@ -7,6 +7,7 @@ fetched here with one query per kind for a whole page.
 from dataclasses import dataclass
 
 from ..db.api import Database
+from ..federation import emoji as emoji_ap
 from ..models import Actor, Media, Post, User
 from ..store import actors as actor_store
 from ..store import views as store
@@ -26,6 +27,7 @@ class AccountView:
     last_status_at: int | None
     user: User | None = None  # for local accounts
     moved: "AccountView | None" = None  # the account this one moved to, when known
+    emojis: tuple[CustomEmoji, ...] = ()  # the custom emoji its name, bio and fields show
 
 
 @dataclass(frozen=True)
@@ -50,11 +52,26 @@ async def account_views(db: Database, actors: list[Actor], *, with_moved: bool =
     counts = await store.actor_counts(db.reader, [a.id for a in actors])
     users = await user_store.users_by_actors(db.reader, [a.id for a in actors if a.is_local])
     moved = await _moved_views(db, actors) if with_moved else {}
+    emojis = await _account_emojis(db, actors)
     views = []
     for actor in actors:
         followers, following, statuses, last = counts.get(actor.id, (0, 0, 0, None))
-        views.append(AccountView(actor, followers, following, statuses, last, users.get(actor.id), moved.get(actor.moved_to_uri)))
+        views.append(AccountView(
+            actor, followers, following, statuses, last, users.get(actor.id), moved.get(actor.moved_to_uri),
+            tuple(emojis.get(actor.id, ())),
+        ))
     return views
+
+
+async def _account_emojis(db: Database, actors: list[Actor]) -> dict[int, list[CustomEmoji]]:
+    """Remote accounts' emoji as their documents tagged them; local ones' found in their text."""
+    found = await emoji_store.emojis_of_actors(db.reader, [a.id for a in actors if not a.is_local])
+    wanted = {a.id: emoji_ap.profile_shortcodes(a) for a in actors if a.is_local}
+    named = {s for shortcodes in wanted.values() for s in shortcodes}
+    local = {e.shortcode: e for e in await emoji_store.list_local(db.reader, sorted(named))} if named else {}
+    for actor_id, shortcodes in wanted.items():
+        found[actor_id] = [local[s] for s in sorted(shortcodes) if s in local]
+    return found
 
 
 async def _moved_views(db: Database, actors: list[Actor]) -> dict[str, AccountView]:

@@ -7,6 +7,7 @@ import pytest
 from PIL import Image
 
 from redfed.errors import Unprocessable
+from redfed.services.accounts import profiles
 from redfed.services.emoji import emojis
 from redfed.services.social import posts
 
@@ -109,3 +110,17 @@ def test_remote_post__keeps_well_formed_emoji_tags_only(instance, hostile):
     stored = _stored(instance, note["id"])
     status = api.client(instance, "alice").status(stored.id)
     assert [(e["shortcode"], e["url"]) for e in status["emojis"]] == [("party", hostile.url("/files/party.png"))]
+
+
+def test_accounts__names_and_bios_show_their_emoji_on_this_and_other_servers(start_instance):
+    a, b = start_instance("a"), start_instance("b")
+    a.create_user("alice")
+    b.create_user("bob", is_admin=True)
+    blobcat, bread = _add(b, "blobcat", admin="bob"), _add(b, "bread", admin="bob")
+    b.run(profiles.update_profile(b.ctx, b.actor("bob"), display_name="Bob :bread:", bio="baker :blobcat: :none:"))
+    own = api.client(b, "bob").account_verify_credentials()
+    assert [(e["shortcode"], e["url"]) for e in own["emojis"]] == [("blobcat", blobcat.image_url), ("bread", bread.image_url)]
+
+    _connect(a, b)  # alice@a follows bob@b: a fetches bob's document, with its Emoji tags
+    seen = api.client(a, "alice").account_search("bob@" + b.domain)[0]
+    assert [(e["shortcode"], e["url"]) for e in seen["emojis"]] == [("blobcat", blobcat.image_url), ("bread", bread.image_url)]

@@ -6,7 +6,6 @@ caps), kept by the emoji row; removing the emoji removes the upload. Remote emoj
 where the remote serves them.
 """
 
-import re
 from typing import BinaryIO
 
 from ...db.api import Connection, Database
@@ -20,13 +19,7 @@ from ...store.media import media as media_store
 from ..context import Context
 from ..media import media
 
-# `:name:` not inside a word or another shortcode (Mastodon's CustomEmoji::SCAN_RE).
-_IN_TEXT = re.compile(r"(?<![\w:]):([A-Za-z0-9_]{2,64}):(?![\w:])")
 MAX_CATEGORY = 64
-
-
-def shortcodes_in(text: str) -> list[str]:
-    return list(dict.fromkeys(_IN_TEXT.findall(text)))
 
 
 async def add(ctx: Context, admin: Actor, shortcode: str, image: BinaryIO, category: str | None = None) -> CustomEmoji:
@@ -66,7 +59,7 @@ async def list_local(db: Database) -> list[CustomEmoji]:
 
 async def named_in(db: Database, *texts: str) -> list[CustomEmoji]:
     """The instance's emoji that `texts` name as :shortcode:."""
-    return await store.list_local(db.reader, shortcodes_in("\n".join(texts)))
+    return await store.list_local(db.reader, emoji_ap.shortcodes_in(*texts))
 
 
 def ap_tags(emojis: list[CustomEmoji]) -> list[dict]:
@@ -75,6 +68,11 @@ def ap_tags(emojis: list[CustomEmoji]) -> list[dict]:
 
 async def set_for_local_post(conn: Connection, post_id: int, emojis: list[CustomEmoji]) -> None:
     await store.replace_post_emojis(conn, post_id, [e.id for e in emojis])
+
+
+async def local_actor_tags(conn: Connection, actor: Actor) -> list[dict]:
+    """Emoji tags for a local account's document: those its name, bio and fields name."""
+    return ap_tags(await store.list_local(conn, emoji_ap.profile_shortcodes(actor)))
 
 
 async def set_for_remote_post(conn: Connection, post_id: int, author: Actor, doc: dict, now: int) -> None:

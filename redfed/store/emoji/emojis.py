@@ -96,16 +96,31 @@ async def replace_post_emojis(conn: Connection, post_id: int, emoji_ids: list[in
     )
 
 
+async def replace_actor_emojis(conn: Connection, actor_id: int, emoji_ids: list[int]) -> None:
+    await conn.execute("DELETE FROM actor_emojis WHERE actor_id = ?", (actor_id,))
+    await conn.executemany(
+        "INSERT INTO actor_emojis (actor_id, emoji_id) VALUES (?, ?) ON CONFLICT DO NOTHING",
+        [(actor_id, emoji_id) for emoji_id in dict.fromkeys(emoji_ids)],
+    )
+
+
 async def emojis_of_posts(conn: Connection, post_ids: list[int]) -> dict[int, list[CustomEmoji]]:
-    if not post_ids:
+    return await _emojis_of(conn, "post_emojis", "post_id", post_ids)
+
+
+async def emojis_of_actors(conn: Connection, actor_ids: list[int]) -> dict[int, list[CustomEmoji]]:
+    return await _emojis_of(conn, "actor_emojis", "actor_id", actor_ids)
+
+
+async def _emojis_of(conn: Connection, table: str, owner: str, ids: list[int]) -> dict[int, list[CustomEmoji]]:
+    if not ids:
         return {}
     found: dict[int, list[CustomEmoji]] = {}
     columns = ", ".join(f"custom_emojis.{c}" for c in _COLUMNS.split(", "))
     async with conn.execute(
-        f"SELECT post_emojis.post_id, {columns} FROM post_emojis "
-        "JOIN custom_emojis ON custom_emojis.id = post_emojis.emoji_id "
-        f"WHERE post_emojis.post_id IN ({_marks(post_ids)}) ORDER BY custom_emojis.shortcode",
-        post_ids,
+        f"SELECT {table}.{owner}, {columns} FROM {table} JOIN custom_emojis ON custom_emojis.id = {table}.emoji_id "
+        f"WHERE {table}.{owner} IN ({_marks(ids)}) ORDER BY custom_emojis.shortcode",
+        list(ids),
     ) as cursor:
         for row in await cursor.fetchall():
             found.setdefault(row[0], []).append(_row_to_emoji(row[1:]))

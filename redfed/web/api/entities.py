@@ -75,7 +75,7 @@ def account(view: AccountView, urls: Urls, *, with_source: bool = False) -> dict
         "last_status_at": day(view.last_status_at),
         "hide_collections": False,
         "noindex": not actor.discoverable,
-        "emojis": [],
+        "emojis": [custom_emoji(e) for e in view.emojis],
         "roles": [],
         "fields": [{"name": f.name, "value": f.value, "verified_at": None} for f in actor.fields],
     }
