@@ -97,3 +97,14 @@ CREATE TABLE announcement_reactions (
     created_at INTEGER NOT NULL,
     PRIMARY KEY (announcement_id, actor_id, name)
 );
+
+-- Accounts an account features on its profile (Mastodon's endorsements): only accounts it
+-- follows, so a row whose follow has ended is not shown.
+CREATE TABLE account_endorsements (
+    actor_id INTEGER NOT NULL REFERENCES actors (id) ON DELETE CASCADE,
+    target_id INTEGER NOT NULL REFERENCES actors (id) ON DELETE CASCADE,
+    created_at INTEGER NOT NULL,
+    PRIMARY KEY (actor_id, target_id)
+);
+
+CREATE INDEX account_endorsements_target ON account_endorsements (target_id);
