@@ -11,6 +11,7 @@ import json
 from dataclasses import dataclass
 
 from ..errors import Gone, NotFound
+from ..federation import emoji as emoji_ap
 from ..federation import imported, serialize
 from ..federation.deals import with_rating
 from ..models import Actor, Post
@@ -18,11 +19,13 @@ from ..store import actors as actor_store
 from ..store import deliveries as delivery_store
 from ..store import posts as post_store
 from ..store import post_origins
+from ..store.emoji import emojis as emoji_store
 from ..store.shop import deals as deal_store
 from ..store.shop import listings as listing_store
 from ..urls import Urls
 from .accounts import accounts
 from .context import Context
+from .emoji import emojis as custom_emojis
 from .fetch_auth import FetchRequest, signer_of
 from .shop import listings
 from .visibility import can_see
@@ -40,6 +43,7 @@ class PostView:
     listing_note: dict | None = None  # a listing's Note, carrying its Proposal (FEP-0837)
     rating: int | None = None  # a counted review's rating, carried as `rating` on its Note
     imported_from: str | None = None  # an imported post's id where it was first published
+    emoji_tags: tuple[dict, ...] = ()  # the custom emoji its text shows, as Emoji tags
 
 
 class Deleted(Gone):
@@ -97,11 +101,16 @@ async def view_of(ctx: Context, author: Actor, post: Post) -> PostView:
     carried = await listings.carrying_note(ctx, author, post, listing) if listing else None
     rating = await deal_store.rating_of_post(ctx.db.reader, post.id) if post.in_reply_to_id else None
     origin = await post_origins.origin_of(ctx.db.reader, post.id) if post.is_local else None
-    return PostView(post, author, [actor for actor in mentioned if actor is not None], tags, None, carried, rating, origin)
+    emojis = (await emoji_store.emojis_of_posts(ctx.db.reader, [post.id])).get(post.id, [])
+    return PostView(
+        post, author, [actor for actor in mentioned if actor is not None], tags, None, carried, rating, origin,
+        tuple(custom_emojis.ap_tags(emojis)),
+    )
 
 
 def note_of(view: PostView, urls: Urls) -> dict:
     if view.listing_note is not None:
         return imported.mark(view.listing_note, view.imported_from)  # a listing that moved here names its old post too
     note = imported.mark(serialize.post_to_ap(view.post, view.author, view.mentioned, view.tags, urls), view.imported_from)
+    note = emoji_ap.with_emoji_tags(note, list(view.emoji_tags))
     return with_rating(note, view.rating) if view.rating is not None else note
