@@ -93,7 +93,7 @@ class Instance:
         return handled + await self.push.run_once()
 
     async def drain(self, max_rounds: int = 100) -> int:
-        """Run both queues until neither has anything due; the total handled."""
+        """Run the queues until none has anything due; the total handled."""
         total = 0
         for _ in range(max_rounds):
             handled = await self.run_once()

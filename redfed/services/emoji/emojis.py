@@ -66,6 +66,11 @@ def ap_tags(emojis: list[CustomEmoji]) -> list[dict]:
     return [emoji_ap.emoji_to_ap(e.shortcode, e.uri, e.image_url, e.updated_at) for e in emojis]
 
 
+def with_tags(note: dict, emojis: list[CustomEmoji]) -> dict:
+    """A local post's Note with the Emoji tags of the emoji its text names."""
+    return emoji_ap.with_emoji_tags(note, ap_tags(emojis))
+
+
 async def set_for_local_post(conn: Connection, post_id: int, emojis: list[CustomEmoji]) -> None:
     await store.replace_post_emojis(conn, post_id, [e.id for e in emojis])
 

@@ -15,7 +15,6 @@ from ... import content
 from ...clock import new_id
 from ...errors import FetchError, Forbidden, NotFound, RedfedError, Unprocessable
 from ...federation import audience, delivery, disclosures, imported, serialize
-from ...federation import emoji as emoji_ap
 from ...federation.ingest_posts import RemotePost, ap_to_remote_post, attributed_to
 from ...models import VISIBILITIES, Actor, Media, Post
 from ...protocol import as2
@@ -71,7 +70,7 @@ async def create_local_post(
     )
     emojis = await emoji_service.named_in(ctx.db, text, summary)
     note = serialize.post_to_ap(post, author, mentioned, list(rendered.hashtags), ctx.urls)
-    note = emoji_ap.with_emoji_tags(note, emoji_service.ap_tags(emojis))
+    note = emoji_service.with_tags(note, emojis)
     post = replace(post, audience=tuple(note["to"] + note["cc"]))
     parent_author = await _author_of(ctx, in_reply_to)
     async with ctx.db.transaction() as conn:
@@ -129,7 +128,7 @@ async def edit_local_post(
     origin = await post_origins.origin_of(ctx.db.reader, post.id)
     emojis = await emoji_service.named_in(ctx.db, text, summary)
     note = imported.mark(serialize.post_to_ap(edited, author, mentioned, list(rendered.hashtags), ctx.urls), origin)
-    note = emoji_ap.with_emoji_tags(note, emoji_service.ap_tags(emojis))
+    note = emoji_service.with_tags(note, emojis)
     edited = replace(edited, audience=tuple(note["to"] + note["cc"]))
     parent_author = await _author_of(ctx, await _parent(ctx, post))
     async with ctx.db.transaction() as conn:
