@@ -119,3 +119,9 @@ async def peers():
 @blueprint.get("/api/v1/instance/activity")
 async def activity():
     return await instance.weekly_activity(runtime().db)
+
+
+@blueprint.get("/api/v1/instance/translation_languages")
+async def translation_languages():
+    # Translation is not offered (configuration.translation.enabled is false): no language pairs.
+    return {}
