@@ -15,6 +15,7 @@ import sys
 import tomllib
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
+from datetime import UTC, datetime
 from pathlib import Path
 
 from . import __version__
@@ -28,9 +29,12 @@ from .errors import ConfigError, RedfedError
 from .federation.resolve import Resolver
 from .instance import Instance
 from .objectstore import stores
+from .protocol import as2
 from .server import log_to_stderr, serve
 from .services.accounts import accounts, oauth, password_resets
+from .services.announcements import announcements
 from .services.context import Context
+from .services.emoji import emojis as custom_emojis
 from .services.media import media_copy
 from .services.moderation import domain_blocks, sign_ups
 from .services.portability import aliases, exports, import_csv, imports, moves
@@ -132,7 +136,45 @@ def _parser() -> argparse.ArgumentParser:
     pull.add_argument("old_account", help="the old account, as user@host or its actor URI")
     pull.set_defaults(command=cmd_import_posts)
     _add_move_commands(commands)
+    _emoji_commands(commands)
+    _announcement_commands(commands)
     return parser
+
+
+def _announcement_commands(commands) -> None:
+    announcement = commands.add_parser("announcement", help="publish announcements to the instance's accounts")
+    actions = announcement.add_subparsers(required=True, metavar="ACTION")
+    publish = actions.add_parser("publish", help="publish an announcement, now or from a later moment")
+    publish.add_argument("text")
+    publish.add_argument("--from", dest="shown_from", type=_instant, help="ISO 8601 moment to show it from")
+    publish.add_argument("--until", type=_instant, help="ISO 8601 moment to stop showing it")
+    publish.set_defaults(command=cmd_announcement_publish)
+    remove = actions.add_parser("remove", help="withdraw an announcement")
+    remove.add_argument("id", type=int)
+    remove.set_defaults(command=cmd_announcement_remove)
+    actions.add_parser("list", help="list announcements").set_defaults(command=cmd_announcement_list)
+
+
+def _instant(text: str) -> int:
+    """ISO 8601 → epoch ms; a moment without a zone is UTC."""
+    moment = datetime.fromisoformat(text)
+    return int((moment if moment.tzinfo else moment.replace(tzinfo=UTC)).timestamp() * 1000)
+
+
+def _emoji_commands(commands) -> None:
+    emoji = commands.add_parser("emoji", help="manage the instance's custom emoji").add_subparsers(
+        required=True, metavar="ACTION"
+    )
+    add = emoji.add_parser("add", help="add a custom emoji from an image file")
+    add.add_argument("shortcode", help="the name between colons, e.g. blobcat for :blobcat:")
+    add.add_argument("image", type=Path)
+    add.add_argument("--by", required=True, metavar="USER", help="the account the image upload belongs to")
+    add.add_argument("--category", help="the group apps show it in")
+    add.set_defaults(command=cmd_emoji_add)
+    remove = emoji.add_parser("remove", help="remove a custom emoji")
+    remove.add_argument("shortcode")
+    remove.set_defaults(command=cmd_emoji_remove)
+    emoji.add_parser("list", help="list the custom emoji").set_defaults(command=cmd_emoji_list)
 
 
 def _add_move_commands(commands) -> None:
@@ -379,6 +421,68 @@ async def cmd_domain_list(args) -> int:
         blocks = await domain_blocks.list_blocks(_offline_context(db, config))
     for block in blocks:
         print(f"{block.domain}\t{block.severity}\t{block.public_comment or '-'}")
+    return 0
+
+
+async def cmd_emoji_add(args) -> int:
+    config = _load(args)
+    async with _database(config) as db:
+        ctx = _offline_context(db, config)
+        admin = await accounts.find_local_actor(db, config, args.by)
+        try:
+            with args.image.open("rb") as image:
+                emoji = await custom_emojis.add(ctx, admin, args.shortcode, image, args.category)
+        except OSError as error:
+            raise RedfedError(f"cannot read {args.image}: {error.strerror}") from None
+        finally:
+            await ctx.files.close()
+    print(f":{emoji.shortcode}: added")
+    return 0
+
+
+async def cmd_emoji_remove(args) -> int:
+    config = _load(args)
+    async with _database(config) as db:
+        ctx = _offline_context(db, config)
+        try:
+            await custom_emojis.remove(ctx, args.shortcode)
+        finally:
+            await ctx.files.close()
+    print(f":{args.shortcode}: removed")
+    return 0
+
+
+async def cmd_emoji_list(args) -> int:
+    config = _load(args)
+    async with _database(config) as db:
+        for emoji in await custom_emojis.list_local(db):
+            print(f":{emoji.shortcode}:\t{emoji.category or '-'}\t{emoji.image_url}")
+    return 0
+
+
+async def cmd_announcement_publish(args) -> int:
+    config = _load(args)
+    async with _database(config) as db:
+        published = await announcements.publish(
+            db, args.text, now_ms(), published_at=args.shown_from, starts_at=args.shown_from, ends_at=args.until
+        )
+    print(f"announcement {published.id} published")
+    return 0
+
+
+async def cmd_announcement_remove(args) -> int:
+    config = _load(args)
+    async with _database(config) as db:
+        await announcements.withdraw(db, args.id)
+    print(f"announcement {args.id} removed")
+    return 0
+
+
+async def cmd_announcement_list(args) -> int:
+    config = _load(args)
+    async with _database(config) as db:
+        for found in await announcements.list_all(db):
+            print(f"{found.id}\t{as2.iso_time(found.published_at)}\t{found.text.splitlines()[0][:60]}")
     return 0
 
 

@@ -18,12 +18,14 @@ from .errors import ServiceUnavailable
 from .federation.delivery import DeliveryWorker
 from .federation.domain_policy import DomainPolicy
 from .federation.http import HttpClient
+from .federation.push import PushWorker
 from .federation.resolve import Resolver
 from .inbox.worker import InboxWorker
 from .objectstore import stores
 from .services.accounts import accounts, sessions
 from .services.context import Context
 from .services.media import media_sweep
+from .services.push import keys as push_keys
 from .services.social import scheduled
 from .store import cache_versions
 from .urls import Urls
@@ -49,6 +51,7 @@ class Instance:
         self.ctx: Context | None = None
         self.delivery: DeliveryWorker | None = None
         self.inbox: InboxWorker | None = None
+        self.push: PushWorker | None = None
 
     async def start(self, *, recover: bool = True) -> "Instance":
         """Open everything; with `recover`, also fail uploads a stop left half-processed - which
@@ -63,11 +66,13 @@ class Instance:
         await sessions.share_secret_key(self.db, self.config.secret_key_path)
         signer = await accounts.instance_signing_key(self.db, self.config)
         resolver = Resolver(self.db, self.http, self.config, signer, clock=self.clock, domains=self.domains)
+        vapid = await push_keys.instance_vapid_key(self.db)
         self.ctx = Context(
             self.db, self.config, resolver, self.urls, clock=self.clock, wake_delivery=self._wake.set,
-            files=self.files, http=self.http,
+            files=self.files, http=self.http, vapid=vapid,
         )
         self.delivery = DeliveryWorker(self.db, self.http, self.config, clock=self.clock, domains=self.domains)
+        self.push = PushWorker(self.db, self.http, self.config, vapid, clock=self.clock)
         self.inbox = InboxWorker(self.ctx, clock=self.clock)
         if recover:
             await media_sweep.recover_interrupted(self.ctx)
@@ -85,10 +90,11 @@ class Instance:
         """One batch of each queue, and the scheduled posts that are due; how many were handled."""
         # Domain blocks may have changed in another process (`redfed domain block`).
         await self.domains.reload(self.db.reader)
-        return await self.inbox.run_once() + await scheduled.publish_due(self.ctx) + await self.delivery.run_once()
+        handled = await self.inbox.run_once() + await scheduled.publish_due(self.ctx) + await self.delivery.run_once()
+        return handled + await self.push.run_once()
 
     async def drain(self, max_rounds: int = 100) -> int:
-        """Run both queues until neither has anything due; the total handled."""
+        """Run the queues until none has anything due; the total handled."""
         total = 0
         for _ in range(max_rounds):
             handled = await self.run_once()

@@ -32,9 +32,11 @@ from ..protocol.webfinger import Acct, parse_resource, self_link
 from ..store import actors as store
 from ..store.accounts import payment_links as payment_store
 from ..store.accounts.payment_links import PaymentLink
+from ..store.emoji import emojis as emoji_store
 from ..urls import Urls
 from . import ingest
 from .domain_policy import SILENCE, DomainPolicy
+from .emoji import ap_to_emojis
 from .http import HttpClient, RemoteStatusError
 from .payment_links import ap_to_links
 
@@ -77,7 +79,7 @@ class Resolver:
         if cached is not None and self._is_fresh(cached):
             return cached
         try:
-            actor, keys, links = await self._fetch_actor(uri)
+            actor, keys, links, emojis = await self._fetch_actor(uri)
         except FetchError as e:
             if cached is None:
                 raise
@@ -86,25 +88,31 @@ class Resolver:
             # or 410 is not a FetchError here: those are answers, and they propagate.
             logger.warning("refresh of actor %s failed, using the stored copy: %s", uri, e.message)
             return cached
-        return await self._store(actor, keys, links)
+        return await self._store(actor, keys, links, emojis)
 
-    async def _fetch_actor(self, uri: str) -> tuple[Actor, list[ActorKey], list[PaymentLink]]:
+    async def _fetch_actor(self, uri: str) -> tuple[Actor, list[ActorKey], list[PaymentLink], list]:
         document = await self._fetch(uri)
         if _without_fragment(document.get("id")) != _without_fragment(uri):
             # The id is known, so it must be what we asked for: a redirect elsewhere, or a
             # document claiming another id, does not speak for `uri` (items 8, 12).
             raise FetchError(f"{uri}: the document served has another id")
         actor, keys = ingest.ap_to_remote_actor(document, fetched_from=uri, now_ms=self._now_ms())
-        return actor, keys, ap_to_links(document.get("attachment"))
+        return actor, keys, ap_to_links(document.get("attachment")), ap_to_emojis(document)
 
-    async def _store(self, actor: Actor, keys: list[ActorKey], links: list[PaymentLink]) -> Actor:
+    async def _store(self, actor: Actor, keys: list[ActorKey], links: list[PaymentLink], emojis: list) -> Actor:
         actor = self._with_domain_marks(actor)
         async with self._db.transaction() as conn:
             stored = await store.upsert_remote_actor(conn, actor, keys)
             # FEP-0ea0 payment links, kept as the actor's document has them now.
             await payment_store.replace_links(conn, stored.id, links)
+            await self._keep_emojis(conn, stored, emojis)
         logger.info("stored remote actor %s with %d keys", stored.uri, len(keys))
         return stored
+
+    async def _keep_emojis(self, conn, actor: Actor, emojis: list) -> None:
+        """The custom emoji its name, bio and fields show, under its domain."""
+        ids = await emoji_store.save_remote(conn, actor.domain, emojis, self._now_ms()) if emojis else []
+        await emoji_store.replace_actor_emojis(conn, actor.id, ids)
 
     async def _local_actor(self, uri: str) -> Actor:
         actor = await store.find_actor_by_uri(self._db.reader, uri)
@@ -176,6 +184,7 @@ class Resolver:
         async with self._db.transaction() as conn:
             stored = await store.upsert_remote_actor(conn, actor, keys)
             await payment_store.replace_links(conn, stored.id, ap_to_links(document.get("attachment")))
+            await self._keep_emojis(conn, stored, ap_to_emojis(document))
             return stored, await store.find_key(conn, key_id)
 
     async def _local_key(self, key_id: str) -> tuple[Actor, ActorKey]:

@@ -4,11 +4,15 @@ from ..models import Actor, ActorKey, Media, Post
 from ..protocol import as2, keys
 from ..urls import Urls
 from . import disclosures
+from .emoji import EMOJI_CONTEXT
 
 
-def actor_to_ap(actor: Actor, actor_keys: list[ActorKey], payment_links: list[dict] = ()) -> dict:
+def actor_to_ap(
+    actor: Actor, actor_keys: list[ActorKey], payment_links: list[dict] = (), emoji_tags: list[dict] = (),
+) -> dict:
     """The actor document Mastodon, GoToSocial, Misskey and Fedify expect of a local actor;
-    `payment_links` are FEP-0ea0 Links (federation/payment_links.py), after the profile fields."""
+    `payment_links` are FEP-0ea0 Links (federation/payment_links.py), after the profile fields;
+    `emoji_tags` the custom emoji its name, bio and fields show (federation/emoji.py)."""
     doc = {
         "@context": as2.ACTOR_CONTEXT,
         "id": actor.uri,
@@ -35,6 +39,8 @@ def actor_to_ap(actor: Actor, actor_keys: list[ActorKey], payment_links: list[di
         "movedTo": actor.moved_to_uri,
     }
     doc.update(_key_properties(actor, actor_keys))
+    if emoji_tags:
+        doc.update({"@context": [*as2.as_list(doc["@context"]), EMOJI_CONTEXT], "tag": list(emoji_tags)})
     return {name: value for name, value in doc.items() if value is not None}
 
 

@@ -10,6 +10,7 @@ from ..federation.domain_policy import DomainPolicy
 from ..federation.http import HttpClient
 from ..federation.resolve import Resolver
 from ..objectstore.stores import Stores
+from ..protocol.webpush import VapidKey
 from ..urls import Urls
 
 
@@ -27,6 +28,8 @@ class Context:
     # The outbound client, for services that speak to a server other than a fediverse peer (a
     # translation provider); None where nothing is fetched (one-off commands).
     http: HttpClient | None = field(default=None, kw_only=True)
+    # The instance's Web Push key pair: apps subscribe with its public half (services.push.keys).
+    vapid: VapidKey | None = field(default=None, kw_only=True)
 
     @property
     def domains(self) -> DomainPolicy:

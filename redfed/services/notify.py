@@ -2,7 +2,8 @@
 
 Only local recipients get notifications, never for their own actions, never from accounts
 they block, and from silenced accounts (a domain block's `silence`) only when they follow them. Grouping follows Mastodon's v2 grouped notifications: favourites and boosts of one
-post group together; every other notification is a group of its own.
+post group together; every other notification is a group of its own. A new notification also
+queues its Web Push messages (services.push), in the same transaction.
 """
 
 from ..db.api import Connection
@@ -11,6 +12,7 @@ from ..store import actors as actor_store
 from ..store.social import follows as follow_store
 from ..store.social import interactions as interaction_store
 from ..store.social import notifications as store
+from .push import notifications as push_notifications
 
 GROUPED = frozenset({"favourite", "reblog"})
 REPLACED = frozenset({"redfed.deal"})
@@ -32,7 +34,9 @@ async def notify(
         # A deal moves on (accepted, then paid): its newest change replaces the earlier notice,
         # which would show the same deal in its current state anyway.
         await store.delete_deal_notifications(conn, recipient_id, kind, deal_id)
-    await store.insert_notification(conn, recipient_id, kind, sender.id, post_id, group_key, now, deal_id)
+    notification_id = await store.insert_notification(conn, recipient_id, kind, sender.id, post_id, group_key, now, deal_id)
+    if notification_id is not None:
+        await push_notifications.queue_pushes(conn, recipient_id, notification_id, kind, sender, post_id, now)
 
 
 async def withdraw(conn: Connection, recipient_id: int, kind: str, sender: Actor, post_id: int | None) -> None:

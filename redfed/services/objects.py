@@ -11,6 +11,7 @@ import json
 from dataclasses import dataclass
 
 from ..errors import Gone, NotFound
+from ..federation import emoji as emoji_ap
 from ..federation import imported, serialize
 from ..federation.deals import with_rating
 from ..models import Actor, Post
@@ -18,11 +19,13 @@ from ..store import actors as actor_store
 from ..store import deliveries as delivery_store
 from ..store import posts as post_store
 from ..store import post_origins
+from ..store.emoji import emojis as emoji_store
 from ..store.shop import deals as deal_store
 from ..store.shop import listings as listing_store
 from ..urls import Urls
 from .accounts import accounts
 from .context import Context
+from .emoji import emojis as custom_emojis
 from .fetch_auth import FetchRequest, signer_of
 from .responses import quotes
 from .shop import listings
@@ -42,6 +45,7 @@ class PostView:
     rating: int | None = None  # a counted review's rating, carried as `rating` on its Note
     imported_from: str | None = None  # an imported post's id where it was first published
     quoting: dict | None = None  # what the Note says it quotes and who may quote it (FEP-044f)
+    emoji_tags: tuple[dict, ...] = ()  # the custom emoji its text shows, as Emoji tags
 
 
 class Deleted(Gone):
@@ -100,7 +104,11 @@ async def view_of(ctx: Context, author: Actor, post: Post) -> PostView:
     rating = await deal_store.rating_of_post(ctx.db.reader, post.id) if post.in_reply_to_id else None
     origin = await post_origins.origin_of(ctx.db.reader, post.id) if post.is_local else None
     quoting = await quotes.stored_note(ctx.db.reader, {}, post, author) if post.is_local else None
-    return PostView(post, author, [actor for actor in mentioned if actor is not None], tags, None, carried, rating, origin, quoting)
+    emojis = (await emoji_store.emojis_of_posts(ctx.db.reader, [post.id])).get(post.id, [])
+    return PostView(
+        post, author, [actor for actor in mentioned if actor is not None], tags, None, carried, rating, origin,
+        quoting=quoting, emoji_tags=tuple(custom_emojis.ap_tags(emojis)),
+    )
 
 
 def note_of(view: PostView, urls: Urls) -> dict:
@@ -108,4 +116,5 @@ def note_of(view: PostView, urls: Urls) -> dict:
         return imported.mark(view.listing_note, view.imported_from)  # a listing that moved here names its old post too
     note = imported.mark(serialize.post_to_ap(view.post, view.author, view.mentioned, view.tags, urls), view.imported_from)
     note = quotes.merged(note, view.quoting) if view.quoting else note
+    note = emoji_ap.with_emoji_tags(note, list(view.emoji_tags))
     return with_rating(note, view.rating) if view.rating is not None else note

@@ -7,10 +7,13 @@ fetched here with one query per kind for a whole page.
 from dataclasses import dataclass
 
 from ..db.api import Database
+from ..federation import emoji as emoji_ap
 from ..models import Actor, Media, Post, User
 from ..store import actors as actor_store
 from ..store import views as store
 from ..store.accounts import users as user_store
+from ..store.emoji import emojis as emoji_store
+from ..store.emoji.emojis import CustomEmoji
 from ..store.media import media as media_store
 from ..store.responses import boards as board_store
 from ..store.responses import quotes as quote_store
@@ -30,6 +33,7 @@ class AccountView:
     last_status_at: int | None
     user: User | None = None  # for local accounts
     moved: "AccountView | None" = None  # the account this one moved to, when known
+    emojis: tuple[CustomEmoji, ...] = ()  # the custom emoji its name, bio and fields show
 
 
 @dataclass(frozen=True)
@@ -52,6 +56,7 @@ class StatusView:
     quotes_count: int = 0
     reactions: tuple[reaction_store.ReactionCount, ...] = ()  # per emoji, most used first
     saves_count: int = 0  # public boards holding the post
+    emojis: tuple[CustomEmoji, ...] = ()  # the custom emoji its text or summary shows
 
 
 @dataclass(frozen=True)
@@ -68,11 +73,26 @@ async def account_views(db: Database, actors: list[Actor], *, with_moved: bool =
     counts = await store.actor_counts(db.reader, [a.id for a in actors])
     users = await user_store.users_by_actors(db.reader, [a.id for a in actors if a.is_local])
     moved = await _moved_views(db, actors) if with_moved else {}
+    emojis = await _account_emojis(db, actors)
     views = []
     for actor in actors:
         followers, following, statuses, last = counts.get(actor.id, (0, 0, 0, None))
-        views.append(AccountView(actor, followers, following, statuses, last, users.get(actor.id), moved.get(actor.moved_to_uri)))
+        views.append(AccountView(
+            actor, followers, following, statuses, last, users.get(actor.id), moved.get(actor.moved_to_uri),
+            tuple(emojis.get(actor.id, ())),
+        ))
     return views
+
+
+async def _account_emojis(db: Database, actors: list[Actor]) -> dict[int, list[CustomEmoji]]:
+    """Remote accounts' emoji as their documents tagged them; local ones' found in their text."""
+    found = await emoji_store.emojis_of_actors(db.reader, [a.id for a in actors if not a.is_local])
+    wanted = {a.id: emoji_ap.profile_shortcodes(a) for a in actors if a.is_local}
+    named = {s for shortcodes in wanted.values() for s in shortcodes}
+    local = {e.shortcode: e for e in await emoji_store.list_local(db.reader, sorted(named))} if named else {}
+    for actor_id, shortcodes in wanted.items():
+        found[actor_id] = [local[s] for s in sorted(shortcodes) if s in local]
+    return found
 
 
 async def _moved_views(db: Database, actors: list[Actor]) -> dict[str, AccountView]:
@@ -102,6 +122,7 @@ async def status_views(db: Database, posts: list[Post], viewer: Actor | None, *,
     counts = await store.post_counts(db.reader, ids)
     flags = await store.viewer_flags(db.reader, viewer.id, ids) if viewer else {}
     tags = await store.tags_of(db.reader, ids)
+    emojis = await emoji_store.emojis_of_posts(db.reader, ids)
     media = await media_store.list_for_posts(db.reader, ids)
     votes = await poll_store.votes_for(db.reader, viewer.id, [p.id for p in everything if p.poll]) if viewer else {}
     app_ids = await store.post_app_ids(db.reader, ids)
@@ -126,6 +147,7 @@ async def status_views(db: Database, posts: list[Post], viewer: Actor | None, *,
             own_votes=tuple(votes.get(post.id, ())) if post.poll and viewer else None,
             quote=quotes.get(post.id), quote_approval=approvals.get(post.id), quotes_count=quote_counts.get(post.id, 0),
             reactions=tuple(reactions.get(post.id, ())), saves_count=saves.get(post.id, 0),
+            emojis=tuple(emojis.get(post.id, ())),
         )
 
     return [view(post) for post in posts]

@@ -16,6 +16,7 @@ from ..models import Actor
 from ..protocol import as2
 from ..services import collections, objects
 from ..services.accounts import accounts, payment_links
+from ..services.emoji import emojis as custom_emojis
 from ..services.fetch_auth import FetchRequest
 from .context import runtime
 
@@ -37,7 +38,8 @@ def activity_json(document: dict, status: int = 200) -> Response:
 async def actor_response(actor: Actor) -> Response:
     keys = await accounts.actor_keys(runtime().db, actor)
     links = links_to_ap(await payment_links.links_of(runtime().services, actor))  # FEP-0ea0
-    return activity_json(serialize.actor_to_ap(actor, keys, links))
+    emoji_tags = await custom_emojis.local_actor_tags(runtime().db.reader, actor)
+    return activity_json(serialize.actor_to_ap(actor, keys, links, emoji_tags))
 
 
 @blueprint.after_request

@@ -14,6 +14,7 @@ from ...protocol import keys
 from ...store import actors as actor_store
 from ...store.accounts import payment_links as payment_store
 from ..context import Context
+from ..emoji import emojis as custom_emojis
 from ..media import media
 
 MAX_DISPLAY_NAME = 30
@@ -125,7 +126,8 @@ async def rotate_key(ctx: Context, actor: Actor) -> ActorKey:
 async def announce_update(ctx: Context, conn, actor: Actor) -> None:
     """Queue the Update of `actor`'s document to its followers, inside the caller's transaction."""
     links = links_to_ap(await payment_store.list_links(conn, actor.id))
-    document = serialize.actor_to_ap(actor, await actor_store.list_keys(conn, actor.id), links)
+    emoji_tags = await custom_emojis.local_actor_tags(conn, actor)
+    document = serialize.actor_to_ap(actor, await actor_store.list_keys(conn, actor.id), links, emoji_tags)
     activity = serialize.actor_update_activity(document, f"{actor.uri}#updates/{new_id(ctx.now_ms())}")
     inboxes = await audience.for_followers(conn, ctx.config, actor)
     await delivery.enqueue(conn, activity, actor, inboxes, is_public=False, object_uri=actor.uri, now=ctx.now_ms())

@@ -72,6 +72,16 @@ async def unfollow_tag(ctx: Context, viewer: Actor, value: str) -> str:
     return name
 
 
+async def is_following_tag(ctx: Context, viewer: Actor | None, value: str) -> tuple[str, bool]:
+    """The tag's name, and whether the viewer follows it."""
+    name = tag_name(value)
+    return name, viewer is not None and await store.is_following(ctx.db.reader, viewer.id, name)
+
+
+async def followed_tags(ctx: Context, viewer: Actor, limit: int) -> list[str]:
+    return await store.list_followed(ctx.db.reader, viewer.id, limit)
+
+
 @dataclass(frozen=True)
 class SearchPage:
     query: str

@@ -27,6 +27,7 @@ from ...store import post_origins
 from ...store.media import media as media_store
 from ...store.social import bookmarks as bookmark_store
 from ..context import Context
+from ..emoji import emojis as emoji_service
 from ..languages.detection import language_of
 from ..notify import notify
 from ..responses import quotes
@@ -70,8 +71,10 @@ async def create_local_post(
         attachments=tuple(serialize.media_to_ap(m, ctx.urls) for m in media), poll=poll,
         published_at=ctx.now_ms(), edited_at=None, created_at=ctx.now_ms(), paid_partnership=paid_partnership,
     )
+    emojis = await emoji_service.named_in(ctx.db, text, summary)
     note = serialize.post_to_ap(post, author, mentioned, list(rendered.hashtags), ctx.urls)
     note = quotes.note_with_quote(note, post, author, quote, quote_policy)
+    note = emoji_service.with_tags(note, emojis)
     post = replace(post, audience=tuple(note["to"] + note["cc"]))
     parent_author = await _author_of(ctx, in_reply_to)
     async with ctx.db.transaction() as conn:
@@ -83,6 +86,7 @@ async def create_local_post(
         if idempotency_key:
             await bookmark_store.remember_idempotent(conn, author.id, idempotency_key[:256], post.id, ctx.now_ms())
         await media_store.attach(conn, post.id, [m.id for m in media])
+        await emoji_service.set_for_local_post(conn, post.id, emojis)
         if app_id is not None:
             await post_store.set_app(conn, post.id, app_id)
         await quotes.record(ctx, conn, post, author, note, quote, quote_policy)
@@ -127,13 +131,16 @@ async def edit_local_post(
         edited = replace(edited, attachments=tuple(serialize.media_to_ap(m, ctx.urls) for m in media))
     # An imported post keeps naming where it came from after an edit (FEP-0c7f).
     origin = await post_origins.origin_of(ctx.db.reader, post.id)
+    emojis = await emoji_service.named_in(ctx.db, text, summary)
     note = imported.mark(serialize.post_to_ap(edited, author, mentioned, list(rendered.hashtags), ctx.urls), origin)
     note = await quotes.stored_note(ctx.db.reader, note, edited, author)
+    note = emoji_service.with_tags(note, emojis)
     edited = replace(edited, audience=tuple(note["to"] + note["cc"]))
     parent_author = await _author_of(ctx, await _parent(ctx, post))
     async with ctx.db.transaction() as conn:
         await post_store.insert_edit(conn, post, ctx.now_ms())
         await post_store.update_post(conn, edited)
+        await emoji_service.set_for_local_post(conn, post.id, emojis)
         if media is not None:
             await media_store.detach_all(conn, post.id)
             await media_store.attach(conn, post.id, [m.id for m in media])
@@ -275,6 +282,7 @@ async def receive_update(ctx: Context, actor: Actor, note: dict) -> Post | None:
         await post_store.update_post(conn, edited)
         await post_store.replace_mentions(conn, edited.id, mention_ids)
         await post_store.replace_tags(conn, edited.id, remote.hashtags)
+        await emoji_service.set_for_remote_post(conn, edited.id, actor, note, ctx.now_ms())
     return edited
 
 
@@ -338,6 +346,7 @@ async def store_remote_post(ctx: Context, doc: dict, author: Actor, depth: int) 
         for recipient_id in mention_ids:
             await notify(conn, recipient_id, "mention", author, post.id, ctx.now_ms())
         await post_store.replace_tags(conn, post.id, remote.hashtags)
+        await emoji_service.set_for_remote_post(conn, post.id, author, doc, ctx.now_ms())
         await post_copies.note_copy(ctx, conn, post, doc, author)  # a moved post's new copy
     return post
 

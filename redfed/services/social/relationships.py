@@ -10,6 +10,7 @@ from ...store import views as view_store
 from ...store.accounts import sign_ups as sign_up_store
 from ...store.id_pages import IdRange
 from ...store.social import account_domain_blocks as domain_block_store
+from ...store.social import endorsements as endorsement_store
 from ...store.social import relationships as store
 from ..context import Context
 from .follows import follow
@@ -29,11 +30,13 @@ class Relationship:
     muting: bool
     muting_notifications: bool
     domain_blocking: bool = False
+    endorsed: bool = False
 
 
 async def relationships(ctx: Context, viewer: Actor, ids: list[int]) -> list[Relationship]:
     rows = await store.relationship_rows(ctx.db.reader, viewer.id, ids, ctx.now_ms())
     domain_blocked = await domain_block_store.blocked_among(ctx.db.reader, viewer.id, ids)
+    endorsed = await endorsement_store.endorsed_among(ctx.db.reader, viewer.id, ids)
     found = []
     for target in ids:
         row = rows[target]
@@ -45,7 +48,7 @@ async def relationships(ctx: Context, viewer: Actor, ids: list[int]) -> list[Rel
             followed_by=bool(incoming and incoming[0] == "accepted"), requested_by=bool(incoming and incoming[0] == "pending"),
             blocking="blocking" in row, blocked_by="blocked_by" in row,
             muting="muting" in row, muting_notifications=bool(row.get("muting")),
-            domain_blocking=target in domain_blocked,
+            domain_blocking=target in domain_blocked, endorsed=target in endorsed,
         ))
     return found
 
@@ -54,6 +57,17 @@ async def account(ctx: Context, account_id: int) -> Actor:
     found = await actor_store.get_actor(ctx.db.reader, account_id)
     if found is None or found.suspended_at is not None or found.type == "Application" or await _pending(ctx, found):
         raise NotFound("Record not found")
+    return found
+
+
+async def accounts(ctx: Context, account_ids: list[int]) -> list[Actor]:
+    """Those of the accounts that may be shown, in the order asked; the others are left out."""
+    found = []
+    for account_id in dict.fromkeys(account_ids):
+        try:
+            found.append(await account(ctx, account_id))
+        except NotFound:
+            continue
     return found
 
 

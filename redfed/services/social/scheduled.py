@@ -16,6 +16,7 @@ from ...store import posts as post_store
 from ...store.social import scheduled as store
 from ...store.social.scheduled import ScheduledPost
 from ..context import Context
+from ..media import media
 from . import posts, statuses
 
 log = logging.getLogger(__name__)
@@ -77,10 +78,14 @@ async def _publish(ctx: Context, item: ScheduledPost) -> None:
     p = item.params
     parent = await post_store.get_post(ctx.db.reader, int(p["in_reply_to_id"])) if p.get("in_reply_to_id") else None
     try:
-        post = await posts.create_local_post(
+        # The uploads chosen when it was scheduled; one deleted since stops the post, with a trace.
+        attached = await media.claim_for_post(
+            ctx.db, author.id, [int(i) for i in p.get("media_ids", [])], max_attachments=ctx.config.media.max_attachments
+        )
+        await posts.create_local_post(
             ctx, author, p.get("text", ""), visibility=p.get("visibility", "public"), summary=p.get("spoiler_text", ""),
             sensitive=bool(p.get("sensitive")), language=p.get("language"), poll=p.get("poll"),
-            app_id=p.get("application_id"), in_reply_to=parent, idempotency_key=key,
+            app_id=p.get("application_id"), in_reply_to=parent, idempotency_key=key, media=attached,
         )
     except RedfedError as error:
         # What was valid when scheduled may not be now (the account was limited, say): keep a trace.

@@ -28,6 +28,17 @@ async def visible_post(ctx: Context, post_id: int, viewer: Actor | None) -> Post
     return post
 
 
+async def visible_posts(ctx: Context, post_ids: list[int], viewer: Actor | None) -> list[Post]:
+    """Those of the posts the viewer may see, in the order asked; the others are left out."""
+    found = []
+    for post_id in dict.fromkeys(post_ids):
+        try:
+            found.append(await visible_post(ctx, post_id, viewer))
+        except NotFound:
+            continue
+    return found
+
+
 async def own_post(ctx: Context, post_id: int, author: Actor) -> Post:
     post = await post_store.get_post(ctx.db.reader, post_id)
     if post is None or post.actor_id != author.id or post.reblog_of_id is not None:

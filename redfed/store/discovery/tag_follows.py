@@ -19,3 +19,11 @@ async def unfollow(conn: Connection, actor_id: int, name: str) -> None:
 async def is_following(conn: Connection, actor_id: int, name: str) -> bool:
     async with conn.execute("SELECT 1 FROM followed_tags WHERE actor_id = ? AND name = ?", (actor_id, name)) as cursor:
         return await cursor.fetchone() is not None
+
+
+async def list_followed(conn: Connection, actor_id: int, limit: int) -> list[str]:
+    """The tags the account follows, most recently followed first."""
+    async with conn.execute(
+        "SELECT name FROM followed_tags WHERE actor_id = ? ORDER BY created_at DESC, name LIMIT ?", (actor_id, limit)
+    ) as cursor:
+        return [row[0] for row in await cursor.fetchall()]

@@ -7,13 +7,16 @@ from ...db.api import Connection
 async def insert_notification(
     conn: Connection, recipient_id: int, kind: str, from_id: int, post_id: int | None, group_key: str, now: int,
     deal_id: int | None = None,
-) -> None:
-    """One notification per (recipient, kind, sender, post, deal): a replayed activity notifies once."""
-    await conn.execute(
+) -> int | None:
+    """One notification per (recipient, kind, sender, post, deal): a replayed activity notifies
+    once. The new notification's id; None when it was there already."""
+    async with conn.execute(
         "INSERT INTO notifications (id, recipient_id, type, from_id, post_id, deal_id, group_key, created_at) "
-        "VALUES (?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING",
+        "VALUES (?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING RETURNING id",
         (new_id(now), recipient_id, kind, from_id, post_id, deal_id, group_key, now),
-    )
+    ) as cursor:
+        row = await cursor.fetchone()
+    return row[0] if row else None
 
 
 async def delete_deal_notifications(conn: Connection, recipient_id: int, kind: str, deal_id: int) -> None:

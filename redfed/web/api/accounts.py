@@ -25,7 +25,7 @@ def relationship(rel: relationships.Relationship) -> dict:
         "notifying": rel.notifying, "languages": None, "followed_by": rel.followed_by, "blocking": rel.blocking,
         "blocked_by": rel.blocked_by, "muting": rel.muting, "muting_notifications": rel.muting_notifications,
         "requested": rel.requested, "requested_by": rel.requested_by, "domain_blocking": rel.domain_blocking,
-        "endorsed": False, "note": "",
+        "endorsed": rel.endorsed, "note": "",
     }
 
 
@@ -235,12 +235,6 @@ async def _answer_request(account_id: str, answer) -> dict:
     follower = await relationships.account(rt.services, record_id(account_id))
     await answer(rt.services, caller().actor, follower)
     return await _relationship_with(follower.id)
-
-
-@blueprint.get("/api/v1/endorsements")
-@scope("read:accounts")
-async def endorsements():
-    return []
 
 
 @blueprint.get("/api/v1/featured_tags")

@@ -10,9 +10,6 @@ from .params import Params
 
 blueprint = Blueprint("api_apps", __name__)
 
-# Web Push is not offered; clients only read this string.
-VAPID_KEY = ""
-
 
 def application(app, *, with_secret: bool = False) -> dict:
     """Mastodon's Application entity; with the secret it is a CredentialApplication."""
@@ -23,7 +20,8 @@ def application(app, *, with_secret: bool = False) -> dict:
         "scopes": app.scopes.split(),
         "redirect_uri": "\n".join(app.redirect_uris),
         "redirect_uris": list(app.redirect_uris),
-        "vapid_key": VAPID_KEY,
+        # The instance's Web Push key: apps subscribe with it (web.api.push).
+        "vapid_key": runtime().services.vapid.public_key,
     }
     if with_secret:
         entity.update(client_id=app.client_id, client_secret=app.client_secret, client_secret_expires_at=0)

@@ -11,6 +11,7 @@ from ...protocol.instants import renderable
 from ...services.languages.translation import Translation
 from ...services.views import AccountView, QuoteView, StatusView
 from ...store.responses.reactions import ReactionCount
+from ...store.emoji.emojis import CustomEmoji
 from ...urls import Urls
 
 log = logging.getLogger(__name__)
@@ -76,7 +77,7 @@ def account(view: AccountView, urls: Urls, *, with_source: bool = False) -> dict
         "last_status_at": day(view.last_status_at),
         "hide_collections": False,
         "noindex": not actor.discoverable,
-        "emojis": [],
+        "emojis": [custom_emoji(e) for e in view.emojis],
         "roles": [],
         "fields": [{"name": f.name, "value": f.value, "verified_at": None} for f in actor.fields],
     }
@@ -116,6 +117,13 @@ def role(view: AccountView) -> dict:
     }
 
 
+def custom_emoji(emoji: CustomEmoji) -> dict:
+    """Mastodon's CustomEmoji entity (no separate still image is kept: static_url is the image)."""
+    entity = {"shortcode": emoji.shortcode, "url": emoji.image_url, "static_url": emoji.image_url,
+              "visible_in_picker": emoji.visible_in_picker}
+    return entity | ({"category": emoji.category} if emoji.category else {})
+
+
 def status(view: StatusView, urls: Urls) -> dict:
     post = view.post
     entity = {
@@ -148,7 +156,7 @@ def status(view: StatusView, urls: Urls) -> dict:
             for a in view.mentions
         ],
         "tags": [{"name": name, "url": urls.tag(name)} for name in view.tags],
-        "emojis": [],
+        "emojis": [custom_emoji(e) for e in view.emojis],
         "card": None,
         "poll": poll(post, view.own_votes, now_ms()),
         "application": {"name": view.application[0], "website": view.application[1]} if view.application else None,

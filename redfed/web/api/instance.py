@@ -38,6 +38,7 @@ def _configuration(config) -> dict:
         },
         "polls": {"max_options": 4, "max_characters_per_option": 50, "min_expiration": 300, "max_expiration": 2629746},
         "translation": {"enabled": bool(config.translation.provider)},
+        "vapid": {"public_key": runtime().services.vapid.public_key},
     }
 
 
@@ -118,13 +119,3 @@ async def peers():
 @blueprint.get("/api/v1/instance/activity")
 async def activity():
     return await instance.weekly_activity(runtime().db)
-
-
-@blueprint.get("/api/v1/custom_emojis")
-async def custom_emojis():
-    return []
-
-
-@blueprint.get("/api/v1/announcements")
-async def announcements():
-    return []

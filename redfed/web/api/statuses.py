@@ -75,14 +75,16 @@ async def _media(params: Params, author, post_id: int | None = None) -> list:
 
 async def _schedule(params: Params, author, visibility: str, parent, at: int) -> dict:
     rt = runtime()
+    # Checked now, claimed when the post is published (services.social.scheduled).
+    attached = await _media(params, author)
     stored = {
         "text": params.text("status", "", max_length=20_000), "visibility": visibility,
         "spoiler_text": params.text("spoiler_text", "", max_length=1_000) or "",
         "sensitive": bool(params.flag("sensitive", False)), "language": params.text("language", max_length=10),
         "in_reply_to_id": str(parent.id) if parent else None, "poll": _poll(params, rt),
-        "application_id": caller().app_id,
+        "application_id": caller().app_id, "media_ids": [str(m.id) for m in attached],
     }
-    posts.check_text(stored["text"], visibility, stored["spoiler_text"], has_media=bool(stored["poll"]))
+    posts.check_text(stored["text"], visibility, stored["spoiler_text"], has_media=bool(stored["poll"] or attached))
     item = await scheduled.schedule(rt.services, author, stored, at)
     return scheduled_entity(item)
 

@@ -8,6 +8,7 @@ from ...errors import NotFound, RedfedError
 from ...models import VISIBILITIES, Media
 from ...services import views
 from ...services.accounts import preferences
+from ...services.announcements import announcements
 from ...services.discovery import remote_interaction
 from ...services.media import media_files
 from ...services.responses import quotes
@@ -38,7 +39,11 @@ async def home():
     feed = await showcase.home_feed(rt.services, viewer, _post_id(request.args.get("max_id")))
     older = feed[-1].post.id if len(feed) == showcase.PAGE_SIZE else None
     layout = await preferences.home_layout(rt.db, viewer)
-    return await page("home.html", cards=cards(feed, rt.urls), older=older, layout=layout, layouts=preferences.HOME_LAYOUTS)
+    notices = await announcements.shown_to(rt.db, viewer, rt.services.now_ms())
+    return await page(
+        "home.html", cards=cards(feed, rt.urls), older=older, layout=layout, layouts=preferences.HOME_LAYOUTS,
+        announcements=notices,
+    )
 
 
 @blueprint.post("/home/layout")

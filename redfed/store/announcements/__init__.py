@@ -1,0 +1,1 @@
+"""SQL for announcements, their dismissals and reactions (layer 2)."""

@@ -1,0 +1,2 @@
+"""SQL for custom emoji: the instance's own, remote ones seen on posts, and which posts show which
+(layer 2)."""

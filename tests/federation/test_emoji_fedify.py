@@ -1,0 +1,36 @@
+"""Custom emoji as the independent Fedify peer reads them: the Emoji tags of a redfed post and of
+a redfed account survive Fedify's JSON-LD processing (so our context names them right)."""
+
+import io
+
+from PIL import Image
+
+from redfed.services.accounts import profiles
+from redfed.services.emoji import emojis
+from redfed.services.social import posts
+
+
+def _blobcat(instance):
+    image = io.BytesIO()
+    Image.new("RGBA", (24, 24), "purple").save(image, "PNG")
+    image.seek(0)
+    return instance.run(emojis.add(instance.ctx, instance.actor("alice"), "blobcat", image))
+
+
+def _emoji_tags(document: dict) -> list[tuple[str, str]]:
+    tags = document.get("tag", [])
+    tags = tags if isinstance(tags, list) else [tags]
+    return [(t["name"], t["icon"]["url"]) for t in tags if t.get("type") == "Emoji"]
+
+
+def test_fedify_reads_the_emoji_tags_of_posts_and_accounts(instance, fedify_peer):
+    alice = instance.create_user("alice").actor
+    blobcat = _blobcat(instance)
+    post = instance.run(posts.create_local_post(instance.ctx, alice, "warm :blobcat: bread"))
+    instance.run(profiles.update_profile(instance.ctx, alice, display_name="Alice :blobcat:"))
+
+    note = fedify_peer.lookup(post.uri)["json"]
+    assert _emoji_tags(note) == [(":blobcat:", blobcat.image_url)]
+    assert ":blobcat:" in note["content"]
+    person = fedify_peer.lookup(alice.uri)["json"]
+    assert _emoji_tags(person) == [(":blobcat:", blobcat.image_url)]
