@@ -244,7 +244,7 @@ async def cmd_serve(args) -> int:
 async def cmd_worker(args) -> int:
     """The same run_once() code as inside `redfed serve`, in a process of its own, until SIGTERM."""
     config = _load(args)
-    instance = await Instance(config).start()
+    instance = await Instance(config, role="worker").start()
     stop = asyncio.Event()
     loop = asyncio.get_running_loop()
     for signal_number in (signal.SIGINT, signal.SIGTERM):

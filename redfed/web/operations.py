@@ -1,0 +1,50 @@
+"""Health, readiness and the Prometheus scrape (layer 6).
+
+`/health` answers 200 while the process serves at all (liveness); `/health/ready` answers 200
+only when the database, its migrations, the media store and the queue workers are all fine,
+else 503 naming what is not (readiness). `/metrics` answers only the configured bearer token.
+"""
+
+import hmac
+
+from quart import Blueprint, request
+
+from ..errors import NotFound, Unauthorized
+from ..services.operations import figures, health
+from ..services.operations.metrics import CONTENT_TYPE
+from .context import runtime
+
+blueprint = Blueprint("operations", __name__)
+
+_NO_STORE = {"Cache-Control": "no-store"}
+
+
+@blueprint.get("/health")
+async def liveness():
+    return {"status": "ok"}, 200, _NO_STORE
+
+
+@blueprint.get("/health/ready")
+async def readiness():
+    rt = runtime()
+    checks = await health.readiness(rt.db, rt.services.files.media, rt.services.now_ms())
+    ready = all(check.ok for check in checks)
+    body = {
+        "status": "ready" if ready else "unavailable",
+        "checks": {check.name: {"ok": check.ok, "detail": check.detail} for check in checks},
+    }
+    return body, 200 if ready else 503, {**_NO_STORE, **({} if ready else {"Retry-After": "10"})}
+
+
+@blueprint.get("/metrics")
+async def metrics():
+    rt = runtime()
+    token = rt.config.operations.metrics_token
+    if not token:
+        raise NotFound("metrics are off: set operations.metrics_token")
+    given = request.headers.get("Authorization", "").removeprefix("Bearer ").strip()
+    if not hmac.compare_digest(given.encode(), token.encode()):
+        raise Unauthorized("the metrics need their bearer token")
+    read = await figures.read(rt.db, rt.services.now_ms())
+    body = rt.metrics.exposition(read, rt.db.pool_usage())
+    return body, 200, {**_NO_STORE, "Content-Type": CONTENT_TYPE}
