@@ -16,10 +16,13 @@ import tomllib
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from pathlib import Path
+from urllib.parse import urlsplit
 
-from . import __version__
+from . import __version__, logs
 from .clock import now_ms
-from .config import CONFIG_ENV_VAR, DEFAULT_CONFIG_NAME, Config, config_from_dict, load_config, validate_bucket
+from .config import (
+    CONFIG_ENV_VAR, DEFAULT_CONFIG_NAME, Config, config_from_dict, is_loopback_host, load_config, validate_bucket,
+)
 from .db import copy as db_copy
 from .db.databases import AnyDatabase, database_for, database_url
 from .db.migrate import migrate_database
@@ -33,6 +36,7 @@ from .services.accounts import accounts, oauth, password_resets
 from .services.context import Context
 from .services.media import media_copy
 from .services.moderation import domain_blocks, sign_ups
+from .services.operations import doctor
 from .services.portability import aliases, exports, import_csv, imports, moves
 from .urls import Urls
 
@@ -61,7 +65,8 @@ def _parser() -> argparse.ArgumentParser:
     init.add_argument("--dir", default=".", help="folder for instance.toml, the database and the secret key")
     init.add_argument("--name", default="redfed", help="the instance's display name")
     init.add_argument("--allow-private-addresses", action="store_true",
-                      help="let outgoing requests reach loopback and private networks (for tests and labs)")
+                      help="let outgoing requests reach loopback and private networks (for tests and labs; "
+                           "always so for a loopback --url)")
     init.set_defaults(command=cmd_init)
 
     serve = commands.add_parser("serve", help="run the server (creates a config and an admin on first run)")
@@ -71,6 +76,8 @@ def _parser() -> argparse.ArgumentParser:
     worker = commands.add_parser("worker", help="run the delivery and inbox workers (several may run)")
     worker.set_defaults(command=cmd_worker)
 
+    doctor = commands.add_parser("doctor", help="check the config, database, media storage, public URL and clock")
+    doctor.set_defaults(command=cmd_doctor)
     migrate = commands.add_parser("migrate", help="apply pending database migrations")
     migrate.set_defaults(command=cmd_migrate)
 
@@ -197,10 +204,14 @@ async def init_instance(folder: Path, url: str, name: str, allow_private: bool) 
     path = folder / DEFAULT_CONFIG_NAME
     if path.exists():
         raise ConfigError(f"{path} already exists; edit it, or choose another --dir")
-    if not folder.is_dir():
-        raise ConfigError(f"folder {folder} does not exist")
+    if folder.exists() and not folder.is_dir():
+        raise ConfigError(f"{folder} is a file, not a folder")
+    # Instances on loopback addresses are labs side by side on one machine: they must reach each
+    # other, which the refusal of private addresses would forbid without a word.
+    allow_private = allow_private or is_loopback_host(urlsplit(url).hostname or "")
     text = _config_text(url, name, allow_private)
     config_from_dict(tomllib.loads(text), base_dir=folder.resolve())  # validate before writing anything
+    folder.mkdir(parents=True, exist_ok=True)
     path.write_text(text, encoding="utf-8")
     config = load_config(path)
     _write_secret_key(config.secret_key_path)
@@ -244,6 +255,7 @@ async def cmd_serve(args) -> int:
 async def cmd_worker(args) -> int:
     """The same run_once() code as inside `redfed serve`, in a process of its own, until SIGTERM."""
     config = _load(args)
+    logs.configure(config.operations.json_logs)
     instance = await Instance(config, role="worker").start()
     stop = asyncio.Event()
     loop = asyncio.get_running_loop()
@@ -267,6 +279,16 @@ async def _first_run(folder: Path) -> None:
     print(f"First run: wrote {config.base_dir / DEFAULT_CONFIG_NAME} and created the database.")
     print(f"Admin account: admin   password: {created.password}   (shown once; keep it)")
     print(f"Your instance: {config.base_url}/   admin profile: {created.actor.url}")
+
+
+async def cmd_doctor(args) -> int:
+    """Each check on a line, what to do under each failed one; exit status 1 when any failed."""
+    findings = await doctor.examine(_load(args))
+    for finding in findings:
+        print(f"{'ok  ' if finding.ok else 'FAIL'}  {finding.name}: {finding.detail}")
+        if finding.fix:
+            print(f"      fix: {finding.fix}")
+    return 0 if all(finding.ok for finding in findings) else 1
 
 
 async def cmd_migrate(args) -> int:

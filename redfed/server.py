@@ -6,6 +6,7 @@ from collections.abc import Awaitable, Callable
 from hypercorn.asyncio import serve as hypercorn_serve
 from hypercorn.config import Config as HypercornConfig
 
+from . import logs
 from .app import create_app
 from .config import Config, ServerConfig
 
@@ -40,6 +41,6 @@ async def serve(
     shutdown_trigger: Callable[[], Awaitable] | None = None,
 ) -> None:
     """Serve until SIGINT/SIGTERM (or `shutdown_trigger` returns)."""
-    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    logs.configure(config.operations.json_logs)
     app = create_app(config)
     await hypercorn_serve(app, hypercorn_config(config, access_log=access_log, bind=bind), shutdown_trigger=shutdown_trigger)
