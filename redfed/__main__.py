@@ -15,6 +15,7 @@ import sys
 import tomllib
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
+from datetime import UTC, datetime
 from pathlib import Path
 from urllib.parse import urlsplit
 
@@ -36,7 +37,7 @@ from .services.accounts import accounts, oauth, password_resets
 from .services.context import Context
 from .services.media import media_copy
 from .services.moderation import domain_blocks, sign_ups
-from .services.operations import doctor
+from .services.operations import doctor, tokens
 from .services.portability import aliases, exports, import_csv, imports, moves
 from .urls import Urls
 
@@ -111,6 +112,12 @@ def _parser() -> argparse.ArgumentParser:
     token_create.add_argument("user")
     token_create.add_argument("--scopes", default="read write follow push", help='space-separated OAuth scopes (default: "%(default)s")')
     token_create.set_defaults(command=cmd_token_create)
+    token_list = token.add_parser("list", help="list a user's live tokens: id, app, scopes, created, last used")
+    token_list.add_argument("user")
+    token_list.set_defaults(command=cmd_token_list)
+    token_revoke = token.add_parser("revoke", help="revoke a token by the id `token list` shows")
+    token_revoke.add_argument("id", type=int)
+    token_revoke.set_defaults(command=cmd_token_revoke)
 
     _domain_commands(commands)
 
@@ -409,6 +416,26 @@ async def cmd_token_create(args) -> int:
         token = await oauth.cli_token(db, args.user, args.scopes, now_ms())
     print(token)
     return 0
+
+
+async def cmd_token_list(args) -> int:
+    async with _database(_load(args)) as db:
+        listed = await tokens.list_tokens(db, args.user)
+    for token in listed:
+        used = _date(token.last_used_at) if token.last_used_at else "never used"
+        print(f"{token.id}\t{token.app_name or '(app removed)'}\t{token.scopes}\tcreated {_date(token.created_at)}\t{used}")
+    return 0
+
+
+async def cmd_token_revoke(args) -> int:
+    async with _database(_load(args)) as db:
+        await tokens.revoke_token(db, args.id, now_ms())
+    print(f"revoked token {args.id}")
+    return 0
+
+
+def _date(instant_ms: int) -> str:
+    return datetime.fromtimestamp(instant_ms / 1000, UTC).strftime("%Y-%m-%d %H:%M UTC")
 
 
 async def cmd_media_copy(args) -> int:

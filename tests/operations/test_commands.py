@@ -13,9 +13,10 @@ import time
 
 from redfed import logs
 
+from ..support import api
 from ..support.http import get
 from ..support.ports import port_for_child
-from ..test_cli import redfed
+from ..test_cli import assert_one_line_error, redfed
 
 
 def test_doctor__a_healthy_instance_passes_every_check(start_instance):
@@ -102,3 +103,26 @@ def _wait_until_up(url: str) -> None:
             if time.monotonic() > deadline:
                 raise
         time.sleep(0.1)
+
+
+def test_token_list_and_revoke__a_revoked_token_stops_working(start_instance):
+    a = start_instance("a")
+    a.create_user("alice")
+    config = str(a.config_file())
+    from_app = api.token_for(a, "alice", scopes="read", app_name="Phanpy")
+    from_cli = redfed("--config", config, "token", "create", "alice", "--scopes", "read write")
+    assert from_cli.returncode == 0, from_cli.stderr
+
+    listed = redfed("--config", config, "token", "list", "alice")
+    rows = [line.split("\t") for line in listed.stdout.splitlines()]
+    assert [(row[1], row[2], row[4]) for row in rows] == [("Phanpy", "read", "never used"), ("redfed CLI", "read write", "never used")]
+    assert from_app not in listed.stdout and from_cli.stdout.strip() not in listed.stdout  # ids, never secrets
+
+    revoked = redfed("--config", config, "token", "revoke", rows[0][0])
+
+    assert revoked.returncode == 0 and revoked.stdout.strip() == f"revoked token {rows[0][0]}"
+    assert get(a.url("/api/v1/accounts/verify_credentials"), headers={"Authorization": f"Bearer {from_app}"}).status == 401
+    assert get(a.url("/api/v1/accounts/verify_credentials"), headers={"Authorization": f"Bearer {from_cli.stdout.strip()}"}).status == 200
+    assert [line.split("\t")[1] for line in redfed("--config", config, "token", "list", "alice").stdout.splitlines()] == ["redfed CLI"]
+    assert_one_line_error(redfed("--config", config, "token", "revoke", rows[0][0]), f"no live token with id {rows[0][0]}")
+    assert_one_line_error(redfed("--config", config, "token", "list", "nobody"), "no local user named 'nobody'")
