@@ -10,11 +10,9 @@ WITH_TOKEN = {"operations": {"metrics_token": TOKEN}}
 
 class Scrape:
     def __init__(self, text: str):
-        self.samples = [
-            (sample.name, sample.labels, sample.value)
-            for family in text_string_to_metric_families(text)
-            for sample in family.samples
-        ]
+        families = list(text_string_to_metric_families(text))
+        self.families = {family.name for family in families}  # declared, with or without samples yet
+        self.samples = [(sample.name, sample.labels, sample.value) for family in families for sample in family.samples]
 
     def value(self, name: str, **labels: str) -> float:
         """The sum of `name`'s samples whose labels include `labels` (0 when there is none)."""

@@ -2,7 +2,10 @@
 inbox refusals and deliveries happen. Scraped over real HTTP and read with the Prometheus text
 parser."""
 
+import json
 import logging
+import re
+from pathlib import Path
 
 from redfed.services.moderation import domain_blocks
 from redfed.services.moderation.domain_blocks import BlockFields
@@ -100,3 +103,17 @@ def test_metrics__deliveries_and_queue_depths_follow_the_work(start_instance, ca
     [line] = [r.getMessage() for r in caplog.records if "refused: inbox answered 403" in r.getMessage()]
     assert b.url("/inbox") in line or "/users/bob/inbox" in line
     assert "suspended" in line  # the reason b gave, not only its status
+
+
+def test_metrics__the_sample_grafana_dashboard_asks_only_for_metrics_we_serve(start_instance):
+    a = start_instance("a", **WITH_TOKEN)
+    served = scrape(a).families
+    dashboard = json.loads((Path(__file__).parents[2] / "docs" / "grafana-dashboard.json").read_text())
+
+    expressions = [target["expr"] for panel in dashboard["panels"] for target in panel["targets"]]
+    # Families are named without the suffixes of their series (_total, _bucket, ...).
+    asked = {re.sub(r"_(total|bucket|count|sum)$", "", name) for e in expressions for name in re.findall(r"\b(?:redfed|process)_\w+", e)}
+
+    pool = {"redfed_database_pool_connections"}  # PostgreSQL only: SQLite has no pool
+    assert asked - pool <= served, asked - pool - served
+    assert len(asked) >= 12
