@@ -21,7 +21,8 @@ _NO_STORE = {"Cache-Control": "no-store"}
 
 @blueprint.get("/health")
 async def liveness():
-    return {"status": "ok"}, 200, _NO_STORE
+    # Mastodon's exact answer, which its clients check (Mastodon.py `instance_health`).
+    return "OK", 200, {**_NO_STORE, "Content-Type": "text/plain; charset=utf-8"}
 
 
 @blueprint.get("/health/ready")
