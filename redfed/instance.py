@@ -54,6 +54,7 @@ class Instance:
         self.ctx: Context | None = None
         self.delivery: DeliveryWorker | None = None
         self.inbox: InboxWorker | None = None
+        self.heartbeat: HeartbeatWriter | None = None
 
     async def start(self, *, recover: bool = True) -> "Instance":
         """Open everything; with `recover`, also fail uploads a stop left half-processed - which

@@ -55,8 +55,9 @@ async def _receive(username: str | None):
         # Counted once the sender is proven: a forged actor must not spend another server's share.
         wait = await _throttle().take(host_of(verified.actor.uri))
         if wait is not None:
+            # Counted, not logged: a flood would write a line per request.
             refusal = TooManyRequests("too many requests from your server")
-            _note_refusal(refusal)
+            rt.metrics.inbox_refused(refusal)
             return {"error": refusal.message}, 429, {"Retry-After": str(int(wait) + 1)}
         if await store_activity(rt.services, verified, recipient):
             rt.wake_workers()

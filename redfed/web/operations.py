@@ -2,7 +2,9 @@
 
 `/health` answers 200 while the process serves at all (liveness); `/health/ready` answers 200
 only when the database, its migrations, the media store and the queue workers are all fine,
-else 503 naming what is not (readiness). `/metrics` answers only the configured bearer token.
+else 503 naming what is not (readiness). What went wrong (an address, a driver's message) is
+shown only to a request bearing the metrics token, like the metrics themselves: the probes are
+often public, behind the same proxy as everything else.
 """
 
 import hmac
@@ -30,9 +32,12 @@ async def readiness():
     rt = runtime()
     checks = await health.readiness(rt.db, rt.services.files.media, rt.services.now_ms())
     ready = all(check.ok for check in checks)
+    detailed = _bears_metrics_token()
     body = {
         "status": "ready" if ready else "unavailable",
-        "checks": {check.name: {"ok": check.ok, "detail": check.detail} for check in checks},
+        "checks": {
+            check.name: {"ok": check.ok, **({"detail": check.detail} if detailed else {})} for check in checks
+        },
     }
     return body, 200 if ready else 503, {**_NO_STORE, **({} if ready else {"Retry-After": "10"})}
 
@@ -40,12 +45,16 @@ async def readiness():
 @blueprint.get("/metrics")
 async def metrics():
     rt = runtime()
-    token = rt.config.operations.metrics_token
-    if not token:
+    if not rt.config.operations.metrics_token:
         raise NotFound("metrics are off: set operations.metrics_token")
-    given = request.headers.get("Authorization", "").removeprefix("Bearer ").strip()
-    if not hmac.compare_digest(given.encode(), token.encode()):
+    if not _bears_metrics_token():
         raise Unauthorized("the metrics need their bearer token")
     read = await figures.read(rt.db, rt.services.now_ms())
     body = rt.metrics.exposition(read, rt.db.pool_usage())
     return body, 200, {**_NO_STORE, "Content-Type": CONTENT_TYPE}
+
+
+def _bears_metrics_token() -> bool:
+    token = runtime().config.operations.metrics_token
+    given = request.headers.get("Authorization", "").removeprefix("Bearer ").strip()
+    return bool(token) and hmac.compare_digest(given.encode(), token.encode())

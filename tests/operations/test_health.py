@@ -7,10 +7,14 @@ import shutil
 
 from ..support import databases
 from ..support.http import get
+from .scrapes import TOKEN, WITH_TOKEN
+
+OPERATOR = {"Authorization": f"Bearer {TOKEN}"}
 
 
 def _ready(instance):
-    reply = get(instance.url("/health/ready"))
+    """As the operator probes it, with the metrics token: each check with its detail."""
+    reply = get(instance.url("/health/ready"), headers=OPERATOR)
     return reply.status, {name: check["ok"] for name, check in reply.json()["checks"].items()}, reply
 
 
@@ -20,7 +24,7 @@ def _beat(instance):
 
 
 def test_health__alive_and_ready_once_a_worker_runs(start_instance):
-    a = start_instance("a")
+    a = start_instance("a", **WITH_TOKEN)
     alive = get(a.url("/health"))
     assert (alive.status, alive.text) == (200, "OK")  # as Mastodon answers, which its clients check
 
@@ -28,6 +32,9 @@ def test_health__alive_and_ready_once_a_worker_runs(start_instance):
     assert status == 503 and reply.headers["Retry-After"]
     assert checks == {"database": True, "migrations": True, "workers": False, "media": True}
     assert "redfed worker" in reply.json()["checks"]["workers"]["detail"]
+    # A stranger learns what is unwell, not the details (addresses, drivers' messages).
+    public = get(a.url("/health/ready"))
+    assert public.status == 503 and public.json()["checks"]["workers"] == {"ok": False}
 
     _beat(a)
     status, checks, reply = _ready(a)
@@ -36,7 +43,7 @@ def test_health__alive_and_ready_once_a_worker_runs(start_instance):
 
 
 def test_health__in_process_workers_make_the_instance_ready_by_themselves(start_instance):
-    a = start_instance("a", workers={"in_process": True})
+    a = start_instance("a", workers={"in_process": True}, **WITH_TOKEN)
     for _ in range(100):  # the first worker round beats at once; bounded, never a fixed sleep
         if _ready(a)[0] == 200:
             break
@@ -45,7 +52,7 @@ def test_health__in_process_workers_make_the_instance_ready_by_themselves(start_
 
 
 def test_health__not_ready_while_a_migration_is_missing(start_instance):
-    a = start_instance("a")
+    a = start_instance("a", **WITH_TOKEN)
     _beat(a)
 
     async def forget_newest():
@@ -59,7 +66,7 @@ def test_health__not_ready_while_a_migration_is_missing(start_instance):
 
 
 def test_health__not_ready_when_the_media_folder_cannot_be_written(start_instance):
-    a = start_instance("a")
+    a = start_instance("a", **WITH_TOKEN)
     _beat(a)
     media = a.config.media_path
     shutil.rmtree(media, ignore_errors=True)
@@ -73,7 +80,7 @@ def test_health__not_ready_when_the_media_folder_cannot_be_written(start_instanc
 
 @databases.only_on_postgresql
 def test_health__not_ready_while_the_database_is_unreachable_then_ready_again(start_instance):
-    a = start_instance("a")
+    a = start_instance("a", **WITH_TOKEN)
     _beat(a)
     name = a.config.database.url.rpartition("/")[2]
     databases.run_on_server(f'ALTER DATABASE "{name}" ALLOW_CONNECTIONS false')

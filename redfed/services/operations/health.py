@@ -61,7 +61,9 @@ async def _workers(db: Database, now: int) -> Check:
     except _FAULTS as error:
         return Check("workers", False, _describe(error))
     if not seen:
-        return Check("workers", False, "no process ran the queue workers in the last minute: start redfed worker, or set workers.in_process")
+        return Check(
+            "workers", False, "no process ran the queue workers in the last minute: start redfed worker, or set workers.in_process",
+        )
     return Check("workers", True, f"{len(seen)} running")
 
 
