@@ -36,7 +36,7 @@ from .server import serve
 from .services.accounts import accounts, oauth, password_resets
 from .services.context import Context
 from .services.media import media_copy
-from .services.moderation import domain_blocks, sign_ups
+from .services.moderation import account_deletion, domain_blocks, sign_ups
 from .services.operations import doctor, tokens
 from .services.portability import aliases, exports, import_csv, imports, moves
 from .urls import Urls
@@ -103,6 +103,10 @@ def _parser() -> argparse.ArgumentParser:
     reset = user.add_parser("reset-password", help="print a one-time password reset link (valid for an hour)")
     reset.add_argument("name")
     reset.set_defaults(command=cmd_user_reset_password)
+    delete = user.add_parser("delete", help="delete a user for good, telling the servers that know it (asks first)")
+    delete.add_argument("name")
+    delete.add_argument("--yes", action="store_true", help="do not ask for the name again")
+    delete.set_defaults(command=cmd_user_delete)
     approve = user.add_parser("approve", help="approve an account awaiting approval")
     approve.add_argument("name")
     approve.set_defaults(command=cmd_user_approve)
@@ -415,6 +419,24 @@ async def cmd_token_create(args) -> int:
     async with _database(config) as db:
         token = await oauth.cli_token(db, args.user, args.scopes, now_ms())
     print(token)
+    return 0
+
+
+async def cmd_user_delete(args) -> int:
+    """Asks for the name again unless --yes: nothing of the account can be brought back."""
+    config = _load(args)
+    if not args.yes:
+        print(f"This deletes {args.name}, everything it posted and uploaded, and tells the servers that know it.")
+        if input(f"Type {args.name} to confirm: ").strip() != args.name:
+            print("not deleted", file=sys.stderr)
+            return 1
+    async with _database(config) as db:
+        ctx = _offline_context(db, config)
+        try:
+            told = await account_deletion.delete_local_account(ctx, args.name)
+        finally:
+            await ctx.files.close()
+    print(f"deleted {args.name}; {told} server(s) will be told by the workers")
     return 0
 
 
