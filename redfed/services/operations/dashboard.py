@@ -29,6 +29,7 @@ class Warning:
 class Dashboard:
     version: str
     figures: Figures
+    remote_accounts: int
     users_weekly: list[int]
     posts_weekly: list[int]
     failing: list[FailingHost]
@@ -42,7 +43,7 @@ async def overview(ctx: Context) -> Dashboard:
     read = await database_figures.read(ctx.db, now)
     failing = await queues.failing_hosts(conn)
     return Dashboard(
-        __version__, read,
+        __version__, read, await growth.remote_accounts(conn),
         await growth.weekly(conn, "users", now, WEEKS), await growth.weekly(conn, "posts", now, WEEKS),
         failing, await queues.recent_errors(conn, now - ERRORS_SINCE_MS), warnings(read, failing),
     )

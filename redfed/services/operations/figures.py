@@ -20,7 +20,6 @@ WORKER_SILENT_MS = 60_000
 class Figures:
     now: int  # ms
     queues: list[QueueFigures]
-    states: dict[str, dict[str, int]]  # queue -> state -> rows
     media_states: dict[str, int]  # processing, ready, failed
     totals: Totals
     workers: list[Heartbeat]  # seen within WORKER_SILENT_MS
@@ -32,8 +31,7 @@ async def read(db: Database, now: int) -> Figures:
     conn = db.reader
     names = list(queues.QUEUES)
     figures = [await queues.queue_figures(conn, name, now) for name in names]
-    states = {name: await queues.count_by_state(conn, name) for name in names}
     media_states = await growth.media_by_state(conn)
     totals = await growth.totals(conn, now)
     workers = await heartbeats.list_since(conn, now - WORKER_SILENT_MS)
-    return Figures(now, figures, states, media_states, totals, workers, time.perf_counter() - started)
+    return Figures(now, figures, media_states, totals, workers, time.perf_counter() - started)

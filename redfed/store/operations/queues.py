@@ -35,7 +35,7 @@ class RecentError:
     queue: str
     target: str  # an inbox URL, or the actor of an inbound activity
     error: str
-    at: int
+    at: int  # when it is tried again, or when it was given up
 
 
 async def queue_figures(conn: Connection, name: str, now: int) -> QueueFigures:
@@ -47,13 +47,6 @@ async def queue_figures(conn: Connection, name: str, now: int) -> QueueFigures:
     ) as cursor:
         pending, due, oldest, oldest_due = await cursor.fetchone()
     return QueueFigures(name, int(pending), int(due), oldest, oldest_due)
-
-
-async def count_by_state(conn: Connection, name: str) -> dict[str, int]:
-    """Every row of a queue by state (pending, sent, gone, failed; done, ignored)."""
-    table, _ = QUEUES[name]
-    async with conn.execute(f"SELECT state, count(*) FROM {table} GROUP BY state") as cursor:
-        return {state: int(count) for state, count in await cursor.fetchall()}
 
 
 async def failing_hosts(conn: Connection, limit: int = 20) -> list[FailingHost]:
@@ -90,18 +83,17 @@ def _days(failure_days: str | None) -> int:
 
 
 async def recent_errors(conn: Connection, since: int, limit: int = 10) -> list[RecentError]:
-    """The newest deliveries and inbound activities that failed for good, or last failed, since `since`."""
-    async with conn.execute(
-        "SELECT inbox_uri, last_error, coalesce(finished_at, created_at) FROM deliveries "
-        "WHERE last_error IS NOT NULL AND state IN ('failed', 'pending') AND coalesce(finished_at, created_at) >= ? "
-        "ORDER BY id DESC LIMIT ?",
-        (since, limit),
-    ) as cursor:
-        deliveries = [RecentError("delivery", *row) for row in await cursor.fetchall()]
-    async with conn.execute(
-        "SELECT actor_uri, last_error, coalesce(finished_at, received_at) FROM inbox_items "
-        "WHERE last_error IS NOT NULL AND received_at >= ? ORDER BY id DESC LIMIT ?",
-        (since, limit),
-    ) as cursor:
-        inbound = [RecentError("inbox", *row) for row in await cursor.fetchall()]
-    return sorted(deliveries + inbound, key=lambda e: e.at, reverse=True)[:limit]
+    """The newest errors of both queues since `since`: rows waiting for another try, and rows
+    given up. Both are read through the queues' (state, next_attempt_at) index - a terminal row's
+    next_attempt_at is when it ended - never by scanning every row ever queued."""
+    found = []
+    for name, target in (("delivery", "inbox_uri"), ("inbox", "actor_uri")):
+        table, _ = QUEUES[name]
+        async with conn.execute(
+            f"SELECT {target}, last_error, next_attempt_at FROM {table} "
+            "WHERE state IN ('pending', 'failed') AND next_attempt_at >= ? AND last_error IS NOT NULL "
+            "ORDER BY next_attempt_at DESC LIMIT ?",
+            (since, limit),
+        ) as cursor:
+            found += [RecentError(name, *row) for row in await cursor.fetchall()]
+    return sorted(found, key=lambda e: e.at, reverse=True)[:limit]
