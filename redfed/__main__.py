@@ -17,10 +17,13 @@ from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from datetime import UTC, datetime
 from pathlib import Path
+from urllib.parse import urlsplit
 
-from . import __version__
+from . import __version__, logs
 from .clock import now_ms
-from .config import CONFIG_ENV_VAR, DEFAULT_CONFIG_NAME, Config, config_from_dict, load_config, validate_bucket
+from .config import (
+    CONFIG_ENV_VAR, DEFAULT_CONFIG_NAME, Config, config_from_dict, is_loopback_host, load_config, validate_bucket,
+)
 from .db import copy as db_copy
 from .db.databases import AnyDatabase, database_for, database_url
 from .db.migrate import migrate_database
@@ -30,13 +33,14 @@ from .federation.resolve import Resolver
 from .instance import Instance
 from .objectstore import stores
 from .protocol import as2
-from .server import log_to_stderr, serve
+from .server import serve
 from .services.accounts import accounts, oauth, password_resets
 from .services.announcements import announcements
 from .services.context import Context
 from .services.emoji import emojis as custom_emojis
 from .services.media import media_copy
-from .services.moderation import domain_blocks, sign_ups
+from .services.moderation import account_deletion, domain_blocks, sign_ups
+from .services.operations import doctor, tokens
 from .services.portability import aliases, exports, import_csv, imports, moves
 from .urls import Urls
 
@@ -65,7 +69,8 @@ def _parser() -> argparse.ArgumentParser:
     init.add_argument("--dir", default=".", help="folder for instance.toml, the database and the secret key")
     init.add_argument("--name", default="redfed", help="the instance's display name")
     init.add_argument("--allow-private-addresses", action="store_true",
-                      help="let outgoing requests reach loopback and private networks (for tests and labs)")
+                      help="let outgoing requests reach loopback and private networks (for tests and labs; "
+                           "always so for a loopback --url)")
     init.set_defaults(command=cmd_init)
 
     serve = commands.add_parser("serve", help="run the server (creates a config and an admin on first run)")
@@ -75,6 +80,8 @@ def _parser() -> argparse.ArgumentParser:
     worker = commands.add_parser("worker", help="run the delivery and inbox workers (several may run)")
     worker.set_defaults(command=cmd_worker)
 
+    doctor = commands.add_parser("doctor", help="check the config, database, media storage, public URL and clock")
+    doctor.set_defaults(command=cmd_doctor)
     migrate = commands.add_parser("migrate", help="apply pending database migrations")
     migrate.set_defaults(command=cmd_migrate)
 
@@ -99,6 +106,10 @@ def _parser() -> argparse.ArgumentParser:
     reset = user.add_parser("reset-password", help="print a one-time password reset link (valid for an hour)")
     reset.add_argument("name")
     reset.set_defaults(command=cmd_user_reset_password)
+    delete = user.add_parser("delete", help="delete a user for good, telling the servers that know it (asks first)")
+    delete.add_argument("name")
+    delete.add_argument("--yes", action="store_true", help="do not ask for the name again")
+    delete.set_defaults(command=cmd_user_delete)
     approve = user.add_parser("approve", help="approve an account awaiting approval")
     approve.add_argument("name")
     approve.set_defaults(command=cmd_user_approve)
@@ -108,6 +119,12 @@ def _parser() -> argparse.ArgumentParser:
     token_create.add_argument("user")
     token_create.add_argument("--scopes", default="read write follow push", help='space-separated OAuth scopes (default: "%(default)s")')
     token_create.set_defaults(command=cmd_token_create)
+    token_list = token.add_parser("list", help="list a user's live tokens: id, app, scopes, created, last used")
+    token_list.add_argument("user")
+    token_list.set_defaults(command=cmd_token_list)
+    token_revoke = token.add_parser("revoke", help="revoke a token by the id `token list` shows")
+    token_revoke.add_argument("id", type=int)
+    token_revoke.set_defaults(command=cmd_token_revoke)
 
     _domain_commands(commands)
 
@@ -239,10 +256,14 @@ async def init_instance(folder: Path, url: str, name: str, allow_private: bool) 
     path = folder / DEFAULT_CONFIG_NAME
     if path.exists():
         raise ConfigError(f"{path} already exists; edit it, or choose another --dir")
-    if not folder.is_dir():
-        raise ConfigError(f"folder {folder} does not exist")
+    if folder.exists() and not folder.is_dir():
+        raise ConfigError(f"{folder} is a file, not a folder")
+    # Instances on loopback addresses are labs side by side on one machine: they must reach each
+    # other, which the refusal of private addresses would forbid without a word.
+    allow_private = allow_private or is_loopback_host(urlsplit(url).hostname or "")
     text = _config_text(url, name, allow_private)
     config_from_dict(tomllib.loads(text), base_dir=folder.resolve())  # validate before writing anything
+    folder.mkdir(parents=True, exist_ok=True)
     path.write_text(text, encoding="utf-8")
     config = load_config(path)
     _write_secret_key(config.secret_key_path)
@@ -286,8 +307,8 @@ async def cmd_serve(args) -> int:
 async def cmd_worker(args) -> int:
     """The same run_once() code as inside `redfed serve`, in a process of its own, until SIGTERM."""
     config = _load(args)
-    log_to_stderr()
-    instance = await Instance(config).start()
+    logs.configure(config.operations.json_logs)
+    instance = await Instance(config, role="worker").start()
     stop = asyncio.Event()
     loop = asyncio.get_running_loop()
     for signal_number in (signal.SIGINT, signal.SIGTERM):
@@ -310,6 +331,16 @@ async def _first_run(folder: Path) -> None:
     print(f"First run: wrote {config.base_dir / DEFAULT_CONFIG_NAME} and created the database.")
     print(f"Admin account: admin   password: {created.password}   (shown once; keep it)")
     print(f"Your instance: {config.base_url}/   admin profile: {created.actor.url}")
+
+
+async def cmd_doctor(args) -> int:
+    """Each check on a line, what to do under each failed one; exit status 1 when any failed."""
+    findings = await doctor.examine(_load(args))
+    for finding in findings:
+        print(f"{'ok  ' if finding.ok else 'FAIL'}  {finding.name}: {finding.detail}")
+        if finding.fix:
+            print(f"      fix: {finding.fix}")
+    return 0 if all(finding.ok for finding in findings) else 1
 
 
 async def cmd_migrate(args) -> int:
@@ -492,6 +523,44 @@ async def cmd_token_create(args) -> int:
         token = await oauth.cli_token(db, args.user, args.scopes, now_ms())
     print(token)
     return 0
+
+
+async def cmd_user_delete(args) -> int:
+    """Asks for the name again unless --yes: nothing of the account can be brought back."""
+    config = _load(args)
+    if not args.yes:
+        print(f"This deletes {args.name}, everything it posted and uploaded, and tells the servers that know it.")
+        if input(f"Type {args.name} to confirm: ").strip() != args.name:
+            print("not deleted", file=sys.stderr)
+            return 1
+    async with _database(config) as db:
+        ctx = _offline_context(db, config)
+        try:
+            told = await account_deletion.delete_local_account(ctx, args.name)
+        finally:
+            await ctx.files.close()
+    print(f"deleted {args.name}; {told} server(s) will be told by the workers")
+    return 0
+
+
+async def cmd_token_list(args) -> int:
+    async with _database(_load(args)) as db:
+        listed = await tokens.list_tokens(db, args.user)
+    for token in listed:
+        used = _date(token.last_used_at) if token.last_used_at else "never used"
+        print(f"{token.id}\t{token.app_name or '(app removed)'}\t{token.scopes}\tcreated {_date(token.created_at)}\t{used}")
+    return 0
+
+
+async def cmd_token_revoke(args) -> int:
+    async with _database(_load(args)) as db:
+        await tokens.revoke_token(db, args.id, now_ms())
+    print(f"revoked token {args.id}")
+    return 0
+
+
+def _date(instant_ms: int) -> str:
+    return datetime.fromtimestamp(instant_ms / 1000, UTC).strftime("%Y-%m-%d %H:%M UTC")
 
 
 async def cmd_media_copy(args) -> int:

@@ -13,7 +13,8 @@ from .errors import RedfedError
 from .instance import Instance
 from .services.moderation import instance_settings
 from .services.portability import job_runner
-from .web import activitypub, api, files, inbox, limits, listings, pages, response_documents, url_limits, wellknown
+from .web import (activitypub, api, files, inbox, limits, listings, operations, pages, request_metrics,
+                  response_documents, url_limits, wellknown)
 from .web.context import Runtime
 from .web.errors import register_error_handlers
 
@@ -29,13 +30,14 @@ def create_app(config: Config, instance: Instance | None = None) -> Quart:
     app.json.sort_keys = False
     app.json.ensure_ascii = False
     app.before_request(url_limits.refuse_long_urls)
-    faces = (wellknown, activitypub, inbox, listings, files, response_documents)
+    faces = (wellknown, activitypub, inbox, listings, files, response_documents, operations)
     for blueprint in (*(face.blueprint for face in faces), *api.blueprints()):
         app.register_blueprint(blueprint)
     app.register_blueprint(pages.blueprint)
     register_error_handlers(app)
     app.asgi_app = _without_trailing_slash(app.asgi_app)
     limits.install(app, config.server)
+    request_metrics.install(app, instance.metrics)
     workers: list[asyncio.Task] = []
 
     @app.context_processor
@@ -53,7 +55,9 @@ def create_app(config: Config, instance: Instance | None = None) -> Quart:
     @app.before_serving
     async def start():
         await instance.start()
-        app.extensions["redfed"] = Runtime(config, instance.db, instance.urls, instance.ctx, instance.wake)
+        app.extensions["redfed"] = Runtime(
+            config, instance.db, instance.urls, instance.ctx, instance.wake, instance.metrics,
+        )
         # Exports and imports run inside web processes (not in `redfed worker`), in whichever holds
         # a job's lease.
         await job_runner.resume(instance.ctx)

@@ -137,6 +137,15 @@ class SecurityConfig:
 
 
 @dataclass(frozen=True)
+class OperationsConfig:
+    # GET /metrics answers only a request with `Authorization: Bearer <metrics_token>`; empty
+    # turns the endpoint off (404).
+    metrics_token: str = field(default="", repr=False)
+    # One JSON object per log line, for log collectors; plain text lines otherwise.
+    json_logs: bool = False
+
+
+@dataclass(frozen=True)
 class Config:
     instance: InstanceConfig = field(default_factory=InstanceConfig)
     database: DatabaseConfig = field(default_factory=DatabaseConfig)
@@ -149,6 +158,7 @@ class Config:
     security: SecurityConfig = field(default_factory=SecurityConfig)
     translation: TranslationConfig = field(default_factory=TranslationConfig)
     languages: LanguagesConfig = field(default_factory=LanguagesConfig)
+    operations: OperationsConfig = field(default_factory=OperationsConfig)
     # Relative paths in the file are relative to the file's folder.
     base_dir: Path = field(default_factory=Path.cwd)
 

@@ -26,6 +26,8 @@ from .services.accounts import accounts, sessions
 from .services.context import Context
 from .services.media import media_sweep
 from .services.push import keys as push_keys
+from .services.operations.heartbeat import HeartbeatWriter
+from .services.operations.metrics import Metrics
 from .services.social import scheduled
 from .store import cache_versions
 from .urls import Urls
@@ -37,10 +39,14 @@ POLL_SECONDS = 1.0
 
 
 class Instance:
-    def __init__(self, config: Config, *, clock: Callable[[], float] = time.time, address_policy=None):
-        """`address_policy` is the HTTP client's, for tests whose loopback servers play public hosts."""
+    def __init__(
+        self, config: Config, *, clock: Callable[[], float] = time.time, address_policy=None, role: str = "serve",
+    ):
+        """`address_policy` is the HTTP client's, for tests whose loopback servers play public hosts;
+        `role` (serve or worker) names the process in its metrics and heartbeat."""
         self.config = config
         self.clock = clock
+        self.metrics = Metrics(role)
         self.urls = Urls(config)
         self.db = database_for(database_url(config), pool_size=config.database.pool_size)
         self.http = HttpClient(config, clock=clock, **({"address_policy": address_policy} if address_policy else {}))
@@ -52,6 +58,7 @@ class Instance:
         self.delivery: DeliveryWorker | None = None
         self.inbox: InboxWorker | None = None
         self.push: PushWorker | None = None
+        self.heartbeat: HeartbeatWriter | None = None
 
     async def start(self, *, recover: bool = True) -> "Instance":
         """Open everything; with `recover`, also fail uploads a stop left half-processed - which
@@ -71,7 +78,10 @@ class Instance:
             self.db, self.config, resolver, self.urls, clock=self.clock, wake_delivery=self._wake.set,
             files=self.files, http=self.http, vapid=vapid,
         )
-        self.delivery = DeliveryWorker(self.db, self.http, self.config, clock=self.clock, domains=self.domains)
+        self.delivery = DeliveryWorker(
+            self.db, self.http, self.config, clock=self.clock, domains=self.domains, observe=self.metrics.delivery_result,
+        )
+        self.heartbeat = HeartbeatWriter(self.db, self.metrics.role, self.clock)
         self.push = PushWorker(self.db, self.http, self.config, vapid, clock=self.clock)
         self.inbox = InboxWorker(self.ctx, clock=self.clock)
         if recover:
@@ -136,6 +146,7 @@ class Instance:
         while True:
             self._wake.clear()
             try:
+                await self.heartbeat.beat()
                 await self.drain(max_rounds=10)
             except RuntimeError:
                 continue  # more work is due right away

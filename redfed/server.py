@@ -6,6 +6,7 @@ from collections.abc import Awaitable, Callable
 from hypercorn.asyncio import serve as hypercorn_serve
 from hypercorn.config import Config as HypercornConfig
 
+from . import logs
 from .app import create_app
 from .config import Config, ServerConfig
 
@@ -35,16 +36,11 @@ def _apply_limits(hconfig: HypercornConfig, server: ServerConfig) -> None:
     hconfig.read_timeout = None
 
 
-def log_to_stderr() -> None:
-    """What `redfed serve` and `redfed worker` log: INFO and above, timed, to stderr."""
-    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
-
-
 async def serve(
     config: Config, *, access_log: bool = False, bind: list[str] | None = None,
     shutdown_trigger: Callable[[], Awaitable] | None = None,
 ) -> None:
     """Serve until SIGINT/SIGTERM (or `shutdown_trigger` returns)."""
-    log_to_stderr()
+    logs.configure(config.operations.json_logs)
     app = create_app(config)
     await hypercorn_serve(app, hypercorn_config(config, access_log=access_log, bind=bind), shutdown_trigger=shutdown_trigger)

@@ -84,6 +84,10 @@ class Database:
         """Nothing: SQLite tells no process of another's commits; readers poll (PostgreSQL's
         `listen` wakes them sooner)."""
 
+    def pool_usage(self) -> tuple[int, int] | None:
+        """None: SQLite keeps one reader and one writer, no pool."""
+        return None
+
     @property
     def reader(self) -> aiosqlite.Connection:
         if self._reader is None:

@@ -186,6 +186,12 @@ class PostgresDatabase:
         else:
             await self._listener.add_listener(channel, _waking(wake))
 
+    def pool_usage(self) -> tuple[int, int] | None:
+        """(connections open, of which idle) in this process's pool, for the metrics."""
+        if self._pool is None:
+            return None
+        return self._pool.get_size(), self._pool.get_idle_size()
+
     def _wake_all(self, _conn) -> None:
         for _channel, wake in list(self._listening):
             wake()

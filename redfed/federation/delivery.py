@@ -53,6 +53,27 @@ async def enqueue(
         await store.insert_deliveries(conn, row_id, targets, now)
 
 
+def remote_reason(response: HttpResponse) -> str:
+    """What a refusing inbox said: its JSON `error` (Mastodon, redfed, Fedify) or the start of its
+    text, on one line."""
+    text = response.body[:2000].decode("utf-8", "replace")
+    try:
+        document = json.loads(text)
+    except ValueError:
+        document = None
+    if isinstance(document, dict) and isinstance(document.get("error"), str):
+        text = document["error"]
+    text = " ".join(text.split())[:200]
+    return text or "no reason given"
+
+
+def _activity_id(delivery: Delivery) -> str:
+    try:
+        return str(json.loads(delivery.activity_raw).get("id"))
+    except (ValueError, AttributeError):
+        return f"outbox activity {delivery.outbox_activity_id}"
+
+
 def retry_delay_seconds(attempts: int, config: Config, rng: Callable[[], float] = random.random) -> float:
     """Delay before try number `attempts + 1`: Sidekiq's curve, which Mastodon's deliveries follow."""
     jitter = rng() * 10 * (attempts + 1)
@@ -75,11 +96,13 @@ class DeliveryWorker:
     def __init__(
         self, db: Database, http: HttpClient, config: Config, *,
         clock: Callable[[], float] = time.time, rng: Callable[[], float] = random.random,
-        domains: DomainPolicy | None = None,
+        domains: DomainPolicy | None = None, observe: Callable[[str], None] = lambda state: None,
     ):
+        """`observe` hears the state each attempt leaves its row in (the metrics count them)."""
         self.db, self.http, self.config = db, http, config
         self.clock, self.rng = clock, rng
         self.domains = domains or DomainPolicy(config)
+        self.observe = observe
 
     async def run_once(self, limit: int = 64) -> int:
         """Deliver one batch of due rows; return how many were attempted (0: nothing due)."""
@@ -112,6 +135,8 @@ class DeliveryWorker:
             holding.cancel()
         async with self.db.transaction() as conn:
             await self._record_hosts(conn, batch, results, now_ms)
+        for outcome, _ in results:
+            self.observe(outcome.state)
         return len(batch)
 
     async def _attempt(self, delivery: Delivery, host: tuple, key: SigningKey) -> tuple[store.Outcome, str | None]:
@@ -135,19 +160,25 @@ class DeliveryWorker:
             return self._outcome(delivery, "failed", None, error.message), None
         except FetchError as error:
             return self._retry(delivery, None, error.message, None), None
-        log.info("delivered %s to %s: %s", delivery.outbox_activity_id, delivery.inbox_uri, response.status)
-        return self._classify(delivery, response), style if 200 <= response.status < 300 else None
+        outcome = self._classify(delivery, response)
+        if outcome.state == "sent":
+            log.info("delivered %s to %s: %s", _activity_id(delivery), delivery.inbox_uri, response.status)
+        else:
+            verdict = "to be retried" if outcome.state == "pending" else "refused"
+            log.warning("delivery of %s to %s %s: %s", _activity_id(delivery), delivery.inbox_uri, verdict, outcome.error)
+        return outcome, style if outcome.state == "sent" else None
 
     def _classify(self, delivery: Delivery, response: HttpResponse) -> store.Outcome:
         status = response.status
         if 200 <= status < 300:
             return self._outcome(delivery, "sent", status, None)
+        error = f"inbox answered {status}: {remote_reason(response)}"
         if status in (404, 410):
-            return self._outcome(delivery, "gone", status, f"inbox answered {status}")
+            return self._outcome(delivery, "gone", status, error)
         if status in _RETRYABLE or status >= 500:
             wait = retry_after_seconds(response.headers.get("Retry-After"), self.clock()) if status in (429, 503) else None
-            return self._retry(delivery, status, f"inbox answered {status}", wait)
-        return self._outcome(delivery, "failed", status, f"inbox answered {status}")
+            return self._retry(delivery, status, error, wait)
+        return self._outcome(delivery, "failed", status, error)
 
     def _retry(self, delivery: Delivery, status: int | None, error: str, wait: float | None) -> store.Outcome:
         if delivery.attempts + 1 >= self.config.delivery.max_attempts:

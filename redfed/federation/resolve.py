@@ -24,7 +24,7 @@ from yarl import URL
 
 from ..config import Config
 from ..db.api import Database
-from ..errors import BadRequest, FetchError, Forbidden, Gone, NotFound, ServiceUnavailable, SignatureError
+from ..errors import BadRequest, FetchError, Forbidden, Gone, NotFound, RedfedError, ServiceUnavailable, SignatureError
 from ..models import Actor, ActorKey
 from ..protocol.as2 import as_list, get_id
 from ..protocol.signatures import SigningKey
@@ -64,6 +64,9 @@ class Resolver:
         self._signer = signer
         self._clock = clock
         self._key_fetched_at: dict[str, float] = {}
+        # Why the last fetch of a key id failed, while it is not fetched again (KEY_REFETCH_SECONDS):
+        # a refusal then names the cause, not only that the key was fetched a moment ago.
+        self._key_fetch_failures: dict[str, str] = {}
         self._key_locks: dict[str, asyncio.Lock] = {}
 
     # actors ----------------------------------------------------------------------------------
@@ -149,16 +152,23 @@ class Resolver:
         if stored is not None and not refresh:
             return stored
         if not self._may_fetch_key(key_id):
-            logger.info("not refetching key %s: fetched less than %d s ago", key_id, KEY_REFETCH_SECONDS)
+            failure = self._key_fetch_failures.get(key_id)
+            because = f", and that fetch failed: {failure}" if failure else ""
+            logger.info("not refetching key %s: fetched less than %d s ago%s", key_id, KEY_REFETCH_SECONDS, because)
             if stored is not None:
                 return stored
-            raise SignatureError("unknown key; not fetched again so soon")
+            raise SignatureError(f"unknown key; not fetched again so soon{because}")
         try:
-            return await self._fetch_key(key_id)
+            found = await self._fetch_key(key_id)
         except ServiceUnavailable:
             # Our own storage failed, not the sender: its retry may fetch the key again at once.
             self._key_fetched_at.pop(key_id, None)
             raise
+        except RedfedError as error:
+            self._key_fetch_failures[key_id] = error.message[:300]
+            raise
+        self._key_fetch_failures.pop(key_id, None)
+        return found
 
     async def _fetch_key(self, key_id: str) -> tuple[Actor, ActorKey]:
         document = await self._fetch(key_id)
@@ -216,6 +226,7 @@ class Resolver:
         expired = [k for k, at in self._key_fetched_at.items() if now - at >= KEY_REFETCH_SECONDS]
         for key in expired or list(self._key_fetched_at)[: _MAX_RATE_ENTRIES // 2]:
             del self._key_fetched_at[key]
+            self._key_fetch_failures.pop(key, None)
 
     # WebFinger -------------------------------------------------------------------------------
 

@@ -11,6 +11,7 @@ import shutil
 from collections.abc import AsyncIterator
 from pathlib import Path
 
+from ..errors import ConfigError
 from .base import CHUNK, Listed, ObjectStore, Opened, Source
 
 SCRATCH = "tmp"
@@ -23,6 +24,12 @@ class LocalStore(ObjectStore):
 
     def path(self, key: str) -> Path:
         return self.root / key
+
+    async def check(self) -> None:
+        # The folder appears with the first file; until then, the folder it will appear in.
+        existing = next(folder for folder in (self.root, *self.root.parents) if folder.exists())
+        if not existing.is_dir() or not os.access(existing, os.W_OK | os.X_OK):
+            raise ConfigError(f"media storage: cannot write files under {existing}")
 
     def local_path(self, key: str) -> Path | None:
         return self.path(key)

@@ -13,6 +13,7 @@ from quart import current_app
 from ..config import Config
 from ..db.api import Database
 from ..services.context import Context
+from ..services.operations.metrics import Metrics
 from ..urls import Urls
 
 
@@ -23,6 +24,7 @@ class Runtime:
     urls: Urls
     services: Context
     wake_workers: Callable[[], None]
+    metrics: Metrics
 
 
 def runtime() -> Runtime:

@@ -24,7 +24,7 @@ SIGNED_IN_PAGES = [
     "/settings/profile", "/settings/preferences", "/settings/password", "/settings/sessions", "/settings/apps",
     "/settings/export", "/settings/import", "/settings/aliases", "/settings/migration",
 ]
-ADMIN_PAGES = ["/admin/accounts", "/admin/sign_ups", "/admin/invites", "/admin/domain_blocks", "/admin/settings"]
+ADMIN_PAGES = ["/admin/dashboard", "/admin/accounts", "/admin/sign_ups", "/admin/invites", "/admin/domain_blocks", "/admin/settings"]
 
 
 @pytest.fixture(scope="module")

@@ -1,0 +1,41 @@
+"""SQL for deleting a local account (layer 2). The actor row stays, suspended, as a tombstone: its
+keys sign the Delete that tells other servers, and its name is never given to someone else."""
+
+from ...db.api import Connection
+
+
+async def inboxes_known_to(conn: Connection, actor_id: int) -> list[str]:
+    """The delivery inboxes of every remote account that follows or is followed by the actor,
+    shared inboxes preferred: the servers that hold a copy of it."""
+    async with conn.execute(
+        "SELECT DISTINCT coalesce(a.shared_inbox_uri, a.inbox_uri) FROM follows AS f "
+        "JOIN actors AS a ON a.id = CASE WHEN f.follower_id = ? THEN f.followee_id ELSE f.follower_id END "
+        "WHERE (f.follower_id = ? OR f.followee_id = ?) AND a.is_local = 0 AND a.suspended_at IS NULL "
+        "AND coalesce(a.shared_inbox_uri, a.inbox_uri) IS NOT NULL",
+        (actor_id, actor_id, actor_id),
+    ) as cursor:
+        return [row[0] for row in await cursor.fetchall()]
+
+
+async def media_keys_of(conn: Connection, actor_id: int) -> list[str]:
+    async with conn.execute("SELECT file_key, preview_key FROM media WHERE owner_id = ?", (actor_id,)) as cursor:
+        return [key for row in await cursor.fetchall() for key in row if key]
+
+
+async def erase_account(conn: Connection, actor_id: int, user_id: int, now: int) -> None:
+    """Everything of the account but its actor row and keys: posts, media rows, follows both
+    ways, sessions and live tokens; its deliveries still waiting are given up; the login is
+    disabled and the actor suspended, which the faces answer as an account that is not there."""
+    for sql, params in (
+        ("UPDATE deliveries SET state = 'failed', last_error = 'account deleted', finished_at = ? "
+         "WHERE state = 'pending' AND outbox_activity_id IN (SELECT id FROM outbox_activities WHERE actor_id = ?)",
+         (now, actor_id)),
+        ("DELETE FROM posts WHERE actor_id = ?", (actor_id,)),
+        ("DELETE FROM media WHERE owner_id = ?", (actor_id,)),
+        ("DELETE FROM follows WHERE follower_id = ? OR followee_id = ?", (actor_id, actor_id)),
+        ("DELETE FROM web_sessions WHERE user_id = ?", (user_id,)),
+        ("UPDATE oauth_tokens SET revoked_at = ? WHERE user_id = ? AND revoked_at IS NULL", (now, user_id)),
+        ("UPDATE users SET disabled_at = ? WHERE id = ?", (now, user_id)),
+        ("UPDATE actors SET suspended_at = ? WHERE id = ? AND is_local = 1", (now, actor_id)),
+    ):
+        await conn.execute(sql, params)
