@@ -239,3 +239,59 @@ async def test_changes_made_while_a_stream_is_open__apply_to_the_next_post(insta
         for stream in (home, public):
             with pytest.raises(TimeoutError):
                 pytest.fail(f"{stream.name} got {await stream.next(QUIET)}")
+
+
+async def _until(condition, timeout: float = TIMEOUT) -> None:
+    async with asyncio.timeout(timeout):
+        while not condition():
+            await asyncio.sleep(0.02)
+
+
+async def test_a_consumer_too_slow_to_keep_up__is_told_and_closed_while_the_others_lose_nothing(instance, caplog):
+    caplog.set_level(logging.WARNING, logger="redfed.services.social.streaming.hub")
+    for name in ("alice", "bob"):
+        instance.create_user(name)
+    token = api.token_for(instance, "alice")
+    tags = [f"t{i}" for i in range(40)]
+    async with aiohttp.ClientSession() as session:
+        first = await open_stream(session, instance, token, "public", sse=False)
+        hub = instance.app.extensions["redfed.streaming"]
+        hub.queue_size = 20  # for the connections opened from now on
+        healthy = [first] + [await open_stream(session, instance, token, "public", sse=bool(i % 2)) for i in range(4)]
+        # Two consumers that never read: a WebSocket on forty hashtag streams, whose socket buffers
+        # fill quickly, and a server-sent event stream on a socket with a tiny receive buffer.
+        slow_ws = await session.ws_connect(instance.url("/api/v1/streaming").replace("http", "ws", 1) + "?" + urlencode(
+            {"access_token": token}))
+        for tag in tags:
+            await slow_ws.send_json({"type": "subscribe", "stream": "hashtag", "tag": tag})
+        slow_sse = socket.socket()
+        slow_sse.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, 4096)
+        slow_sse.connect(("127.0.0.1", instance.port))
+        slow_sse.sendall(f"GET /api/v1/streaming/public HTTP/1.1\r\nHost: {instance.domain}\r\n"
+                         f"Authorization: Bearer {token}\r\n\r\n".encode())
+        await _until(lambda: hub.subscriber_count == len(healthy) + 2)
+
+        # When posts keep coming until both slow ones are closed (bounded)
+        made = []
+        while hub.counts.closed_too_slow < 2 and len(made) < 3_000:
+            made += [_post(instance, "bob", " ".join(f"#{t}" for t in tags) + f" {len(made) + i}").uri for i in range(50)]
+            await asyncio.sleep(0.1)
+
+        # Then the healthy ones got every post, in order, and only the slow ones were closed
+        for stream in healthy:
+            assert await stream.statuses(len(made)) == made
+        assert hub.counts.closed_too_slow == 2 and hub.subscriber_count == len(healthy)
+        assert caplog.text.count("fell 20 events behind") == 2
+
+        # The slow ones, read at last: what they had been sent, then the reason, then the end
+        reason = "Too slow: the connection fell 20 events behind and was closed; reconnect and reload"
+        while (message := await slow_ws.receive(timeout=TIMEOUT)).type == aiohttp.WSMsgType.TEXT:
+            last = message.json()
+        assert last == {"error": reason, "status": 429}
+        assert message.type == aiohttp.WSMsgType.CLOSE and message.data == 1013
+        slow_sse.settimeout(TIMEOUT)
+        received = b""
+        while b"event: error" not in received:
+            received += slow_sse.recv(1 << 20)
+        slow_sse.close()
+        assert json.dumps({"error": reason, "status": 429}).encode() in received
