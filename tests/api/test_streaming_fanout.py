@@ -78,7 +78,7 @@ class EventStream(Stream):
 
 SSE_PATHS = {"public": "public", "public:local": "public/local", "public:remote": "public/remote",
              "hashtag": "hashtag", "hashtag:local": "hashtag/local", "user": "user", "list": "list",
-             "user:notification": "user/notification"}
+             "user:notification": "user/notification", "direct": "direct"}
 
 
 async def open_stream(session, instance, token: str, name: str, *, sse: bool, **params) -> Stream:
@@ -127,7 +127,7 @@ async def test_a_burst_from_local_users_and_a_remote_instance__reaches_every_str
     wanted = [("carol", "public", {}), ("dave", "public:local", {}), ("carol", "public:remote", {}),
               ("carol", "hashtag", {"tag": "burst"}), ("dave", "hashtag:local", {"tag": "burst"}),
               ("alice", "user", {}), ("dave", "user", {}), ("alice", "list", {"list": friends["id"]}),
-              ("bob", "user:notification", {})]
+              ("bob", "user:notification", {}), ("alice", "direct", {}), ("bob", "direct", {}), ("carol", "direct", {})]
     async with aiohttp.ClientSession() as session:
         streams = {}
         for who, name, params in wanted:
@@ -170,6 +170,16 @@ async def test_a_burst_from_local_users_and_a_remote_instance__reaches_every_str
             event, notification = await stream.next()
             assert event == "notification" and notification["type"] == "mention"
             assert notification["status"]["uri"] == made["alice mentions bob"].uri
+        for who, other_party in (("alice", "bob"), ("bob", "alice")):
+            for stream in streams[who, "direct"]:
+                event, conversation = await stream.next()
+                assert event == "conversation" and conversation["last_status"]["uri"] == made["alice mentions bob"].uri
+                assert [a["username"] for a in conversation["accounts"]] == [other_party]
+                assert conversation["unread"] is (who == "bob")
+        for stream in [*streams["bob", "user:notification"], *streams["alice", "direct"], *streams["bob", "direct"],
+                       *streams["carol", "direct"]]:
+            with pytest.raises(TimeoutError):
+                pytest.fail(f"{stream.name} got {await stream.next(QUIET)}")
 
 
 async def test_changes_made_while_a_stream_is_open__apply_to_the_next_post(instance, start_instance):

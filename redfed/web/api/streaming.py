@@ -16,7 +16,7 @@ from quart import Blueprint, Response, current_app, request, stream_with_context
 from ...errors import NotFound, RedfedError, Unauthorized
 from ...services.accounts import oauth
 from ...services.social.streaming import channels
-from ...services.social.streaming.hub import Message, StreamHub, Subscriber
+from ...services.social.streaming.hub import Message, Renderers, StreamHub, Subscriber
 from .. import inputs
 from ..context import runtime
 from . import entities
@@ -34,6 +34,7 @@ INVALID_TOKEN = "Invalid access token"
 SSE_STREAMS = {
     "user": "user", "user/notification": "user:notification", "public": "public", "public/local": "public:local",
     "public/remote": "public:remote", "hashtag": "hashtag", "hashtag/local": "hashtag:local", "list": "list",
+    "direct": "direct",
 }
 
 
@@ -42,7 +43,8 @@ def _hub() -> StreamHub:
     hub = current_app.extensions.get("redfed.streaming")
     if hub is None:
         urls = runtime().urls
-        hub = StreamHub(runtime().services, lambda view: entities.status(view, urls))
+        render = Renderers(status=lambda view: entities.status(view, urls), account=lambda view: entities.account(view, urls))
+        hub = StreamHub(runtime().services, render)
         current_app.extensions["redfed.streaming"] = hub
     return hub
 

@@ -9,7 +9,9 @@ PUBLIC_CHANNELS = frozenset({
     "public", "public:media", "public:local", "public:local:media", "public:remote", "public:remote:media",
     "hashtag", "hashtag:local",
 })
-CHANNELS = PUBLIC_CHANNELS | {"user", "user:notification", "list"}
+CHANNELS = PUBLIC_CHANNELS | {"user", "user:notification", "list", "direct"}
+# Channels that carry statuses as timelines show them (direct carries conversations instead).
+STATUS_CHANNELS = CHANNELS - {"user:notification", "direct"}
 
 
 @dataclass(frozen=True)

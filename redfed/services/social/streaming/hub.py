@@ -28,12 +28,12 @@ from ....store import posts as post_store
 from ....store.social import events as store
 from ....store.social import stream_audience as audience_store
 from ...context import Context
-from ...views import StatusView
-from .. import filters, lists, notifications
+from ...views import AccountView, StatusView, account_views
+from .. import conversations, filters, lists, notifications
 from ..notifications import NotificationView
 from ..stream_cursor import EventCursor
 from . import audience, viewers
-from .channels import Channel
+from .channels import STATUS_CHANNELS, Channel
 
 log = logging.getLogger(__name__)
 
@@ -96,11 +96,18 @@ class Counts:
     closed_too_slow: int = 0
 
 
+@dataclass(frozen=True)
+class Renderers:
+    """The client API's entities, made by the face that serves them."""
+    status: Callable[[StatusView], dict]
+    account: Callable[[AccountView], dict]
+
+
 class StreamHub:
-    def __init__(self, ctx: Context, render_status: Callable[[StatusView], dict], *,
+    def __init__(self, ctx: Context, render: Renderers, *,
                  poll_seconds: float = POLL_SECONDS, queue_size: int = QUEUE_SIZE):
         self._ctx = ctx
-        self._render_status = render_status
+        self._render = render
         self._poll = poll_seconds
         self.queue_size = queue_size
         self.counts = Counts()
@@ -227,12 +234,15 @@ class StreamHub:
         return found
 
     async def _status(self, event: store.StreamEvent, post) -> None:
-        targets = self._subscribed(lambda name: name != "user:notification")
-        if not targets:
+        targets = self._subscribed(STATUS_CHANNELS.__contains__)
+        conversing = self._subscribed("direct".__eq__) if post.visibility == "direct" else []
+        if not targets and not conversing:
             return
         with_lists = any(c.name == "list" for _, channels in targets for c in channels)
         loaded = await audience.load_post_event(self._ctx.db, post, with_lists=with_lists)
-        rendered = self._render_status(loaded.view)
+        rendered = self._render.status(loaded.view)
+        if conversing:
+            await self._conversation(loaded, rendered, conversing)
         plain: dict[tuple[str, ...], Message] = {}
         now = self._ctx.now_ms()
         for subscriber, channels in targets:
@@ -253,8 +263,30 @@ class StreamHub:
                         wanted.stream, event.kind, json.dumps({**rendered, "filtered": []}, ensure_ascii=False)))
                 self._deliver(subscriber, message)
 
+    async def _conversation(self, loaded: audience.PostEvent, rendered: dict,
+                            targets: list[tuple[Subscriber, list[Channel]]]) -> None:
+        """Mastodon's `conversation` event on the `direct` stream of the author and of everyone
+        the post mentions: the Conversation entity as /api/v1/conversations shows it."""
+        involved = loaded.mentions | {loaded.post.actor_id}
+        targets = [(s, c) for s, c in targets if s.viewer.id in involved
+                   and audience.can_see(self._viewers.get(s.viewer.id) or viewers.Viewer(s.viewer.id), loaded)]
+        if not targets:
+            return
+        root = await conversations.thread_root_id(self._ctx, loaded.post)
+        people = [loaded.view.account] + await account_views(self._ctx.db, list(loaded.view.mentions))
+        accounts = {view.actor.id: self._render.account(view) for view in people}
+        for subscriber, channels in targets:
+            viewer_id = subscriber.viewer.id
+            payload = json.dumps({
+                "id": str(root), "unread": loaded.post.actor_id != viewer_id,
+                "accounts": [accounts[actor_id] for actor_id in sorted(accounts) if actor_id != viewer_id],
+                "last_status": rendered,
+            }, ensure_ascii=False)
+            for wanted in channels:
+                self._deliver(subscriber, Message(wanted.stream, "conversation", payload))
+
     async def _delete(self, event: store.StreamEvent) -> None:
-        targets = self._subscribed(lambda name: name != "user:notification")
+        targets = self._subscribed(STATUS_CHANNELS.__contains__)
         if not targets:
             return
         names = {c.name for _, channels in targets for c in channels}
