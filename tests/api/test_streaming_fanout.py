@@ -284,7 +284,8 @@ async def test_a_consumer_too_slow_to_keep_up__is_told_and_closed_while_the_othe
         # When posts keep coming until both slow ones are closed (bounded)
         made = []
         while hub.counts.closed_too_slow < 2 and len(made) < 3_000:
-            made += [_post(instance, "bob", " ".join(f"#{t}" for t in tags) + f" {len(made) + i}").uri for i in range(50)]
+            text = " ".join(f"#{t}" for t in tags)
+            made += [_post(instance, "bob", f"{text} {len(made) + i}").uri for i in range(50)]
             await asyncio.sleep(0.1)
 
         # Then the healthy ones got every post, in order, and only the slow ones were closed

@@ -39,7 +39,8 @@ async def mutes_of(conn: Connection, viewer_ids: list[int], now: int) -> list[tu
 
 
 async def domain_blocks_of(conn: Connection, viewer_ids: list[int]) -> list[tuple[int, str]]:
-    return await _pairs(conn, "SELECT actor_id, domain FROM account_domain_blocks WHERE actor_id IN ({ids})", viewer_ids)
+    return await _pairs(
+        conn, "SELECT actor_id, domain FROM account_domain_blocks WHERE actor_id IN ({ids})", viewer_ids)
 
 
 async def exclusive_members_of(conn: Connection, viewer_ids: list[int]) -> list[tuple[int, int]]:
@@ -59,7 +60,9 @@ async def followers_of(conn: Connection, followee_id: int) -> set[int]:
         return {row[0] for row in await cursor.fetchall()}
 
 
-async def lists_with_member(conn: Connection, member_id: int, parent_author_id: int | None) -> list[tuple[int, int, str, bool]]:
+async def lists_with_member(
+    conn: Connection, member_id: int, parent_author_id: int | None
+) -> list[tuple[int, int, str, bool]]:
     """(list, owner, replies_policy, whether `parent_author_id` is a member too) for each list
     `member_id` is on."""
     async with conn.execute(

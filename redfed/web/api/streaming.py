@@ -43,7 +43,8 @@ def _hub() -> StreamHub:
     hub = current_app.extensions.get("redfed.streaming")
     if hub is None:
         urls = runtime().urls
-        render = Renderers(status=lambda view: entities.status(view, urls), account=lambda view: entities.account(view, urls))
+        render = Renderers(status=lambda view: entities.status(view, urls),
+                           account=lambda view: entities.account(view, urls))
         hub = StreamHub(runtime().services, render)
         current_app.extensions["redfed.streaming"] = hub
     return hub

@@ -112,7 +112,8 @@ def _origin_matches(name: str, is_local: bool) -> bool:
 
 
 def _list_shows(wanted: Channel, viewer: Viewer, event: PostEvent, now: int) -> bool:
-    listed = next((found for found in event.lists if str(found.id) == wanted.param and found.owner_id == viewer.id), None)
+    listed = next((found for found in event.lists
+                   if str(found.id) == wanted.param and found.owner_id == viewer.id), None)
     if listed is None:
         return False
     post, author = event.post, event.view.account.actor

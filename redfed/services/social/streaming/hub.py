@@ -123,8 +123,6 @@ class StreamHub:
 
     async def open(self, viewer: Actor, *, notifications: bool) -> Subscriber:
         """A new subscriber, which receives every event committed after this returns."""
-        if viewer.id not in self._viewers:
-            self._viewers.update(await viewers.load(self._ctx.db, [viewer.id], self._ctx.now_ms()))
         if not self._running():
             cursor = await store.last_event_id(self._ctx.db.reader)
             if not self._running():
@@ -190,6 +188,12 @@ class StreamHub:
         ids = sorted({s.viewer.id for s in self._subscribers})
         self._viewers = await viewers.load(self._ctx.db, ids, self._ctx.now_ms())
 
+    async def _load_missing_viewers(self, targets: list[tuple[Subscriber, list[Channel]]]) -> None:
+        """Those who subscribed since the round began are read now (once)."""
+        missing = [s.viewer.id for s, _ in targets if s.viewer.id not in self._viewers]
+        if missing:
+            self._viewers.update(await viewers.load(self._ctx.db, sorted(set(missing)), self._ctx.now_ms()))
+
     async def _wait_for_news(self) -> None:
         """Until an event commits in any process (PostgreSQL says so), or `poll` seconds."""
         try:
@@ -238,6 +242,7 @@ class StreamHub:
         conversing = self._subscribed("direct".__eq__) if post.visibility == "direct" else []
         if not targets and not conversing:
             return
+        await self._load_missing_viewers(targets + conversing)
         with_lists = any(c.name == "list" for _, channels in targets for c in channels)
         loaded = await audience.load_post_event(self._ctx.db, post, with_lists=with_lists)
         rendered = self._render.status(loaded.view)
@@ -246,8 +251,8 @@ class StreamHub:
         plain: dict[tuple[str, ...], Message] = {}
         now = self._ctx.now_ms()
         for subscriber, channels in targets:
-            viewer = self._viewers.get(subscriber.viewer.id)
-            if viewer is None or not audience.can_see(viewer, loaded):
+            viewer = self._viewers[subscriber.viewer.id]
+            if not audience.can_see(viewer, loaded):
                 continue
             for wanted in channels:
                 if not audience.shows(wanted, viewer, loaded, now):
@@ -269,7 +274,7 @@ class StreamHub:
         the post mentions: the Conversation entity as /api/v1/conversations shows it."""
         involved = loaded.mentions | {loaded.post.actor_id}
         targets = [(s, c) for s, c in targets if s.viewer.id in involved
-                   and audience.can_see(self._viewers.get(s.viewer.id) or viewers.Viewer(s.viewer.id), loaded)]
+                   and audience.can_see(self._viewers[s.viewer.id], loaded)]
         if not targets:
             return
         root = await conversations.thread_root_id(self._ctx, loaded.post)
