@@ -248,7 +248,8 @@ class StreamHub:
         rendered = self._render.status(loaded.view)
         if conversing:
             await self._conversation(loaded, rendered, conversing)
-        plain: dict[tuple[str, ...], Message] = {}
+        plain_payload = json.dumps({**rendered, "filtered": []}, ensure_ascii=False)
+        plain: dict[tuple[str, ...], Message] = {}  # one per stream, shared by its subscribers
         now = self._ctx.now_ms()
         for subscriber, channels in targets:
             viewer = self._viewers[subscriber.viewer.id]
@@ -262,11 +263,10 @@ class StreamHub:
                     continue
                 if results:
                     payload = json.dumps({**rendered, "filtered": results}, ensure_ascii=False)
-                    message = Message(wanted.stream, event.kind, payload)
+                    self._deliver(subscriber, Message(wanted.stream, event.kind, payload))
                 else:
-                    message = plain.get(wanted.stream) or plain.setdefault(wanted.stream, Message(
-                        wanted.stream, event.kind, json.dumps({**rendered, "filtered": []}, ensure_ascii=False)))
-                self._deliver(subscriber, message)
+                    self._deliver(subscriber, plain.setdefault(
+                        wanted.stream, Message(wanted.stream, event.kind, plain_payload)))
 
     async def _conversation(self, loaded: audience.PostEvent, rendered: dict,
                             targets: list[tuple[Subscriber, list[Channel]]]) -> None:
