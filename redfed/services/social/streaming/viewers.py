@@ -13,7 +13,7 @@ from ....models import Actor
 from ....store.social import filters as filter_store
 from ....store.social import stream_audience as store
 from ...views import StatusView
-from .. import filters
+from ..filters import CompiledFilter, compile_filters, results_for
 
 
 @dataclass
@@ -23,7 +23,7 @@ class Viewer:
     mutes: dict[int, int | None] = field(default_factory=dict)  # muted account → when the mute ends
     domains: set[str] = field(default_factory=set)  # domains it blocks
     exclusive: set[int] = field(default_factory=set)  # members of its exclusive lists
-    filters: list[filter_store.Filter] = field(default_factory=list)
+    filters: list[CompiledFilter] = field(default_factory=list)  # expired ones too
 
     def hides(self, actor: Actor, now: int) -> bool:
         """Whether the timelines keep `actor`'s posts from this viewer (blocks, mutes, domains)."""
@@ -37,9 +37,9 @@ class Viewer:
 
     def filter_results(self, context: str, view: StatusView, now: int) -> list[dict]:
         """Mastodon's `filtered` for `view` on a stream of `context`: the active filters it matches."""
-        active = [f for f in self.filters
+        active = [(f, patterns) for f, patterns in self.filters
                   if context in f.context and (f.expires_at is None or f.expires_at > now)]
-        return filters.results_for(filters.compile_filters(active), view) if active else []
+        return results_for(active, view) if active else []
 
 
 async def load(db: Database, ids: list[int], now: int) -> dict[int, Viewer]:
@@ -58,6 +58,6 @@ async def load(db: Database, ids: list[int], now: int) -> dict[int, Viewer]:
         viewers[owner].domains.add(domain)
     for owner, member in await store.exclusive_members_of(reader, ids):
         viewers[owner].exclusive.add(member)
-    for found in await filter_store.filters_of_owners(reader, ids):
-        viewers[found.owner_id].filters.append(found)
+    for compiled in compile_filters(await filter_store.filters_of_owners(reader, ids)):
+        viewers[compiled[0].owner_id].filters.append(compiled)
     return viewers
