@@ -29,7 +29,7 @@ async def conversations(ctx: Context, viewer: Actor, limit: int, max_id: int | N
     found: dict[int, Conversation] = {}
     marks = await store.states(ctx.db.reader, viewer.id)
     for post in await timeline_store.direct_posts(ctx.db.reader, viewer.id, SCAN):
-        root = await _root_id(ctx, post)
+        root = await thread_root_id(ctx, post)
         if root in found:
             continue
         read_up_to, hidden_up_to = marks.get(root, (0, 0))
@@ -65,7 +65,8 @@ async def remove(ctx: Context, viewer: Actor, root_id: int) -> None:
         await store.mark(conn, viewer.id, root_id, hidden_up_to=conversation.last.id)
 
 
-async def _root_id(ctx: Context, post: Post) -> int:
+async def thread_root_id(ctx: Context, post: Post) -> int:
+    """The conversation a direct post belongs to: the first direct post up its thread."""
     current, steps = post, 0
     while current.in_reply_to_id and steps < 40:
         parent = await post_store.get_post(ctx.db.reader, current.in_reply_to_id)

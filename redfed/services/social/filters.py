@@ -161,26 +161,40 @@ async def filter_results(
     active = await store.filters_of(db.reader, viewer_actor_id, context=context, active_at=now_ms() if now is None else now)
     if not active or not status_views:
         return {}
-    compiled = [(f, [(k.keyword, keyword_pattern(k.keyword, k.whole_word)) for k in f.keywords]) for f in active]
+    compiled = compile_filters(active)
     results: dict[int, list[dict]] = {}
     for view in status_views:
-        proper = view.reblog or view
-        ids = {view.post.id, proper.post.id}
-        text = _searchable_text(proper)
-        found = []
-        for f, patterns in compiled:
-            keyword_matches = [keyword for keyword, pattern in patterns if pattern.search(text)]
-            status_matches = [str(s.post_id) for s in f.statuses if s.post_id in ids]
-            if keyword_matches or status_matches:
-                found.append({
-                    "filter": filter_entity(f, with_rules=False),
-                    "keyword_matches": keyword_matches or None,
-                    "status_matches": status_matches or None,
-                })
+        found = results_for(compiled, view)
         if found:
-            for post_id in ids:
+            for post_id in {view.post.id, (view.reblog or view).post.id}:
                 results[post_id] = found
     return results
+
+
+CompiledFilter = tuple[Filter, list[tuple[str, re.Pattern]]]
+
+
+def compile_filters(active: list[Filter]) -> list[CompiledFilter]:
+    """Filters with their keywords' patterns, compiled once for many statuses."""
+    return [(f, [(k.keyword, keyword_pattern(k.keyword, k.whole_word)) for k in f.keywords]) for f in active]
+
+
+def results_for(compiled: list[CompiledFilter], view: StatusView) -> list[dict]:
+    """The FilterResult entities of `compiled` that match `view` (a boost on the boosted status)."""
+    proper = view.reblog or view
+    ids = {view.post.id, proper.post.id}
+    text = _searchable_text(proper)
+    found = []
+    for f, patterns in compiled:
+        keyword_matches = [keyword for keyword, pattern in patterns if pattern.search(text)]
+        status_matches = [str(s.post_id) for s in f.statuses if s.post_id in ids]
+        if keyword_matches or status_matches:
+            found.append({
+                "filter": filter_entity(f, with_rules=False),
+                "keyword_matches": keyword_matches or None,
+                "status_matches": status_matches or None,
+            })
+    return found
 
 
 def hides(results: list[dict]) -> bool:

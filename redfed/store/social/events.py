@@ -53,10 +53,3 @@ async def list_events_with_ids(conn: Connection, ids: list[int]) -> list[StreamE
     async with conn.execute(f"SELECT {_COLUMNS} FROM stream_events WHERE id IN ({marks}) ORDER BY id", ids) as cursor:
         return [_row_to_event(row) for row in await cursor.fetchall()]
 
-
-async def is_list_member(conn: Connection, list_id: int, actor_id: int) -> bool:
-    async with conn.execute(
-        "SELECT 1 FROM list_members WHERE list_id = ? AND actor_id = ?", (list_id, actor_id)
-    ) as cursor:
-        return await cursor.fetchone() is not None
-

@@ -154,3 +154,14 @@ async def get_status(conn: Connection, owner_id: int, status_filter_id: int) -> 
 
 async def delete_status(conn: Connection, status_filter_id: int) -> None:
     await conn.execute("DELETE FROM filter_statuses WHERE id = ?", (status_filter_id,))
+
+
+async def filters_of_owners(conn: Connection, owner_ids: list[int]) -> list[Filter]:
+    """Every filter of these owners (expired ones too: a stream checks expiry as each event comes)."""
+    found = []
+    for start in range(0, len(owner_ids), 1_000):  # well under either database's limit on parameters
+        chunk = owner_ids[start:start + 1_000]
+        marks = ", ".join("?" for _ in chunk)
+        async with conn.execute(f"{_select(conn)} WHERE f.owner_id IN ({marks}) ORDER BY f.id", chunk) as cursor:
+            found += [_filter(row) for row in await cursor.fetchall()]
+    return found

@@ -15,9 +15,8 @@ from quart import Blueprint, Response, current_app, request, stream_with_context
 
 from ...errors import NotFound, RedfedError, Unauthorized
 from ...services.accounts import oauth
-from ...services.social import streaming
-from ...services.social.streaming import StreamHub, Subscriber
-from ...urls import Urls
+from ...services.social.streaming import channels
+from ...services.social.streaming.hub import Message, Renderers, StreamHub, Subscriber
 from .. import inputs
 from ..context import runtime
 from . import entities
@@ -35,6 +34,7 @@ INVALID_TOKEN = "Invalid access token"
 SSE_STREAMS = {
     "user": "user", "user/notification": "user:notification", "public": "public", "public/local": "public:local",
     "public/remote": "public:remote", "hashtag": "hashtag", "hashtag/local": "hashtag:local", "list": "list",
+    "direct": "direct",
 }
 
 
@@ -42,7 +42,11 @@ def _hub() -> StreamHub:
     """One hub per app, made on first use (no module state: tests run several apps at once)."""
     hub = current_app.extensions.get("redfed.streaming")
     if hub is None:
-        hub = current_app.extensions["redfed.streaming"] = StreamHub(runtime().services)
+        urls = runtime().urls
+        render = Renderers(status=lambda view: entities.status(view, urls),
+                           account=lambda view: entities.account(view, urls))
+        hub = StreamHub(runtime().services, render)
+        current_app.extensions["redfed.streaming"] = hub
     return hub
 
 
@@ -62,14 +66,27 @@ async def _authenticate(headers, args) -> tuple[oauth.Caller, str | None]:
     return caller, protocol
 
 
-def _render(message: streaming.Message, urls: Urls) -> tuple[str, str]:
+def _render(message: Message) -> tuple[str, str]:
     """(event name, payload): the payload is JSON text, a deleted status's id plain text."""
-    if message.deleted_id is not None:
-        return message.event, str(message.deleted_id)
-    if message.notification is not None:
-        return message.event, json.dumps(notification_entity(message.notification), ensure_ascii=False)
-    status = {**entities.status(message.status, urls), "filtered": message.filtered}
-    return message.event, json.dumps(status, ensure_ascii=False)
+    if message.payload is not None:
+        return message.event, message.payload
+    return message.event, json.dumps(notification_entity(message.notification), ensure_ascii=False)
+
+
+def _event_stream(message: Message) -> bytes:
+    """The message as a server-sent event, encoded once for all who get it."""
+    if "sse" not in message.encoded:
+        event, payload = _render(message)
+        message.encoded["sse"] = f"event: {event}\ndata: {payload}\n\n".encode()
+    return message.encoded["sse"]
+
+
+def _socket_frame(message: Message) -> str:
+    """The message as a WebSocket text frame, encoded once for all who get it."""
+    if "ws" not in message.encoded:
+        event, payload = _render(message)
+        message.encoded["ws"] = json.dumps({"stream": list(message.stream), "event": event, "payload": payload})
+    return message.encoded["ws"]
 
 
 @blueprint.after_app_serving
@@ -94,8 +111,8 @@ async def server_sent_events(path: str):
         name += ":media"
     caller, _ = await _authenticate(request.headers, request.args)
     list_id = _list_id(params.text("list", max_length=20))
-    wanted = streaming.channel(name, tag=params.text("tag", max_length=200), list_id=list_id)
-    hub, urls = _hub(), runtime().urls
+    wanted = channels.channel(name, tag=params.text("tag", max_length=200), list_id=list_id)
+    hub = _hub()
     subscriber = await hub.open(caller.actor, notifications=caller.allows("read:notifications"))
     try:
         await hub.add(subscriber, wanted, caller.allows)
@@ -107,13 +124,14 @@ async def server_sent_events(path: str):
     async def events():
         try:
             yield b":)\n"
-            while not subscriber.closed:
+            while True:
                 message = await subscriber.next(HEARTBEAT_SECONDS)
-                if message is None:
-                    yield b":thump\n"
-                    continue
-                event, payload = _render(message, urls)
-                yield f"event: {event}\ndata: {payload}\n\n".encode()
+                if subscriber.closed:
+                    break
+                yield b":thump\n" if message is None else _event_stream(message)
+            if subscriber.reason:
+                # Told as Mastodon's streaming server tells errors, then the stream ends.
+                yield f"event: error\ndata: {json.dumps({'error': subscriber.reason, 'status': 429})}\n\n".encode()
         finally:
             hub.close(subscriber)
 
@@ -129,14 +147,14 @@ async def socket():
     except RedfedError as error:
         # Answered instead of the upgrade (the ASGI websocket.http.response extension).
         return {"error": error.message}, error.status
-    hub, urls = _hub(), runtime().urls
+    hub = _hub()
     subscriber = await hub.open(caller.actor, notifications=caller.allows("read:notifications"))
     lock = asyncio.Lock()
     try:
         await websocket.accept(subprotocol=protocol)
         if websocket.args.get("stream"):
             await _subscribe(hub, subscriber, caller, dict(websocket.args), lock)
-        sender = asyncio.create_task(_send_messages(subscriber, urls, lock))
+        sender = asyncio.create_task(_send_messages(subscriber, lock))
         try:
             await _receive_commands(hub, subscriber, caller, lock)
         finally:
@@ -145,15 +163,19 @@ async def socket():
         hub.close(subscriber)
 
 
-async def _send_messages(subscriber: Subscriber, urls: Urls, lock: asyncio.Lock) -> None:
-    while not subscriber.closed:
+async def _send_messages(subscriber: Subscriber, lock: asyncio.Lock) -> None:
+    while True:
         message = await subscriber.next(HEARTBEAT_SECONDS)
+        if subscriber.closed:
+            break
         if message is None:
             continue  # hypercorn answers pings; an idle connection needs nothing from us
-        event, payload = _render(message, urls)
         async with lock:
-            await websocket.send(json.dumps({"stream": list(message.stream), "event": event, "payload": payload}))
-    await websocket.close(1011)  # dropped for falling behind: the client reconnects
+            await websocket.send(_socket_frame(message))
+    if subscriber.reason:
+        await _send_error(lock, subscriber.reason, 429)
+    # 1013 "try again later": the client reconnects, and reloads what it missed.
+    await websocket.close(1013 if subscriber.reason else 1011, subscriber.reason or "")
 
 
 async def _receive_commands(hub: StreamHub, subscriber: Subscriber, caller: oauth.Caller, lock: asyncio.Lock) -> None:
@@ -183,12 +205,12 @@ def _command(raw: str | bytes) -> dict | None:
     return command
 
 
-def _channel(values: dict) -> streaming.Channel:
+def _channel(values: dict) -> channels.Channel:
     def text(name: str) -> str | None:
         value = values.get(name)
         return str(value) if isinstance(value, (str, int)) and not isinstance(value, bool) else None
 
-    return streaming.channel(text("stream"), tag=text("tag"), list_id=_list_id(text("list")))
+    return channels.channel(text("stream"), tag=text("tag"), list_id=_list_id(text("list")))
 
 
 def _list_id(value: str | None) -> str | None:
