@@ -32,6 +32,7 @@ LANGUAGES = {
     "zh_Hant": ("繁體中文", "zh-Hant", "zh-TW"),
     "es": ("Español", "es", "es"),
     "pt_BR": ("Português (Brasil)", "pt-BR", "pt-BR"),
+    "id": ("Bahasa Indonesia", "id", "id"),
 }
 # Locales written right to left: their pages are mirrored (<html dir="rtl">).
 RIGHT_TO_LEFT = {"ar"}
