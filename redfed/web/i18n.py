@@ -30,6 +30,9 @@ LANGUAGES = {
     "en": ("English", "en", "en"),
     "zh_Hans": ("简体中文", "zh-Hans", "zh"),
     "zh_Hant": ("繁體中文", "zh-Hant", "zh-TW"),
+    "es": ("Español", "es", "es"),
+    "pt_BR": ("Português (Brasil)", "pt-BR", "pt-BR"),
+    "id": ("Bahasa Indonesia", "id", "id"),
 }
 # Locales written right to left: their pages are mirrored (<html dir="rtl">).
 RIGHT_TO_LEFT = {"ar"}
