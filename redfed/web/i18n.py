@@ -30,6 +30,7 @@ LANGUAGES = {
     "en": ("English", "en", "en"),
     "zh_Hans": ("简体中文", "zh-Hans", "zh"),
     "zh_Hant": ("繁體中文", "zh-Hant", "zh-TW"),
+    "ja": ("日本語", "ja", "ja"),
 }
 # Locales written right to left: their pages are mirrored (<html dir="rtl">).
 RIGHT_TO_LEFT = {"ar"}
