@@ -31,6 +31,7 @@ LANGUAGES = {
     "zh_Hans": ("简体中文", "zh-Hans", "zh"),
     "zh_Hant": ("繁體中文", "zh-Hant", "zh-TW"),
     "ja": ("日本語", "ja", "ja"),
+    "ar": ("العربية", "ar", "ar"),
 }
 # Locales written right to left: their pages are mirrored (<html dir="rtl">).
 RIGHT_TO_LEFT = {"ar"}

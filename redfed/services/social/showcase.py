@@ -17,7 +17,7 @@ from . import relationships, timelines
 PAGE_SIZE = 30
 MAX_PHOTOS = 4  # photos at their full size limit that one form body may carry (web/pages/common.py)
 PROFILE_TABS = ("posts", "replies", "media")
-LOCALES = ("en", "zh", "zh-TW", "ja")
+LOCALES = ("en", "zh", "zh-TW", "ja", "ar")
 
 
 @dataclass(frozen=True)
