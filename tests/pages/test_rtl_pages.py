@@ -1,12 +1,14 @@
 """The pages in Arabic at a phone's width are mirrored: <html dir="rtl">, the site's name and the
 first place of the navigation at the right edge, nothing wider than the screen on either side, and
-no console error. Screenshots land in tests/pages/artifacts/."""
+no console error; the Japanese pages fit a phone too. Screenshots land in tests/pages/artifacts/."""
 
 import pytest
 from playwright.sync_api import expect
 
 from .conftest import screenshot, sign_in, switch_language
-from .test_layout import PHONE, town, watch_console  # noqa: F401 (town is a fixture)
+from .test_layout import PHONE, survey, town, watch_console  # noqa: F401 (town is a fixture)
+from .test_layout import SIGNED_IN_PAGES as MEMBER_PAGES
+from .test_layout import VISITOR_PAGES as ALL_PAGES
 
 VISITOR_PAGES = ["/", "/explore", "/@alice", "{gallery}", "{listing}", "/about", "/auth/sign_in", "/auth/sign_up"]
 SIGNED_IN_PAGES = ["/home", "/compose", "/notifications", "{gallery}", "/settings/profile", "/deals"]
@@ -69,3 +71,18 @@ def test_arabic_pages__are_mirrored_and_fit_a_phone(instance, new_page, town):  
     panel = member.locator(".site-menu-panel").bounding_box()
     assert panel["x"] >= 0 and panel["x"] + panel["width"] <= PHONE[0]
     assert member.locator(".site-menu-panel .lang-button[value=ar]").get_attribute("aria-pressed") == "true"
+
+
+def test_japanese_pages__fit_a_phone_without_console_errors(instance, new_page, town):  # noqa: F811
+    visitor = new_page(*PHONE, locale="ja")
+    errors = watch_console(visitor, [])
+    visitor.goto(instance.url("/"))
+    expect(visitor.locator("html")).to_have_attribute("lang", "ja")
+    assert survey(visitor, instance, ALL_PAGES, town, "visitor-ja") == {}
+    member = new_page(*PHONE, locale="ja")
+    watch_console(member, errors)
+    sign_in(member, instance, "bob")
+    switch_language(member, "ja")
+    expect(member.locator(".tab-bar a").first).to_have_accessible_name("ホーム")
+    assert survey(member, instance, MEMBER_PAGES, town, "bob-ja") == {}
+    assert errors == []
