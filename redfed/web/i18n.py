@@ -33,6 +33,8 @@ LANGUAGES = {
     "es": ("Español", "es", "es"),
     "pt_BR": ("Português (Brasil)", "pt-BR", "pt-BR"),
     "id": ("Bahasa Indonesia", "id", "id"),
+    "ja": ("日本語", "ja", "ja"),
+    "ar": ("العربية", "ar", "ar"),
 }
 # Locales written right to left: their pages are mirrored (<html dir="rtl">).
 RIGHT_TO_LEFT = {"ar"}

@@ -17,7 +17,7 @@ from . import relationships, timelines
 PAGE_SIZE = 30
 MAX_PHOTOS = 4  # photos at their full size limit that one form body may carry (web/pages/common.py)
 PROFILE_TABS = ("posts", "replies", "media")
-LOCALES = ("en", "zh", "zh-TW", "es", "pt-BR", "id")
+LOCALES = ("en", "zh", "zh-TW", "es", "pt-BR", "id", "ja", "ar")
 
 
 @dataclass(frozen=True)
@@ -63,7 +63,7 @@ class NewPhoto:
 
 
 async def set_locale(db: Database, user: User, locale: str) -> None:
-    """Keep the language a user chose for the pages (a language code: en, zh, zh-TW, es, pt-BR, id)."""
+    """Keep the language a user chose for the pages (a language code: en, zh, zh-TW, es, pt-BR, id, ja, ar)."""
     if locale not in LOCALES:
         raise Unprocessable("unknown language")
     async with db.transaction() as conn:
