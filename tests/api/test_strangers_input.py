@@ -326,6 +326,11 @@ def test_every_api_route_answers_hostile_input_with_a_clear_4xx(instance, token)
     assert count(instance, "posts") == 0
 
 
+# Answers in the 5xx range that are the page's meaning, not a fault: readiness says "not ready"
+# (no worker runs beside a test instance, so none has beaten its heart).
+DESIGNED_5XX = {("/health/ready", 503)}
+
+
 def test_every_public_page_answers_odd_ids_and_queries_without_a_server_error(instance, token):
     api.client(instance, token=token).status_post("#cats hello")
     odd = (JUST_OVER_64_BITS, HUGE_ID, "%ff", "%ed%a0%80", quote("x℀"))
@@ -337,7 +342,7 @@ def test_every_public_page_answers_odd_ids_and_queries_without_a_server_error(in
             path = re.sub(r"<[^>]+>", value, rule.rule)
             for query in ("", f"?max_id={value}&page={value}&q={value}&resource={value}&next={value}&tag={value}"):
                 reply = get(instance.url(path + query))
-                if reply.status >= 500:
+                if reply.status >= 500 and (rule.rule, reply.status) not in DESIGNED_5XX:
                     failures.append((rule.rule, value, bool(query), reply.status))
     assert failures == []
 
