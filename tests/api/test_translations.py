@@ -18,7 +18,7 @@ def provider():
 
 def libretranslate(provider, **more) -> dict:
     """The [translation] section for the loopback LibreTranslate server, and `more`."""
-    return {"provider": "libretranslate", "url": provider.url, "api_key": "secret", **more}
+    return {"provider": "libretranslate", "url": provider.base_url, "api_key": "secret", **more}
 
 
 @pytest.fixture
@@ -179,7 +179,7 @@ def test_provider_on_a_private_address__is_refused_unless_the_config_allows(star
 
 @pytest.fixture
 def deepl_instance(start_instance, provider):
-    return start_instance("deepl", translation={"provider": "deepl", "url": provider.url, "api_key": "secret"})
+    return start_instance("deepl", translation={"provider": "deepl", "url": provider.base_url, "api_key": "secret"})
 
 
 def test_deepl__translates_with_its_own_protocol_and_key_header(deepl_instance, provider):

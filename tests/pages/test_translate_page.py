@@ -22,7 +22,7 @@ def provider():
 
 @pytest.fixture
 def instance(start_instance, provider):
-    return start_instance("a", translation={"provider": "libretranslate", "url": provider.url, "timeout_seconds": 1.0})
+    return start_instance("a", translation={"provider": "libretranslate", "url": provider.base_url, "timeout_seconds": 1.0})
 
 
 @pytest.fixture

@@ -33,7 +33,7 @@ from redfed.protocol.keys import generate_rsa_keypair
 from redfed.protocol.signatures import SigningKey, sign_request, sign_request_rfc9421
 
 from .http import Reply
-from .ports import listening_socket
+from .loopback import LoopbackServer
 
 AP = "application/activity+json"
 AS_CONTEXT = "https://www.w3.org/ns/activitystreams"
@@ -48,40 +48,20 @@ class Received:
     body: bytes
 
 
-class HostileServer:
+class HostileServer(LoopbackServer):
+    name = "hostile-remote"
+    client_max_size = 16 * 1024 * 1024
+
     def __init__(self):
         self.routes: dict[str, tuple[int, bytes, str]] = {}
         self.received: list[Received] = []
         self.inbox_delay = 0.0  # seconds an inbox POST takes to answer, for a fan-out slow enough to interrupt
         self._lock = threading.Lock()
         self._ids = itertools.count(1)
-        self._loop = asyncio.new_event_loop()
-        self._thread = threading.Thread(target=self._loop.run_forever, name="hostile-remote", daemon=True)
-        self._runner: web.AppRunner | None = None
-        self._socket = listening_socket()
-        self.base_url = f"http://127.0.0.1:{self._socket.getsockname()[1]}"
+        super().__init__()
 
-    # lifecycle -----------------------------------------------------------------------------
-
-    def start(self) -> "HostileServer":
-        self._thread.start()
-        asyncio.run_coroutine_threadsafe(self._serve(), self._loop).result(timeout=10)
-        return self
-
-    async def _serve(self) -> None:
-        app = web.Application(client_max_size=16 * 1024 * 1024)
-        app.router.add_route("*", "/{tail:.*}", self._handle)
-        self._runner = web.AppRunner(app, access_log=None)
-        await self._runner.setup()
-        await web.SockSite(self._runner, self._socket).start()
-
-    def stop(self) -> None:
-        if self._runner is not None:
-            asyncio.run_coroutine_threadsafe(self._runner.cleanup(), self._loop).result(timeout=10)
-        self._loop.call_soon_threadsafe(self._loop.stop)
-        self._thread.join(timeout=10)
-        self._loop.close()
-        self._socket.close()
+    def add_routes(self, router: web.UrlDispatcher) -> None:
+        router.add_route("*", "/{tail:.*}", self._handle)
 
     async def _handle(self, request: web.Request) -> web.Response:
         body = await request.read()

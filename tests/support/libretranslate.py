@@ -11,11 +11,10 @@ fewer texts than it was sent, "hostile" adds a script to each text. Every reques
 
 import asyncio
 import json
-import threading
 
 from aiohttp import web
 
-from .ports import listening_socket
+from .loopback import LoopbackServer
 
 PHRASES = {
     ("id", "zh"): {"Selamat pagi semua": "大家早上好", "Salam kenal": "很高兴认识你", "Ya": "是", "Tidak": "不"},
@@ -29,40 +28,21 @@ LANGUAGES = [
 ]
 
 
-class LibreTranslateServer:
+class LibreTranslateServer(LoopbackServer):
+    name = "libretranslate"
+
     def __init__(self, api_key: str = ""):
         self.api_key = api_key
         self.mode = "ok"
         self.slow_seconds = 5.0
         self.received: list[dict] = []
-        self._loop = asyncio.new_event_loop()
-        self._thread = threading.Thread(target=self._loop.run_forever, name="libretranslate", daemon=True)
-        self._socket = listening_socket()
-        self.url = f"http://127.0.0.1:{self._socket.getsockname()[1]}"
-        self._runner: web.AppRunner | None = None
+        super().__init__()
 
-    def start(self) -> "LibreTranslateServer":
-        self._thread.start()
-        asyncio.run_coroutine_threadsafe(self._serve(), self._loop).result(timeout=10)
-        return self
-
-    async def _serve(self) -> None:
-        app = web.Application()
-        app.router.add_post("/translate", self._translate)
-        app.router.add_get("/languages", self._languages)
-        app.router.add_post("/v2/translate", self._deepl_translate)
-        app.router.add_get("/v2/languages", self._deepl_languages)
-        self._runner = web.AppRunner(app, access_log=None)
-        await self._runner.setup()
-        await web.SockSite(self._runner, self._socket).start()
-
-    def stop(self) -> None:
-        if self._runner is not None:
-            asyncio.run_coroutine_threadsafe(self._runner.cleanup(), self._loop).result(timeout=10)
-        self._loop.call_soon_threadsafe(self._loop.stop)
-        self._thread.join(timeout=10)
-        self._loop.close()
-        self._socket.close()
+    def add_routes(self, router: web.UrlDispatcher) -> None:
+        router.add_post("/translate", self._translate)
+        router.add_get("/languages", self._languages)
+        router.add_post("/v2/translate", self._deepl_translate)
+        router.add_get("/v2/languages", self._deepl_languages)
 
     def translations(self) -> list[dict]:
         """The bodies of the /translate requests received so far (both protocols)."""

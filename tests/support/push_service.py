@@ -9,7 +9,6 @@ own decrypt_push for the draft `aesgcm` encoding, with http-ece for RFC 8291 `ae
 checks its VAPID signature against the key the instance published.
 """
 
-import asyncio
 import base64
 import itertools
 import json
@@ -22,7 +21,7 @@ from cryptography.hazmat.primitives.asymmetric import ec
 from mastodon import Mastodon
 from py_vapid import Vapid01, Vapid02
 
-from .ports import listening_socket
+from .loopback import LoopbackServer
 
 
 @dataclass(frozen=True)
@@ -32,37 +31,18 @@ class Message:
     body: bytes
 
 
-class PushService:
+class PushService(LoopbackServer):
+    name = "push-service"
+
     def __init__(self):
         self.received: list[Message] = []
         self.answers: dict[str, tuple[int, dict[str, str]]] = {}
         self._lock = threading.Lock()
         self._ids = itertools.count(1)
-        self._loop = asyncio.new_event_loop()
-        self._thread = threading.Thread(target=self._loop.run_forever, name="push-service", daemon=True)
-        self._runner: web.AppRunner | None = None
-        self._socket = listening_socket()
-        self.base_url = f"http://127.0.0.1:{self._socket.getsockname()[1]}"
+        super().__init__()
 
-    def start(self) -> "PushService":
-        self._thread.start()
-        asyncio.run_coroutine_threadsafe(self._serve(), self._loop).result(timeout=10)
-        return self
-
-    async def _serve(self) -> None:
-        app = web.Application()
-        app.router.add_post("/{tail:.*}", self._receive)
-        self._runner = web.AppRunner(app, access_log=None)
-        await self._runner.setup()
-        await web.SockSite(self._runner, self._socket).start()
-
-    def stop(self) -> None:
-        if self._runner is not None:
-            asyncio.run_coroutine_threadsafe(self._runner.cleanup(), self._loop).result(timeout=10)
-        self._loop.call_soon_threadsafe(self._loop.stop)
-        self._thread.join(timeout=10)
-        self._loop.close()
-        self._socket.close()
+    def add_routes(self, router: web.UrlDispatcher) -> None:
+        router.add_post("/{tail:.*}", self._receive)
 
     async def _receive(self, request: web.Request) -> web.Response:
         body = await request.read()
