@@ -231,7 +231,7 @@ class _OutcomeRecorder:
             group, self._waiting = self._waiting, []
             async with self.db.transaction() as conn:
                 await store.record_outcomes(conn, group, int(self.clock() * 1000))
-            self.unfinished.difference_update(outcome.delivery_id for outcome in group)
+            self.unfinished.difference_update(outcome.row_id for outcome in group)
 
     async def hold(self, lease_ms: int) -> None:
         while True:

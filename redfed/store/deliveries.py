@@ -1,25 +1,17 @@
 """SQL for published activities, their per-inbox deliveries and what we know of remote hosts (layer 2).
 
-Claiming is one UPDATE … RETURNING with a lease (`claimed_until`): a worker killed mid-delivery
-leaves its rows to be claimed again when the lease runs out, so nothing queued is lost. On
-PostgreSQL, workers claiming at once skip each other's rows (dialects.skip_locked).
+Deliveries are a leased queue (store.leased_queues): a worker killed mid-delivery leaves its rows
+to be claimed again when the lease runs out, so nothing queued is lost.
 """
 
 import json
-from dataclasses import dataclass
 
 from ..db.api import Connection
 from ..models import Delivery
-from . import dialects
+from . import leased_queues
+from .leased_queues import Outcome
 
-
-@dataclass(frozen=True)
-class Outcome:
-    delivery_id: int
-    state: str  # pending (retry), sent, gone or failed
-    status: int | None
-    error: str | None
-    next_attempt_at: int
+__all__ = ["Outcome"]
 
 
 async def insert_activity(
@@ -44,14 +36,7 @@ async def insert_deliveries(conn: Connection, outbox_activity_id: int, targets: 
 
 
 async def claim_due(conn: Connection, now: int, lease_ms: int, limit: int) -> list[Delivery]:
-    async with conn.execute(
-        "UPDATE deliveries SET claimed_until = ? WHERE id IN ("
-        "  SELECT id FROM deliveries WHERE state = 'pending' AND next_attempt_at <= ?"
-        "  AND (claimed_until IS NULL OR claimed_until < ?) ORDER BY next_attempt_at, id LIMIT ?"
-        f"{dialects.skip_locked(conn)}) RETURNING id",
-        (now + lease_ms, now, now, limit),
-    ) as cursor:
-        ids = [row[0] for row in await cursor.fetchall()]
+    ids = [row[0] for row in await leased_queues.claim_due(conn, "deliveries", now, lease_ms, limit)]
     if not ids:
         return []
     marks = ", ".join("?" for _ in ids)
@@ -76,17 +61,11 @@ async def extend_claims(conn: Connection, ids: list[int], until: int) -> None:
 
 
 async def record_outcomes(conn: Connection, outcomes: list[Outcome], now: int) -> None:
-    await conn.executemany(
-        "UPDATE deliveries SET state = ?, last_status = ?, last_error = ?, attempts = attempts + 1, "
-        "next_attempt_at = ?, claimed_until = NULL, finished_at = CASE WHEN ? = 'pending' THEN NULL ELSE CAST(? AS BIGINT) END "
-        "WHERE id = ?",
-        [(o.state, o.status, o.error, o.next_attempt_at, o.state, now, o.delivery_id) for o in outcomes],
-    )
+    await leased_queues.record_outcomes(conn, "deliveries", outcomes, now)
 
 
 async def delivery_states(conn: Connection) -> dict[str, int]:
-    async with conn.execute("SELECT state, count(*) FROM deliveries GROUP BY state") as cursor:
-        return {row[0]: row[1] for row in await cursor.fetchall()}
+    return await leased_queues.states(conn, "deliveries")
 
 
 async def next_due_at(conn: Connection) -> int | None:

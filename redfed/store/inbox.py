@@ -1,13 +1,12 @@
 """SQL for the inbound queue, inbox_items (layer 2). No business rules here.
 
-Claiming is one UPDATE … RETURNING: rows are leased until `claimed_until`, so a worker that dies
-mid-item leaves it to be claimed again once the lease runs out; on PostgreSQL, workers claiming at
-once skip each other's rows (dialects.skip_locked).
+The queue is leased (store.leased_queues): a worker that dies mid-item leaves it to be claimed
+again once the lease runs out.
 """
 
 from ..db.api import Connection
 from ..models import InboxItem
-from . import dialects
+from . import leased_queues
 
 
 async def insert_item(
@@ -24,14 +23,10 @@ async def insert_item(
 
 
 async def claim_due(conn: Connection, now: int, lease_ms: int, limit: int) -> list[InboxItem]:
-    async with conn.execute(
-        "UPDATE inbox_items SET claimed_until = ? WHERE id IN ("
-        "  SELECT id FROM inbox_items WHERE state = 'pending' AND next_attempt_at <= ?"
-        "  AND (claimed_until IS NULL OR claimed_until < ?) ORDER BY id LIMIT ?"
-        f"{dialects.skip_locked(conn)}) RETURNING id, activity_id, activity_type, actor_uri, recipient_id, raw, state, attempts",
-        (now + lease_ms, now, now, limit),
-    ) as cursor:
-        rows = await cursor.fetchall()
+    rows = await leased_queues.claim_due(
+        conn, "inbox_items", now, lease_ms, limit, order="id",
+        returning="id, activity_id, activity_type, actor_uri, recipient_id, raw, state, attempts",
+    )
     return sorted((InboxItem(*row) for row in rows), key=lambda item: item.id)
 
 
@@ -52,5 +47,4 @@ async def retry_item(conn: Connection, item_id: int, next_attempt_at: int, error
 
 
 async def item_states(conn: Connection) -> dict[str, int]:
-    async with conn.execute("SELECT state, count(*) FROM inbox_items GROUP BY state") as cursor:
-        return {row[0]: row[1] for row in await cursor.fetchall()}
+    return await leased_queues.states(conn, "inbox_items")

@@ -4,7 +4,10 @@ deliveries (store.deliveries) so that a worker killed mid-push leaves its rows t
 from dataclasses import dataclass
 
 from ...db.api import Connection
-from .. import dialects
+from .. import leased_queues
+from ..leased_queues import Outcome
+
+__all__ = ["Outcome", "PushDelivery"]
 
 
 @dataclass(frozen=True)
@@ -19,15 +22,6 @@ class PushDelivery:
     standard: bool
 
 
-@dataclass(frozen=True)
-class Outcome:
-    push_id: int
-    state: str  # pending (retry), sent, gone or failed
-    status: int | None
-    error: str | None
-    next_attempt_at: int
-
-
 async def insert_pushes(conn: Connection, pushes: list[tuple[int, str]], now: int) -> None:
     """(subscription id, payload) pairs, due now."""
     await conn.executemany(
@@ -37,14 +31,7 @@ async def insert_pushes(conn: Connection, pushes: list[tuple[int, str]], now: in
 
 
 async def claim_due(conn: Connection, now: int, lease_ms: int, limit: int) -> list[PushDelivery]:
-    async with conn.execute(
-        "UPDATE push_deliveries SET claimed_until = ? WHERE id IN ("
-        "  SELECT id FROM push_deliveries WHERE state = 'pending' AND next_attempt_at <= ?"
-        "  AND (claimed_until IS NULL OR claimed_until < ?) ORDER BY next_attempt_at, id LIMIT ?"
-        f"{dialects.skip_locked(conn)}) RETURNING id",
-        (now + lease_ms, now, now, limit),
-    ) as cursor:
-        ids = [row[0] for row in await cursor.fetchall()]
+    ids = [row[0] for row in await leased_queues.claim_due(conn, "push_deliveries", now, lease_ms, limit)]
     if not ids:
         return []
     marks = ", ".join("?" for _ in ids)
@@ -59,14 +46,8 @@ async def claim_due(conn: Connection, now: int, lease_ms: int, limit: int) -> li
 
 
 async def record_outcomes(conn: Connection, outcomes: list[Outcome], now: int) -> None:
-    await conn.executemany(
-        "UPDATE push_deliveries SET state = ?, last_status = ?, last_error = ?, attempts = attempts + 1, "
-        "next_attempt_at = ?, claimed_until = NULL, "
-        "finished_at = CASE WHEN ? = 'pending' THEN NULL ELSE CAST(? AS BIGINT) END WHERE id = ?",
-        [(o.state, o.status, o.error, o.next_attempt_at, o.state, now, o.push_id) for o in outcomes],
-    )
+    await leased_queues.record_outcomes(conn, "push_deliveries", outcomes, now)
 
 
 async def push_states(conn: Connection) -> dict[str, int]:
-    async with conn.execute("SELECT state, count(*) FROM push_deliveries GROUP BY state") as cursor:
-        return {row[0]: row[1] for row in await cursor.fetchall()}
+    return await leased_queues.states(conn, "push_deliveries")
