@@ -416,21 +416,24 @@ async def cmd_user_approve(args) -> int:
     return 0
 
 
-def _offline_context(db: AnyDatabase, config: Config) -> Context:
+@asynccontextmanager
+async def _offline(args) -> AsyncIterator[Context]:
     """Services without a running server: nothing here fetches, so no HTTP client is started. A
     running server picks the change up within a worker round (Instance.run_once)."""
-    return Context(
-        db, config, Resolver(db, None, config, None), Urls(config),
-        files=stores.open_stores(config),
-    )
+    config = _load(args)
+    async with _database(config) as db:
+        ctx = Context(db, config, Resolver(db, None, config, None), Urls(config), files=stores.open_stores(config))
+        try:
+            yield ctx
+        finally:
+            await ctx.files.close()
 
 
 async def cmd_domain_block(args) -> int:
-    config = _load(args)
     fields = domain_blocks.BlockFields(args.severity, args.reason, args.private_reason)
-    async with _database(config) as db:
+    async with _offline(args) as ctx:
         try:
-            block = await domain_blocks.block_domain(_offline_context(db, config), args.domain, fields)
+            block = await domain_blocks.block_domain(ctx, args.domain, fields)
         except domain_blocks.AlreadyBlocked as conflict:
             raise RedfedError(conflict.message) from None
     print(f"{block.domain} {'suspended' if block.severity == 'suspend' else 'silenced'}")
@@ -438,47 +441,35 @@ async def cmd_domain_block(args) -> int:
 
 
 async def cmd_domain_unblock(args) -> int:
-    config = _load(args)
-    async with _database(config) as db:
-        ctx = _offline_context(db, config)
+    async with _offline(args) as ctx:
         block = await domain_blocks.lift_block(ctx, (await domain_blocks.find_block(ctx, args.domain)).id)
     print(f"{block.domain} unblocked")
     return 0
 
 
 async def cmd_domain_list(args) -> int:
-    config = _load(args)
-    async with _database(config) as db:
-        blocks = await domain_blocks.list_blocks(_offline_context(db, config))
+    async with _offline(args) as ctx:
+        blocks = await domain_blocks.list_blocks(ctx)
     for block in blocks:
         print(f"{block.domain}\t{block.severity}\t{block.public_comment or '-'}")
     return 0
 
 
 async def cmd_emoji_add(args) -> int:
-    config = _load(args)
-    async with _database(config) as db:
-        ctx = _offline_context(db, config)
-        admin = await accounts.find_local_actor(db, config, args.by)
+    async with _offline(args) as ctx:
+        admin = await accounts.find_local_actor(ctx.db, ctx.config, args.by)
         try:
             with args.image.open("rb") as image:
                 emoji = await custom_emojis.add(ctx, admin, args.shortcode, image, args.category)
         except OSError as error:
             raise RedfedError(f"cannot read {args.image}: {error.strerror}") from None
-        finally:
-            await ctx.files.close()
     print(f":{emoji.shortcode}: added")
     return 0
 
 
 async def cmd_emoji_remove(args) -> int:
-    config = _load(args)
-    async with _database(config) as db:
-        ctx = _offline_context(db, config)
-        try:
-            await custom_emojis.remove(ctx, args.shortcode)
-        finally:
-            await ctx.files.close()
+    async with _offline(args) as ctx:
+        await custom_emojis.remove(ctx, args.shortcode)
     print(f":{args.shortcode}: removed")
     return 0
 
@@ -527,18 +518,13 @@ async def cmd_token_create(args) -> int:
 
 async def cmd_user_delete(args) -> int:
     """Asks for the name again unless --yes: nothing of the account can be brought back."""
-    config = _load(args)
     if not args.yes:
         print(f"This deletes {args.name}, everything it posted and uploaded, and tells the servers that know it.")
         if input(f"Type {args.name} to confirm: ").strip() != args.name:
             print("not deleted", file=sys.stderr)
             return 1
-    async with _database(config) as db:
-        ctx = _offline_context(db, config)
-        try:
-            told = await account_deletion.delete_local_account(ctx, args.name)
-        finally:
-            await ctx.files.close()
+    async with _offline(args) as ctx:
+        told = await account_deletion.delete_local_account(ctx, args.name)
     print(f"deleted {args.name}; {told} server(s) will be told by the workers")
     return 0
 

@@ -6,7 +6,6 @@ from dataclasses import dataclass
 from typing import BinaryIO
 
 from ...db.api import Database
-from ...errors import Unprocessable
 from ...models import Actor, User
 from ...store.accounts import user_settings
 from ...store.id_pages import IdRange
@@ -17,7 +16,6 @@ from . import relationships, timelines
 PAGE_SIZE = 30
 MAX_PHOTOS = 4  # photos at their full size limit that one form body may carry (web/pages/common.py)
 PROFILE_TABS = ("posts", "replies", "media")
-LOCALES = ("en", "zh", "zh-TW", "es", "pt-BR", "id", "ja", "ar")
 
 
 @dataclass(frozen=True)
@@ -63,8 +61,7 @@ class NewPhoto:
 
 
 async def set_locale(db: Database, user: User, locale: str) -> None:
-    """Keep the language a user chose for the pages (a language code: en, zh, zh-TW, es, pt-BR, id, ja, ar)."""
-    if locale not in LOCALES:
-        raise Unprocessable("unknown language")
+    """Keep the language a user chose for the pages: a language code the pages speak, which only
+    they know (web.i18n.stored_value)."""
     async with db.transaction() as conn:
         await user_settings.set_locale(conn, user.id, locale)

@@ -15,15 +15,15 @@ blueprint = Blueprint("api_filters", __name__)
 _ATTRIBUTES = "keywords_attributes"
 
 
-def _now() -> int:
+def now_ms() -> int:
     return runtime().services.now_ms()
 
 
-def _context(params: Params) -> list[str] | None:
+def context_param(params: Params) -> list[str] | None:
     return params.strings("context") if params.has("context") else None
 
 
-def _expires_in(params: Params):
+def expires_in_param(params: Params):
     """Seconds until the filter expires; blank means never; absent (on update) means unchanged."""
     if not params.has("expires_in"):
         return filters.KEEP
@@ -59,11 +59,11 @@ async def index():
 @scope("write:filters")
 async def create():
     params = await Params.read()
-    expires_in = _expires_in(params)
+    expires_in = expires_in_param(params)
     found = await filters.create_filter(
-        runtime().db, caller().actor, params.text("title", max_length=256), _context(params) or [],
+        runtime().db, caller().actor, params.text("title", max_length=256), context_param(params) or [],
         params.text("filter_action", max_length=20), None if expires_in is filters.KEEP else expires_in,
-        _keyword_changes(params), _now(),
+        _keyword_changes(params), now_ms(),
     )
     return filters.filter_entity(found)
 
@@ -79,9 +79,9 @@ async def show(filter_id: str):
 async def update(filter_id: str):
     params = await Params.read()
     found = await filters.update_filter(
-        runtime().db, caller().actor, record_id(filter_id), title=params.text("title", max_length=256), context=_context(params),
-        action=params.text("filter_action", max_length=20), expires_in=_expires_in(params),
-        keywords=_keyword_changes(params), now=_now(),
+        runtime().db, caller().actor, record_id(filter_id), title=params.text("title", max_length=256), context=context_param(params),
+        action=params.text("filter_action", max_length=20), expires_in=expires_in_param(params),
+        keywords=_keyword_changes(params), now=now_ms(),
     )
     return filters.filter_entity(found)
 

@@ -11,7 +11,7 @@ from ...store.social.filters import Filter, FilterKeyword
 from ..context import runtime
 from ..inputs import record_id
 from .auth import caller, scope
-from .filters import _context, _expires_in, _now
+from .filters import context_param, expires_in_param, now_ms
 from .params import Params
 
 blueprint = Blueprint("api_filters_v1", __name__)
@@ -49,11 +49,11 @@ async def index():
 async def create():
     params = await Params.read()
     phrase = params.text("phrase", max_length=512)
-    expires_in = _expires_in(params)
+    expires_in = expires_in_param(params)
     created = await filters.create_filter(
-        runtime().db, caller().actor, phrase, _context(params) or [], _action(params) or "warn",
+        runtime().db, caller().actor, phrase, context_param(params) or [], _action(params) or "warn",
         None if expires_in is filters.KEEP else expires_in,
-        [KeywordChange(phrase, params.flag("whole_word", True))], _now(),
+        [KeywordChange(phrase, params.flag("whole_word", True))], now_ms(),
     )
     return _entity(created, created.keywords[0])
 
@@ -75,8 +75,8 @@ async def update(keyword_id: str):
     phrase = params.text("phrase", max_length=512)
     change = KeywordChange(phrase, params.flag("whole_word"), id=keyword.id)
     updated = await filters.update_filter(
-        runtime().db, caller().actor, found.id, title=phrase, context=_context(params), action=_action(params),
-        expires_in=_expires_in(params), keywords=[change], now=_now(),
+        runtime().db, caller().actor, found.id, title=phrase, context=context_param(params), action=_action(params),
+        expires_in=expires_in_param(params), keywords=[change], now=now_ms(),
     )
     return _entity(updated, updated.keywords[0])
 
