@@ -4,6 +4,7 @@ import pytest
 from mastodon import MastodonUnauthorizedError
 
 from ..support import api
+from ..support.sign_up import set_mode
 
 
 def test_instance_v2__tells_apps_the_limits_they_need(instance):
@@ -46,3 +47,13 @@ def test_verify_credentials__returns_the_account_with_its_source(instance):
 def test_verify_credentials__needs_a_valid_token(instance):
     with pytest.raises(MastodonUnauthorizedError, match="The access token is invalid"):
         api.client(instance, token="not-a-token").account_verify_credentials()
+
+
+def test_extended_description__says_when_the_admin_last_saved_it(instance, clock):
+    mastodon = api.client(instance)
+    assert mastodon.instance_extended_description()["updated_at"] is None
+    clock.advance(3600)
+    set_mode(instance, "open", rules=("Be kind",))
+    described = mastodon.instance_extended_description()
+    assert abs(described["updated_at"].timestamp() - clock()) < 5  # an hour ahead of the real time
+    assert [rule["text"] for rule in mastodon.instance_rules()] == ["Be kind"]

@@ -32,6 +32,7 @@ class InstanceSettings:
     sign_up_message: str
     rules: tuple[Rule, ...]
     base_url: str = ""  # as in the config's [instance], which templates used to receive
+    updated_at: int | None = None  # ms; when an admin last saved the settings, None if never
 
     @property
     def registrations_open(self) -> bool:
@@ -68,6 +69,7 @@ async def current(db: Database, config: Config) -> InstanceSettings:
         sign_up_message=stored["sign_up_message"] or "",
         rules=tuple(rules),
         base_url=base.base_url,
+        updated_at=stored["updated_at"],
     )
 
 

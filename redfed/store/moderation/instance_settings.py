@@ -15,11 +15,13 @@ class Rule:
     hint: str
 
 
-async def stored_settings(conn: Connection) -> dict[str, str | None]:
-    """The stored values by column (None where the config's default applies)."""
-    async with conn.execute(f"SELECT {', '.join(SETTING_COLUMNS)} FROM instance_settings WHERE id = 1") as cursor:
+async def stored_settings(conn: Connection) -> dict[str, str | int | None]:
+    """The stored values by column (None where the config's default applies), and when an admin
+    last saved them (`updated_at`, ms, None if never)."""
+    columns = (*SETTING_COLUMNS, "updated_at")
+    async with conn.execute(f"SELECT {', '.join(columns)} FROM instance_settings WHERE id = 1") as cursor:
         row = await cursor.fetchone()
-    return dict(zip(SETTING_COLUMNS, row if row else (None,) * len(SETTING_COLUMNS)))
+    return dict(zip(columns, row if row else (None,) * len(columns)))
 
 
 async def save_settings(conn: Connection, values: dict[str, str | None], now: int) -> None:

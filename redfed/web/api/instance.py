@@ -7,6 +7,7 @@ from ...content import render_local_text
 from ...services import instance
 from ...services.moderation import instance_settings
 from ..context import runtime
+from . import entities
 
 blueprint = Blueprint("api_instance", __name__)
 
@@ -108,7 +109,7 @@ async def rules():
 async def extended_description():
     rt = runtime()
     settings = await instance_settings.current(rt.db, rt.config)
-    return {"updated_at": None, "content": render_local_text(settings.about)}
+    return {"updated_at": entities.iso(settings.updated_at), "content": render_local_text(settings.about)}
 
 
 @blueprint.get("/api/v1/instance/peers")
