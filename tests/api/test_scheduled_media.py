@@ -23,6 +23,9 @@ def test_scheduled_post__is_published_with_its_photos(instance, clock):
     at = datetime.now(UTC) + timedelta(minutes=10)
     scheduled = alice.status_post("", media_ids=[p["id"] for p in reversed(photos)], scheduled_at=at)
     assert scheduled["params"]["media_ids"] == [str(p["id"]) for p in reversed(photos)]
+    [listed] = alice.scheduled_statuses()
+    assert [m["description"] for m in listed["media_attachments"]] == ["loaf 2", "loaf 1"]
+    assert [m["id"] for m in alice.scheduled_status(scheduled["id"])["media_attachments"]] == [p["id"] for p in reversed(photos)]
 
     clock.advance(11 * 60)
     instance.drain()

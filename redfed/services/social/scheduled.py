@@ -10,9 +10,10 @@ import logging
 
 from ...clock import new_id
 from ...errors import NotFound, RedfedError, Unprocessable
-from ...models import Actor
+from ...models import Actor, Media
 from ...store import actors as actor_store
 from ...store import posts as post_store
+from ...store.media import media as media_store
 from ...store.social import scheduled as store
 from ...store.social.scheduled import ScheduledPost
 from ..context import Context
@@ -40,6 +41,13 @@ async def find(ctx: Context, author: Actor, scheduled_id: int) -> ScheduledPost:
     if found is None:
         raise NotFound("Record not found")
     return found
+
+
+async def attached_media(ctx: Context, items: list[ScheduledPost]) -> dict[int, list[Media]]:
+    """Each scheduled post's media (by scheduled post id), in the order it was attached."""
+    wanted = {item.id: [int(i) for i in item.params.get("media_ids", [])] for item in items}
+    found = await media_store.find_many(ctx.db.reader, {i for ids in wanted.values() for i in ids})
+    return {item_id: [found[i] for i in ids if i in found] for item_id, ids in wanted.items()}
 
 
 async def reschedule(ctx: Context, author: Actor, scheduled_id: int, at_ms: int) -> ScheduledPost:

@@ -86,25 +86,38 @@ async def _schedule(params: Params, author, visibility: str, parent, at: int) ->
     }
     posts.check_text(stored["text"], visibility, stored["spoiler_text"], has_media=bool(stored["poll"] or attached))
     item = await scheduled.schedule(rt.services, author, stored, at)
-    return scheduled_entity(item)
+    return await scheduled_entity(item)
 
 
-def scheduled_entity(item) -> dict:
-    params = {k: v for k, v in item.params.items() if k != "application_id"}
-    return {"id": str(item.id), "scheduled_at": entities.iso(item.scheduled_at), "params": params, "media_attachments": []}
+async def scheduled_entities(items) -> list[dict]:
+    """Mastodon's ScheduledStatus: the params as given, and the media they attach."""
+    rt = runtime()
+    media = await scheduled.attached_media(rt.services, items)
+    return [
+        {
+            "id": str(item.id), "scheduled_at": entities.iso(item.scheduled_at),
+            "params": {k: v for k, v in item.params.items() if k != "application_id"},
+            "media_attachments": [entities.media_attachment(m, rt.urls) for m in media[item.id]],
+        }
+        for item in items
+    ]
+
+
+async def scheduled_entity(item) -> dict:
+    return (await scheduled_entities([item]))[0]
 
 
 @blueprint.get("/api/v1/scheduled_statuses")
 @scope("read:statuses")
 async def scheduled_index():
     found = await scheduled.list_scheduled(runtime().services, caller().actor, read_page(20, 40).limit)
-    return [scheduled_entity(item) for item in found]
+    return await scheduled_entities(found)
 
 
 @blueprint.get("/api/v1/scheduled_statuses/<scheduled_id>")
 @scope("read:statuses")
 async def scheduled_show(scheduled_id: str):
-    return scheduled_entity(await scheduled.find(runtime().services, caller().actor, record_id(scheduled_id)))
+    return await scheduled_entity(await scheduled.find(runtime().services, caller().actor, record_id(scheduled_id)))
 
 
 @blueprint.put("/api/v1/scheduled_statuses/<scheduled_id>")
@@ -114,7 +127,7 @@ async def scheduled_update(scheduled_id: str):
     at = params.instant("scheduled_at")
     if at is None:
         raise Unprocessable("Validation failed: scheduled_at must be an ISO 8601 date and time")
-    return scheduled_entity(await scheduled.reschedule(runtime().services, caller().actor, record_id(scheduled_id), at))
+    return await scheduled_entity(await scheduled.reschedule(runtime().services, caller().actor, record_id(scheduled_id), at))
 
 
 @blueprint.delete("/api/v1/scheduled_statuses/<scheduled_id>")
