@@ -80,6 +80,14 @@ def retry_delay_seconds(attempts: int, config: Config, rng: Callable[[], float] 
     return min(config.delivery.max_delay_seconds, config.delivery.initial_delay_seconds + attempts**4 + jitter)
 
 
+def retry_at_ms(attempts: int, wait: float | None, config: Config, now: float, rng: Callable[[], float]) -> int:
+    """When try number `attempts + 1` is due. Retry-After is a lower bound on the backoff curve, not
+    a replacement for it: a remote answering "Retry-After: 3" to every try would otherwise use up
+    the whole retry budget within a minute of maintenance."""
+    delay = max(wait or 0.0, retry_delay_seconds(attempts, config, rng))
+    return int((now + delay) * 1000)
+
+
 def retry_after_seconds(value: str | None, now: float) -> float | None:
     """Retry-After as delta-seconds or an HTTP date (RFC 9110 §10.2.3)."""
     if not value:
@@ -183,8 +191,8 @@ class DeliveryWorker:
     def _retry(self, delivery: Delivery, status: int | None, error: str, wait: float | None) -> store.Outcome:
         if delivery.attempts + 1 >= self.config.delivery.max_attempts:
             return self._outcome(delivery, "failed", status, f"gave up after {delivery.attempts + 1} tries: {error}")
-        delay = wait if wait is not None else retry_delay_seconds(delivery.attempts + 1, self.config, self.rng)
-        return store.Outcome(delivery.id, "pending", status, error, int((self.clock() + delay) * 1000))
+        due = retry_at_ms(delivery.attempts + 1, wait, self.config, self.clock(), self.rng)
+        return store.Outcome(delivery.id, "pending", status, error, due)
 
     def _outcome(self, delivery: Delivery, state: str, status: int | None, error: str | None) -> store.Outcome:
         return store.Outcome(delivery.id, state, status, error, int(self.clock() * 1000))

@@ -9,6 +9,7 @@ delivery curve, honouring Retry-After; other 4xx failed.
 """
 
 import asyncio
+import json
 import logging
 import random
 import time
@@ -22,7 +23,7 @@ from ..errors import AddressRefused, FetchError
 from ..protocol import webpush
 from ..store.push import deliveries as store
 from ..store.push import subscriptions as subscription_store
-from .delivery import retry_after_seconds, retry_delay_seconds
+from .delivery import retry_after_seconds, retry_at_ms
 from .http import HttpClient, HttpResponse
 
 log = logging.getLogger(__name__)
@@ -61,8 +62,10 @@ class PushWorker:
 
     async def _attempt(self, push: store.PushDelivery) -> store.Outcome:
         origin = str(URL(push.endpoint).origin())
+        # Mastodon's payload carries the subscribing token, and apps decode it as a required field.
+        payload = json.dumps({**json.loads(push.payload), "access_token": push.access_token})
         sent = webpush.message(
-            push.payload.encode(), push.p256dh, push.auth, self.vapid, origin, self.config.instance.base_url,
+            payload.encode(), push.p256dh, push.auth, self.vapid, origin, self.config.instance.base_url,
             self.clock(), standard=push.standard,
         )
         try:
@@ -88,8 +91,8 @@ class PushWorker:
     def _retry(self, push: store.PushDelivery, status: int | None, error: str, wait: float | None) -> store.Outcome:
         if push.attempts + 1 >= self.config.delivery.max_attempts:
             return self._outcome(push, "failed", status, f"gave up after {push.attempts + 1} tries: {error}")
-        delay = wait if wait is not None else retry_delay_seconds(push.attempts + 1, self.config, self.rng)
-        return store.Outcome(push.id, "pending", status, error, int((self.clock() + delay) * 1000))
+        due = retry_at_ms(push.attempts + 1, wait, self.config, self.clock(), self.rng)
+        return store.Outcome(push.id, "pending", status, error, due)
 
     def _outcome(self, push: store.PushDelivery, state: str, status: int | None, error: str | None) -> store.Outcome:
         return store.Outcome(push.id, state, status, error, int(self.clock() * 1000))

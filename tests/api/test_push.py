@@ -98,6 +98,7 @@ def test_favourite__arrives_encrypted_with_mastodons_payload(instance, push_serv
     assert payload["access_token"] == token and payload["preferred_locale"] == "en"
     assert payload["title"] == "bob favorited your post" and payload["body"] == "fresh loaves at noon from the wood oven"
     assert payload["icon"].endswith("/static/avatar.png")
+    assert token not in _queued_payloads(instance)  # the queue keeps no copy of the token
     assert device.claims(message)["aud"] == push_service.base_url
 
 
@@ -201,6 +202,14 @@ def test_endpoint__private_or_plain_http_is_refused(start_instance, endpoint):
     assert refused.value.args[1] == 422
     public = Subscriber("https://push.example.net/device/1")
     assert _subscribe(api.client(instance, "alice"), public)["endpoint"] == public.endpoint
+
+
+def _queued_payloads(instance) -> str:
+    async def read():
+        async with instance.runtime.db.reader.execute("SELECT payload FROM push_deliveries") as cursor:
+            return " ".join(row[0] for row in await cursor.fetchall())
+
+    return instance.run(read())
 
 
 def _states(instance) -> dict[str, int]:

@@ -131,7 +131,15 @@ def test_classify__retry_after_is_honoured():
     assert 3599 <= (outcome.next_attempt_at - 1_000_000_000_000) / 1000 <= 3601
 
 
-def _classify(status, headers):
+def test_classify__a_short_retry_after_does_not_shorten_the_backoff():
+    # A remote in maintenance answering "try again in 3 s" to every try must not use up the
+    # retry budget in a minute: the tenth retry still waits as the backoff curve says.
+    outcome = _classify(503, {"Retry-After": "3"}, attempts=9)
+    waited = (outcome.next_attempt_at - 1_000_000_000_000) / 1000
+    assert waited == delivery.retry_delay_seconds(10, Config(), lambda: 0.0) > 3600
+
+
+def _classify(status, headers, attempts=0):
     worker = delivery.DeliveryWorker(None, None, Config(), clock=lambda: 1_000_000_000.0, rng=lambda: 0.0)
-    row = Delivery(1, 1, "https://remote.example/inbox", "remote.example", 0, 1, "{}")
+    row = Delivery(1, 1, "https://remote.example/inbox", "remote.example", attempts, 1, "{}")
     return worker._classify(row, HttpResponse(status, headers, b"", "https://remote.example/inbox"))

@@ -45,7 +45,9 @@ async def queue_pushes(
     if not admitted:
         return
     payload = await _payload(conn, recipient_id, notification_id, kind, sender, post_id)
-    await store.insert_pushes(conn, [(s.id, json.dumps({**payload, "access_token": s.access_token})) for s in admitted], now)
+    # The access token is added when the message is encrypted (federation.push), so the queue
+    # keeps no copy of it.
+    await store.insert_pushes(conn, [(s.id, json.dumps(payload)) for s in admitted], now)
 
 
 async def _policy_admits(conn: Connection, subscription: Subscription, sender: Actor) -> bool:

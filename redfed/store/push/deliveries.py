@@ -20,6 +20,7 @@ class PushDelivery:
     p256dh: str
     auth: str
     standard: bool
+    access_token: str
 
 
 async def insert_pushes(conn: Connection, pushes: list[tuple[int, str]], now: int) -> None:
@@ -37,12 +38,13 @@ async def claim_due(conn: Connection, now: int, lease_ms: int, limit: int) -> li
     marks = ", ".join("?" for _ in ids)
     async with conn.execute(
         "SELECT push_deliveries.id, push_deliveries.attempts, push_deliveries.payload, push_subscriptions.id, "
-        "push_subscriptions.endpoint, push_subscriptions.p256dh, push_subscriptions.auth, push_subscriptions.standard "
+        "push_subscriptions.endpoint, push_subscriptions.p256dh, push_subscriptions.auth, push_subscriptions.standard, "
+        "push_subscriptions.access_token "
         "FROM push_deliveries JOIN push_subscriptions ON push_subscriptions.id = push_deliveries.subscription_id "
         f"WHERE push_deliveries.id IN ({marks}) ORDER BY push_deliveries.id",
         ids,
     ) as cursor:
-        return [PushDelivery(*row[:7], bool(row[7])) for row in await cursor.fetchall()]
+        return [PushDelivery(*row[:7], bool(row[7]), row[8]) for row in await cursor.fetchall()]
 
 
 async def record_outcomes(conn: Connection, outcomes: list[Outcome], now: int) -> None:
