@@ -139,6 +139,11 @@ class DeliveryWorker:
         holding = asyncio.create_task(outcomes.hold(lease_ms))
         try:
             results = await asyncio.gather(*(attempt(d) for d in batch))
+        except asyncio.CancelledError:
+            # A process stopping gracefully hands back what it had not finished, so that another
+            # worker sends it now rather than when the lease runs out.
+            await asyncio.shield(outcomes.release())
+            raise
         finally:
             holding.cancel()
         async with self.db.transaction() as conn:
@@ -240,6 +245,10 @@ class _OutcomeRecorder:
             async with self.db.transaction() as conn:
                 await store.record_outcomes(conn, group, int(self.clock() * 1000))
             self.unfinished.difference_update(outcome.row_id for outcome in group)
+
+    async def release(self) -> None:
+        async with self.db.transaction() as conn:
+            await store.release_claims(conn, sorted(self.unfinished))
 
     async def hold(self, lease_ms: int) -> None:
         while True:

@@ -53,12 +53,21 @@ class PushWorker:
             async with limit_concurrency:
                 return await self._attempt(push)
 
-        outcomes = await asyncio.gather(*(attempt(p) for p in batch))
+        try:
+            outcomes = await asyncio.gather(*(attempt(p) for p in batch))
+        except asyncio.CancelledError:
+            # A process stopping gracefully hands its batch back for another worker to send now.
+            await asyncio.shield(self._release([p.id for p in batch]))
+            raise
         gone = sorted({p.subscription_id for p, o in zip(batch, outcomes) if o.state == "gone"})
         async with self.db.transaction() as conn:
             await store.record_outcomes(conn, outcomes, now_ms)
             await subscription_store.delete_subscriptions(conn, gone)
         return len(batch)
+
+    async def _release(self, ids: list[int]) -> None:
+        async with self.db.transaction() as conn:
+            await store.release_claims(conn, ids)
 
     async def _attempt(self, push: store.PushDelivery) -> store.Outcome:
         origin = str(URL(push.endpoint).origin())

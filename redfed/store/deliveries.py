@@ -51,13 +51,11 @@ async def claim_due(conn: Connection, now: int, lease_ms: int, limit: int) -> li
 
 
 async def extend_claims(conn: Connection, ids: list[int], until: int) -> None:
-    """Renew the lease on rows a worker is still sending (the rows it finished hold no claim)."""
-    if ids:
-        marks = ", ".join("?" for _ in ids)
-        await conn.execute(
-            f"UPDATE deliveries SET claimed_until = ? WHERE id IN ({marks}) AND claimed_until IS NOT NULL",
-            (until, *ids),
-        )
+    await leased_queues.extend_claims(conn, "deliveries", ids, until)
+
+
+async def release_claims(conn: Connection, ids: list[int]) -> None:
+    await leased_queues.release_claims(conn, "deliveries", ids)
 
 
 async def record_outcomes(conn: Connection, outcomes: list[Outcome], now: int) -> None:

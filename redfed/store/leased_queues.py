@@ -40,6 +40,24 @@ async def claim_due(
         return list(await cursor.fetchall())
 
 
+async def extend_claims(conn: Connection, table: str, ids: list[int], until: int) -> None:
+    """Renew the lease on rows a worker is still working on (finished rows hold no claim)."""
+    assert table in TABLES, table
+    if ids:
+        marks = ", ".join("?" for _ in ids)
+        await conn.execute(
+            f"UPDATE {table} SET claimed_until = ? WHERE id IN ({marks}) AND claimed_until IS NOT NULL", (until, *ids)
+        )
+
+
+async def release_claims(conn: Connection, table: str, ids: list[int]) -> None:
+    """Hand rows back unfinished, due at once for whichever worker claims next."""
+    assert table in TABLES, table
+    if ids:
+        marks = ", ".join("?" for _ in ids)
+        await conn.execute(f"UPDATE {table} SET claimed_until = NULL WHERE id IN ({marks})", ids)
+
+
 async def record_outcomes(conn: Connection, table: str, outcomes: list[Outcome], now: int) -> None:
     """Release the rows with what came of them: due again later, or finished now."""
     assert table in TABLES, table

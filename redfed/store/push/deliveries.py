@@ -47,6 +47,10 @@ async def claim_due(conn: Connection, now: int, lease_ms: int, limit: int) -> li
         return [PushDelivery(*row[:7], bool(row[7]), row[8]) for row in await cursor.fetchall()]
 
 
+async def release_claims(conn: Connection, ids: list[int]) -> None:
+    await leased_queues.release_claims(conn, "push_deliveries", ids)
+
+
 async def record_outcomes(conn: Connection, outcomes: list[Outcome], now: int) -> None:
     await leased_queues.record_outcomes(conn, "push_deliveries", outcomes, now)
 
