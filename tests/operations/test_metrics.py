@@ -5,6 +5,8 @@ parser."""
 import json
 import logging
 import re
+import socket
+import time
 from pathlib import Path
 
 from redfed.services.moderation import domain_blocks
@@ -12,6 +14,7 @@ from redfed.services.moderation.domain_blocks import BlockFields
 from redfed.services.social import posts
 
 from ..federation.test_posts import _connect, _settle
+from ..support import api
 from ..support.http import get, request
 from .scrapes import TOKEN, WITH_TOKEN, scrape
 
@@ -115,3 +118,27 @@ def test_metrics__the_sample_grafana_dashboard_asks_only_for_metrics_we_serve(st
     pool = {"redfed_database_pool_connections"}  # PostgreSQL only: SQLite has no pool
     assert asked - pool <= served, asked - pool - served
     assert len(asked) >= 12
+
+
+def test_metrics__streaming_connections_and_the_events_they_were_handed(start_instance):
+    a = start_instance("a", **WITH_TOKEN)
+    a.create_user("alice")
+    token = api.token_for(a, "alice")
+    assert "redfed_streaming_connections" not in scrape(a).families  # no stream opened yet
+
+    with socket.create_connection(("127.0.0.1", a.port), timeout=10) as stream:
+        stream.sendall(f"GET /api/v1/streaming/public HTTP/1.1\r\nHost: {a.domain}\r\n"
+                       f"Authorization: Bearer {token}\r\n\r\n".encode())
+        assert stream.recv(4096).startswith(b"HTTP/1.1 200")
+        _wait_for(lambda: scrape(a).value("redfed_streaming_connections") == 1)
+        a.run(posts.create_local_post(a.ctx, a.actor("alice"), "on the stream"))
+        _wait_for(lambda: scrape(a).value("redfed_streaming_events_delivered_total") == 1)
+    _wait_for(lambda: scrape(a).value("redfed_streaming_connections") == 0)
+    assert scrape(a).value("redfed_streaming_closed_too_slow_total") == 0
+
+
+def _wait_for(condition, seconds: float = 10) -> None:
+    deadline = time.monotonic() + seconds
+    while not condition():
+        assert time.monotonic() < deadline, "timed out"
+        time.sleep(0.05)

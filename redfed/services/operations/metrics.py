@@ -17,9 +17,10 @@ in one process.
 import os
 import re
 import socket
+from collections.abc import Callable
 
 from prometheus_client import CollectorRegistry, Counter, Gauge, Histogram, ProcessCollector, generate_latest
-from prometheus_client.core import GaugeMetricFamily
+from prometheus_client.core import CounterMetricFamily, GaugeMetricFamily
 
 from ... import __version__
 from ...errors import RedfedError
@@ -76,6 +77,13 @@ class Metrics:
         ProcessCollector(registry=registry)
         self._database = _DatabaseFigures()
         registry.register(self._database)
+        self._streams = _StreamFigures()
+        registry.register(self._streams)
+
+    def watch_streams(self, read: Callable[[], tuple[int, int, int]]) -> None:
+        """Export this process's streaming figures, read at each scrape: (open connections, events
+        delivered, connections closed for falling behind)."""
+        self._streams.read = read
 
     def observe_request(self, group: str, method: str, status: int, seconds: float) -> None:
         method = method if method in _METHODS else "other"  # clients may send any word
@@ -120,6 +128,29 @@ class _DatabaseFigures:
             connections.add_metric(["open"], pool[0])
             connections.add_metric(["idle"], pool[1])
             yield connections
+
+    def describe(self):
+        return []
+
+
+class _StreamFigures:
+    """This process's streaming connections, once the streaming API has been used."""
+
+    read: Callable[[], tuple[int, int, int]] | None = None
+
+    def collect(self):
+        if self.read is None:
+            return
+        connections, delivered, too_slow = self.read()
+        yield _gauge("redfed_streaming_connections", "Streaming API connections open on this process", connections)
+        events = CounterMetricFamily("redfed_streaming_events_delivered", "Events handed to streaming connections")
+        events.add_metric([], delivered)
+        yield events
+        closed = CounterMetricFamily(
+            "redfed_streaming_closed_too_slow", "Streaming connections closed because they fell too far behind"
+        )
+        closed.add_metric([], too_slow)
+        yield closed
 
     def describe(self):
         return []

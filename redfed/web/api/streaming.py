@@ -47,6 +47,7 @@ def _hub() -> StreamHub:
                            account=lambda view: entities.account(view, urls))
         hub = StreamHub(runtime().services, render)
         current_app.extensions["redfed.streaming"] = hub
+        runtime().metrics.watch_streams(lambda: (hub.subscriber_count, hub.counts.delivered, hub.counts.closed_too_slow))
     return hub
 
 
