@@ -12,6 +12,7 @@ from urllib.parse import urlencode
 import aiohttp
 import pytest
 
+from redfed.services.operations import tokens
 from redfed.services.social import follows, posts
 
 from ..support import api
@@ -306,3 +307,25 @@ async def test_a_consumer_too_slow_to_keep_up__is_told_and_closed_while_the_othe
             received += slow_sse.recv(1 << 20)
         slow_sse.close()
         assert json.dumps({"error": reason, "status": 429}).encode() in received
+
+
+async def test_revoking_a_token__ends_the_streams_opened_with_it(instance):
+    instance.create_user("alice")
+    kept, revoked = api.token_for(instance, "alice"), api.token_for(instance, "alice")
+    async with aiohttp.ClientSession() as session:
+        other = await open_stream(session, instance, kept, "public", sse=True)
+        streams = [await open_stream(session, instance, revoked, "public", sse=sse) for sse in (True, False)]
+        newest = max(token.id for token in instance.run(tokens.list_tokens(instance.runtime.db, "alice")))  # `revoked`
+        instance.run(tokens.revoke_token(instance.runtime.db, newest, instance.ctx.now_ms()))
+
+        # Then both streams of the revoked token are told why and end (the hub looks every few seconds)
+        for stream in streams:
+            event, payload = await stream.next()
+            assert (event, payload["error"], payload["status"]) == ("error", "The access token was revoked", 401)
+        assert (await streams[0].next())[0] == "end"
+        assert (await streams[1].ws.receive(timeout=TIMEOUT)).type == aiohttp.WSMsgType.CLOSE
+        assert streams[1].ws.close_code == 1008
+
+        # And the stream of the token that was not revoked goes on
+        _post(instance, "alice", "still here")
+        assert (await other.next())[0] == "update"

@@ -164,6 +164,15 @@ async def find_token_by_secret(conn: Connection, secret_hash: str) -> AccessToke
     return AccessToken(*row) if row else None
 
 
+async def live_among(conn: Connection, token_ids: list[int]) -> set[int]:
+    """Those of `token_ids` that still exist and are not revoked."""
+    marks = ", ".join("?" for _ in token_ids)
+    async with conn.execute(
+        f"SELECT id FROM oauth_tokens WHERE id IN ({marks}) AND revoked_at IS NULL", token_ids
+    ) as cursor:
+        return {row[0] for row in await cursor.fetchall()}
+
+
 async def revoke_token(conn: Connection, token_id: int, now: int) -> None:
     await conn.execute("UPDATE oauth_tokens SET revoked_at = ? WHERE id = ? AND revoked_at IS NULL", (now, token_id))
 

@@ -114,7 +114,7 @@ async def server_sent_events(path: str):
     list_id = _list_id(params.text("list", max_length=20))
     wanted = channels.channel(name, tag=params.text("tag", max_length=200), list_id=list_id)
     hub = _hub()
-    subscriber = await hub.open(caller.actor, notifications=caller.allows("read:notifications"))
+    subscriber = await hub.open(caller.actor, notifications=caller.allows("read:notifications"), token_id=caller.token_id)
     try:
         await hub.add(subscriber, wanted, caller.allows)
     except BaseException:
@@ -132,7 +132,7 @@ async def server_sent_events(path: str):
                 yield b":thump\n" if message is None else _event_stream(message)
             if subscriber.reason:
                 # Told as Mastodon's streaming server tells errors, then the stream ends.
-                yield f"event: error\ndata: {json.dumps({'error': subscriber.reason, 'status': 429})}\n\n".encode()
+                yield f"event: error\ndata: {json.dumps({'error': subscriber.reason, 'status': subscriber.status})}\n\n".encode()
         finally:
             hub.close(subscriber)
 
@@ -149,7 +149,7 @@ async def socket():
         # Answered instead of the upgrade (the ASGI websocket.http.response extension).
         return {"error": error.message}, error.status
     hub = _hub()
-    subscriber = await hub.open(caller.actor, notifications=caller.allows("read:notifications"))
+    subscriber = await hub.open(caller.actor, notifications=caller.allows("read:notifications"), token_id=caller.token_id)
     lock = asyncio.Lock()
     try:
         await websocket.accept(subprotocol=protocol)
@@ -174,9 +174,11 @@ async def _send_messages(subscriber: Subscriber, lock: asyncio.Lock) -> None:
         async with lock:
             await websocket.send(_socket_frame(message))
     if subscriber.reason:
-        await _send_error(lock, subscriber.reason, 429)
-    # 1013 "try again later": the client reconnects, and reloads what it missed.
-    await websocket.close(1013 if subscriber.reason else 1011, subscriber.reason or "")
+        await _send_error(lock, subscriber.reason, subscriber.status)
+    # 1013 "try again later": the client reconnects, and reloads what it missed; 1008 (policy
+    # violation) when the token no longer allows the stream.
+    code = 1011 if not subscriber.reason else 1013 if subscriber.status == 429 else 1008
+    await websocket.close(code, subscriber.reason or "")
 
 
 async def _receive_commands(hub: StreamHub, subscriber: Subscriber, caller: oauth.Caller, lock: asyncio.Lock) -> None:

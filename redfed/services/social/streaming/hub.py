@@ -25,6 +25,7 @@ from dataclasses import dataclass, field
 from ....errors import NotFound, Unauthorized
 from ....models import Actor
 from ....store import posts as post_store
+from ....store.accounts import oauth as token_store
 from ....store.social import events as store
 from ....store.social import stream_audience as audience_store
 from ...context import Context
@@ -42,6 +43,8 @@ BATCH = 200
 QUEUE_SIZE = 1_000
 NO_SCOPE = "Access token does not have the required scopes"
 TOO_SLOW = "Too slow: the connection fell {} events behind and was closed; reconnect and reload"
+REVOKED = "The access token was revoked"
+TOKEN_CHECK_SECONDS = 5.0  # how soon a revoked token's open streams end
 
 
 @dataclass
@@ -61,12 +64,14 @@ class Message:
 class Subscriber:
     """One streaming connection: the viewer, its channels, and the messages waiting for it."""
 
-    def __init__(self, viewer: Actor, *, notifications: bool, queue_size: int = QUEUE_SIZE):
+    def __init__(self, viewer: Actor, *, notifications: bool, token_id: int | None = None, queue_size: int = QUEUE_SIZE):
         self.viewer = viewer
+        self.token_id = token_id  # the access token it was opened with: revoking it ends the stream
         self.notifications = notifications  # whether the token may read them (Mastodon: read:notifications)
         self.channels: set[Channel] = set()
         self.closed = False
         self.reason: str | None = None  # why the hub closed it, to tell the client
+        self.status = 429  # and the HTTP status that reason goes with
         self._queue: asyncio.Queue[Message] = asyncio.Queue(queue_size)
 
     async def next(self, timeout: float) -> Message | None:
@@ -121,14 +126,14 @@ class StreamHub:
     def subscriber_count(self) -> int:
         return len(self._subscribers)
 
-    async def open(self, viewer: Actor, *, notifications: bool) -> Subscriber:
+    async def open(self, viewer: Actor, *, notifications: bool, token_id: int | None = None) -> Subscriber:
         """A new subscriber, which receives every event committed after this returns."""
         if not self._running():
             cursor = await store.last_event_id(self._ctx.db.reader)
             if not self._running():
                 self._cursor = EventCursor(cursor)
                 self._task = asyncio.create_task(self._tail(), name="redfed-streaming")
-        subscriber = Subscriber(viewer, notifications=notifications, queue_size=self.queue_size)
+        subscriber = Subscriber(viewer, notifications=notifications, token_id=token_id, queue_size=self.queue_size)
         self._subscribers.add(subscriber)
         return subscriber
 
@@ -141,9 +146,9 @@ class StreamHub:
             await lists.get_list(self._ctx.db, subscriber.viewer, int(wanted.param))  # NotFound if not its own
         subscriber.channels.add(wanted)
 
-    def close(self, subscriber: Subscriber, reason: str | None = None) -> None:
+    def close(self, subscriber: Subscriber, reason: str | None = None, status: int = 429) -> None:
         if not subscriber.closed:
-            subscriber.reason = reason
+            subscriber.reason, subscriber.status = reason, status
         subscriber.closed = True
         subscriber.wake()
         self._subscribers.discard(subscriber)
@@ -161,9 +166,13 @@ class StreamHub:
         return self._task is not None and not self._task.done()
 
     async def _tail(self) -> None:
+        checked_tokens_at = self._ctx.clock()
         while self._subscribers:
             self._news.clear()
             try:
+                if self._ctx.clock() - checked_tokens_at >= TOKEN_CHECK_SECONDS:
+                    checked_tokens_at = self._ctx.clock()
+                    await self._close_revoked()
                 found = await self._read()
                 if found:
                     await self._refresh_viewers()
@@ -175,6 +184,14 @@ class StreamHub:
                 await self._dispatch(event)
             if len(found) < BATCH:
                 await self._wait_for_news()
+
+    async def _close_revoked(self) -> None:
+        """End the streams whose token was revoked since they opened, in this process or another."""
+        held = {s.token_id for s in self._subscribers if s.token_id is not None}
+        live = await token_store.live_among(self._ctx.db.reader, sorted(held)) if held else set()
+        for subscriber in list(self._subscribers):
+            if subscriber.token_id is not None and subscriber.token_id not in live:
+                self.close(subscriber, REVOKED, 401)
 
     async def _read(self) -> list[store.StreamEvent]:
         reader = self._ctx.db.reader
