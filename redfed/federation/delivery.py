@@ -132,9 +132,11 @@ class DeliveryWorker:
 
         async def attempt(delivery: Delivery):
             async with limit_concurrency:
-                result = await self._attempt(delivery, hosts[delivery.host], keys[delivery.actor_id])
-            await outcomes.record(result[0])
-            return result
+                started = time.monotonic()
+                outcome, style = await self._attempt(delivery, hosts[delivery.host], keys[delivery.actor_id])
+                took = time.monotonic() - started
+            await outcomes.record(outcome)
+            return outcome, style, took
 
         holding = asyncio.create_task(outcomes.hold(lease_ms))
         try:
@@ -148,7 +150,7 @@ class DeliveryWorker:
             holding.cancel()
         async with self.db.transaction() as conn:
             await self._record_hosts(conn, batch, results, now_ms)
-        for outcome, _ in results:
+        for outcome, _, _ in results:
             self.observe(outcome.state)
         return len(batch)
 
@@ -203,18 +205,22 @@ class DeliveryWorker:
         return store.Outcome(delivery.id, state, status, error, int(self.clock() * 1000))
 
     async def _record_hosts(self, conn, batch: list[Delivery], results, now_ms: int) -> None:
-        """A success clears a host's failure record; a retryable failure adds today to it."""
+        """A success clears a host's failure record and adds to what its deliveries take; a
+        retryable failure adds today to its failure record."""
         today = datetime.fromtimestamp(now_ms / 1000, UTC).date().isoformat()
         per_host: dict[str, tuple[bool, str | None]] = {}
-        for delivery, (outcome, style) in zip(batch, results):
+        took: dict[str, list[float]] = {}
+        for delivery, (outcome, style, seconds) in zip(batch, results):
             if outcome.state == "sent":
                 per_host[delivery.host] = (True, style)
+                took.setdefault(delivery.host, []).append(seconds)
             elif outcome.state == "pending":
                 per_host.setdefault(delivery.host, (False, None))
         for host, (succeeded, style) in per_host.items():
             days, unavailable_since, known_style = await store.get_host(conn, host)
             if succeeded:
                 await store.save_host(conn, host, [], None, style or known_style, now_ms)
+                await store.add_latency(conn, host, round(1000 * sum(took[host]) / len(took[host])))
             elif unavailable_since is None:
                 days = sorted(set(days) | {today})
                 unavailable = now_ms if len(days) >= UNAVAILABLE_AFTER_DAYS else None

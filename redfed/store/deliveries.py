@@ -121,6 +121,15 @@ async def save_host(
     )
 
 
+async def add_latency(conn: Connection, host: str, ms: int) -> None:
+    """Fold one batch's typical delivery time into the host's moving average."""
+    await conn.execute(
+        "UPDATE remote_hosts SET latency_ms = CASE WHEN latency_ms IS NULL THEN ? "
+        "ELSE (latency_ms * 7 + ? * 3) / 10 END WHERE host = ?",
+        (ms, ms, host),
+    )
+
+
 async def mark_host_available(conn: Connection, host: str) -> None:
     """Any sign of life (an inbound request) clears the failure record."""
     await conn.execute(

@@ -1,6 +1,6 @@
 """The admin dashboard in real headless Chromium: what an admin sees when a remote server is down
-and no worker runs (the queues, the failing domain with its last error and next try, the
-warnings, growth and storage), at phone and desktop widths, in English and Chinese; a member gets
+and no worker runs (the queues, the failing domain with its last error and next try, the slowest
+domains, the warnings, growth and storage), at phone and desktop widths, in English and Chinese; a member gets
 the 403 page."""
 
 from playwright.sync_api import expect
@@ -47,6 +47,8 @@ def test_dashboard__shows_the_failing_domain_queues_and_warnings(start_instance,
         expect(host).to_contain_text("1 delivery waiting")
         expect(host.locator(".dashboard-error")).not_to_be_empty()
         expect(host).to_contain_text("Next try")
+        # b accepted alice's Accept of bob's follow before it went down: how long that took shows.
+        expect(page.locator(".dashboard-slow-host", has_text=b.domain)).to_contain_text("ms per delivery, lately")
         expect(page.locator("#total-users")).to_have_text("2")
         expect(page.locator("#total-posts")).to_have_text("1")
         expect(page.locator("#version")).to_contain_text("redfed")
@@ -67,6 +69,7 @@ def test_dashboard__calm_when_nothing_is_wrong_and_speaks_chinese(start_instance
     expect(page.locator("h1")).to_have_text("仪表盘")
     expect(page.locator("#warnings-title + .empty")).to_have_text("一切正常，无需处理。")
     expect(page.locator("#failing-title + .empty")).to_have_text("所有远程域名都在正常接收投递。")
+    expect(page.locator("#slowest-title + .empty")).to_have_text("还没有投递被接收。")
     assert _no_sideways_scroll(page)
     screenshot(page, "admin-dashboard-zh-360")
 

@@ -5,7 +5,7 @@ from dataclasses import dataclass
 from ... import __version__
 from ..context import Context
 from ...store.operations import growth, queues
-from ...store.operations.queues import FailingHost, RecentError
+from ...store.operations.queues import FailingHost, RecentError, SlowHost
 from . import figures as database_figures
 from .figures import Figures
 
@@ -33,6 +33,7 @@ class Dashboard:
     users_weekly: list[int]
     posts_weekly: list[int]
     failing: list[FailingHost]
+    slowest: list[SlowHost]
     errors: list[RecentError]
     warnings: list[Warning]
 
@@ -45,7 +46,7 @@ async def overview(ctx: Context) -> Dashboard:
     return Dashboard(
         __version__, read, await growth.remote_accounts(conn),
         await growth.weekly(conn, "users", now, WEEKS), await growth.weekly(conn, "posts", now, WEEKS),
-        failing, await queues.recent_errors(conn, now - ERRORS_SINCE_MS), warnings(read, failing),
+        failing, await queues.slowest_hosts(conn), await queues.recent_errors(conn, now - ERRORS_SINCE_MS), warnings(read, failing),
     )
 
 

@@ -31,6 +31,13 @@ class FailingHost:
 
 
 @dataclass(frozen=True)
+class SlowHost:
+    host: str
+    latency_ms: int  # a moving average of its successful deliveries
+    last_success_at: int | None
+
+
+@dataclass(frozen=True)
 class RecentError:
     queue: str
     target: str  # an inbox URL, or the actor of an inbound activity
@@ -63,6 +70,16 @@ async def failing_hosts(conn: Connection, limit: int = 20) -> list[FailingHost]:
         FailingHost(host, int(pending), int(attempts), *await _last_failure(conn, host), next_at, unavailable, _days(days))
         for host, pending, attempts, next_at, unavailable, days in rows
     ]
+
+
+async def slowest_hosts(conn: Connection, limit: int = 10) -> list[SlowHost]:
+    """The hosts that take longest to accept a delivery, slowest first."""
+    async with conn.execute(
+        "SELECT host, latency_ms, last_success_at FROM remote_hosts WHERE latency_ms IS NOT NULL "
+        "ORDER BY latency_ms DESC, host LIMIT ?",
+        (limit,),
+    ) as cursor:
+        return [SlowHost(*row) for row in await cursor.fetchall()]
 
 
 async def _last_failure(conn: Connection, host: str) -> tuple[int | None, str | None]:
