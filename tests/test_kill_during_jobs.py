@@ -13,6 +13,7 @@ import pytest
 
 from .imports.archives import mastodon_archive
 from .imports.support import multipart
+from .support.waiting import wait_until
 from .support.served import Server
 
 ROUNDS = 4
@@ -23,15 +24,6 @@ def server(tmp_path):
     server = Server(tmp_path).start()
     yield server
     server.stop()
-
-
-def _wait_until(condition, what: str, seconds: float = 60) -> None:
-    deadline = time.monotonic() + seconds
-    while time.monotonic() < deadline:
-        if condition():
-            return
-        time.sleep(0.1)
-    pytest.fail(f"waited {seconds} s for {what}")
 
 
 def test_sigkill_during_exports_and_imports__jobs_finish_and_files_agree_with_rows(server):
@@ -49,8 +41,8 @@ def test_sigkill_during_exports_and_imports__jobs_finish_and_files_agree_with_ro
         time.sleep(chance.uniform(0, 0.3))
         server.kill()
         server.start()
-    _wait_until(lambda: not server.rows("SELECT 1 FROM exports WHERE state IN ('queued', 'running')"), "the export")
-    _wait_until(lambda: not server.rows("SELECT 1 FROM imports WHERE state IN ('queued', 'running')"), "the imports")
+    wait_until(lambda: not server.rows("SELECT 1 FROM exports WHERE state IN ('queued', 'running')"), "the export")
+    wait_until(lambda: not server.rows("SELECT 1 FROM imports WHERE state IN ('queued', 'running')"), "the imports")
     [(state, key)] = server.rows("SELECT state, file_key FROM exports")
     assert state == "done"
     assert server.files("exports") == [key]

@@ -1,7 +1,6 @@
 """Delivery is a table: outages, retries on Mastodon's curve, crashes, and hosts that stay down."""
 
 import asyncio
-import time
 
 import pytest
 
@@ -13,6 +12,7 @@ from redfed.services.social import posts
 from redfed.store import deliveries as delivery_store
 
 from ..support.hostile import sign_post
+from ..support.waiting import wait_until
 from .test_posts import _connect, _settle, _stored
 
 DAY = 24 * 3600
@@ -104,9 +104,9 @@ def test_delivery__a_graceful_stop_hands_what_it_was_sending_back_at_once(instan
     hostile.inbox_delay = 5  # the reader's server is slow...
     instance.run(posts.create_local_post(instance.ctx, alice, "for a slow reader"))
     sending = asyncio.run_coroutine_threadsafe(instance.node.drain(), instance._loop)
-    _wait_until(lambda: len(_inbox_posts(hostile)) == 2)  # the Accept, then the post
+    wait_until(lambda: len(_inbox_posts(hostile)) == 2, "the post to reach the slow inbox", 10)  # the Accept, then the post
     sending.cancel()  # ...and the worker stops, as on SIGTERM, while the post is on its way
-    _wait_until(lambda: sending.done())
+    wait_until(sending.done, "the worker to stop", 10)
 
     hostile.inbox_delay = 0
     assert instance.drain() == 1  # due again now, not when the lease runs out
@@ -115,13 +115,6 @@ def test_delivery__a_graceful_stop_hands_what_it_was_sending_back_at_once(instan
 
 def _inbox_posts(server) -> list:
     return [r for r in server.requests(method="POST") if r.path.endswith("inbox")]
-
-
-def _wait_until(condition, seconds: float = 10) -> None:
-    deadline = time.monotonic() + seconds
-    while not condition():
-        assert time.monotonic() < deadline, "timed out"
-        time.sleep(0.05)
 
 
 def test_delivery__a_host_failing_on_seven_days_is_skipped_until_it_talks_to_us(followed, start_instance, clock):

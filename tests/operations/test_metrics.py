@@ -6,7 +6,6 @@ import json
 import logging
 import re
 import socket
-import time
 from pathlib import Path
 
 from redfed.services.moderation import domain_blocks
@@ -15,6 +14,7 @@ from redfed.services.social import posts
 
 from ..federation.test_posts import _connect, _settle
 from ..support import api
+from ..support.waiting import wait_until
 from ..support.http import get, request
 from .scrapes import TOKEN, WITH_TOKEN, scrape
 
@@ -130,15 +130,10 @@ def test_metrics__streaming_connections_and_the_events_they_were_handed(start_in
         stream.sendall(f"GET /api/v1/streaming/public HTTP/1.1\r\nHost: {a.domain}\r\n"
                        f"Authorization: Bearer {token}\r\n\r\n".encode())
         assert stream.recv(4096).startswith(b"HTTP/1.1 200")
-        _wait_for(lambda: scrape(a).value("redfed_streaming_connections") == 1)
+        wait_until(lambda: scrape(a).value("redfed_streaming_connections") == 1, "the stream to count", 10)
         a.run(posts.create_local_post(a.ctx, a.actor("alice"), "on the stream"))
-        _wait_for(lambda: scrape(a).value("redfed_streaming_events_delivered_total") == 1)
-    _wait_for(lambda: scrape(a).value("redfed_streaming_connections") == 0)
+        wait_until(lambda: scrape(a).value("redfed_streaming_events_delivered_total") == 1, "the post to count", 10)
+    wait_until(lambda: scrape(a).value("redfed_streaming_connections") == 0, "the closed stream to count", 10)
     assert scrape(a).value("redfed_streaming_closed_too_slow_total") == 0
 
 
-def _wait_for(condition, seconds: float = 10) -> None:
-    deadline = time.monotonic() + seconds
-    while not condition():
-        assert time.monotonic() < deadline, "timed out"
-        time.sleep(0.05)

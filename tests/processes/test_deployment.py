@@ -19,6 +19,7 @@ from PIL import Image
 from redfed.services.social import follows
 from redfed.store import posts as post_store
 
+from ..support.waiting import wait_until
 from ..support.cluster import Cluster
 from ..support.databases import database_section, only_on_postgresql
 from ..support.fedify_peer import FedifyPeer
@@ -62,15 +63,6 @@ def peer(tmp_path):
     peer.stop()
 
 
-def _wait_until(condition, what: str, seconds: float = 60):
-    deadline = time.monotonic() + seconds
-    while time.monotonic() < deadline:
-        if found := condition():
-            return found
-        time.sleep(0.05)
-    pytest.fail(f"waited {seconds} s for {what}")
-
-
 def _png() -> bytes:
     buffer = io.BytesIO()
     Image.new("RGB", (64, 48), "tomato").save(buffer, "PNG")
@@ -100,7 +92,7 @@ def _follow_alice(cluster, bob_instance, peer, inboxes) -> None:
         follow = follower.activity("Follow", alice_uri)
         assert sign_post(alice_uri + "/inbox", follow, follower.signing_key, time.time()).send().status == 202
     followers = lambda: request("GET", alice_uri + "/followers", headers={"Accept": "application/activity+json"})
-    _wait_until(lambda: json.loads(followers().body)["totalItems"] == INBOXES + 2, "alice's followers")
+    wait_until(lambda: json.loads(followers().body)["totalItems"] == INBOXES + 2, "alice's followers")
 
 
 def _creates(server: HostileServer) -> list[str]:
@@ -138,16 +130,16 @@ async def test_two_web_and_two_worker_processes__behave_as_one_instance_through_
 
     expected = {status["uri"] for status in posted}
     arrived = lambda: sum(len(set(_creates(server)) & expected) for server in inboxes)
-    _wait_until(lambda: arrived() >= POSTS, "the fan-out to begin")
+    wait_until(lambda: arrived() >= POSTS, "the fan-out to begin")
     cluster.kill_worker(0)
     assert arrived() < POSTS * INBOXES / 2, "the fan-out was too far along at the kill"
 
     # The other worker takes the dead one's deliveries over once their lease has run out.
-    _wait_until(lambda: arrived() == POSTS * INBOXES, "every post in every inbox", seconds=90)
+    wait_until(lambda: arrived() == POSTS * INBOXES, "every post in every inbox", seconds=90)
     repeats = sum(len(_creates(server)) - len(set(_creates(server))) for server in inboxes)
     # At most what the killed worker had in flight, or finished but not yet recorded.
     assert repeats <= 2 * CONCURRENCY
-    _wait_until(lambda: _peer_has(peer, expected), "every post at the Fedify peer")
-    _wait_until(lambda: _bob_has(bob, expected), "every post at bob's instance")
+    wait_until(lambda: _peer_has(peer, expected), "every post at the Fedify peer")
+    wait_until(lambda: _bob_has(bob, expected), "every post at bob's instance")
     assert "delivered" in cluster.log("worker-0")  # the killed worker did take part
     assert "Traceback" not in cluster.log("worker-1") + cluster.log("serve-0") + cluster.log("serve-1")
