@@ -18,7 +18,7 @@ CREATE TABLE tag_days (
 CREATE INDEX tag_days_by_day ON tag_days (day, name);
 
 -- Which accounts were counted for a tag on a day, so that each counts once ('use' for the
--- history, 'trend' for trends). Rows older than the history are pruned.
+-- history, 'trend' for trends).
 CREATE TABLE tag_day_accounts (
     day BIGINT NOT NULL,
     name TEXT NOT NULL,

@@ -70,6 +70,7 @@ def test_home__carries_a_federated_post_with_a_followed_tag_once(instance, start
     api.client(other, "bob").status_post("untagged, from afar")
     _settle(instance, other)
     assert [s["uri"] for s in alice.timeline_home()] == [posted["uri"]]
+    assert alice.tag("picnic")["history"][0]["uses"] == "1"  # federated posts count in the history too
 
     instance.run(follows.follow(instance.ctx, instance.actor("alice"), bob_here))
     _settle(instance, other)
