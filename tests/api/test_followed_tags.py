@@ -42,15 +42,17 @@ def test_home__carries_public_and_unlisted_posts_with_a_followed_tag_once(instan
     assert _home_ids(alice) == []
 
 
-def test_home__leaves_out_tagged_posts_of_blocked_and_muted_authors(instance):
+def test_home__leaves_out_tagged_posts_of_hidden_authors_and_filtered_words(instance):
     for name in ("alice", "bob", "carol", "dave"):
         instance.create_user(name)
     alice = api.client(instance, "alice")
     alice.tag_follow("picnic")
     alice.account_block(alice.account_lookup("bob")["id"])
     alice.account_mute(alice.account_lookup("carol")["id"])
+    alice.create_filter_v2("No ants", ["home"], "hide", keywords_attributes=[{"keyword": "ants"}])
     api.client(instance, "bob").status_post("blocked #picnic")
     api.client(instance, "carol").status_post("muted #picnic")
+    api.client(instance, "dave").status_post("ants everywhere #picnic")
     shown = api.client(instance, "dave").status_post("shown #picnic")
     assert _home_ids(alice) == [shown["id"]]
 

@@ -68,8 +68,13 @@ async def admin_tags():
     return [_admin_tag(found) for found in await trends.tag_candidates(runtime().services, _admin(), limit)]
 
 
-@blueprint.post("/api/v1/admin/trends/tags/<name>/<any(approve, reject):action>")
+@blueprint.post("/api/v1/admin/trends/tags/<name>/approve")
 @scope("admin:write")
-async def review(name: str, action: str):
-    decided = await trends.review_tag(runtime().services, _admin(), name, approve=action == "approve")
-    return _admin_tag(decided)
+async def approve(name: str):
+    return _admin_tag(await trends.review_tag(runtime().services, _admin(), name, approve=True))
+
+
+@blueprint.post("/api/v1/admin/trends/tags/<name>/reject")
+@scope("admin:write")
+async def reject(name: str):
+    return _admin_tag(await trends.review_tag(runtime().services, _admin(), name, approve=False))
