@@ -2,9 +2,10 @@
 
 A tag's score is the number of distinct discoverable accounts that used it publicly each day
 (kept as posts arrive: store/discovery/tag_days.py), halved for each day of age over the last
-TAG_DAYS days. As on Mastodon, a tag trends publicly only once an admin approved it; admins see
-every candidate, approved, rejected or waiting (who is an admin is the faces' check). A post's score is the number of other accounts
-that liked or boosted it, halved every POST_HALF_LIFE_HOURS of its age, over the last two days.
+TAG_DAYS days; a tag fewer than MIN_ACCOUNTS used on its best day is no candidate. As on Mastodon,
+a tag trends publicly only once an admin approved it; admins see every candidate, approved,
+rejected or waiting (who is an admin is the faces' check). A post's score is the number of other
+accounts that liked or boosted it, halved every POST_HALF_LIFE_HOURS of its age, over two days.
 """
 
 from dataclasses import dataclass
@@ -20,7 +21,7 @@ from . import tags
 from .names import tag_name
 
 TAG_DAYS = 3
-MIN_ACCOUNTS = 2  # a tag one account alone uses never trends
+MIN_ACCOUNTS = 2  # a tag that one account alone uses never trends
 POST_WINDOW_MS = 2 * tag_days.DAY_MS
 POST_HALF_LIFE_HOURS = 12
 POST_CANDIDATES = 200
