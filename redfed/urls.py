@@ -54,6 +54,10 @@ class Urls:
         return f"{actor_uri}/collections/featured"
 
     @staticmethod
+    def featured_tags(actor_uri: str) -> str:
+        return f"{actor_uri}/collections/tags"
+
+    @staticmethod
     def post(actor_uri: str, post_id: int) -> str:
         return f"{actor_uri}/statuses/{post_id}"
 

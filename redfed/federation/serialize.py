@@ -26,6 +26,7 @@ def actor_to_ap(
         "followers": actor.followers_uri,
         "following": actor.following_uri,
         "featured": actor.featured_uri,
+        "featuredTags": Urls.featured_tags(actor.uri) if actor.featured_uri else None,
         "endpoints": {"sharedInbox": actor.shared_inbox_uri},
         "manuallyApprovesFollowers": actor.manually_approves_followers,
         "discoverable": actor.discoverable,
@@ -42,6 +43,18 @@ def actor_to_ap(
     if emoji_tags:
         doc.update({"@context": [*as2.as_list(doc["@context"]), EMOJI_CONTEXT], "tag": list(emoji_tags)})
     return {name: value for name, value in doc.items() if value is not None}
+
+
+def featured_tags_collection(actor: Actor, names: list[str], urls: Urls) -> dict:
+    """The hashtags an actor features, as Mastodon's `featuredTags` collection: unordered, of
+    Hashtag objects named with their "#"."""
+    return {
+        "@context": [as2.AS_CONTEXT, {"Hashtag": "as:Hashtag"}],
+        "id": urls.featured_tags(actor.uri),
+        "type": "Collection",
+        "totalItems": len(names),
+        "items": [{"type": "Hashtag", "href": urls.tag(name), "name": f"#{name}"} for name in names],
+    }
 
 
 def _key_properties(actor: Actor, actor_keys: list[ActorKey]) -> dict:

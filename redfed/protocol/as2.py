@@ -19,6 +19,7 @@ MASTODON_TERMS = {
     "manuallyApprovesFollowers": "as:manuallyApprovesFollowers",
     "toot": "http://joinmastodon.org/ns#",
     "featured": {"@id": "toot:featured", "@type": "@id"},
+    "featuredTags": {"@id": "toot:featuredTags", "@type": "@id"},
     "discoverable": "toot:discoverable",
     "indexable": "toot:indexable",
     "schema": "http://schema.org#",

@@ -16,6 +16,7 @@ from ..models import Actor
 from ..protocol import as2
 from ..services import collections, objects
 from ..services.accounts import accounts, payment_links
+from ..services.discovery import featured as featured_tags_service
 from ..services.emoji import emojis as custom_emojis
 from ..services.fetch_auth import FetchRequest
 from .context import runtime
@@ -93,6 +94,11 @@ async def follows(username: str, direction: str):
     # Mastodon reads a present but unusable page number as the first page.
     page = _number_arg("page", 1, _MAX_PAGE, default=1) if "page" in request.args else None
     return activity_json(await collections.follows(runtime().services, username, direction, page=page))
+
+
+@blueprint.get("/users/<username>/collections/tags")
+async def featured_tags(username: str):
+    return activity_json(await featured_tags_service.collection(runtime().services, username))
 
 
 @blueprint.get("/users/<username>/collections/featured")

@@ -1,9 +1,8 @@
-"""What the tag and search pages show (layer 4): posts and listings with a hashtag, following a
-hashtag, and one search over accounts, posts, hashtags and listings. The search rules are
+"""What the tag and search pages show (layer 4): posts and listings with a hashtag, and one
+search over accounts, posts, hashtags and listings. The search rules are
 services/discovery/search.py's (Mastodon's), the listing filters services/shop/listings.py's.
 """
 
-import re
 from dataclasses import dataclass, field
 
 from ...errors import NotFound
@@ -16,20 +15,11 @@ from .. import views
 from ..context import Context
 from ..shop import listings, shop
 from ..social import timelines
-from . import search
+from . import search, tags
+from .names import tag_name
 
 PAGE_SIZE = 30
-MAX_TAG = 100
 MAX_QUERY = 200
-_TAG = re.compile(r"^\w[\w·]*$")
-
-
-def tag_name(value: str) -> str:
-    """A hashtag as stored (lowercase, without "#"); NotFound for anything that is not one."""
-    name = (value or "").strip().lstrip("#＃").lower()
-    if not name or len(name) > MAX_TAG or not _TAG.match(name):
-        raise NotFound("no such hashtag")
-    return name
 
 
 @dataclass(frozen=True)
@@ -58,36 +48,12 @@ async def tag_page(ctx: Context, viewer: Actor | None, value: str, max_id: int |
     return TagPage(name, posts, shown, following, older)
 
 
-async def follow_tag(ctx: Context, viewer: Actor, value: str) -> str:
-    name = tag_name(value)
-    async with ctx.db.transaction() as conn:
-        await store.follow(conn, viewer.id, name, ctx.now_ms())
-    return name
-
-
-async def unfollow_tag(ctx: Context, viewer: Actor, value: str) -> str:
-    name = tag_name(value)
-    async with ctx.db.transaction() as conn:
-        await store.unfollow(conn, viewer.id, name)
-    return name
-
-
-async def is_following_tag(ctx: Context, viewer: Actor | None, value: str) -> tuple[str, bool]:
-    """The tag's name, and whether the viewer follows it."""
-    name = tag_name(value)
-    return name, viewer is not None and await store.is_following(ctx.db.reader, viewer.id, name)
-
-
-async def followed_tags(ctx: Context, viewer: Actor, limit: int) -> list[str]:
-    return await store.list_followed(ctx.db.reader, viewer.id, limit)
-
-
 @dataclass(frozen=True)
 class SearchPage:
     query: str
     accounts: list[views.AccountView] = field(default_factory=list)
     posts: list[views.StatusView] = field(default_factory=list)
-    hashtags: list[tuple[str, bool]] = field(default_factory=list)
+    hashtags: list[tags.TagView] = field(default_factory=list)
     listings: list[shop.ListingItem] = field(default_factory=list)
 
 

@@ -21,6 +21,7 @@ from ..context import Context
 from ..social import posts as post_service
 from ..views import AccountView, StatusView
 from ..visibility import can_see
+from . import tags
 
 log = logging.getLogger(__name__)
 
@@ -49,7 +50,7 @@ class SearchQuery:
 class SearchResults:
     accounts: list[AccountView] = field(default_factory=list)
     statuses: list[StatusView] = field(default_factory=list)
-    hashtags: list[tuple[str, bool]] = field(default_factory=list)  # (name, followed by the viewer)
+    hashtags: list[tags.TagView] = field(default_factory=list)
 
 
 async def search(ctx: Context, viewer: Actor | None, query: SearchQuery) -> SearchResults:
@@ -110,13 +111,12 @@ async def _exact_handle(ctx: Context, viewer: Actor | None, username: str, domai
     return actor
 
 
-async def _hashtags(ctx: Context, viewer: Actor | None, text: str, query: SearchQuery) -> list[tuple[str, bool]]:
+async def _hashtags(ctx: Context, viewer: Actor | None, text: str, query: SearchQuery) -> list[tags.TagView]:
     match = _HASHTAG.match(text)
     if match is None:
         return []
     names = await store.search_tags(ctx.db.reader, match[1].lower(), limit=query.limit, offset=query.offset)
-    followed = await store.followed_tag_names(ctx.db.reader, viewer.id, names) if viewer else set()
-    return [(name, name in followed) for name in names]
+    return await tags.tag_views(ctx, names, viewer)
 
 
 async def _statuses(ctx: Context, viewer: Actor | None, text: str, query: SearchQuery) -> list[StatusView]:

@@ -24,6 +24,7 @@ from ...store import locks
 from ...store import posts as post_store
 from ...store import views as view_store
 from ...store import post_origins
+from ...store.discovery import tag_days
 from ...store.media import media as media_store
 from ...store.social import bookmarks as bookmark_store
 from ..context import Context
@@ -223,10 +224,22 @@ async def link_and_fan_out(
     """Inside the post's transaction: its mentions and tags, and the activity's deliveries."""
     await post_store.replace_mentions(conn, post.id, [a.id for a in mentioned])
     await post_store.replace_tags(conn, post.id, rendered.hashtags)
+    if post.edited_at is None:
+        await count_tags(ctx, conn, post, author, list(rendered.hashtags))
     for actor in mentioned:
         await notify(conn, actor.id, "mention", author, post.id, ctx.now_ms())
     inboxes = await _inboxes(ctx, conn, author, post, mentioned, parent_author)
     await delivery.enqueue(conn, activity, author, inboxes, is_public=is_public, object_uri=post.uri, now=ctx.now_ms())
+
+
+async def count_tags(ctx: Context, conn, post: Post, author: Actor, names: list[str]) -> None:
+    """A new post's hashtags in their daily history (public and unlisted posts, as Mastodon counts
+    them) and in trends (public posts of discoverable accounts). The day is the day it arrived here:
+    a remote `published` is the remote's to choose."""
+    if post.visibility not in ("public", "unlisted") or post.reblog_of_id is not None:
+        return
+    trending = post.visibility == "public" and author.discoverable and author.silenced_at is None
+    await tag_days.count_post(conn, names, author.id, tag_days.day_of(ctx.now_ms()), trending=trending)
 
 
 async def _inboxes(ctx: Context, conn, author: Actor, post: Post, mentioned: list[Actor], parent_author: Actor | None) -> list[str]:
@@ -346,6 +359,7 @@ async def store_remote_post(ctx: Context, doc: dict, author: Actor, depth: int) 
         for recipient_id in mention_ids:
             await notify(conn, recipient_id, "mention", author, post.id, ctx.now_ms())
         await post_store.replace_tags(conn, post.id, remote.hashtags)
+        await count_tags(ctx, conn, post, author, list(remote.hashtags))
         await emoji_service.set_for_remote_post(conn, post.id, author, doc, ctx.now_ms())
         await post_copies.note_copy(ctx, conn, post, doc, author)  # a moved post's new copy
     return post

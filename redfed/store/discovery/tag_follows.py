@@ -3,7 +3,6 @@
 from ...db.api import Connection
 
 
-
 async def follow(conn: Connection, actor_id: int, name: str, now: int) -> None:
     """Idempotent: following a tag twice keeps the first row."""
     await conn.execute(
@@ -27,3 +26,12 @@ async def list_followed(conn: Connection, actor_id: int, limit: int) -> list[str
         "SELECT name FROM followed_tags WHERE actor_id = ? ORDER BY created_at DESC, name LIMIT ?", (actor_id, limit)
     ) as cursor:
         return [row[0] for row in await cursor.fetchall()]
+
+
+async def followers_of_tags(conn: Connection, names: list[str]) -> set[int]:
+    """The accounts that follow any of `names` (the index on name makes this a seek per tag)."""
+    if not names:
+        return set()
+    marks = ", ".join("?" for _ in names)
+    async with conn.execute(f"SELECT DISTINCT actor_id FROM followed_tags WHERE name IN ({marks})", names) as cursor:
+        return {row[0] for row in await cursor.fetchall()}

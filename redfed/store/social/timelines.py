@@ -71,12 +71,23 @@ _HOME_AUTHORS = """
 # A followed account's direct post shows only when it mentions the viewer (the mentions branch).
 _HOME_SHOWN = "(candidate.actor_id = :viewer OR candidate.visibility != 'direct')"
 _MENTIONS = "posts.id IN (SELECT post_id FROM post_mentions WHERE actor_id = :viewer)"
+# Public and unlisted posts (not boosts, not from silenced accounts) carrying a hashtag the viewer
+# follows: the newest `limit` of each followed tag, one index seek per tag however busy it is.
+_FOLLOWED_TAGS = """
+    posts.id IN (SELECT tagged.post_id FROM followed_tags AS followed JOIN post_tags AS tagged ON tagged.post_id IN (
+                     SELECT candidate.post_id FROM post_tags AS candidate JOIN posts AS shown ON shown.id = candidate.post_id
+                     WHERE candidate.name = followed.name AND candidate.post_id < :max_id AND candidate.post_id > :lower
+                     AND shown.visibility IN ('public', 'unlisted') AND shown.reblog_of_id IS NULL
+                     AND shown.actor_id NOT IN (SELECT id FROM actors WHERE silenced_at IS NOT NULL)
+                     ORDER BY candidate.post_id {order} LIMIT :limit)
+                 WHERE followed.actor_id = :viewer AND tagged.name = followed.name)"""
 
 
 async def home(conn: Connection, viewer_id: int, limit: int, before_id: int | None = None, *,
                page: IdRange | None = None, now: int = 0) -> list[Post]:
     """The viewer's own posts and boosts, those of accounts it follows (direct ones only when they
-    mention the viewer), and posts that mention it; nothing from blocked or muted accounts.
+    mention the viewer), posts that mention it, and public or unlisted posts with a hashtag it
+    follows; nothing from blocked or muted accounts.
 
     Two routes to the same rows: a walk down the newest posts, quick while the followed accounts
     post often; and, when that walk comes back short, an index seek per followed account, whose
@@ -86,11 +97,12 @@ async def home(conn: Connection, viewer_id: int, limit: int, before_id: int | No
     lower = max((b for b in (page.since_id, page.min_id) if b is not None), default=0)
     params = {"viewer": viewer_id, "now": now, "walk": HOME_WALK, "max_id": page.max_id or _NO_ID, "lower": lower,
               "limit": page.limit}
+    tags = _FOLLOWED_TAGS.format(order=order)
     walk = f"""
         (posts.id IN (SELECT candidate.id FROM (SELECT id, actor_id, visibility FROM posts NOT INDEXED
                                                 WHERE id < :max_id AND id > :lower ORDER BY id {order} LIMIT :walk) AS candidate
                       WHERE candidate.actor_id IN ({_HOME_AUTHORS}) AND {_HOME_SHOWN})
-         OR {_MENTIONS}) AND {_NOT_HIDDEN} AND {_NOT_SUSPENDED}"""
+         OR {_MENTIONS} OR {tags}) AND {_NOT_HIDDEN} AND {_NOT_SUSPENDED}"""
     found = await _page(conn, walk, params, page)
     if len(found) == page.limit:
         return found
@@ -99,7 +111,7 @@ async def home(conn: Connection, viewer_id: int, limit: int, before_id: int | No
                           SELECT candidate.id FROM posts AS candidate WHERE candidate.actor_id = author.id
                           AND candidate.id < :max_id AND candidate.id > :lower AND {_HOME_SHOWN}
                           ORDER BY candidate.id {order} LIMIT :limit))
-         OR {_MENTIONS}) AND {_NOT_HIDDEN} AND {_NOT_SUSPENDED}"""
+         OR {_MENTIONS} OR {tags}) AND {_NOT_HIDDEN} AND {_NOT_SUSPENDED}"""
     return await _page(conn, seek, params, page)
 
 

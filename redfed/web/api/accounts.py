@@ -236,15 +236,3 @@ async def _answer_request(account_id: str, answer) -> dict:
     await answer(rt.services, caller().actor, follower)
     return await _relationship_with(follower.id)
 
-
-@blueprint.get("/api/v1/featured_tags")
-@scope("read:accounts")
-async def featured_tags():
-    return []
-
-
-@blueprint.get("/api/v1/accounts/<account_id>/featured_tags")
-@optional_token
-async def account_featured_tags(account_id: str):
-    await relationships.account(runtime().services, record_id(account_id))
-    return []

@@ -8,6 +8,8 @@ from datetime import UTC, datetime
 from ...clock import now_ms
 from ...models import Media, Post
 from ...protocol.instants import renderable
+from ...services.discovery.featured import FeaturedTag
+from ...services.discovery.tags import TagView
 from ...services.languages.translation import Translation
 from ...services.views import AccountView, QuoteView, StatusView
 from ...store.responses.reactions import ReactionCount
@@ -268,8 +270,16 @@ def translation(done: Translation) -> dict:
     }
 
 
-def tag(name: str, urls: Urls) -> dict:
-    return {"name": name, "url": urls.tag(name), "history": [], "following": False}
+def tag(view: TagView, urls: Urls) -> dict:
+    """Mastodon's Tag; its history counts as strings, today first."""
+    history = [{"day": str(d.day_ms // 1000), "uses": str(d.uses), "accounts": str(d.accounts)} for d in view.history]
+    return {"name": view.name, "url": urls.tag(view.name), "history": history, "following": view.following,
+            "featuring": view.featuring}
+
+
+def featured_tag(featured: FeaturedTag, urls: Urls) -> dict:
+    return {"id": str(featured.id), "name": featured.name, "url": urls.tag(featured.name),
+            "statuses_count": str(featured.statuses_count), "last_status_at": day(featured.last_status_at)}
 
 
 def application(name: str, website: str | None) -> dict:

@@ -46,7 +46,7 @@ async def search_v2():
     return {
         "accounts": [entities.account(view, rt.urls) for view in results.accounts],
         "statuses": [entities.status(view, rt.urls) for view in results.statuses],
-        "hashtags": [{**entities.tag(name, rt.urls), "following": followed} for name, followed in results.hashtags],
+        "hashtags": [entities.tag(view, rt.urls) for view in results.hashtags],
     }
 
 

@@ -7,7 +7,7 @@ from urllib.parse import quote
 from quart import request
 
 from ...errors import NotFound
-from ...services.discovery import discover
+from ...services.discovery import discover, tags
 from ..context import runtime
 from .cards import card, cards
 from .common import _, blueprint, check_csrf, form, page, safe_next, see_other, signed_in, visit
@@ -42,7 +42,7 @@ async def follow_tag(tag: str, action: str):
     fields = await form()
     check_csrf(current, fields.get("csrf_token"))
     try:
-        change = discover.follow_tag if action == "follow" else discover.unfollow_tag
+        change = tags.follow_tag if action == "follow" else tags.unfollow_tag
         name = await change(rt.services, viewer, tag)
     except NotFound:
         raise NotFound(_("No such hashtag.")) from None

@@ -7,6 +7,7 @@ from ...content import html_to_text
 from ...protocol import as2
 from ...services import instance
 from ...services.accounts import accounts, payment_links
+from ...services.discovery import featured
 from ...services.portability import moves
 from ...services.social import follows, showcase
 from ..activitypub import actor_response
@@ -51,6 +52,7 @@ async def profile(username: str):
     response = await page(
         "profile.html", actor=actor, profile=shown, cards=cards(shown.posts, rt.urls),
         summary_text=html_to_text(actor.summary), payment_links=await payment_links.links_of(rt.services, actor),
+        featured_tags=await featured.list_for(rt.services, actor),
     )
     response.vary.add("Accept")
     return response

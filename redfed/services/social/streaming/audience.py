@@ -10,6 +10,7 @@ from dataclasses import dataclass
 
 from ....db.api import Database
 from ....models import Post
+from ....store.discovery import tag_follows
 from ....store.social import stream_audience as store
 from ....store.social.events import StreamEvent
 from ...views import StatusView, status_views
@@ -33,6 +34,7 @@ class PostEvent:
     followers: frozenset[int]  # accepted followers of the author
     lists: tuple[Listed, ...]
     parent_followers: frozenset[int]  # accepted followers of the author replied to, for list replies
+    tag_followers: frozenset[int]  # who follows a hashtag of a post home shows them
 
     @property
     def post(self) -> Post:
@@ -48,7 +50,16 @@ async def load_post_event(db: Database, post: Post, *, with_lists: bool) -> Post
         lists = tuple(Listed(*row) for row in await store.lists_with_member(db.reader, post.actor_id, parent_author))
         if parent_author is not None and any(found.replies_policy == "followed" for found in lists):
             parent_followers = frozenset(await store.followers_of(db.reader, parent_author))
-    return PostEvent(view, frozenset(a.id for a in view.mentions), frozenset(followers), lists, parent_followers)
+    tag_followers = await tag_follows.followers_of_tags(db.reader, list(view.tags)) if _tag_followers_see(view) else ()
+    return PostEvent(view, frozenset(a.id for a in view.mentions), frozenset(followers), lists, parent_followers,
+                     frozenset(tag_followers))
+
+
+def _tag_followers_see(view: StatusView) -> bool:
+    """The timelines' _FOLLOWED_TAGS: public or unlisted posts, not boosts, not from silenced accounts."""
+    post = view.post
+    return (bool(view.tags) and post.visibility in ("public", "unlisted") and post.reblog_of_id is None
+            and view.account.actor.silenced_at is None)
 
 
 def can_see(viewer: Viewer, event: PostEvent) -> bool:
@@ -88,7 +99,7 @@ def _home_shows(viewer: Viewer, event: PostEvent) -> bool:
     post = event.post
     if post.actor_id != viewer.id and post.actor_id in viewer.exclusive:
         return False
-    if viewer.id in event.mentions or post.actor_id == viewer.id:
+    if viewer.id in event.mentions or post.actor_id == viewer.id or viewer.id in event.tag_followers:
         return True
     return viewer.id in event.followers and post.visibility != "direct"
 

@@ -26,6 +26,7 @@ from ....errors import NotFound, Unauthorized
 from ....models import Actor
 from ....store import posts as post_store
 from ....store.accounts import oauth as token_store
+from ....store.discovery import tag_follows
 from ....store.social import events as store
 from ....store.social import stream_audience as audience_store
 from ...context import Context
@@ -313,7 +314,11 @@ class StreamHub:
             return
         names = {c.name for _, channels in targets for c in channels}
         reader = self._ctx.db.reader
-        followers = await audience_store.followers_of(reader, event.actor_id) if "user" in names else set()
+        followers = set()
+        if "user" in names:
+            followers = await audience_store.followers_of(reader, event.actor_id)
+            if event.visibility in ("public", "unlisted"):  # it may have reached home by a followed tag
+                followers |= await tag_follows.followers_of_tags(reader, list(event.tags))
         on_lists = ({str(row[0]) for row in await audience_store.lists_with_member(reader, event.actor_id, None)}
                     if "list" in names else set())
         for subscriber, channels in targets:
