@@ -1,12 +1,16 @@
 """SQL for deleting a local account (layer 2). The actor row stays, suspended, as a tombstone: its
 keys sign the Delete that tells other servers, and its name is never given to someone else."""
 
+from urllib.parse import urlsplit
+
 from ...db.api import Connection
 
 
 async def inboxes_known_to(conn: Connection, actor_id: int) -> list[str]:
-    """The delivery inboxes of every remote account that follows or is followed by the actor,
-    shared inboxes preferred: the servers that hold a copy of it."""
+    """One inbox on each server that may hold a copy of the actor: those of the remote accounts
+    that follow it or that it follows (shared inboxes preferred), then those that accepted an
+    activity of its (a mention, a reply, a post boosted elsewhere). A server acts on an actor's
+    Delete whichever of its inboxes receives it."""
     async with conn.execute(
         "SELECT DISTINCT coalesce(a.shared_inbox_uri, a.inbox_uri) FROM follows AS f "
         "JOIN actors AS a ON a.id = CASE WHEN f.follower_id = ? THEN f.followee_id ELSE f.follower_id END "
@@ -14,7 +18,17 @@ async def inboxes_known_to(conn: Connection, actor_id: int) -> list[str]:
         "AND coalesce(a.shared_inbox_uri, a.inbox_uri) IS NOT NULL",
         (actor_id, actor_id, actor_id),
     ) as cursor:
-        return [row[0] for row in await cursor.fetchall()]
+        followers = sorted(row[0] for row in await cursor.fetchall())
+    async with conn.execute(
+        "SELECT DISTINCT d.inbox_uri FROM deliveries AS d JOIN outbox_activities AS o ON o.id = d.outbox_activity_id "
+        "WHERE o.actor_id = ? AND d.state = 'sent'",
+        (actor_id,),
+    ) as cursor:
+        reached = sorted(row[0] for row in await cursor.fetchall())
+    by_server: dict[str, str] = {}
+    for inbox in followers + reached:
+        by_server.setdefault(urlsplit(inbox).netloc, inbox)
+    return sorted(by_server.values())
 
 
 async def media_keys_of(conn: Connection, actor_id: int) -> list[str]:
