@@ -58,20 +58,27 @@ class Deleted(Gone):
 
 async def find_post(ctx: Context, username: str, post_id: int, request: FetchRequest) -> PostView:
     """Post `post_id` of local user `username`, if whoever signed `request` may see it."""
-    author = await accounts.find_local_actor(ctx.db, ctx.config, username)
+    try:
+        author = await accounts.find_local_actor(ctx.db, ctx.config, username)
+    except NotFound:
+        await _raise_if_deleted(ctx, ctx.urls.post(ctx.urls.actor(username), post_id))  # the account was deleted
+        raise
     post = await post_store.get_post(ctx.db.reader, post_id)
     # Ids are shared by every post we store; only the author's own local posts live at its URLs.
     if post is None or post.actor_id != author.id or not post.is_local:
-        uri = ctx.urls.post(author.uri, post_id)
-        deleted_at = await post_store.find_tombstone(ctx.db.reader, uri)
-        if deleted_at is not None:
-            raise Deleted(uri, deleted_at)
+        await _raise_if_deleted(ctx, ctx.urls.post(author.uri, post_id))
         raise NotFound("no such post")
     # Public posts need no signature: checking one would cost a key fetch for nothing.
     viewer = None if post.visibility in PUBLIC_VISIBILITIES else await signer_of(ctx, request)
     if not await can_see(ctx.db.reader, viewer, post):
         raise NotFound("no such post")
     return await view_of(ctx, author, post)
+
+
+async def _raise_if_deleted(ctx: Context, uri: str) -> None:
+    deleted_at = await post_store.find_tombstone(ctx.db.reader, uri)
+    if deleted_at is not None:
+        raise Deleted(uri, deleted_at)
 
 
 async def find_activity(ctx: Context, username: str, post_id: int, request: FetchRequest) -> dict:

@@ -47,6 +47,8 @@ def test_user_delete__asks_first_then_every_server_that_knows_the_account_forget
     assert get(alice_uri, AP).status == 404
     assert get(a.url(f"/.well-known/webfinger?resource=acct:alice@{a.domain}")).status == 404
     assert _stored(a, post.uri) is None
+    gone = get(post.uri, AP)
+    assert gone.status == 410 and gone.json()["type"] == "Tombstone"
     assert get(a.url("/api/v1/accounts/verify_credentials"), headers={"Authorization": f"Bearer {token}"}).status == 401
     assert a.run(accounts.authenticate(a.runtime.db, "alice", "correct horse battery")) is None
     # There: the Delete arrives and b forgets alice and what she posted.

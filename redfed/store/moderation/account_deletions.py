@@ -37,13 +37,16 @@ async def media_keys_of(conn: Connection, actor_id: int) -> list[str]:
 
 
 async def erase_account(conn: Connection, actor_id: int, user_id: int, now: int) -> None:
-    """Everything of the account but its actor row and keys: posts, media rows, follows both
+    """Everything of the account but its actor row and keys: posts (leaving tombstones), media rows, follows both
     ways, sessions and live tokens; its deliveries still waiting are given up; the login is
     disabled and the actor suspended, which the faces answer as an account that is not there."""
     for sql, params in (
         ("UPDATE deliveries SET state = 'failed', last_error = 'account deleted', finished_at = ? "
          "WHERE state = 'pending' AND outbox_activity_id IN (SELECT id FROM outbox_activities WHERE actor_id = ?)",
          (now, actor_id)),
+        # Its posts' addresses answer 410 with a Tombstone from now on, as a deleted post's do.
+        ("INSERT INTO tombstones (uri, actor_uri, deleted_at) SELECT p.uri, a.uri, ? FROM posts AS p "
+         "JOIN actors AS a ON a.id = p.actor_id WHERE p.actor_id = ? ON CONFLICT (uri) DO NOTHING", (now, actor_id)),
         ("DELETE FROM posts WHERE actor_id = ?", (actor_id,)),
         ("DELETE FROM media WHERE owner_id = ?", (actor_id,)),
         ("DELETE FROM follows WHERE follower_id = ? OR followee_id = ?", (actor_id, actor_id)),
