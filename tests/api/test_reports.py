@@ -64,6 +64,8 @@ def test_report__every_admin_is_notified(town):
 
     seen = api.client(town, "ada").notifications(types=["admin.report"])
     assert len(seen) == 2 and {n["account"]["username"] for n in seen} == {"alice"}
+    assert seen[1]["report"]["id"] == report["id"] and seen[1]["report"]["target_account"]["username"] == "bob"
+    assert api.client(town, "ada").notifications(id=seen[1]["id"])["report"]["comment"] == "rude"
     assert api.client(town, "bob").notifications() == []  # the reported account is not told
     assert report["id"]
 

@@ -18,6 +18,7 @@ from ..context import Context
 from ..views import AccountView, StatusView, account_views, status_views
 from . import admin_accounts
 from .instance_settings import current
+from .reports import Filed
 
 NOT_FOUND = "Record not found"
 ACTIONS = ("none", "sensitive", "disable", "silence", "suspend")
@@ -102,6 +103,18 @@ async def list_log(ctx: Context, limit: int, max_id: int | None = None) -> list[
 
 async def count_open(ctx: Context) -> int:
     return await store.count_open(ctx.db.reader)
+
+
+async def reports_for_notifications(ctx: Context, notification_ids: list[int]) -> dict[int, Filed]:
+    """The report each admin.report notification tells of, with its reported account."""
+    found = await store.for_notifications(ctx.db.reader, notification_ids)
+    reports = {r: await store.get_report(ctx.db.reader, r) for r in set(found.values())}
+    targets = await view_store.actors_by_ids(ctx.db.reader, [r.target_id for r in reports.values() if r])
+    accounts = {v.actor.id: v for v in await account_views(ctx.db, list(targets.values()))}
+    return {
+        n: Filed(reports[r], accounts[reports[r].target_id])
+        for n, r in found.items() if reports[r] is not None and reports[r].target_id in accounts
+    }
 
 
 async def _apply(ctx: Context, moderator: User, actor_id: int, action: str) -> Actor:

@@ -142,3 +142,14 @@ async def _post_ids(conn: Connection, report_ids: list[int]) -> dict[int, list[i
         for report_id, post_id in await cursor.fetchall():
             found.setdefault(report_id, []).append(post_id)
     return found
+
+
+async def for_notifications(conn: Connection, notification_ids: list[int]) -> dict[int, int]:
+    """notification id → the report it tells of, for the admin.report ones among them."""
+    if not notification_ids:
+        return {}
+    marks = ", ".join("?" for _ in notification_ids)
+    async with conn.execute(
+        f"SELECT id, report_id FROM notifications WHERE id IN ({marks}) AND report_id IS NOT NULL", notification_ids
+    ) as cursor:
+        return {row[0]: row[1] for row in await cursor.fetchall()}
