@@ -13,12 +13,13 @@ from ...clock import new_id
 from ...db.api import Connection
 from ...errors import Unprocessable
 from ...federation import audience, delivery
-from ...models import Actor
+from ...models import Actor, Post
 from ...protocol import as2
 from ...store import actors as actor_store
 from ...store import posts as post_store
 from ...store.accounts import sign_ups as user_store
 from ...store.moderation import reports as store
+from ...store.moderation.instance_settings import Rule
 from ...store.moderation.reports import NewReport, Report
 from ..accounts import accounts
 from ..context import Context
@@ -48,12 +49,24 @@ class Filed:
     target: AccountView
 
 
+@dataclass(frozen=True)
+class Subject:
+    """What a report form is about: the account, the posts it names, the rules one may cite."""
+
+    target: Actor
+    posts: list[Post]
+    rules: list[Rule]
+
+
+async def subject(ctx: Context, reporter: Actor, account_id: int, post_ids: list[int]) -> Subject:
+    target = await _target(ctx, reporter, account_id)
+    found = await _post_ids(ctx, target, post_ids)
+    posts = [await post_store.get_post(ctx.db.reader, post_id) for post_id in found]
+    return Subject(target, posts, list((await instance_settings.current(ctx.db, ctx.config)).rules))
+
+
 async def file_report(ctx: Context, reporter: Actor, form: ReportForm) -> Filed:
-    target = await actor_store.get_actor(ctx.db.reader, form.account_id)
-    if target is None or (target.is_local and target.type == "Application"):
-        raise Unprocessable(f"account {form.account_id} does not exist")
-    if target.id == reporter.id:
-        raise Unprocessable("you cannot report yourself")
+    target = await _target(ctx, reporter, form.account_id)
     new = NewReport(
         reporter.id, target.id, await _category(ctx, form), _comment(form.comment),
         list(dict.fromkeys(form.rule_ids)), await _post_ids(ctx, target, form.status_ids),
@@ -114,6 +127,15 @@ async def _forward(ctx: Context, conn: Connection, report_id: int, instance_acto
 async def _notify_admins(conn: Connection, reporter: Actor, report_id: int, now: int) -> None:
     for admin_id in await user_store.admin_actor_ids(conn):
         await notify(conn, admin_id, "admin.report", reporter, None, now, report_id=report_id)
+
+
+async def _target(ctx: Context, reporter: Actor, account_id: int) -> Actor:
+    target = await actor_store.get_actor(ctx.db.reader, account_id)
+    if target is None or (target.is_local and target.type == "Application"):
+        raise Unprocessable(f"account {account_id} does not exist")
+    if target.id == reporter.id:
+        raise Unprocessable("you cannot report yourself")
+    return target
 
 
 async def _category(ctx: Context, form: ReportForm) -> str:

@@ -42,6 +42,7 @@ class Note:
     id: int
     report_id: int
     author_id: int | None
+    author: str | None  # the moderator's username, while the account exists
     content: str
     created_at: int
 
@@ -115,7 +116,8 @@ async def insert_note(conn: Connection, report_id: int, author_id: int, content:
 
 async def list_notes(conn: Connection, report_id: int) -> list[Note]:
     async with conn.execute(
-        "SELECT id, report_id, author_id, content, created_at FROM report_notes WHERE report_id = ? ORDER BY id",
+        "SELECT n.id, n.report_id, n.author_id, a.username, n.content, n.created_at FROM report_notes AS n "
+        "LEFT JOIN actors AS a ON a.id = n.author_id WHERE n.report_id = ? ORDER BY n.id",
         (report_id,),
     ) as cursor:
         return [Note(*row) for row in await cursor.fetchall()]
