@@ -41,17 +41,33 @@ async def show(report_id: str):
     return await _shown(record_id(report_id))
 
 
-@blueprint.post("/api/v1/admin/reports/<report_id>/<any(assign_to_self, unassign):step>")
+@blueprint.post("/api/v1/admin/reports/<report_id>/assign_to_self")
 @scope("admin:write:reports")
-async def assign(report_id: str, step: str):
-    await moderating.assign(runtime().services, moderator(), record_id(report_id), step == "assign_to_self")
-    return await _shown(record_id(report_id))
+async def assign_to_self(report_id: str):
+    return await _step(report_id, lambda ctx, user, found: moderating.assign(ctx, user, found, True))
 
 
-@blueprint.post("/api/v1/admin/reports/<report_id>/<any(resolve, reopen):step>")
+@blueprint.post("/api/v1/admin/reports/<report_id>/unassign")
 @scope("admin:write:reports")
-async def resolve(report_id: str, step: str):
-    await moderating.resolve(runtime().services, moderator(), record_id(report_id), step == "resolve")
+async def unassign(report_id: str):
+    return await _step(report_id, lambda ctx, user, found: moderating.assign(ctx, user, found, False))
+
+
+@blueprint.post("/api/v1/admin/reports/<report_id>/resolve")
+@scope("admin:write:reports")
+async def resolve(report_id: str):
+    return await _step(report_id, lambda ctx, user, found: moderating.resolve(ctx, user, found, True))
+
+
+@blueprint.post("/api/v1/admin/reports/<report_id>/reopen")
+@scope("admin:write:reports")
+async def reopen(report_id: str):
+    return await _step(report_id, lambda ctx, user, found: moderating.resolve(ctx, user, found, False))
+
+
+async def _step(report_id: str, act) -> dict:
+    """One moderator's step on a report, answered with the report as it now is."""
+    await act(runtime().services, moderator(), record_id(report_id))
     return await _shown(record_id(report_id))
 
 
