@@ -70,15 +70,18 @@ def test_report__every_admin_is_notified(town):
     assert report["id"]
 
 
-@pytest.mark.parametrize("case", ["unknown account", "someone else's post", "oversized comment", "bad category",
+@pytest.mark.parametrize("case", ["unknown account", "someone else's post", "a post one cannot see", "oversized comment", "bad category",
                                   "unknown rule", "yourself", "no account"])
 def test_report__bad_input_is_422_with_a_reason_and_files_nothing(town, case):
     alice, bob_id = api.client(town, "alice"), town.actor("bob").id
     others = _post(town, "alice", "my own post")
+    hidden = town.run(posts.create_local_post(town.ctx, town.actor("bob"), "for my followers", visibility="private"))
     calls = {
         "unknown account": (lambda: alice.report(999_999), "account 999999 does not exist"),
         "someone else's post": (lambda: alice.report(bob_id, status_ids=[others.id]),
                                 f"status {others.id} is not one of the reported account's"),
+        "a post one cannot see": (lambda: alice.report(bob_id, status_ids=[hidden.id]),
+                                  f"status {hidden.id} is not one of the reported account's"),
         "oversized comment": (lambda: alice.report(bob_id, comment="x" * 1001), "comment is too long"),
         "bad category": (lambda: alice._Mastodon__api_request(
             "POST", "/api/v1/reports", {"account_id": bob_id, "category": "boring"}), "category must be one of"),

@@ -25,6 +25,7 @@ from ..accounts import accounts
 from ..context import Context
 from ..notify import notify
 from ..views import AccountView, account_view
+from ..visibility import can_see
 from . import instance_settings
 
 CATEGORIES = ("spam", "legal", "violation", "other")
@@ -60,7 +61,7 @@ class Subject:
 
 async def subject(ctx: Context, reporter: Actor, account_id: int, post_ids: list[int]) -> Subject:
     target = await _target(ctx, reporter, account_id)
-    found = await _post_ids(ctx, target, post_ids)
+    found = await _post_ids(ctx, reporter, target, post_ids)
     posts = [await post_store.get_post(ctx.db.reader, post_id) for post_id in found]
     return Subject(target, posts, list((await instance_settings.current(ctx.db, ctx.config)).rules))
 
@@ -69,7 +70,7 @@ async def file_report(ctx: Context, reporter: Actor, form: ReportForm) -> Filed:
     target = await _target(ctx, reporter, form.account_id)
     new = NewReport(
         reporter.id, target.id, await _category(ctx, form), _comment(form.comment),
-        list(dict.fromkeys(form.rule_ids)), await _post_ids(ctx, target, form.status_ids),
+        list(dict.fromkeys(form.rule_ids)), await _post_ids(ctx, reporter, target, form.status_ids),
         forwarded=form.forward and not target.is_local,
     )
     # The instance actor sends a forwarded report, so the reported server never learns who reported.
@@ -157,11 +158,13 @@ def _comment(comment: str) -> str:
     return comment.strip()
 
 
-async def _post_ids(ctx: Context, target: Actor, status_ids: list[int]) -> list[int]:
+async def _post_ids(ctx: Context, reporter: Actor, target: Actor, status_ids: list[int]) -> list[int]:
+    """The target's posts the reporter can see, as Mastodon's AccountStatusesFilter allows; one
+    that is not answers the same as one that does not exist."""
     if len(status_ids) > MAX_POSTS:
         raise Unprocessable(f"at most {MAX_POSTS} statuses in one report")
     for status_id in dict.fromkeys(status_ids):
         post = await post_store.get_post(ctx.db.reader, status_id)
-        if post is None or post.actor_id != target.id:
+        if post is None or post.actor_id != target.id or not await can_see(ctx.db.reader, reporter, post):
             raise Unprocessable(f"status {status_id} is not one of the reported account's")
     return list(dict.fromkeys(status_ids))
