@@ -56,17 +56,11 @@ async def assign(ctx: Context, moderator: User, report_id: int, to_self: bool) -
         await _log(ctx, conn, moderator, action, "report", report.id, f"{moderator.username} {words} report {report.id}")
 
 
-async def resolve(ctx: Context, moderator: User, report_id: int, resolved: bool, conn=None) -> None:
-    """Resolve (or reopen) a report; inside `conn`'s transaction when the caller has one."""
+async def resolve(ctx: Context, moderator: User, report_id: int, resolved: bool) -> None:
+    """Resolve a report, or reopen it (`resolved` False)."""
     report = await _report(ctx, report_id)
-    if conn is None:
-        async with ctx.db.transaction() as conn:
-            return await resolve(ctx, moderator, report.id, resolved, conn)
-    now = ctx.now_ms()
-    await store.set_resolved(conn, report.id, moderator.actor_id if resolved else None, now if resolved else None, now)
-    action = "resolve_report" if resolved else "reopen_report"
-    words = "resolved" if resolved else "reopened"
-    await _log(ctx, conn, moderator, action, "report", report.id, f"{moderator.username} {words} report {report.id}")
+    async with ctx.db.transaction() as conn:
+        await _set_resolved(ctx, conn, moderator, report, resolved)
 
 
 async def add_note(ctx: Context, moderator: User, report_id: int, content: str) -> None:
@@ -94,15 +88,11 @@ async def act_on_account(
     async with ctx.db.transaction() as conn:
         await _log(ctx, conn, moderator, f"{action}_account", "account", target.id, summary)
         if report is not None:
-            await resolve(ctx, moderator, report.id, True, conn)
+            await _set_resolved(ctx, conn, moderator, report, True)
 
 
 async def list_log(ctx: Context, limit: int, max_id: int | None = None) -> list[Entry]:
     return await log_store.list_entries(ctx.db.reader, limit, max_id)
-
-
-async def count_open(ctx: Context) -> int:
-    return await store.count_open(ctx.db.reader)
 
 
 async def reports_for_notifications(ctx: Context, notification_ids: list[int]) -> dict[int, Filed]:
@@ -127,6 +117,13 @@ async def _apply(ctx: Context, moderator: User, actor_id: int, action: str) -> A
     elif action == "sensitive":
         raise Unprocessable("redfed cannot force an account's media to be sensitive yet")
     return await admin_accounts.get_account(ctx, actor_id)
+
+
+async def _set_resolved(ctx: Context, conn, moderator: User, report: Report, resolved: bool) -> None:
+    now = ctx.now_ms()
+    await store.set_resolved(conn, report.id, moderator.actor_id if resolved else None, now if resolved else None, now)
+    action, words = ("resolve_report", "resolved") if resolved else ("reopen_report", "reopened")
+    await _log(ctx, conn, moderator, action, "report", report.id, f"{moderator.username} {words} report {report.id}")
 
 
 async def _log(ctx: Context, conn, moderator: User, action: str, target_type: str, target_id: int, summary: str) -> None:

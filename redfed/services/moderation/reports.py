@@ -40,7 +40,7 @@ class ReportForm:
     status_ids: list[int]
     comment: str = ""
     category: str = "other"
-    rule_ids: list[int] = ()
+    rule_ids: tuple[int, ...] | list[int] = ()
     forward: bool = False
 
 
@@ -143,7 +143,7 @@ async def _category(ctx: Context, form: ReportForm) -> str:
     if form.category not in CATEGORIES:
         raise Unprocessable(f"category must be one of {', '.join(CATEGORIES)}")
     if not form.rule_ids:
-        return "other" if form.category == "violation" else form.category
+        return form.category
     rules = {rule.id for rule in (await instance_settings.current(ctx.db, ctx.config)).rules}
     unknown = [str(r) for r in form.rule_ids if r not in rules]
     if unknown:

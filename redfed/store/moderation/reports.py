@@ -88,11 +88,6 @@ async def list_reports(conn: Connection, resolved: bool | None, max_id: int | No
     return await _reports(conn, f"WHERE {' AND '.join(clauses)} ORDER BY id DESC LIMIT ?", (max_id or 2**62, limit))
 
 
-async def count_open(conn: Connection) -> int:
-    async with conn.execute("SELECT count(*) FROM reports WHERE resolved_at IS NULL") as cursor:
-        return (await cursor.fetchone())[0]
-
-
 async def set_assignee(conn: Connection, report_id: int, moderator_id: int | None, now: int) -> None:
     await conn.execute(
         "UPDATE reports SET assigned_to_id = ?, updated_at = ? WHERE id = ?", (moderator_id, now, report_id)
