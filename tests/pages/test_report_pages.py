@@ -9,6 +9,7 @@ import pytest
 from redfed.services.moderation import moderating
 from redfed.services.social import posts
 
+from .shop_support import create_listing
 from .test_forms import Browser
 
 SCRIPT = "<script>alert('x')</script>"
@@ -67,9 +68,15 @@ def test_post_page__report_link_leads_to_a_form_that_files_the_report(town, bob_
     assert [s.post.id for s in view.statuses] == [bob_post.id] and view.reporter.actor.username == "alice"
 
 
-def test_profile_page__has_a_report_link_for_other_accounts(town):
-    page = _signed_in(town, "alice").open(town.url("/@bob")).text
-    assert f'href="/report?account={town.actor("bob").id}"' in page
+def test_profile_shop_and_listing_pages__have_a_report_link_for_other_accounts(town):
+    bob = town.actor("bob")
+    listing, _post = create_listing(town, bob)
+    alice = _signed_in(town, "alice")
+    for path in ("/@bob", "/@bob/shop"):
+        assert f'href="/report?account={bob.id}"' in alice.open(town.url(path)).text
+    page = alice.open(town.url(f"/users/bob/listings/{listing.post_id}")).text
+    assert f'href="/report?account={bob.id}&amp;post={listing.post_id}"' in page
+    assert "/report?" not in _signed_in(town, "bob").open(town.url(f"/users/bob/listings/{listing.post_id}")).text
 
 
 def test_report_form__refusals_file_nothing(town, bob_post):
@@ -108,6 +115,18 @@ def test_reports_queue__a_moderator_takes_notes_and_resolves(town, bob_post):
         assert words in log
 
 
+def test_report_page__a_moderator_silences_the_account_and_resolves(town, bob_post):
+    _send(town, _signed_in(town, "alice"), [("account", bob_post.actor_id), ("post", bob_post.id)])
+    [view] = _reports(town)
+    ada = _signed_in(town, "ada")
+    shown = ada.open(town.url(f"/admin/reports/{view.report.id}")).text
+    acted = ada.open(town.url(f"/admin/reports/{view.report.id}/action"),
+                     {"csrf_token": _token(shown), "type": "silence", "text": "ads again"})
+    assert acted.status == 303
+    assert town.actor("bob").silenced_at is not None and _reports(town)[0].report.resolved_at is not None
+    assert "took action &#39;silence&#39; on bob@" in ada.open(town.url("/admin/log")).text
+
+
 def test_reports_queue__members_get_403_and_change_nothing(town, bob_post):
     _send(town, _signed_in(town, "alice"), [("account", bob_post.actor_id)])
     [view] = _reports(town)
@@ -115,5 +134,7 @@ def test_reports_queue__members_get_403_and_change_nothing(town, bob_post):
     for path in ("/admin/reports", f"/admin/reports/{view.report.id}", "/admin/log"):
         assert bob.open(town.url(path)).status == 403
     token = _token(bob.open(town.url("/home")).text)
-    assert bob.open(town.url(f"/admin/reports/{view.report.id}/resolve"), {"csrf_token": token}).status == 403
-    assert _reports(town)[0].report.resolved_at is None
+    for step in ("resolve", "action"):
+        posted = bob.open(town.url(f"/admin/reports/{view.report.id}/{step}"), {"csrf_token": token, "type": "silence"})
+        assert posted.status == 403
+    assert _reports(town)[0].report.resolved_at is None and town.actor("bob").silenced_at is None

@@ -8,10 +8,16 @@ from ...services.moderation import moderating
 from ..context import runtime
 from ..inputs import MAX_ID
 from .admin import admin_visit
-from .common import blueprint, check_csrf, form, page, see_other
+from .common import N_, blueprint, check_csrf, form, page, see_other
 from .reports import CATEGORIES
 
 PAGE_SIZE = 50
+# What a moderator may do to a reported account from its report: local logins are disabled,
+# remote accounts suspended (services.moderation.moderating says which applies to which).
+ACTIONS = (
+    ("none", N_("Nothing: resolve only")), ("silence", N_("Silence")), ("disable", N_("Disable")),
+    ("suspend", N_("Suspend")),
+)
 
 
 async def _no_store(response):
@@ -33,7 +39,9 @@ async def admin_report(report_id: int):
     ctx = runtime().services
     shown = await moderating.get_report(ctx, current.viewer, report_id)
     notes = await moderating.list_notes(ctx, report_id)
-    return await _no_store(await page("admin/report.html", view=shown, notes=notes, categories=dict(CATEGORIES)))
+    return await _no_store(await page(
+        "admin/report.html", view=shown, notes=notes, categories=dict(CATEGORIES), actions=ACTIONS,
+    ))
 
 
 @blueprint.post(f"/admin/reports/<int(max={MAX_ID}):report_id>/<any(assign, unassign, resolve, reopen):step>")
@@ -45,6 +53,19 @@ async def admin_report_step(report_id: int, step: str):
         await moderating.assign(ctx, user, report_id, step == "assign")
     else:
         await moderating.resolve(ctx, user, report_id, step == "resolve")
+    return see_other(f"/admin/reports/{report_id}")
+
+
+@blueprint.post(f"/admin/reports/<int(max={MAX_ID}):report_id>/action")
+async def admin_report_action(report_id: int):
+    current, user = await admin_visit()
+    fields = await form()
+    check_csrf(current, fields.get("csrf_token"))
+    ctx = runtime().services
+    shown = await moderating.get_report(ctx, current.viewer, report_id)
+    await moderating.act_on_account(
+        ctx, user, shown.target.actor.id, fields.get("type", "none"), report_id, fields.get("text", "")[:moderating.MAX_NOTE],
+    )
     return see_other(f"/admin/reports/{report_id}")
 
 
