@@ -74,9 +74,10 @@ async def _step(report_id: str, act) -> dict:
 @blueprint.post("/api/v1/admin/accounts/<account_id>/action")
 @scope("admin:write:accounts")
 async def account_action(account_id: str):
+    user = moderator()  # before reading anything a stranger sent
     params = await Params.read()
     await moderating.act_on_account(
-        runtime().services, moderator(), record_id(account_id),
+        runtime().services, user, record_id(account_id),
         params.text("type", "none", max_length=20) or "none", params.record("report_id"),
         params.text("text", "", max_length=moderating.MAX_NOTE) or "",
     )
