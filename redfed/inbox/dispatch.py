@@ -13,6 +13,7 @@ from ..federation import reactions as reaction_ap
 from ..models import Actor
 from ..protocol import as2
 from ..services.context import Context
+from ..services.moderation import reports
 from ..services.portability import moves
 from ..services.responses import quotes, reactions
 from ..services.shop import deals, listings, reviews
@@ -221,6 +222,11 @@ async def on_move(ctx: Context, actor: Actor, activity: dict) -> bool:
     return await moves.receive_move(ctx, actor, activity)
 
 
+async def on_flag(ctx: Context, actor: Actor, activity: dict) -> bool:
+    """A remote server reports local accounts and posts: a report in the moderators' queue."""
+    return await reports.receive_flag(ctx, actor, activity)
+
+
 HANDLERS: dict[str, Handler] = {
     "Follow": on_follow,
     "Accept": on_accept,
@@ -238,4 +244,5 @@ HANDLERS: dict[str, Handler] = {
     "Move": on_move,
     "QuoteRequest": on_quote_request,
     "EmojiReact": on_emoji_react,
+    "Flag": on_flag,
 }

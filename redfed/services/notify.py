@@ -20,7 +20,7 @@ REPLACED = frozenset({"redfed.deal"})
 
 async def notify(
     conn: Connection, recipient_id: int, kind: str, sender: Actor, post_id: int | None, now: int,
-    deal_id: int | None = None,
+    deal_id: int | None = None, report_id: int | None = None,
 ) -> None:
     if recipient_id == sender.id:
         return
@@ -34,7 +34,9 @@ async def notify(
         # A deal moves on (accepted, then paid): its newest change replaces the earlier notice,
         # which would show the same deal in its current state anyway.
         await store.delete_deal_notifications(conn, recipient_id, kind, deal_id)
-    notification_id = await store.insert_notification(conn, recipient_id, kind, sender.id, post_id, group_key, now, deal_id)
+    notification_id = await store.insert_notification(
+        conn, recipient_id, kind, sender.id, post_id, group_key, now, deal_id, report_id
+    )
     if notification_id is not None:
         await push_notifications.queue_pushes(conn, recipient_id, notification_id, kind, sender, post_id, now)
 

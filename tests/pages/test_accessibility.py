@@ -8,6 +8,8 @@ axe-playwright-python package and is evaluated through the DevTools protocol, wh
 import pytest
 from axe_playwright_python.sync_playwright import Axe
 
+from redfed.services.moderation import reports
+from redfed.services.moderation.reports import ReportForm
 from redfed.services.shop import listings
 from redfed.services.social import follows, posts
 
@@ -23,8 +25,12 @@ SIGNED_IN_PAGES = [
     "/tags/tea", "/search?q=tea", "/notifications", "/follow_requests", "/deals",
     "/settings/profile", "/settings/preferences", "/settings/password", "/settings/sessions", "/settings/apps",
     "/settings/export", "/settings/import", "/settings/aliases", "/settings/migration",
+    "/report?account={alice_id}&post={post}", "/report/sent",
 ]
-ADMIN_PAGES = ["/admin/dashboard", "/admin/accounts", "/admin/sign_ups", "/admin/invites", "/admin/domain_blocks", "/admin/settings"]
+ADMIN_PAGES = [
+    "/admin/dashboard", "/admin/accounts", "/admin/sign_ups", "/admin/invites", "/admin/domain_blocks", "/admin/settings",
+    "/admin/reports", "/admin/reports?state=resolved", "/admin/reports/{report}", "/admin/log",
+]
 
 
 @pytest.fixture(scope="module")
@@ -35,7 +41,8 @@ def axe():
 @pytest.fixture
 def published(instance) -> dict:
     """alice with a post carrying a hashtag, a content warning and a reply, and a listing in her
-    shop, followed by bob (so his home feed shows them); what the page paths name."""
+    shop, followed by bob (so his home feed shows them), who reported her post; what the page paths
+    name."""
     alice = instance.create_user("alice").actor
     bob = instance.create_user("bob").actor
     instance.create_user("ada", is_admin=True)
@@ -44,7 +51,11 @@ def published(instance) -> dict:
     instance.run(posts.create_local_post(instance.ctx, alice, "Second round", in_reply_to=post))
     tea = {"title": "Longjing tea, 250 g", "price_amount": "88", "price_currency": "CNY", "quantity": "5", "condition": "new"}
     listing, _carrier = instance.run(listings.create_listing(instance.ctx, alice, tea, "Picked in April #tea"))
-    return {"post": post.id, "listing": listing.proposal_uri.removeprefix(instance.url(""))}
+    report = instance.run(reports.file_report(instance.ctx, bob, ReportForm(alice.id, [post.id], comment="too much tea")))
+    return {
+        "post": post.id, "listing": listing.proposal_uri.removeprefix(instance.url("")), "alice_id": alice.id,
+        "report": report.report.id,
+    }
 
 
 def serious_violations(axe, page) -> list[str]:

@@ -176,6 +176,10 @@ class FedifyPeer:
             preferSharedInbox=prefer_shared_inbox, quoteUrl=quote_url,
         )
 
+    def flag(self, actor: str, target: str, objects: list[str] = (), content: str = "") -> dict:
+        """`actor` reports `target` (an actor URI) and `objects` (its posts) to the target's server."""
+        return self._post("flag", actor=actor, target=target, objects=list(objects), content=content)
+
     def like(self, actor: str, object_uri: str, *, to: list[str] | None = None) -> dict:
         """Like `object_uri`; delivered to its author (looked up) unless `to` names the recipients."""
         return self._post("like", actor=actor, object=object_uri, to=to)

@@ -11,8 +11,8 @@ WRITE = frozenset({
 })
 # The deprecated `follow` scope stands for these.
 FOLLOW = frozenset({"read:blocks", "write:blocks", "read:follows", "write:follows", "read:mutes", "write:mutes"})
-ADMIN_READ = frozenset({"admin:read:domain_blocks"})
-ADMIN_WRITE = frozenset({"admin:write:domain_blocks"})
+ADMIN_READ = frozenset({"admin:read:domain_blocks", "admin:read:reports", "admin:read:accounts"})
+ADMIN_WRITE = frozenset({"admin:write:domain_blocks", "admin:write:reports", "admin:write:accounts"})
 ADMIN = frozenset({"admin:read", "admin:write"}) | ADMIN_READ | ADMIN_WRITE
 TOP_LEVEL = frozenset({"read", "write", "follow", "push", "profile"})
 ALL = TOP_LEVEL | READ | WRITE | ADMIN

@@ -1,5 +1,6 @@
 """What an admin does to accounts (layer 4): find local and remote ones, disable and enable a local
-login, suspend and unsuspend a remote account. Who may do it is the face's check (users.is_admin).
+login, suspend and unsuspend a remote account, silence and unsilence any account. Who may do it is
+the face's check (users.is_admin).
 
 Disabling a login is the CLI's `redfed user disable`: its sessions and tokens stop working at once
 (every lookup refuses a disabled user). Suspending a remote account hides it and its posts
@@ -50,6 +51,18 @@ async def set_remote_suspended(ctx: Context, actor_id: int, suspended: bool) -> 
     async with ctx.db.transaction() as conn:
         await store.set_remote_suspended(conn, actor.id, ctx.now_ms() if suspended else None)
         return await actor_store.get_actor(conn, actor.id)
+
+
+async def set_silenced(ctx: Context, actor_id: int, silenced: bool) -> Actor:
+    """Hide an account's posts from those who do not follow it (Mastodon's limit), local or remote."""
+    actor = await _actor(ctx, actor_id)
+    async with ctx.db.transaction() as conn:
+        await store.set_silenced(conn, actor.id, ctx.now_ms() if silenced else None)
+        return await actor_store.get_actor(conn, actor.id)
+
+
+async def get_account(ctx: Context, actor_id: int) -> Actor:
+    return await _actor(ctx, actor_id)
 
 
 async def _actor(ctx: Context, actor_id: int) -> Actor:

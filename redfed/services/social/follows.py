@@ -93,6 +93,18 @@ async def reject_request(ctx: Context, followee: Actor, follower: Actor) -> None
     ctx.wake_delivery()
 
 
+async def remove_follower(ctx: Context, followee: Actor, follower: Actor) -> None:
+    """`followee` (local) stops `follower` following it; a remote follower's server is sent a
+    Reject of the follow, as Mastodon's remove_from_followers does."""
+    async with ctx.db.transaction() as conn:
+        existing = await follow_store.find_follow(conn, follower.id, followee.id)
+        if existing is None:
+            return
+        await follow_store.delete_follow(conn, existing.id)
+        await _answer(ctx, conn, "Reject", existing, follower, followee)
+    ctx.wake_delivery()
+
+
 async def _pending(conn, follower: Actor, followee: Actor) -> Follow:
     found = await follow_store.find_follow(conn, follower.id, followee.id)
     if found is None or found.state != "pending":

@@ -10,10 +10,13 @@ from ...store import views as view_store
 from ...store.accounts import sign_ups as sign_up_store
 from ...store.id_pages import IdRange
 from ...store.social import account_domain_blocks as domain_block_store
+from ...store.social import account_notes as note_store
 from ...store.social import endorsements as endorsement_store
 from ...store.social import relationships as store
 from ..context import Context
 from .follows import follow
+
+MAX_NOTE = 2000  # Mastodon's AccountNote limit
 
 
 @dataclass(frozen=True)
@@ -31,12 +34,14 @@ class Relationship:
     muting_notifications: bool
     domain_blocking: bool = False
     endorsed: bool = False
+    note: str = ""  # the viewer's private note about the account
 
 
 async def relationships(ctx: Context, viewer: Actor, ids: list[int]) -> list[Relationship]:
     rows = await store.relationship_rows(ctx.db.reader, viewer.id, ids, ctx.now_ms())
     domain_blocked = await domain_block_store.blocked_among(ctx.db.reader, viewer.id, ids)
     endorsed = await endorsement_store.endorsed_among(ctx.db.reader, viewer.id, ids)
+    notes = await note_store.notes_among(ctx.db.reader, viewer.id, ids)
     found = []
     for target in ids:
         row = rows[target]
@@ -48,9 +53,17 @@ async def relationships(ctx: Context, viewer: Actor, ids: list[int]) -> list[Rel
             followed_by=bool(incoming and incoming[0] == "accepted"), requested_by=bool(incoming and incoming[0] == "pending"),
             blocking="blocking" in row, blocked_by="blocked_by" in row,
             muting="muting" in row, muting_notifications=bool(row.get("muting")),
-            domain_blocking=target in domain_blocked, endorsed=target in endorsed,
+            domain_blocking=target in domain_blocked, endorsed=target in endorsed, note=notes.get(target, ""),
         ))
     return found
+
+
+async def set_note(ctx: Context, viewer: Actor, target: Actor, comment: str) -> None:
+    """A private note about an account, seen only by its writer; an empty one is removed."""
+    if len(comment) > MAX_NOTE:
+        raise Unprocessable(f"comment is too long (at most {MAX_NOTE} characters)")
+    async with ctx.db.transaction() as conn:
+        await note_store.set_note(conn, viewer.id, target.id, comment.strip(), ctx.now_ms())
 
 
 async def account(ctx: Context, account_id: int) -> Actor:

@@ -64,3 +64,8 @@ async def list_accounts(conn: Connection, found: AccountFilter, limit: int, offs
 async def set_remote_suspended(conn: Connection, actor_id: int, at: int | None) -> bool:
     cursor = await conn.execute("UPDATE actors SET suspended_at = ? WHERE id = ? AND is_local = 0", (at, actor_id))
     return cursor.rowcount > 0
+
+
+async def set_silenced(conn: Connection, actor_id: int, at: int | None) -> bool:
+    cursor = await conn.execute("UPDATE actors SET silenced_at = ? WHERE id = ?", (at, actor_id))
+    return cursor.rowcount > 0

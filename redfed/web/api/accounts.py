@@ -25,7 +25,7 @@ def relationship(rel: relationships.Relationship) -> dict:
         "notifying": rel.notifying, "languages": None, "followed_by": rel.followed_by, "blocking": rel.blocking,
         "blocked_by": rel.blocked_by, "muting": rel.muting, "muting_notifications": rel.muting_notifications,
         "requested": rel.requested, "requested_by": rel.requested_by, "domain_blocking": rel.domain_blocking,
-        "endorsed": rel.endorsed, "note": "",
+        "endorsed": rel.endorsed, "note": rel.note,
     }
 
 
@@ -197,6 +197,9 @@ _ACTIONS = {
     "mute": ("write:mutes", lambda ctx, me, target, params: relationships.mute(
         ctx, me, target, params.flag("notifications", True), params.integer("duration", 0, low=0) or 0)),
     "unmute": ("write:mutes", lambda ctx, me, target, _: relationships.unmute(ctx, me, target)),
+    "remove_from_followers": ("write:follows", lambda ctx, me, target, _: follows.remove_follower(ctx, me, target)),
+    "note": ("write:accounts", lambda ctx, me, target, params: relationships.set_note(
+        ctx, me, target, params.text("comment", "", max_length=relationships.MAX_NOTE) or "")),
 }
 
 

@@ -22,7 +22,8 @@ NOT_ALLOWED = "This action is not allowed"
 
 
 def admin_block(block: DomainBlock) -> dict:
-    """Admin::DomainBlock. redfed neither caches remote media nor takes reports, so reject_media and
+    """Admin::DomainBlock. redfed neither caches remote media nor refuses reports by domain (a
+    suspended domain's Flags are dropped with all its activities), so reject_media and
     reject_reports are always false."""
     return {
         "id": str(block.id),

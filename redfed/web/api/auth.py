@@ -11,6 +11,7 @@ from functools import wraps
 from quart import g, request
 
 from ...errors import Forbidden, Unauthorized, Unprocessable
+from ...models import User
 from ...services.accounts import oauth
 from ..context import runtime
 
@@ -66,6 +67,14 @@ def optional_token(view: Callable) -> Callable:
 
 def caller() -> oauth.Caller:
     return g.caller
+
+
+def moderator() -> User:
+    """The calling moderator (an admin): anyone else is refused, as Mastodon refuses them."""
+    user = caller().user
+    if user is None or not user.is_admin:
+        raise Forbidden("This action is not allowed")
+    return user
 
 
 def viewer():

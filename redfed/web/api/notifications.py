@@ -2,6 +2,7 @@
 
 from quart import Blueprint
 
+from ...services.moderation import moderating
 from ...services.social import notifications
 from ...services.social.notifications import GroupedPage, GroupView, NotificationView
 from ...store.id_pages import Cursor, IdRange
@@ -13,6 +14,7 @@ from .auth import caller, scope
 from .deal_entities import deal_entity
 from .pagination import link_header, read_page
 from .params import Params
+from .report_entities import report
 
 blueprint = Blueprint("api_notifications", __name__)
 
@@ -120,7 +122,7 @@ async def index():
     result = await notifications.list_notifications(
         runtime().db, caller().actor, await _selection(await Params.read()), _cursor(page), page.limit, _now()
     )
-    return [notification(v) for v in result.items], 200, link_header(result.page_ids)
+    return await _with_reports([notification(v) for v in result.items]), 200, link_header(result.page_ids)
 
 
 @blueprint.get("/api/v1/notifications/unread_count")
@@ -134,7 +136,22 @@ async def unread_count():
 @blueprint.get("/api/v1/notifications/<notification_id>")
 @scope("read:notifications")
 async def show(notification_id: str):
-    return notification(await notifications.get_notification(runtime().db, caller().actor, record_id(notification_id), _now()))
+    found = await notifications.get_notification(runtime().db, caller().actor, record_id(notification_id), _now())
+    return (await _with_reports([notification(found)]))[0]
+
+
+async def _with_reports(rendered: list[dict]) -> list[dict]:
+    """admin.report notifications carry their Report, as on Mastodon."""
+    ids = [int(n["id"]) for n in rendered if n["type"] == "admin.report"]
+    if not ids:
+        return rendered
+    found = await moderating.reports_for_notifications(runtime().services, ids)
+    urls = runtime().urls
+    for entity in rendered:
+        filed = found.get(int(entity["id"]))
+        if filed is not None:
+            entity["report"] = report(filed.report, entities.account(filed.target, urls))
+    return rendered
 
 
 @blueprint.post("/api/v1/notifications/clear")

@@ -13,7 +13,7 @@ import { parseArgs } from "node:util";
 import { Temporal } from "@js-temporal/polyfill";
 import { createFederation, generateCryptoKeyPair, MemoryKvStore, signRequest } from "@fedify/fedify";
 import {
-  Accept, Activity, Announce, Block, Create, Delete, EmojiReact, Endpoints, Follow, getTypeId, Like, Move, Note,
+  Accept, Activity, Announce, Block, Create, Delete, EmojiReact, Endpoints, Flag, Follow, getTypeId, Like, Move, Note,
   Person, PUBLIC_COLLECTION, Reject, Tombstone, Undo, Update,
 } from "@fedify/fedify/vocab";
 
@@ -387,6 +387,15 @@ const control = {
       deliveries: scope.getStore()?.outgoing.filter((r) => r.method === "POST") ?? [] };
   },
 
+  // A report of an account and some of its posts, sent to the account's own server as Mastodon
+  // forwards one: a Flag naming them, the comment as `content`.
+  async "POST /_control/flag"(ctx, { actor: username, target, objects = [], content = "" }) {
+    actorNamed(username);
+    const recipient = await resolveActor(ctx, target);
+    const activity = new Flag({ id: newId(ctx, username), actor: ctx.getActorUri(username),
+      objects: urls([target, ...objects]), content });
+    return { id: activity.id.href, ...(await send(ctx, username, [recipient], activity)) };
+  },
   "POST /_control/like": (ctx, body) => interact(ctx, Like, body),
   "POST /_control/react": (ctx, body) => interact(ctx, EmojiReact, body),
   "POST /_control/announce": (ctx, body) => interact(ctx, Announce, body),
