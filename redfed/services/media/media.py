@@ -32,8 +32,12 @@ from ...models import Actor, Media
 from ...store.media import media as store
 from ..context import Context
 from ..disk_space import storage_errors
+from ...store.media import jobs
 from . import media_files as files
 from . import media_images as images
+from . import media_jobs
+from . import media_video as video
+from .media_files import PROCESSING_ERROR
 
 log = logging.getLogger(__name__)
 T = TypeVar("T")
@@ -43,7 +47,6 @@ MAX_DESCRIPTION = 1500
 # On /api/v2/media, images larger than this are processed after the answer (202), like video.
 BACKGROUND_IMAGE_BYTES = 2 * 1024 * 1024
 NOT_FOUND = "Record not found"
-PROCESSING_ERROR = "Error processing thumbnail for uploaded media"
 IN_USE = "Media attachment is currently used by a status"
 NOT_READY = "Cannot attach files that have not finished processing. Try again in a moment!"
 IMAGES_AND_VIDEO = "Cannot attach a video to a post that already contains images"
@@ -101,6 +104,8 @@ async def upload(
             description=description, focus_x=point[0] if point else None, focus_y=point[1] if point else None,
             blurhash=None, error=None, created_at=now,
         )
+        if received.kind == "video":
+            return await _accept_video(ctx, media, received, thumb, background=background)
         if background and (received.kind != "image" or received.size > BACKGROUND_IMAGE_BYTES):
             async with ctx.db.transaction() as conn:
                 await store.insert(conn, media)
@@ -111,6 +116,40 @@ async def upload(
         raise
     await _commit_staged(ctx, (ready.file_key, ready.preview_key), lambda conn: store.insert(conn, ready))
     return Accepted(ready)
+
+
+async def _accept_video(
+    ctx: Context, media: Media, received: files.Received, thumb: files.Received | None, *, background: bool
+) -> Accepted:
+    """Probe a video (422, nothing kept, when it is refused), store its original and queue its
+    transcode. In the background the upload comes back processing; otherwise the job runs here
+    and the upload comes back ready, or is refused with the transcode's reason."""
+    probed = await _blocking(functools.partial(video.probe, received.path, received.content_type, ctx.config.media))
+    custom = await _decode(ctx, thumb) if thumb else None
+    _unlink(thumb)
+    source_key = files.new_key(received.content_type)
+    staged = [await _stage(ctx, source_key, received.path)]
+    if custom is not None:
+        preview = files.preview_key(files.new_key(custom.preview_type), custom.preview_type)
+        staged.append(await _stage(ctx, preview, custom.preview))
+        media = dataclasses.replace(media, preview_key=preview, meta={"small": custom.meta["small"]}, blurhash=custom.blurhash)
+    now = ctx.now_ms()
+    lease = None if background else now + media_jobs.lease_ms(ctx)
+    job = jobs.MediaJob(media.id, source_key, dataclasses.asdict(probed), 0 if background else 1)
+
+    async def write(conn: Connection) -> Media:
+        await store.insert(conn, media)
+        await jobs.insert(conn, job, now, lease)
+        return media
+
+    await _commit_staged(ctx, tuple(staged), write)
+    if background:
+        return Accepted(media)
+    done = await media_jobs.run_job(ctx, job)
+    if done is None or done.state != "ready":
+        await uninterrupted(_delete_row_and_files(ctx, media.id))
+        raise Unprocessable(done.error if done and done.error else PROCESSING_ERROR)
+    return Accepted(done)
 
 
 async def _receive(ctx: Context, source: BinaryIO, *, images_only: bool = False) -> files.Received:
@@ -296,9 +335,10 @@ async def delete(ctx: Context, owner: Actor, media_id: int) -> None:
 
 async def _delete_row_and_files(ctx: Context, media_id: int) -> Media | None:
     async with ctx.db.transaction() as conn:
+        source = await jobs.delete(conn, media_id)
         deleted = await store.delete_unattached(conn, media_id)
     if deleted is not None:
-        await _discard(ctx, deleted.file_key, deleted.preview_key)
+        await _discard(ctx, deleted.file_key or None, deleted.preview_key, source)
     return deleted
 
 

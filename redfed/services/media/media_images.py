@@ -160,11 +160,18 @@ def _process(image: Image.Image, media: MediaConfig) -> ProcessedImage:
         if still.mode == "CMYK":
             still, icc = still.convert("RGB"), None  # a CMYK profile no longer describes the pixels
         data, content_type = _encode_still(still, image.format, icc)
-    preview = still.copy()
+    preview_data, preview_type, small, blurhash = still_preview(still, icc)
+    meta = {"original": _dimensions(*still.size), "small": small}
+    return ProcessedImage(data, content_type, preview_data, preview_type, meta, blurhash)
+
+
+def still_preview(image: Image.Image, icc: bytes | None = None) -> tuple[bytes, str, dict, str | None]:
+    """The preview of an image (or of a video's poster frame): its bytes, its type, its
+    dimensions as Mastodon's `meta.small`, and its blurhash."""
+    preview = image.copy()
     preview.thumbnail(PREVIEW_BOX, Image.Resampling.LANCZOS)
-    preview_data, preview_type = _encode_preview(preview, icc)
-    meta = {"original": _dimensions(*still.size), "small": _dimensions(*preview.size)}
-    return ProcessedImage(data, content_type, preview_data, preview_type, meta, _blurhash(preview))
+    data, content_type = _encode_preview(preview, icc)
+    return data, content_type, _dimensions(*preview.size), _blurhash(preview)
 
 
 def _fit(width: int, height: int, max_pixels: int) -> tuple[int, int]:

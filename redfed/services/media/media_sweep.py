@@ -12,6 +12,7 @@ import logging
 import time
 from dataclasses import dataclass, field
 
+from ...store.media import jobs
 from ...store.media import media as store
 from ..context import Context
 from ..disk_space import storage_errors
@@ -37,6 +38,7 @@ async def recover_interrupted(ctx: Context) -> int:
         count = await store.fail_processing(conn, ctx.now_ms() + 1, "processing was interrupted")
     stored = await store.stored_files(ctx.db.reader)
     known = {key for media in stored for key in (media.file_key, media.preview_key) if key}
+    known |= await jobs.kept_files(ctx.db.reader)
     with storage_errors():
         swept = await sweep(ctx, known)
     lost = [media for media in stored if media.file_key not in swept.present]
