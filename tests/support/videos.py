@@ -20,7 +20,7 @@ def clip(
     buffer = io.BytesIO()
     with av.open(buffer, "w", format=container) as out:
         out.metadata.update(metadata or {})
-        video = out.add_stream("libvpx-vp9" if webm else "libx264", rate=fps)
+        video = out.add_stream("libvpx-vp9" if webm else "libx264", rate=fps, options={} if webm else {"preset": "ultrafast"})
         video.width, video.height, video.pix_fmt = *size, "yuv420p"
         sound = out.add_stream("libopus" if webm else "aac", rate=48_000) if audio else None
         for index in range(frames):
