@@ -23,7 +23,7 @@ from redfed.store.media import media as media_store
 
 from ..support import api
 from ..support.http import get, request
-from ..support.videos import FAKE_MP4, clip
+from ..support.videos import FAKE_MP4, clip, described
 
 SRGB = ImageCms.ImageCmsProfile(ImageCms.createProfile("sRGB")).tobytes()
 
@@ -163,12 +163,14 @@ def test_gif_with_ten_thousand_frames__is_refused(instance, alice):
     assert status_of(error) == 422
 
 
-def test_small_animated_gif__stays_animated(instance, alice):
+def test_small_animated_gif__becomes_a_looping_video_without_its_comment(instance, alice):
     frames = [Image.new("RGB", (8, 8), color) for color in ("red", "green", "blue")]
-    media = alice.media_post(image_bytes(frames[0], "GIF", save_all=True, append_images=frames[1:], duration=50, comment=b"hidden"), mime_type="image/gif")
-    stored = Image.open(stored_path(instance, media["url"]))
-    assert stored.format == "GIF" and stored.n_frames == 3 and media["type"] == "image"
-    assert b"hidden" not in stored_path(instance, media["url"]).read_bytes()
+    gif = image_bytes(frames[0], "GIF", save_all=True, append_images=frames[1:], duration=50, comment=b"hidden")
+    media = alice.media_post(gif, mime_type="image/gif")
+    instance.drain()
+    media = wait_until_processed(alice, media["id"])
+    stored = stored_path(instance, media["url"]).read_bytes()
+    assert media["type"] == "gifv" and described(stored)["codecs"] == ["h264"] and b"hidden" not in stored
 
 
 @pytest.mark.parametrize("payload", [

@@ -14,7 +14,7 @@ from redfed.store.media import media as media_store
 
 from ..support import api
 from ..support.http import get
-from ..support.videos import FAKE_MP4, LOCATION, clip, described
+from ..support.videos import FAKE_MP4, LOCATION, animated_gif, clip, described
 
 
 def upload(instance, token: str, data: bytes, *, version: str = "v2", mime: str = "video/mp4", **fields) -> requests.Response:
@@ -163,3 +163,16 @@ def test_restart_between_upload_and_transcode__keeps_the_job_and_finishes_it(sta
     while show(again, token, accepted["id"]).status_code != 200:
         assert time.monotonic() < deadline
         time.sleep(0.05)
+
+
+def test_animated_gif__becomes_a_looping_mp4_gifv_and_a_still_gif_stays_an_image(instance, token):
+    response = upload(instance, token, animated_gif(frames=4), version="v1", mime="image/gif")
+    assert response.status_code == 200, response.text
+    media = response.json()
+    assert media["type"] == "gifv" and media["url"].endswith(".mp4") and "audio_encode" not in media["meta"]
+    found = described(get(media["url"]).body)
+    assert found["codecs"] == ["h264"] and found["size"] == (16, 12) and found["duration"] == pytest.approx(0.4, abs=0.05)
+    on_v2 = upload(instance, token, animated_gif(frames=3), mime="image/gif")
+    assert on_v2.status_code == 202 and on_v2.json()["type"] == "gifv"
+    still = upload(instance, token, animated_gif(frames=1), version="v1", mime="image/gif").json()
+    assert still["type"] == "image" and still["url"].endswith(".png")

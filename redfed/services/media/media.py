@@ -89,10 +89,11 @@ def ensure_room(ctx: Context, size: int) -> None:
 
 async def upload(
     ctx: Context, owner: Actor, file: BinaryIO, *, description: str | None = None, focus: str | None = None,
-    thumbnail: BinaryIO | None = None, background: bool = False,
+    thumbnail: BinaryIO | None = None, background: bool = False, gifv: bool = True,
 ) -> Accepted:
     """Accept an upload. With `background`, video, audio and large images come back `processing`
-    with a `finish` coroutine for the caller to run; otherwise the media comes back ready."""
+    with a `finish` coroutine for the caller to run, or queued for the workers (video); otherwise
+    the media comes back ready. With `gifv`, an animated GIF becomes a looping video."""
     description, point = check_description(description), parse_focus(focus)
     received, thumb = await _receive(ctx, file), None
     try:
@@ -104,8 +105,9 @@ async def upload(
             description=description, focus_x=point[0] if point else None, focus_y=point[1] if point else None,
             blurhash=None, error=None, created_at=now,
         )
-        if received.kind == "video":
-            return await _accept_video(ctx, media, received, thumb, background=background)
+        if received.kind == "video" or (gifv and await _animated_gif(ctx, received)):
+            kind = "video" if received.kind == "video" else "gifv"
+            return await _accept_video(ctx, dataclasses.replace(media, type=kind), received, thumb, background=background)
         if background and (received.kind != "image" or received.size > BACKGROUND_IMAGE_BYTES):
             async with ctx.db.transaction() as conn:
                 await store.insert(conn, media)
@@ -116,6 +118,12 @@ async def upload(
         raise
     await _commit_staged(ctx, (ready.file_key, ready.preview_key), lambda conn: store.insert(conn, ready))
     return Accepted(ready)
+
+
+async def _animated_gif(ctx: Context, received: files.Received) -> bool:
+    """Whether an upload is an animated GIF, which becomes a looping video (Mastodon's gifv);
+    decoded as an image first, so that every check on images holds for it too."""
+    return received.content_type == "image/gif" and (await _decode(ctx, received)).animated
 
 
 async def _accept_video(

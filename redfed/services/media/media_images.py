@@ -61,6 +61,7 @@ class ProcessedImage:
     preview_type: str
     meta: dict
     blurhash: str | None
+    animated: bool = False
 
 
 @dataclass(frozen=True)
@@ -162,7 +163,7 @@ def _process(image: Image.Image, media: MediaConfig) -> ProcessedImage:
         data, content_type = _encode_still(still, image.format, icc)
     preview_data, preview_type, small, blurhash = still_preview(still, icc)
     meta = {"original": _dimensions(*still.size), "small": small}
-    return ProcessedImage(data, content_type, preview_data, preview_type, meta, blurhash)
+    return ProcessedImage(data, content_type, preview_data, preview_type, meta, blurhash, bool(animated))
 
 
 def still_preview(image: Image.Image, icc: bytes | None = None) -> tuple[bytes, str, dict, str | None]:
