@@ -97,6 +97,13 @@ def test_video_larger_than_the_configured_side__is_scaled_down_and_its_frame_rat
     assert found["size"] == (48, 32) and found["rate"] == 6
 
 
+def test_video_of_a_phone_held_upright__is_turned_upright(instance, token):
+    media = upload(instance, token, clip(size=(64, 48), rotation=90), version="v1").json()
+    assert media["meta"]["original"]["width"] == 48 and media["meta"]["original"]["height"] == 64
+    found = described(get(media["url"]).body)
+    assert found["size"] == (48, 64) and found["rotation"] == 0
+
+
 def _truncated() -> bytes:
     whole = clip()
     return whole[: len(whole) // 3]

@@ -13,15 +13,18 @@ LOCATION = "+52.3700+004.8900/"
 
 def clip(
     *, frames: int = 6, size: tuple[int, int] = (64, 48), fps: int = 12, container: str = "mp4", audio: bool = True,
-    metadata: dict | None = None,
+    metadata: dict | None = None, rotation: int = 0,
 ) -> bytes:
-    """A video of `frames` coloured frames (H.264 and AAC in MP4 or MOV; VP9 and Opus in WebM)."""
+    """A video of `frames` coloured frames (H.264 and AAC in MP4 or MOV; VP9 and Opus in WebM),
+    with the display `rotation` a phone held upright writes."""
     webm = container == "webm"
     buffer = io.BytesIO()
     with av.open(buffer, "w", format=container) as out:
         out.metadata.update(metadata or {})
         video = out.add_stream("libvpx-vp9" if webm else "libx264", rate=fps, options={} if webm else {"preset": "ultrafast"})
         video.width, video.height, video.pix_fmt = *size, "yuv420p"
+        if rotation:
+            video.set_display_rotation(rotation)
         sound = out.add_stream("libopus" if webm else "aac", rate=48_000) if audio else None
         for index in range(frames):
             picture = Image.new("RGB", size, (index * 40 % 256, 120, 200))
@@ -60,4 +63,5 @@ def described(data: bytes) -> dict:
             "pix_fmt": video.codec_context.pix_fmt, "size": (video.codec_context.width, video.codec_context.height),
             "duration": container.duration / av.time_base if container.duration else None,
             "rate": float(video.average_rate or 0),
+            "rotation": next(round(frame.rotation or 0) for frame in container.decode(video)),
         }

@@ -44,6 +44,7 @@ class Probe:
     duration: float
     audio: bool
     frames: int  # frames of an animated GIF, 0 for a video
+    rotation: int = 0  # degrees counterclockwise a player turns the frames (a phone held upright)
 
 
 @dataclass(frozen=True)
@@ -89,8 +90,10 @@ def _probe(path: Path, content_type: str, media: MediaConfig) -> Probe:
         duration = _duration(container, stream)
         if duration > media.max_video_seconds:
             raise Unprocessable(TOO_LONG)
-        frames = _first_frames(container, stream, width, height, gif=content_type == "image/gif")
-        return Probe(width, height, fps, duration, bool(container.streams.audio), frames)
+        frames, rotation = _first_frames(container, stream, width, height, gif=content_type == "image/gif")
+        if rotation in (90, 270):
+            width, height = height, width
+        return Probe(width, height, fps, duration, bool(container.streams.audio), frames, rotation)
 
 
 def _duration(container, stream) -> float:
@@ -101,19 +104,20 @@ def _duration(container, stream) -> float:
     return 0.0
 
 
-def _first_frames(container, stream, width: int, height: int, *, gif: bool) -> int:
+def _first_frames(container, stream, width: int, height: int, *, gif: bool) -> tuple[int, int]:
     """Decode the first frame (both frames of a GIF, to tell an animation): the stream must be
-    what the header says it is. How many frames were decoded."""
-    decoded = 0
+    what the header says it is. How many frames were decoded, and the rotation to show them at."""
+    decoded, rotation = 0, 0
     for frame in container.decode(stream):
         if (frame.width, frame.height) != (width, height):
             raise Unprocessable(FILE_TYPE_ERROR)
         decoded += 1
+        rotation = round(frame.rotation or 0) % 360
         if decoded == (2 if gif else 1):
             break
     if decoded == 0:
         raise Unprocessable(FILE_TYPE_ERROR)
-    return decoded if gif else 0
+    return (decoded if gif else 0), rotation
 
 
 def output_size(width: int, height: int, max_side: int) -> tuple[int, int]:
@@ -136,7 +140,7 @@ def _transcode(source: Path, target: Path, probed: Probe, media: MediaConfig) ->
         video_out.width, video_out.height, video_out.pix_fmt = width, height, "yuv420p"
         video_out.codec_context.time_base = 1 / fps
         audio_out = out.add_stream("aac", rate=AUDIO_RATE) if audio_in else None
-        graph = _video_graph(video_in, fps, width, height)
+        graph = _video_graph(video_in, fps, width, height, probed.rotation)
         resampler = av.AudioResampler("fltp", "stereo", AUDIO_RATE, frame_size=1024) if audio_in else None
         poster = None
         streams = [video_in] + ([audio_in] if audio_in else [])
@@ -166,10 +170,16 @@ def _content_type(path: Path) -> str:
     return {"mp4": "video/mp4", "mov": "video/quicktime", "webm": "video/webm", "gif": "image/gif"}[path.suffix[1:]]
 
 
-def _video_graph(stream, fps: Fraction, width: int, height: int) -> av.filter.Graph:
+# The filters that turn frames upright, as `ffmpeg` does for a display matrix's rotation.
+UPRIGHT = {90: [("transpose", "cclock")], 180: [("hflip", ""), ("vflip", "")], 270: [("transpose", "clock")]}
+
+
+def _video_graph(stream, fps: Fraction, width: int, height: int, rotation: int) -> av.filter.Graph:
+    """Frames upright (the output carries no rotation), at the output rate, size and pixel format."""
     graph = av.filter.Graph()
     chain = [
         graph.add_buffer(template=stream),
+        *(graph.add(name, options) for name, options in UPRIGHT.get(rotation, [])),
         graph.add("fps", f"fps={fps.numerator}/{fps.denominator}"),
         graph.add("scale", f"{width}:{height}"),
         graph.add("format", "yuv420p"),
