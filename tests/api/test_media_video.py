@@ -14,7 +14,7 @@ from redfed.store.media import media as media_store
 
 from ..support import api
 from ..support.http import get
-from ..support.videos import FAKE_MP4, LOCATION, animated_gif, clip, described
+from ..support.videos import FAKE_MP4, LOCATION, animated_gif, clip, described, video_packets
 
 
 def upload(instance, token: str, data: bytes, *, version: str = "v2", mime: str = "video/mp4", **fields) -> requests.Response:
@@ -62,6 +62,7 @@ def test_video__through_mastodon_py__is_transcoded_by_the_workers_into_a_web_saf
     assert found["codecs"] == ["h264", "aac"] and found["pix_fmt"] == "yuv420p" and found["size"] == (96, 64)
     assert "location" not in found["metadata"] and "title" not in found["metadata"] and LOCATION.encode() not in served.body
     assert served.body.index(b"moov") < served.body.index(b"mdat"), "the index comes first, for playing while loading"
+    assert video_packets(served.body) == video_packets(source), "web-safe already: rewrapped, not re-encoded"
     poster = get(media["preview_url"])
     assert poster.status == 200 and poster.headers["Content-Type"] == "image/jpeg"
 
@@ -93,8 +94,10 @@ def test_video_larger_than_the_configured_side__is_scaled_down_and_its_frame_rat
     instance.create_user("alice")
     media = upload(instance, api.token_for(instance, "alice"), clip(frames=12, size=(96, 64)), version="v1").json()
     assert media["meta"]["original"]["width"] == 48 and media["meta"]["original"]["height"] == 32
-    found = described(get(media["url"]).body)
+    served = get(media["url"]).body
+    found = described(served)
     assert found["size"] == (48, 32) and found["rate"] == 6
+    assert len(video_packets(served)) == 6, "re-encoded at the lower rate"
 
 
 def test_video_of_a_phone_held_upright__is_turned_upright(instance, token):

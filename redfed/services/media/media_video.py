@@ -134,35 +134,75 @@ def _transcode(source: Path, target: Path, probed: Probe, media: MediaConfig) ->
     budget = media.max_video_seconds if gif else probed.duration * 1.1 + 1
     with _open(source, "image/gif" if gif else _content_type(source)) as inp, \
             av.open(str(target), "w", format="mp4", options={"movflags": "+faststart"}) as out:
-        video_in = inp.streams.video[0]
-        audio_in = inp.streams.audio[0] if inp.streams.audio and not gif else None
-        video_out = out.add_stream("libx264", rate=fps, options={"preset": "veryfast", "crf": "23"})
-        video_out.width, video_out.height, video_out.pix_fmt = width, height, "yuv420p"
-        video_out.codec_context.time_base = 1 / fps
-        audio_out = out.add_stream("aac", rate=AUDIO_RATE) if audio_in else None
-        graph = _video_graph(video_in, fps, width, height, probed.rotation)
-        resampler = av.AudioResampler("fltp", "stereo", AUDIO_RATE, frame_size=1024) if audio_in else None
-        poster = None
-        streams = [video_in] + ([audio_in] if audio_in else [])
-        for frame in inp.decode(*streams):
-            if frame.time is not None and frame.time > budget:
-                raise Unprocessable(LONGER_THAN_CLAIMED if not gif else TOO_LONG)
-            if isinstance(frame, av.VideoFrame):
-                graph.vpush(frame)
-                poster = _encode_video(graph, video_out, out, poster)
-            else:
-                for chunk in resampler.resample(frame):
-                    out.mux(audio_out.encode(chunk))
-        graph.vpush(None)
-        poster = _encode_video(graph, video_out, out, poster)
-        out.mux(video_out.encode())
-        if audio_out is not None:
-            for chunk in resampler.resample(None):
-                out.mux(audio_out.encode(chunk))
-            out.mux(audio_out.encode())
+        if not gif and _web_safe(inp, probed, (width, height), fps):
+            poster = _copy_streams(inp, out, budget)
+        else:
+            poster = _encode_streams(inp, out, probed, (width, height), fps, budget)
     if poster is None:
         raise Unprocessable(FILE_TYPE_ERROR)
     return _result(target, poster, probed, width, height, fps, gif)
+
+
+def _web_safe(inp, probed: Probe, size: tuple[int, int], fps: Fraction) -> bool:
+    """Whether every browser plays the source's streams as they are: H.264 in yuv420p (and AAC),
+    upright, at no more than the output's size and frame rate. Such a file is only rewrapped."""
+    video = inp.streams.video[0].codec_context
+    audio = inp.streams.audio[0].codec_context.name if inp.streams.audio else "aac"
+    return (
+        inp.format.name.split(",")[0] in ("mov", "mp4") and video.name == "h264" and video.pix_fmt == "yuv420p" and audio == "aac"
+        and probed.rotation == 0 and (probed.width, probed.height) == size and probed.fps <= float(fps)
+    )
+
+
+def _copy_streams(inp, out, budget: float) -> Image.Image | None:
+    """Copy the first video and audio streams' packets into `out`, and none of the source's
+    metadata; the first decoded frame is the poster."""
+    video_in = inp.streams.video[0]
+    streams = [video_in, *inp.streams.audio[:1]]
+    copies = {stream.index: out.add_stream_from_template(stream) for stream in streams}
+    poster = None
+    for packet in inp.demux(*streams):
+        if packet.dts is None:
+            continue
+        if packet.stream is video_in:
+            if packet.pts is not None and float(packet.pts * packet.time_base) > budget:
+                raise Unprocessable(LONGER_THAN_CLAIMED)
+            if poster is None:
+                poster = next((frame.to_image() for frame in video_in.codec_context.decode(packet)), None)
+        packet.stream = copies[packet.stream.index]
+        out.mux(packet)
+    return poster
+
+
+def _encode_streams(inp, out, probed: Probe, size: tuple[int, int], fps: Fraction, budget: float) -> Image.Image | None:
+    """Decode the source and encode H.264 and AAC into `out`; the first frame out is the poster."""
+    gif = probed.frames > 0
+    video_in = inp.streams.video[0]
+    audio_in = inp.streams.audio[0] if inp.streams.audio and not gif else None
+    video_out = out.add_stream("libx264", rate=fps, options={"preset": "veryfast", "crf": "23"})
+    video_out.width, video_out.height, video_out.pix_fmt = *size, "yuv420p"
+    video_out.codec_context.time_base = 1 / fps
+    audio_out = out.add_stream("aac", rate=AUDIO_RATE) if audio_in else None
+    graph = _video_graph(video_in, fps, *size, probed.rotation)
+    resampler = av.AudioResampler("fltp", "stereo", AUDIO_RATE, frame_size=1024) if audio_in else None
+    poster = None
+    for frame in inp.decode(*([video_in] + ([audio_in] if audio_in else []))):
+        if frame.time is not None and frame.time > budget:
+            raise Unprocessable(TOO_LONG if gif else LONGER_THAN_CLAIMED)
+        if isinstance(frame, av.VideoFrame):
+            graph.vpush(frame)
+            poster = _encode_video(graph, video_out, out, poster)
+        else:
+            for chunk in resampler.resample(frame):
+                out.mux(audio_out.encode(chunk))
+    graph.vpush(None)
+    poster = _encode_video(graph, video_out, out, poster)
+    out.mux(video_out.encode())
+    if audio_out is not None:
+        for chunk in resampler.resample(None):
+            out.mux(audio_out.encode(chunk))
+        out.mux(audio_out.encode())
+    return poster
 
 
 def _content_type(path: Path) -> str:
