@@ -24,8 +24,10 @@ from .media_files import FILE_TYPE_ERROR
 
 log = logging.getLogger(__name__)
 
-# A fork server, never a fork of the threaded server.
+# A fork server started once, with the decoders loaded: a decoding process starts in a few
+# milliseconds, and never as a fork of the threaded server.
 _PROCESSES = multiprocessing.get_context("forkserver")
+_PROCESSES.set_forkserver_preload(["redfed.services.media.media_images", "redfed.services.media.media_video"])
 
 
 @dataclass(frozen=True)
