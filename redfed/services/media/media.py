@@ -1,11 +1,14 @@
 """Media uploads (layer 4): Mastodon's rules for uploading, describing, deleting and attaching files.
 
 A synchronous upload is processed first, its files staged (media_files), then its row written
-once, ready, and the files published into place. A background upload (v2: video, audio, large
-images) writes its row first, state `processing`, and stages its files afterwards; the row becomes
+once, ready, and the files published into place. A background upload (v2: audio, large images)
+writes its row first, state `processing`, and stages its files afterwards; the row becomes
 `ready` in the same statement that names its files, or `failed` with the reason. At the next start
 media_sweep fails what a stop left `processing` and sweeps the stored files so that
 files and rows agree whatever moment the stop came at.
+
+A video (or an animated GIF, which becomes one) is probed here and refused at once when it breaks
+a limit; its original is then kept with a job for the workers (media_jobs), which survives a stop.
 
 A client that goes away cancels its request: file work already running runs to its end and is
 then taken back, so an abandoned upload leaves no file behind.
@@ -29,10 +32,10 @@ from ...db.api import Connection
 from ...db.connection import Database, uninterrupted
 from ...errors import NotFound, RedfedError, ServiceUnavailable, Unprocessable
 from ...models import Actor, Media
+from ...store.media import jobs
 from ...store.media import media as store
 from ..context import Context
 from ..disk_space import storage_errors
-from ...store.media import jobs
 from . import media_files as files
 from . import media_images as images
 from . import media_jobs

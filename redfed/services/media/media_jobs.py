@@ -24,8 +24,8 @@ from ...store.media import media as store
 from ..context import Context
 from ..disk_space import storage_errors
 from . import media_files as files
-from .media_files import PROCESSING_ERROR
 from . import media_video as video
+from .media_files import PROCESSING_ERROR
 
 log = logging.getLogger(__name__)
 

@@ -3,7 +3,7 @@
 A stop can fall anywhere in an upload: between staging its files and committing its row, between
 the commit and publishing, or while a background upload was processing. At the next start, before
 serving, staged files whose rows exist are published, every other staged or scratch file goes,
-and stored files that no row names are removed (in a bucket, only once older than the store's
+and stored files that no row (nor a queued video job) names are removed (in a bucket, only once older than the store's
 grace period: another process may be between staging and committing). Uploads whose file is gone
 are deleted while unposted, and reported to the operator otherwise.
 """

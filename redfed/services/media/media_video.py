@@ -18,7 +18,7 @@ from PIL import Image
 
 from ...config import MediaConfig
 from ...errors import Unprocessable
-from .media_files import FILE_TYPE_ERROR
+from .media_files import CONTENT_TYPES, FILE_TYPE_ERROR
 from .media_images import still_preview
 from .media_isolation import run_isolated
 
@@ -132,7 +132,7 @@ def _transcode(source: Path, target: Path, probed: Probe, media: MediaConfig) ->
     width, height = output_size(probed.width, probed.height, media.video_max_side)
     # A GIF plays for as long as its frames say; any other source may be a tenth longer than its header.
     budget = media.max_video_seconds if gif else probed.duration * 1.1 + 1
-    with _open(source, "image/gif" if gif else _content_type(source)) as inp, \
+    with _open(source, CONTENT_TYPES[source.suffix[1:]]) as inp, \
             av.open(str(target), "w", format="mp4", options={"movflags": "+faststart"}) as out:
         if not gif and _web_safe(inp, probed, (width, height), fps):
             poster = _copy_streams(inp, out, budget)
@@ -140,7 +140,7 @@ def _transcode(source: Path, target: Path, probed: Probe, media: MediaConfig) ->
             poster = _encode_streams(inp, out, probed, (width, height), fps, budget)
     if poster is None:
         raise Unprocessable(FILE_TYPE_ERROR)
-    return _result(target, poster, probed, width, height, fps, gif)
+    return _result(target, poster, probed, width, height, fps)
 
 
 def _web_safe(inp, probed: Probe, size: tuple[int, int], fps: Fraction) -> bool:
@@ -205,11 +205,6 @@ def _encode_streams(inp, out, probed: Probe, size: tuple[int, int], fps: Fractio
     return poster
 
 
-def _content_type(path: Path) -> str:
-    # The job names its source by a key whose extension is the sniffed type's.
-    return {"mp4": "video/mp4", "mov": "video/quicktime", "webm": "video/webm", "gif": "image/gif"}[path.suffix[1:]]
-
-
 # The filters that turn frames upright, as `ffmpeg` does for a display matrix's rotation.
 UPRIGHT = {90: [("transpose", "cclock")], 180: [("hflip", ""), ("vflip", "")], 270: [("transpose", "clock")]}
 
@@ -244,20 +239,24 @@ def _encode_video(graph, stream, out, poster: Image.Image | None) -> Image.Image
         out.mux(stream.encode(frame))
 
 
-def _result(target: Path, poster: Image.Image, probed: Probe, width: int, height: int, fps: Fraction, gif: bool) -> Transcoded:
+def _result(target: Path, poster: Image.Image, probed: Probe, width: int, height: int, fps: Fraction) -> Transcoded:
     preview, preview_type, small, blurhash = still_preview(poster)
     with av.open(str(target)) as done:
         duration = round(done.duration / av.time_base, 3) if done.duration else probed.duration
         bitrate = done.bit_rate
+        sound = done.streams.audio[0].codec_context if done.streams.audio else None
+        audio = {} if sound is None else {
+            # Mastodon's names for what ffprobe says of the audio.
+            "audio_encode": "aac (LC) (mp4a / 0x6134706D)", "audio_bitrate": f"{sound.sample_rate} Hz",
+            "audio_channels": sound.layout.name,
+        }
     meta = {
         "length": _length(duration), "duration": duration, "fps": round(float(fps), 3),
         "size": f"{width}x{height}", "width": width, "height": height, "aspect": width / height,
         "original": {"width": width, "height": height, "frame_rate": f"{fps.numerator}/{fps.denominator}",
                      "duration": duration, "bitrate": bitrate},
-        "small": small,
+        "small": small, **audio,
     }
-    if probed.audio and not gif:
-        meta.update({"audio_encode": "aac (LC) (mp4a / 0x6134706D)", "audio_bitrate": f"{AUDIO_RATE} Hz", "audio_channels": "stereo"})
     return Transcoded(meta, target.stat().st_size, preview, preview_type, blurhash)
 
 
