@@ -33,7 +33,8 @@ def wait_for(condition, seconds: float) -> None:
 def test_sigkill_during_a_transcode__the_restarted_server_finishes_the_job(tmp_path):
     server = Server(tmp_path)
     with open(server.config, "a", encoding="utf-8") as config:
-        config.write("\n[workers]\nlease_seconds = 2.0\n")
+        # Scaled down, so re-encoded (a web-safe clip would only be rewrapped, too fast to kill).
+        config.write("\n[workers]\nlease_seconds = 2.0\n\n[media]\nvideo_max_side = 240\n")
     source = clip(frames=240, size=(480, 360), fps=30)
     server.start()
     try:
