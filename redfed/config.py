@@ -92,6 +92,18 @@ class MediaConfig:
     # Decoding one image may take this long before it is refused (its process is killed).
     max_decode_seconds: float = 10.0
     max_attachments: int = 20
+    # Videos (and animated GIFs, which become looping videos): refused over these when probed, as
+    # Mastodon's limits (3840 x 2160, 120 fps, about 5 minutes).
+    max_video_pixels: int = 8_294_400
+    max_video_fps: float = 120.0
+    max_video_seconds: float = 300.0
+    # Transcoded videos are scaled down to this many pixels on their shorter side, and this frame rate.
+    video_max_side: int = 1080
+    video_max_output_fps: float = 60.0
+    # One transcode may take this long before its process is killed and the upload marked failed.
+    max_transcode_seconds: float = 600.0
+    # How many videos each worker process transcodes at once.
+    video_workers: int = 1
     # Where files are kept: "local" (under `path`) or "s3" (an S3-compatible bucket; `path` then
     # holds only uploads being checked). instance.example.toml describes each key.
     storage: str = "local"
@@ -310,6 +322,13 @@ def _validate(config: Config) -> None:
         "media.max_decode_pixels": config.media.max_decode_pixels,
         "media.max_decode_seconds": config.media.max_decode_seconds,
         "media.max_attachments": config.media.max_attachments,
+        "media.max_video_pixels": config.media.max_video_pixels,
+        "media.max_video_fps": config.media.max_video_fps,
+        "media.max_video_seconds": config.media.max_video_seconds,
+        "media.video_max_side": config.media.video_max_side,
+        "media.video_max_output_fps": config.media.video_max_output_fps,
+        "media.max_transcode_seconds": config.media.max_transcode_seconds,
+        "media.video_workers": config.media.video_workers,
         "api.max_characters": config.api.max_characters,
         "server.idle_timeout_seconds": config.server.idle_timeout_seconds,
         "server.max_header_bytes": config.server.max_header_bytes,

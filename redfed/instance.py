@@ -25,6 +25,7 @@ from .objectstore import stores
 from .services.accounts import accounts, sessions
 from .services.context import Context
 from .services.media import media_sweep
+from .services.media.media_jobs import VideoWorker
 from .services.push import keys as push_keys
 from .services.operations.heartbeat import HeartbeatWriter
 from .services.operations.metrics import Metrics
@@ -59,6 +60,7 @@ class Instance:
         self.inbox: InboxWorker | None = None
         self.push: PushWorker | None = None
         self.heartbeat: HeartbeatWriter | None = None
+        self.video: VideoWorker | None = None
 
     async def start(self, *, recover: bool = True) -> "Instance":
         """Open everything; with `recover`, also fail uploads a stop left half-processed - which
@@ -84,6 +86,7 @@ class Instance:
         self.heartbeat = HeartbeatWriter(self.db, self.metrics.role, self.clock)
         self.push = PushWorker(self.db, self.http, self.config, vapid, clock=self.clock)
         self.inbox = InboxWorker(self.ctx, clock=self.clock)
+        self.video = VideoWorker(self.ctx)
         if recover:
             await media_sweep.recover_interrupted(self.ctx)
         return self
@@ -103,11 +106,12 @@ class Instance:
         handled = await self.inbox.run_once() + await scheduled.publish_due(self.ctx) + await self.delivery.run_once()
         return handled + await self.push.run_once()
 
-    async def drain(self, max_rounds: int = 100) -> int:
-        """Run the queues until none has anything due; the total handled."""
+    async def drain(self, max_rounds: int = 100, *, videos: bool = True) -> int:
+        """Run the queues until none has anything due; the total handled. With `videos`, the
+        video transcodes too (which `run_workers` runs beside the others, not between them)."""
         total = 0
         for _ in range(max_rounds):
-            handled = await self.run_once()
+            handled = await self.run_once() + (await self.video.run_once() if videos else 0)
             total += handled
             if handled == 0:
                 return total
@@ -142,12 +146,33 @@ class Instance:
             self._not_listening.discard(channel)
 
     async def run_workers(self) -> None:
-        """Work until cancelled: whenever woken, and every POLL_SECONDS regardless."""
+        """Work until cancelled: whenever woken, and every POLL_SECONDS regardless. Videos are
+        transcoded beside the other queues, which a transcode's minutes must not hold up."""
+        transcoding = asyncio.create_task(self._run_video_worker(), name="redfed-video")
+        try:
+            await self._run_queues()
+        finally:
+            transcoding.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await transcoding
+
+    async def _run_video_worker(self) -> None:
+        while True:
+            try:
+                if await self.video.run_once():
+                    continue
+            except ServiceUnavailable:
+                pass  # a busy or full store, warned about where it was met; the next round retries
+            except Exception:
+                log.exception("video worker round failed")
+            await asyncio.sleep(POLL_SECONDS)
+
+    async def _run_queues(self) -> None:
         while True:
             self._wake.clear()
             try:
                 await self.heartbeat.beat()
-                await self.drain(max_rounds=10)
+                await self.drain(max_rounds=10, videos=False)
             except RuntimeError:
                 continue  # more work is due right away
             except ServiceUnavailable:

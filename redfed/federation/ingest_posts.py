@@ -177,8 +177,21 @@ def _attachments(value) -> tuple[dict, ...]:
         for name in ("width", "height"):
             if isinstance(item.get(name), int) and 0 < item[name] < 100_000:
                 attachment[name] = item[name]
+        poster = _poster(item)
+        if poster is not None:
+            attachment["poster"] = poster
         kept.append(attachment)
     return tuple(kept)
+
+
+def _poster(attachment: dict) -> str | None:
+    """A video's still: Mastodon sends it as an `icon` Image, others as a `preview`."""
+    for value in (attachment.get("icon"), attachment.get("preview")):
+        for image in as2.as_list(value)[:5]:
+            url = _optional_url(image.get("url") if isinstance(image, dict) else image)
+            if url is not None:
+                return url
+    return None
 
 
 def _poll(doc: dict, now_ms: int) -> dict | None:

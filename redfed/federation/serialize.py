@@ -135,7 +135,20 @@ def media_to_ap(media: Media, urls: Urls) -> dict:
         "height": original.get("height"),
         "focalPoint": [media.focus_x, media.focus_y] if media.focus_x is not None else None,
     }
+    if media.type in ("video", "gifv"):
+        attachment.update(_video_fields(media, urls))
     return {name: value for name, value in attachment.items() if value is not None}
+
+
+def _video_fields(media: Media, urls: Urls) -> dict:
+    """A video's length and its poster, as Mastodon's MediaAttachmentSerializer sends them
+    (`duration` in ISO 8601, the poster as an `icon` Image)."""
+    duration = media.meta.get("original", {}).get("duration")
+    fields = {"duration": f"PT{duration:g}S" if isinstance(duration, int | float) else None}
+    if media.preview_key:
+        poster_type = "image/webp" if media.preview_key.endswith(".webp") else "image/jpeg"
+        fields["icon"] = {"type": "Image", "mediaType": poster_type, "url": urls.media(media.preview_key)}
+    return fields
 
 
 def create_activity(note: dict) -> dict:

@@ -23,10 +23,9 @@ from redfed.store.media import media as media_store
 
 from ..support import api
 from ..support.http import get, request
+from ..support.videos import FAKE_MP4, clip, described
 
 SRGB = ImageCms.ImageCmsProfile(ImageCms.createProfile("sRGB")).tobytes()
-# The smallest MP4 start: an `ftyp` box (brand isom), then an empty `mdat` box.
-FAKE_MP4 = b"\x00\x00\x00\x18ftypisom\x00\x00\x02\x00isomiso2" + b"\x00\x00\x00\x10mdat" + b"\x00" * 8
 
 
 def jpeg_with_gps() -> bytes:
@@ -164,12 +163,14 @@ def test_gif_with_ten_thousand_frames__is_refused(instance, alice):
     assert status_of(error) == 422
 
 
-def test_small_animated_gif__stays_animated(instance, alice):
+def test_small_animated_gif__becomes_a_looping_video_without_its_comment(instance, alice):
     frames = [Image.new("RGB", (8, 8), color) for color in ("red", "green", "blue")]
-    media = alice.media_post(image_bytes(frames[0], "GIF", save_all=True, append_images=frames[1:], duration=50, comment=b"hidden"), mime_type="image/gif")
-    stored = Image.open(stored_path(instance, media["url"]))
-    assert stored.format == "GIF" and stored.n_frames == 3 and media["type"] == "image"
-    assert b"hidden" not in stored_path(instance, media["url"]).read_bytes()
+    gif = image_bytes(frames[0], "GIF", save_all=True, append_images=frames[1:], duration=50, comment=b"hidden")
+    media = alice.media_post(gif, mime_type="image/gif")
+    instance.drain()
+    media = wait_until_processed(alice, media["id"])
+    stored = stored_path(instance, media["url"]).read_bytes()
+    assert media["type"] == "gifv" and described(stored)["codecs"] == ["h264"] and b"hidden" not in stored
 
 
 @pytest.mark.parametrize("payload", [
@@ -239,17 +240,18 @@ def test_media_routes__need_a_token_with_write_media(instance):
 
 def test_video_on_v2__is_accepted_at_once_then_processed(instance, alice):
     token = api.token_for(instance, "alice")
-    response = upload(instance, token, FAKE_MP4, name="clip.mp4", mime="video/mp4", description="a clip")
+    response = upload(instance, token, clip(), name="clip.mp4", mime="video/mp4", description="a clip")
     assert response.status_code == 202
     accepted = response.json()
     assert accepted["type"] == "video" and accepted["url"] is None and accepted["description"] == "a clip"
+    instance.drain()
     ready = wait_until_processed(alice, accepted["id"])
-    assert ready["url"] and ready["preview_url"] == ready["url"]
+    assert ready["url"] and ready["preview_url"].endswith(".jpg")
     served = get(ready["url"])
-    assert served.body == FAKE_MP4 and served.headers["Content-Type"] == "video/mp4"
+    assert served.body == stored_path(instance, ready["url"]).read_bytes() and served.headers["Content-Type"] == "video/mp4"
     part = get(ready["url"], headers={"Range": "bytes=4-7"})
     assert part.status == 206 and part.body == b"ftyp"
-    on_v1 = upload(instance, token, FAKE_MP4, version="v1")
+    on_v1 = upload(instance, token, clip(), version="v1")
     assert on_v1.status_code == 200 and on_v1.json()["url"].endswith(".mp4")
 
 
@@ -268,7 +270,8 @@ def test_v2_upload_that_fails_in_the_background__is_marked_failed(instance, alic
 
 
 def test_processing_row__while_processing_answers_206_and_is_failed_after_a_restart(instance, alice):
-    accepted = alice.media_post(FAKE_MP4, mime_type="video/mp4")
+    accepted = alice.media_post(clip(), mime_type="video/mp4")
+    instance.drain()
     ready = wait_until_processed(alice, accepted["id"])
     row = instance.run(media_store.get(instance.runtime.db.reader, int(ready["id"])))
     stuck = dataclasses.replace(row, id=row.id + 1, state="processing", file_key="", preview_key=None)
@@ -286,7 +289,9 @@ def test_processing_row__while_processing_answers_206_and_is_failed_after_a_rest
 
 def test_custom_thumbnail__becomes_the_preview_and_can_be_replaced(instance, alice):
     cover = image_bytes(Image.new("RGB", (1280, 720), "navy"), "PNG")
-    media = wait_until_processed(alice, alice.media_post(FAKE_MP4, mime_type="video/mp4", thumbnail=cover, thumbnail_mime_type="image/png")["id"])
+    accepted = alice.media_post(clip(), mime_type="video/mp4", thumbnail=cover, thumbnail_mime_type="image/png")
+    instance.drain()
+    media = wait_until_processed(alice, accepted["id"])
     assert media["preview_url"] != media["url"] and media["meta"]["small"] == {"width": 640, "height": 360, "size": "640x360", "aspect": 640 / 360}
     assert media["blurhash"] and get(media["preview_url"]).headers["Content-Type"] == "image/jpeg"
     first_preview = stored_path(instance, media["preview_url"])
@@ -337,7 +342,8 @@ def test_claim_for_post__checks_owner_state_count_and_use(instance, alice):
         claim([12345])
     with pytest.raises(Unprocessable, match="Cannot attach more than 2 files"):
         claim([first, second, third], limit=2)
-    video = int(alice.media_post(FAKE_MP4, mime_type="video/mp4")["id"])
+    video = int(alice.media_post(clip(), mime_type="video/mp4")["id"])
+    instance.drain()
     wait_until_processed(alice, video)
     with pytest.raises(Unprocessable, match="Cannot attach a video"):
         claim([first, video])

@@ -6,6 +6,7 @@ import io
 import struct
 import time
 
+import av
 import pytest
 import requests
 from hypothesis import HealthCheck, given, settings
@@ -96,16 +97,18 @@ def test_small_gif_claiming_large_animated_frames__is_refused_from_the_budget_at
     assert time.monotonic() - started < 3
 
 
-def test_animated_gif_within_the_budget__keeps_its_palette_frames(instance, token):
+def test_animated_gif_within_the_budget__becomes_a_video_of_its_palette_frames(instance, token):
     frames = [Image.new("P", (300, 200), index) for index in range(6)]
     for frame in frames:
         frame.putpalette([255, 0, 0, 0, 255, 0, 0, 0, 255, 9, 9, 9, 200, 200, 0, 0, 200, 200])
     response = post_media(instance, token, image_bytes(frames[0], "GIF", save_all=True, append_images=frames[1:], duration=40))
     assert response.status_code == 200, response.text
-    stored = Image.open(io.BytesIO(requests.get(response.json()["url"], timeout=10).content))
-    assert stored.n_frames == 6 and stored.size == (300, 200)
-    stored.seek(2)
-    assert stored.convert("RGB").getpixel((5, 5)) == (0, 0, 255)
+    assert response.json()["type"] == "gifv"
+    with av.open(io.BytesIO(requests.get(response.json()["url"], timeout=10).content)) as video:
+        decoded = [frame.to_image() for frame in video.decode(video=0)]
+    assert len(decoded) == 6 and decoded[2].size == (300, 200)
+    red, green, blue = decoded[2].getpixel((5, 5))
+    assert blue > 200 and red < 50 and green < 50
 
 
 def test_decoding_over_the_time_budget__is_killed_and_refused(start_instance):

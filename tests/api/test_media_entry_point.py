@@ -34,7 +34,7 @@ def _run(tmp_path, *, from_stdin: bool) -> subprocess.CompletedProcess:
 
 def test_a_program_the_decoder_cannot_reimport__503_and_an_error_that_says_why(tmp_path):
     result = _run(tmp_path, from_stdin=True)
-    assert result.stdout.strip() == "ServiceUnavailable 503 images cannot be processed right now, try again later"
+    assert result.stdout.strip() == "ServiceUnavailable 503 media cannot be processed right now, try again later"
     assert "must guard its entry point" in result.stderr
 
 

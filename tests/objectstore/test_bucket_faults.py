@@ -5,6 +5,7 @@ itself when the bucket is back. A wrong bucket at start is one clear line."""
 
 import http.client
 import io
+import os
 import subprocess
 import sys
 import time
@@ -20,8 +21,8 @@ from redfed.objectstore.faults import MESSAGE
 from ..support import api
 from ..support.instance import make_config
 from ..support.s3 import SECRET_ACCESS_KEY, S3Server
+from ..support.videos import clip
 
-FAKE_MP4 = b"\x00\x00\x00\x18ftypisom\x00\x00\x02\x00isomiso2" + b"\x00\x00\x00\x10mdat" + b"\x00" * 8
 
 
 @pytest.fixture
@@ -43,6 +44,13 @@ def setup(start_instance, own_server):
 def png(side: int = 600) -> bytes:
     buffer = io.BytesIO()
     Image.new("RGB", (side, side), "purple").save(buffer, "PNG")
+    return buffer.getvalue()
+
+
+def noise_png() -> bytes:
+    """Over the size processed after the answer (media.BACKGROUND_IMAGE_BYTES)."""
+    buffer = io.BytesIO()
+    Image.frombytes("RGB", (1000, 1000), os.urandom(3_000_000)).save(buffer, "PNG")
     return buffer.getvalue()
 
 
@@ -96,9 +104,12 @@ def test_bucket_gone_mid_upload__503_with_retry_after__nothing_half_done__recove
         # A file stored before is not "not found" while its bucket is away.
         assert requests.get(stored["url"], timeout=30).status_code == 503
         # A background upload cannot store its file either: its row ends failed, not half-ready.
-        accepted = send(upload_request(instance, token, FAKE_MP4, "v2"))
+        accepted = send(upload_request(instance, token, noise_png(), "v2"))
         assert accepted.status_code == 202
         assert _final_status(instance, token, accepted.json()["id"]) == 422
+        # A video's original is stored before the answer: 503 at once, nothing kept.
+        refused = send(upload_request(instance, token, clip(), "v2"))
+        assert refused.status_code == 503 and media_rows(instance) == rows + 1 and scratch(instance) == []
     assert "file storage unavailable" in caplog.text and SECRET_ACCESS_KEY not in caplog.text
     assert requests.get(instance.url("/api/v1/instance"), timeout=10).status_code == 200
 

@@ -11,11 +11,11 @@ from playwright.sync_api import expect
 from redfed.services.media import media
 from redfed.services.social import polls, posts
 
+from ..support.videos import clip
 from .conftest import screenshot, sign_in
 from .shop_support import rows, upload
 
 # The smallest MP4 the media service accepts (as in tests/api/test_media.py); never played here.
-FAKE_MP4 = b"\x00\x00\x00\x18ftypisom\x00\x00\x02\x00isomiso2" + b"\x00\x00\x00\x10mdat" + b"\x00" * 8
 
 PHONE, DESKTOP = (390, 844), (1440, 900)
 # A portrait first, then a landscape, a square and two more.
@@ -220,13 +220,19 @@ def test_note_view__a_poll_can_be_voted_in_and_shows_its_results(instance, new_p
 
 def test_note_view__a_video_plays_in_place_with_its_description(instance, new_page):
     alice = instance.create_user("alice").actor
-    clip = instance.run(media.upload(instance.ctx, alice, io.BytesIO(FAKE_MP4), description="Pouring the tea")).media
-    post = instance.run(posts.create_local_post(instance.ctx, alice, "Pouring", media=[clip]))
+    video_clip = instance.run(media.upload(instance.ctx, alice, io.BytesIO(clip(frames=12)), description="Pouring the tea")).media
+    post = instance.run(posts.create_local_post(instance.ctx, alice, "Pouring", media=[video_clip]))
     page = new_page(*PHONE)
     page.goto(instance.url(f"/@alice/{post.id}"))
     video = page.locator(".note-media video")
     expect(video).to_have_attribute("aria-label", "Pouring the tea")
     expect(video).to_have_attribute("controls", "")
     assert video.evaluate("v => v.currentSrc").endswith(".mp4")
+    expect(video).to_have_attribute("poster", instance.runtime.urls.media(video_clip.preview_key))
+    assert video.get_attribute("autoplay") is None
+    # The transcoded file plays in Chromium: its length is known and it can play to the end.
+    page.wait_for_function("document.querySelector('.note-media video').readyState >= 1")
+    assert video.evaluate("v => v.duration") == pytest.approx(1.0, abs=0.1)
+    assert video.evaluate("v => { v.muted = true; return v.play().then(() => new Promise(done => v.onended = () => done(v.currentTime))) }") > 0.5
     box = video.bounding_box()
     assert box["x"] == 0 and box["width"] == PHONE[0]

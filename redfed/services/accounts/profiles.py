@@ -99,7 +99,7 @@ async def save_profile(ctx: Context, changed: Actor) -> Actor:
 async def upload_image(ctx: Context, actor: Actor, stream: BinaryIO) -> Media:
     """An avatar or header upload, through the same checks as any photo (type sniffed, EXIF
     stripped, size and pixel limits); anything but a still image is removed again and refused."""
-    accepted = await media.upload(ctx, actor, stream)
+    accepted = await media.upload(ctx, actor, stream, gifv=False)  # an animated avatar stays a GIF
     if accepted.media.type != "image":
         await media.delete(ctx, actor, accepted.media.id)
         raise Unprocessable(NOT_AN_IMAGE)

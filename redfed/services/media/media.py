@@ -1,11 +1,14 @@
 """Media uploads (layer 4): Mastodon's rules for uploading, describing, deleting and attaching files.
 
 A synchronous upload is processed first, its files staged (media_files), then its row written
-once, ready, and the files published into place. A background upload (v2: video, audio, large
-images) writes its row first, state `processing`, and stages its files afterwards; the row becomes
+once, ready, and the files published into place. A background upload (v2: audio, large images)
+writes its row first, state `processing`, and stages its files afterwards; the row becomes
 `ready` in the same statement that names its files, or `failed` with the reason. At the next start
 media_sweep fails what a stop left `processing` and sweeps the stored files so that
 files and rows agree whatever moment the stop came at.
+
+A video (or an animated GIF, which becomes one) is probed here and refused at once when it breaks
+a limit; its original is then kept with a job for the workers (media_jobs), which survives a stop.
 
 A client that goes away cancels its request: file work already running runs to its end and is
 then taken back, so an abandoned upload leaves no file behind.
@@ -29,11 +32,15 @@ from ...db.api import Connection
 from ...db.connection import Database, uninterrupted
 from ...errors import NotFound, RedfedError, ServiceUnavailable, Unprocessable
 from ...models import Actor, Media
+from ...store.media import jobs
 from ...store.media import media as store
 from ..context import Context
 from ..disk_space import storage_errors
 from . import media_files as files
 from . import media_images as images
+from . import media_jobs
+from . import media_video as video
+from .media_files import PROCESSING_ERROR
 
 log = logging.getLogger(__name__)
 T = TypeVar("T")
@@ -43,7 +50,6 @@ MAX_DESCRIPTION = 1500
 # On /api/v2/media, images larger than this are processed after the answer (202), like video.
 BACKGROUND_IMAGE_BYTES = 2 * 1024 * 1024
 NOT_FOUND = "Record not found"
-PROCESSING_ERROR = "Error processing thumbnail for uploaded media"
 IN_USE = "Media attachment is currently used by a status"
 NOT_READY = "Cannot attach files that have not finished processing. Try again in a moment!"
 IMAGES_AND_VIDEO = "Cannot attach a video to a post that already contains images"
@@ -86,10 +92,11 @@ def ensure_room(ctx: Context, size: int) -> None:
 
 async def upload(
     ctx: Context, owner: Actor, file: BinaryIO, *, description: str | None = None, focus: str | None = None,
-    thumbnail: BinaryIO | None = None, background: bool = False,
+    thumbnail: BinaryIO | None = None, background: bool = False, gifv: bool = True,
 ) -> Accepted:
     """Accept an upload. With `background`, video, audio and large images come back `processing`
-    with a `finish` coroutine for the caller to run; otherwise the media comes back ready."""
+    with a `finish` coroutine for the caller to run, or queued for the workers (video); otherwise
+    the media comes back ready. With `gifv`, an animated GIF becomes a looping video."""
     description, point = check_description(description), parse_focus(focus)
     received, thumb = await _receive(ctx, file), None
     try:
@@ -101,6 +108,9 @@ async def upload(
             description=description, focus_x=point[0] if point else None, focus_y=point[1] if point else None,
             blurhash=None, error=None, created_at=now,
         )
+        if received.kind == "video" or (gifv and await _animated_gif(ctx, received)):
+            kind = "video" if received.kind == "video" else "gifv"
+            return await _accept_video(ctx, dataclasses.replace(media, type=kind), received, thumb, background=background)
         if background and (received.kind != "image" or received.size > BACKGROUND_IMAGE_BYTES):
             async with ctx.db.transaction() as conn:
                 await store.insert(conn, media)
@@ -111,6 +121,46 @@ async def upload(
         raise
     await _commit_staged(ctx, (ready.file_key, ready.preview_key), lambda conn: store.insert(conn, ready))
     return Accepted(ready)
+
+
+async def _animated_gif(ctx: Context, received: files.Received) -> bool:
+    """Whether an upload is an animated GIF, which becomes a looping video (Mastodon's gifv);
+    decoded as an image first, so that every check on images holds for it too."""
+    return received.content_type == "image/gif" and (await _decode(ctx, received)).animated
+
+
+async def _accept_video(
+    ctx: Context, media: Media, received: files.Received, thumb: files.Received | None, *, background: bool
+) -> Accepted:
+    """Probe a video (422, nothing kept, when it is refused), store its original and queue its
+    transcode. In the background the upload comes back processing; otherwise the job runs here
+    and the upload comes back ready, or is refused with the transcode's reason."""
+    probed = await _blocking(functools.partial(video.probe, received.path, received.content_type, ctx.config.media))
+    custom = await _decode(ctx, thumb) if thumb else None
+    _unlink(thumb)
+    source_key = files.new_key(received.content_type)
+    staged = [await _stage(ctx, source_key, received.path)]
+    if custom is not None:
+        preview = files.preview_key(files.new_key(custom.preview_type), custom.preview_type)
+        staged.append(await _stage(ctx, preview, custom.preview))
+        media = dataclasses.replace(media, preview_key=preview, meta={"small": custom.meta["small"]}, blurhash=custom.blurhash)
+    now = ctx.now_ms()
+    lease = None if background else now + media_jobs.lease_ms(ctx)
+    job = jobs.MediaJob(media.id, source_key, dataclasses.asdict(probed), 0 if background else 1)
+
+    async def write(conn: Connection) -> Media:
+        await store.insert(conn, media)
+        await jobs.insert(conn, job, now, lease)
+        return media
+
+    await _commit_staged(ctx, tuple(staged), write)
+    if background:
+        return Accepted(media)
+    done = await media_jobs.run_job(ctx, job)
+    if done is None or done.state != "ready":
+        await uninterrupted(_delete_row_and_files(ctx, media.id))
+        raise Unprocessable(done.error if done and done.error else PROCESSING_ERROR)
+    return Accepted(done)
 
 
 async def _receive(ctx: Context, source: BinaryIO, *, images_only: bool = False) -> files.Received:
@@ -296,9 +346,10 @@ async def delete(ctx: Context, owner: Actor, media_id: int) -> None:
 
 async def _delete_row_and_files(ctx: Context, media_id: int) -> Media | None:
     async with ctx.db.transaction() as conn:
+        source = await jobs.delete(conn, media_id)
         deleted = await store.delete_unattached(conn, media_id)
     if deleted is not None:
-        await _discard(ctx, deleted.file_key, deleted.preview_key)
+        await _discard(ctx, deleted.file_key or None, deleted.preview_key, source)
     return deleted
 
 

@@ -23,6 +23,7 @@ from ...errors import Unprocessable
 from ..disk_space import ensure_room, storage_errors
 
 FILE_TYPE_ERROR = "File type of uploaded media could not be verified"
+PROCESSING_ERROR = "Error processing thumbnail for uploaded media"
 CHUNK = 1024 * 1024
 AVIF = features.check("avif")
 

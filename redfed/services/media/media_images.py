@@ -8,25 +8,21 @@ address space, and whatever it allocated goes back to the system when it ends, i
 in the server's malloc arenas. Any error of any decoder is a refusal of that upload, never a crash.
 """
 
-import contextlib
 import io
 import logging
 import math
-import multiprocessing
-import resource
-import signal
 import threading
 import warnings
 from dataclasses import dataclass
-from multiprocessing.connection import Connection
 from pathlib import Path
 
 import blurhash
 from PIL import GifImagePlugin, Image, ImageOps, ImageSequence
 
 from ...config import MediaConfig
-from ...errors import RedfedError, ServiceUnavailable, Unprocessable
+from ...errors import Unprocessable
 from .media_files import AVIF, FILE_TYPE_ERROR
+from .media_isolation import run_isolated
 
 log = logging.getLogger(__name__)
 
@@ -41,10 +37,6 @@ _DECODE_SLOTS = threading.BoundedSemaphore(2)
 # Address space of a decoding process: the pixel budget's few full-size copies, and the libraries.
 DECODE_MEMORY_BYTES = 2 * 1024**3
 _BLURHASH_LOCK = threading.Lock()
-# A fork server started once, with Pillow loaded: a decoding process starts in a few milliseconds,
-# and never as a fork of the threaded server.
-_PROCESSES = multiprocessing.get_context("forkserver")
-_PROCESSES.set_forkserver_preload([__name__])
 
 # Pillow formats we decode, and the type each one is.
 IMAGE_FORMATS = {"JPEG": "image/jpeg", "MPO": "image/jpeg", "PNG": "image/png", "GIF": "image/gif", "WEBP": "image/webp"}
@@ -61,71 +53,21 @@ class ProcessedImage:
     preview_type: str
     meta: dict
     blurhash: str | None
-
-
-@dataclass(frozen=True)
-class Refusal:
-    """What a decoding process answers instead of an image: the client's message, and our reason."""
-
-    message: str
-    reason: str
+    animated: bool = False
 
 
 def process_image(path: Path, declared: str, media: MediaConfig) -> ProcessedImage:
     """Decode, check and re-encode an image file in a process of its own, within the time budget;
     Unprocessable if it is not a safe, usable image."""
     with _DECODE_SLOTS:
-        receiver, sender = _PROCESSES.Pipe(duplex=False)
-        child = _PROCESSES.Process(target=_decode_in_child, args=(sender, path, declared, media), daemon=True)
-        child.start()
-        sender.close()
-        try:
-            if not receiver.poll(media.max_decode_seconds):
-                log.info("refused an image upload: decoding took over %s s", media.max_decode_seconds)
-                raise Unprocessable(TOO_SLOW)
-            outcome = receiver.recv()
-        except (EOFError, OSError):
-            child.join(1)  # it closed the pipe on its way out: let it finish, so its exit code tells why
-            outcome = None
-        finally:
-            child.kill()
-            child.join()
-            receiver.close()
-    if outcome is None:
-        raise _died(child.exitcode)
-    if isinstance(outcome, Refusal):
-        log.info("refused an image upload: %s", outcome.reason)
-        raise Unprocessable(outcome.message)
-    return outcome
+        return run_isolated(_decode_in_child, (path, declared, media), seconds=media.max_decode_seconds,
+                            memory_bytes=DECODE_MEMORY_BYTES, what="an image upload", too_slow=TOO_SLOW)
 
 
-def _died(exitcode: int | None) -> RedfedError:
-    """Why a decoding process ended without an answer. Killed by a signal (a decoder that crashed,
-    or its alarm) is the image's doing; an exit of its own is ours: it could not start, as when
-    the program running redfed has no `if __name__ == "__main__":` guard for it to re-import."""
-    if exitcode is not None and exitcode > 0:
-        log.error("an image decoding process could not start (exit code %s): a program that runs redfed "
-                  "must guard its entry point with `if __name__ == \"__main__\":`", exitcode)
-        return ServiceUnavailable("images cannot be processed right now, try again later")
-    log.info("refused an image upload: its decoding process died (exit code %s)", exitcode)
-    return Unprocessable(FILE_TYPE_ERROR)
-
-
-def _decode_in_child(sender: Connection, path: Path, declared: str, media: MediaConfig) -> None:
-    resource.setrlimit(resource.RLIMIT_AS, (DECODE_MEMORY_BYTES, DECODE_MEMORY_BYTES))
-    # Ends this process even when the server that would kill it is gone (SIGALRM's default action).
-    signal.alarm(math.ceil(media.max_decode_seconds) + 1)
+def _decode_in_child(path: Path, declared: str, media: MediaConfig) -> ProcessedImage:
     # GIF frames stay in palette mode while they share a palette: re-encoding them needs no quantizing.
     GifImagePlugin.LOADING_STRATEGY = GifImagePlugin.LoadingStrategy.RGB_AFTER_DIFFERENT_PALETTE_ONLY
-    try:
-        outcome: ProcessedImage | Refusal = decode(path, declared, media)
-    except Unprocessable as error:
-        outcome = Refusal(error.message, error.message)
-    except Exception as error:  # noqa: BLE001 - Pillow's plugins raise IndexError, struct.error and more
-        outcome = Refusal(FILE_TYPE_ERROR, f"{type(error).__name__}: {error}"[:300])
-    with contextlib.suppress(BrokenPipeError):  # the server is gone: nobody to tell
-        sender.send(outcome)
-    sender.close()
+    return decode(path, declared, media)
 
 
 def decode(path: Path, declared: str, media: MediaConfig) -> ProcessedImage:
@@ -160,11 +102,18 @@ def _process(image: Image.Image, media: MediaConfig) -> ProcessedImage:
         if still.mode == "CMYK":
             still, icc = still.convert("RGB"), None  # a CMYK profile no longer describes the pixels
         data, content_type = _encode_still(still, image.format, icc)
-    preview = still.copy()
+    preview_data, preview_type, small, blurhash = still_preview(still, icc)
+    meta = {"original": _dimensions(*still.size), "small": small}
+    return ProcessedImage(data, content_type, preview_data, preview_type, meta, blurhash, bool(animated))
+
+
+def still_preview(image: Image.Image, icc: bytes | None = None) -> tuple[bytes, str, dict, str | None]:
+    """The preview of an image (or of a video's poster frame): its bytes, its type, its
+    dimensions as Mastodon's `meta.small`, and its blurhash."""
+    preview = image.copy()
     preview.thumbnail(PREVIEW_BOX, Image.Resampling.LANCZOS)
-    preview_data, preview_type = _encode_preview(preview, icc)
-    meta = {"original": _dimensions(*still.size), "small": _dimensions(*preview.size)}
-    return ProcessedImage(data, content_type, preview_data, preview_type, meta, _blurhash(preview))
+    data, content_type = _encode_preview(preview, icc)
+    return data, content_type, _dimensions(*preview.size), _blurhash(preview)
 
 
 def _fit(width: int, height: int, max_pixels: int) -> tuple[int, int]:

@@ -3,7 +3,7 @@
 A stop can fall anywhere in an upload: between staging its files and committing its row, between
 the commit and publishing, or while a background upload was processing. At the next start, before
 serving, staged files whose rows exist are published, every other staged or scratch file goes,
-and stored files that no row names are removed (in a bucket, only once older than the store's
+and stored files that no row (nor a queued video job) names are removed (in a bucket, only once older than the store's
 grace period: another process may be between staging and committing). Uploads whose file is gone
 are deleted while unposted, and reported to the operator otherwise.
 """
@@ -12,6 +12,7 @@ import logging
 import time
 from dataclasses import dataclass, field
 
+from ...store.media import jobs
 from ...store.media import media as store
 from ..context import Context
 from ..disk_space import storage_errors
@@ -37,6 +38,7 @@ async def recover_interrupted(ctx: Context) -> int:
         count = await store.fail_processing(conn, ctx.now_ms() + 1, "processing was interrupted")
     stored = await store.stored_files(ctx.db.reader)
     known = {key for media in stored for key in (media.file_key, media.preview_key) if key}
+    known |= await jobs.kept_files(ctx.db.reader)
     with storage_errors():
         swept = await sweep(ctx, known)
     lost = [media for media in stored if media.file_key not in swept.present]

@@ -100,9 +100,11 @@ async def set_failed(conn: Connection, media_id: int, error: str) -> None:
 
 
 async def fail_processing(conn: Connection, created_before: int, error: str) -> int:
-    """Mark rows left processing since before `created_before` as failed; how many there were."""
+    """Mark rows left processing since before `created_before` as failed, but those a queued job
+    will finish (videos); how many there were."""
     cursor = await conn.execute(
-        "UPDATE media SET state = 'failed', error = ? WHERE state = 'processing' AND created_at < ?", (error, created_before)
+        "UPDATE media SET state = 'failed', error = ? WHERE state = 'processing' AND created_at < ? "
+        "AND id NOT IN (SELECT media_id FROM media_jobs)", (error, created_before)
     )
     return cursor.rowcount
 

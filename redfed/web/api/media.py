@@ -77,8 +77,7 @@ async def _create(background: bool):
     )
     if accepted.finish is not None:
         current_app.add_background_task(accepted.finish)
-        return entities.media_attachment(accepted.media, rt.urls), 202
-    return entities.media_attachment(accepted.media, rt.urls)
+    return entities.media_attachment(accepted.media, rt.urls), 202 if accepted.media.state == "processing" else 200
 
 
 @blueprint.post("/api/v1/media")

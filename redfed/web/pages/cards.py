@@ -119,12 +119,18 @@ def photos_of(view: StatusView, urls: Urls) -> tuple[Photo, ...]:
 
 
 def videos_of(view: StatusView, urls: Urls) -> tuple[Video, ...]:
-    return tuple(
+    found = [
         # A video without a still of its own has its own file as preview: no poster then.
         Video(urls.media(media.file_key), urls.media(media.preview_key) if media.preview_key not in (None, media.file_key) else None,
               media.description or "")
         for media in view.media if media.type in ("video", "gifv") and media.state == "ready"
-    )
+    ]
+    if not view.post.is_local:
+        for item in view.post.attachments:
+            url, kind, name = _web_url(item.get("url")), str(item.get("mediaType", "")), item.get("name")
+            if url and (kind.startswith("video/") or (not kind and item.get("type") == "Video")):
+                found.append(Video(url, _web_url(item.get("poster")), name if isinstance(name, str) else ""))
+    return tuple(found)
 
 
 def card(view: StatusView, urls: Urls) -> Card:

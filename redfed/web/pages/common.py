@@ -192,8 +192,9 @@ async def page_context() -> dict:
 
 
 def compose_limit(config) -> int:
-    """The compose form's largest body: its photos at their size limit, and the fields around them."""
-    return MAX_PHOTOS * config.media.max_image_bytes + FORM_OVERHEAD
+    """The compose form's largest body: its photos, or a video, at their size limits, and the
+    fields around them."""
+    return max(MAX_PHOTOS * config.media.max_image_bytes, config.media.max_video_bytes) + FORM_OVERHEAD
 
 
 def profile_form_limit(config) -> int:

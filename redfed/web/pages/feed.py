@@ -150,7 +150,7 @@ async def compose():
     visibility = fields.get("visibility") if fields.get("visibility") in VISIBILITIES else "public"
     choices = compose_service.arrange(photo_choices.from_form(posted, uploaded), fields.get("cover"))
     removed = photo_choices.removed(posted)
-    if any(photo_choices.too_large(choice, rt.config.media.max_image_bytes) for choice in choices):
+    if any(photo_choices.too_large(choice, rt.config.media) for choice in choices):
         # None of the new files is kept then; the photos staged before still are.
         kept = await compose_service.stage(rt.services, viewer, [c for c in choices if c.file is None], removed)
         error = _("Each photo can be at most %(size)s MB.") % {"size": max_photo_mb}

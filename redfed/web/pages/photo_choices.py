@@ -7,7 +7,9 @@ staged ones, with no description until the person adds one."""
 import math
 from dataclasses import dataclass
 
+from ...config import MediaConfig
 from ...models import Media
+from ...services.media import media_files
 from ...services.social.compose import Choice
 from ...urls import Urls
 
@@ -57,13 +59,15 @@ def _choice(posted, key: str, default_position: int, file=None) -> Choice:
     return Choice(key, _position(posted.get(f"pos_{key}"), default_position), posted.get(f"alt_{key}", ""), file)
 
 
-def too_large(choice: Choice, max_bytes: int) -> bool:
+def too_large(choice: Choice, limits: MediaConfig) -> bool:
+    """Whether a new file is over its kind's size limit (a photo's, or a video's by its first bytes)."""
     if choice.file is None:
         return False
+    kind = media_files.sniff(choice.file.read(64)) or "image/"
     choice.file.seek(0, 2)
     size = choice.file.tell()
     choice.file.seek(0)
-    return size > max_bytes
+    return size > media_files.byte_limit(kind, limits)
 
 
 def shown(photo: Media, urls: Urls) -> ShownPhoto:
