@@ -106,11 +106,21 @@ def test_delivery__a_graceful_stop_hands_what_it_was_sending_back_at_once(instan
     sending = asyncio.run_coroutine_threadsafe(instance.node.drain(), instance._loop)
     wait_until(lambda: len(_inbox_posts(hostile)) == 2, "the post to reach the slow inbox", 10)  # the Accept, then the post
     sending.cancel()  # ...and the worker stops, as on SIGTERM, while the post is on its way
-    wait_until(sending.done, "the worker to stop", 10)
+    wait_until(lambda: _claimed(instance) == [], "the stopping worker to hand its rows back", 10)
 
     hostile.inbox_delay = 0
     assert instance.drain() == 1  # due again now, not when the lease runs out
     assert _rows(instance)[-1][0] == "sent"
+
+
+def _claimed(instance) -> list:
+    async def read():
+        async with instance.runtime.db.reader.execute(
+            "SELECT id FROM deliveries WHERE claimed_until IS NOT NULL ORDER BY id"
+        ) as cursor:
+            return [row[0] for row in await cursor.fetchall()]
+
+    return instance.run(read())
 
 
 def _inbox_posts(server) -> list:
