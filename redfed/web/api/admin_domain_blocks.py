@@ -4,7 +4,6 @@ admin:write:domain_blocks) and the public list, /api/v1/instance/domain_blocks."
 
 from quart import Blueprint
 
-from ...errors import Forbidden
 from ...models import DomainBlock
 from ...protocol import domains
 from ...services.moderation import domain_blocks
@@ -12,13 +11,11 @@ from ...services.moderation.domain_blocks import AlreadyBlocked, BlockFields
 from ..context import runtime
 from ..inputs import record_id
 from . import entities
-from .auth import caller, scope
+from .auth import moderator, scope
 from .pagination import link_header, read_page
 from .params import Params
 
 blueprint = Blueprint("api_admin_domain_blocks", __name__)
-
-NOT_ALLOWED = "This action is not allowed"
 
 
 def admin_block(block: DomainBlock) -> dict:
@@ -49,12 +46,6 @@ def public_block(block: DomainBlock) -> dict:
     }
 
 
-def _require_admin() -> None:
-    user = caller().user
-    if user is None or not user.is_admin:
-        raise Forbidden(NOT_ALLOWED)
-
-
 def _fields(params: Params, current: DomainBlock | None = None) -> BlockFields:
     """The posted fields; on an update, what is not sent stays as it is."""
     base = BlockFields(current.severity, current.public_comment, current.private_comment, current.obfuscate) \
@@ -71,7 +62,7 @@ def _fields(params: Params, current: DomainBlock | None = None) -> BlockFields:
 @blueprint.get("/api/v1/admin/domain_blocks")
 @scope("admin:read:domain_blocks")
 async def index():
-    _require_admin()
+    moderator()
     page = read_page(default=100, maximum=200)
     found = await domain_blocks.page_of_blocks(runtime().services, page)
     return [admin_block(b) for b in found], 200, link_header([b.id for b in found])
@@ -80,14 +71,14 @@ async def index():
 @blueprint.get("/api/v1/admin/domain_blocks/<block_id>")
 @scope("admin:read:domain_blocks")
 async def show(block_id: str):
-    _require_admin()
+    moderator()
     return admin_block(await domain_blocks.get_block(runtime().services, record_id(block_id)))
 
 
 @blueprint.post("/api/v1/admin/domain_blocks")
 @scope("admin:write:domain_blocks")
 async def create():
-    _require_admin()
+    moderator()
     params = await Params.read()
     try:
         block = await domain_blocks.block_domain(
@@ -101,7 +92,7 @@ async def create():
 @blueprint.put("/api/v1/admin/domain_blocks/<block_id>")
 @scope("admin:write:domain_blocks")
 async def update(block_id: str):
-    _require_admin()
+    moderator()
     ctx = runtime().services
     current = await domain_blocks.get_block(ctx, record_id(block_id))
     return admin_block(await domain_blocks.update_block(ctx, current.id, _fields(await Params.read(), current)))
@@ -110,7 +101,7 @@ async def update(block_id: str):
 @blueprint.delete("/api/v1/admin/domain_blocks/<block_id>")
 @scope("admin:write:domain_blocks")
 async def delete(block_id: str):
-    _require_admin()
+    moderator()
     await domain_blocks.lift_block(runtime().services, record_id(block_id))
     return {}
 

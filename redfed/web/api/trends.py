@@ -3,16 +3,13 @@
 
 from quart import Blueprint
 
-from ...errors import Forbidden
 from ...services.discovery import trends
 from ..context import runtime
 from . import entities
-from .auth import caller, optional_token, scope, viewer
+from .auth import caller, moderator, optional_token, scope, viewer
 from .params import Params
 
 blueprint = Blueprint("api_trends", __name__)
-
-NOT_ALLOWED = "This action is not allowed"
 
 
 def _window(default: int, maximum: int) -> tuple[int, int]:
@@ -44,10 +41,9 @@ async def links():
 
 
 def _admin():
-    found = caller()
-    if found.user is None or not found.user.is_admin:
-        raise Forbidden(NOT_ALLOWED)
-    return found.actor
+    """The calling admin's actor (anyone else is refused)."""
+    moderator()
+    return caller().actor
 
 
 def _admin_tag(candidate: trends.TagCandidate) -> dict:
