@@ -125,6 +125,9 @@ def test_update_credentials__avatar_and_header_are_processed_images(instance, pe
     actor = get(instance.url("/users/alice"), AP).json()
     assert actor["icon"]["url"] == me["avatar"] and actor["type"] == "Service"
 
+    after = alice.account_delete_avatar()
+    assert after["avatar"] != me["avatar"] and "icon" not in get(instance.url("/users/alice"), AP).json()
+
 
 def test_posting_defaults__are_set_in_source_and_used_for_new_posts(people):
     alice = people["alice"]

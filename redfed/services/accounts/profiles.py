@@ -86,6 +86,11 @@ def _bio_html(ctx: Context, bio: str) -> str:
     return render_local_post(bio, {}, ctx.urls.tag, local_domain=ctx.config.domain).html
 
 
+async def remove_image(ctx: Context, actor: Actor, which: str) -> Actor:
+    """Take the avatar or the header off a profile, so the default one shows again."""
+    return await save_profile(ctx, replace(actor, **{{"avatar": "icon_url", "header": "image_url"}[which]: None}))
+
+
 async def save_profile(ctx: Context, changed: Actor) -> Actor:
     """Store a local actor's edited profile (aliases included) and send its followers the Update."""
     changed = replace(changed, updated_at=ctx.now_ms())

@@ -78,6 +78,13 @@ async def update_credentials():
     return await _own_account(actor)
 
 
+# Mastodon 4.2: removing one's avatar or header, which update_credentials cannot do.
+@blueprint.delete("/api/v1/profile/<any(avatar, header):which>")
+@scope("write:accounts")
+async def remove_image(which: str):
+    return await _own_account(await profiles.remove_image(runtime().services, caller().actor, which))
+
+
 async def _image_url(upload) -> str | None:
     """An uploaded avatar or header, through the same checks as any photo (type sniffed, EXIF
     stripped, size and pixel limits)."""
