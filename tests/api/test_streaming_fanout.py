@@ -116,7 +116,9 @@ async def test_a_burst_from_local_users_and_a_remote_instance__reaches_every_str
     for name in ("alice", "bob", "carol", "dave"):
         instance.create_user(name)
     erin = instance.resolve(other.url("/users/erin"))
-    for follower, followee in (("alice", instance.actor("bob")), ("alice", erin), ("dave", instance.actor("bob"))):
+    # bob follows alice back: a private mention from someone he does not follow would wait as a request.
+    for follower, followee in (("alice", instance.actor("bob")), ("alice", erin), ("dave", instance.actor("bob")),
+                               ("bob", instance.actor("alice"))):
         instance.run(follows.follow(instance.ctx, instance.actor(follower), followee))
     _settle(instance, other)
     alice_api = api.client(instance, "alice")

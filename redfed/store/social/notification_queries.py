@@ -1,7 +1,8 @@
 """SQL for reading and dismissing notifications (layer 2). Rows are written by store/social/notifications.py.
 
 Every read hides what the recipient should not see: notifications from accounts it blocks, from
-accounts it mutes with `hide_notifications` (while the mute lasts) and from suspended accounts.
+accounts it mutes with `hide_notifications` (while the mute lasts) and from suspended accounts;
+and, unless asked for, those its notification policy filtered.
 """
 
 from collections.abc import Iterable
@@ -32,6 +33,7 @@ class Selection:
     types: tuple[str, ...] = ()
     exclude_types: tuple[str, ...] = ()
     account_id: int | None = None
+    include_filtered: bool = False  # those the notification policy kept aside
 
 
 @dataclass(frozen=True)
@@ -94,6 +96,8 @@ def _visible(recipient_id: int, selection: Selection, now: int) -> tuple[str, di
     if selection.account_id is not None:
         clauses.append("n.from_id = :account")
         params["account"] = selection.account_id
+    if not selection.include_filtered:
+        clauses.append("n.filtered = 0")
     return " AND ".join(clauses), params
 
 

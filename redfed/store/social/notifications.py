@@ -6,14 +6,14 @@ from ...db.api import Connection
 
 async def insert_notification(
     conn: Connection, recipient_id: int, kind: str, from_id: int, post_id: int | None, group_key: str, now: int,
-    deal_id: int | None = None, report_id: int | None = None,
+    deal_id: int | None = None, report_id: int | None = None, *, filtered: bool = False,
 ) -> int | None:
     """One notification per (recipient, kind, sender, post, deal, report): a replayed activity
     notifies once. The new notification's id; None when it was there already."""
     async with conn.execute(
-        "INSERT INTO notifications (id, recipient_id, type, from_id, post_id, deal_id, report_id, group_key, created_at) "
-        "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING RETURNING id",
-        (new_id(now), recipient_id, kind, from_id, post_id, deal_id, report_id, group_key, now),
+        "INSERT INTO notifications (id, recipient_id, type, from_id, post_id, deal_id, report_id, group_key, created_at, "
+        "filtered) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING RETURNING id",
+        (new_id(now), recipient_id, kind, from_id, post_id, deal_id, report_id, group_key, now, int(filtered)),
     ) as cursor:
         row = await cursor.fetchone()
     return row[0] if row else None

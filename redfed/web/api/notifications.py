@@ -36,6 +36,8 @@ async def _selection(params: Params) -> Selection:
         types=tuple(params.strings("types")),
         exclude_types=tuple(params.strings("exclude_types")),
         account_id=(int(account) if account.isascii() and account.isdigit() and len(account) < 19 else 0) if account else None,
+        # As Mastodon: one account's notifications (a request's, in apps) include the filtered ones.
+        include_filtered=bool(params.flag("include_filtered", False)) or bool(account),
     )
 
 

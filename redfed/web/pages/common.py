@@ -21,6 +21,7 @@ from ...services.accounts import accounts, sessions
 from ...services.shop import listing_forms
 from ...services.social import showcase
 from .. import i18n
+from . import emoji_text
 from ..context import runtime
 
 blueprint = Blueprint("pages", __name__)
@@ -228,6 +229,7 @@ def _install(state) -> None:
     app = state.app
     i18n.install(app.jinja_env)
     app.jinja_env.filters["iso_time"] = as2.iso_time
+    emoji_text.install(app.jinja_env)
     base = app.request_class
 
     class ComposeRequest(base):

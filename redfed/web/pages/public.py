@@ -8,6 +8,7 @@ from ...protocol import as2
 from ...services import instance
 from ...services.accounts import accounts, payment_links
 from ...services.discovery import featured
+from ...services.emoji import emojis as custom_emojis
 from ...services.portability import moves
 from ...services.social import follows, showcase
 from ..activitypub import actor_response
@@ -53,6 +54,7 @@ async def profile(username: str):
         "profile.html", actor=actor, profile=shown, cards=cards(shown.posts, rt.urls),
         summary_text=html_to_text(actor.summary), payment_links=await payment_links.links_of(rt.services, actor),
         featured_tags=await featured.list_for(rt.services, actor),
+        emojis=await custom_emojis.named_in(rt.db, actor.display_name, actor.summary_source),
     )
     response.vary.add("Accept")
     return response
