@@ -44,6 +44,8 @@ ANSWERED = [
     "/api/v2/notifications/policy", "/api/v1/notifications/policy", "/api/v1/notifications/requests",
     "/api/v1/instance/translation_languages", "/api/v1/markers?timeline[]=home", "/api/v1/preferences",
     "/api/v1/instance/peers",  # empty until another server is known
+    "/api/v2/suggestions", "/api/v1/suggestions", "/api/v1/notifications/requests",
+    "/api/v1/notifications/requests/merged",
 ]
 
 
