@@ -146,6 +146,9 @@ class LanguagesConfig:
 @dataclass(frozen=True)
 class SecurityConfig:
     secret_key_file: str = "secret.key"
+    # Argon2id's cost for new password hashes (a stored hash keeps the cost it was made with).
+    password_hash_memory_kib: int = 65536
+    password_hash_iterations: int = 3
 
 
 @dataclass(frozen=True)
@@ -339,6 +342,9 @@ def _validate(config: Config) -> None:
         "translation.timeout_seconds": config.translation.timeout_seconds,
         "translation.per_user_per_hour": config.translation.per_user_per_hour,
     }
+    if config.security.password_hash_memory_kib < 1024 or config.security.password_hash_iterations < 1:
+        raise ConfigError("config keys 'security.password_hash_memory_kib' and 'security.password_hash_iterations' "
+                          "must be at least 1024 and 1")
     if config.federation.outbox_backfill < 0:
         raise ConfigError("config key 'federation.outbox_backfill' must not be negative")
     for key, value in positive.items():

@@ -22,7 +22,7 @@ from .federation.push import PushWorker
 from .federation.resolve import Resolver
 from .inbox.worker import InboxWorker
 from .objectstore import stores
-from .services.accounts import accounts, sessions
+from .services.accounts import accounts, passwords, sessions
 from .services.context import Context
 from .services.media import media_sweep
 from .services.media.media_jobs import VideoWorker
@@ -47,6 +47,7 @@ class Instance:
         `role` (serve or worker) names the process in its metrics and heartbeat."""
         self.config = config
         self.clock = clock
+        passwords.configure(config.security)
         self.metrics = Metrics(role)
         self.urls = Urls(config)
         self.db = database_for(database_url(config), pool_size=config.database.pool_size)

@@ -57,6 +57,7 @@ def test_config__drops_default_port_and_lowercases_host(tmp_path):
         ({"server": {"max_concurrent_bodies": 0}}, "'server.max_concurrent_bodies' must be greater than zero"),
         ({"server": {"body_timeout_seconds": "1m"}}, "'server.body_timeout_seconds' must be a number"),
         ({"server": {"graceful_timeout_seconds": -1}}, "'server.graceful_timeout_seconds' must not be negative"),
+        ({"security": {"password_hash_memory_kib": 64}}, "'security.password_hash_memory_kib' and 'security.password_hash_iterations' must be at least 1024 and 1"),
         ({"media": {"storage": "bucket"}}, "'media.storage' must be \"local\" or \"s3\""),
         ({"media": {"storage": "s3"}}, "'media.bucket' must name the bucket"),
         ({"media": {"storage": "s3", "bucket": "b", "access_key_id": "k"}}, "'media.access_key_id' and 'media.secret_access_key' must be given together"),

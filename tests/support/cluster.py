@@ -50,7 +50,7 @@ class Cluster:
             "database": {"url": database_url},
             "media": media,
             "federation": {"allow_private_addresses": True},
-            "security": {"secret_key_file": "secret.key"},
+            "security": {"secret_key_file": "secret.key", "password_hash_memory_kib": 1024, "password_hash_iterations": 1},
             "server": {"listen": f"127.0.0.1:{port}"},
             **more,
             "workers": {"in_process": False, **more.get("workers", {})},

@@ -33,6 +33,8 @@ def make_config(folder: Path, base_url: str, **sections: dict) -> Config:
         # Tests drive the queues themselves with drain(), deterministically.
         "workers": {"in_process": False},
         "database": database_section(folder),
+        # Argon2's cheapest cost: the tests make thousands of accounts and check no hash's strength.
+        "security": {"password_hash_memory_kib": 1024, "password_hash_iterations": 1},
     }
     for name, values in sections.items():
         data[name] = {**data.get(name, {}), **values}
