@@ -144,7 +144,9 @@ async def delete_credential(conn: Connection, user_id: int, credential_id: str) 
 
 # --- WebAuthn challenges -----------------------------------------------------------------------
 
-async def insert_challenge(conn: Connection, challenge: str, user_id: int | None, purpose: str, expires_at: int, now: int) -> None:
+async def insert_challenge(
+    conn: Connection, challenge: str, user_id: int | None, purpose: str, expires_at: int, now: int,
+) -> None:
     await conn.execute("DELETE FROM webauthn_challenges WHERE expires_at <= ?", (now,))
     await conn.execute(
         "INSERT INTO webauthn_challenges (challenge, user_id, purpose, expires_at) VALUES (?, ?, ?, ?)",

@@ -127,16 +127,16 @@ async def _second_step(auth: oauth.AuthRequest, params: Params) -> Response:
     user = await pending.redeem(rt.db, key, nonce, params.text("pending", max_length=200), now)
     if user is None:
         return await _login_form(auth, error="That sign-in took too long. Sign in again.", status=403)
-    methods, throttle = await two_factor.methods(rt.db, user), _second_step_throttle()
-    if await throttle.blocked(user.username, "", now):
-        return await _second_step_form(auth, user, methods, error=TOO_MANY, status=429)
     answer = params.text("credential", "", max_length=passkeys.MAX_ANSWER)
-    if not await second_step.passes(rt.db, rt.config, key, user, params.text("code", "", max_length=100), answer, now):
-        await throttle.failed(user.username, "", now)
-        error = "That security key was not accepted." if answer else "That code is not right, or was used already."
-        return await _second_step_form(auth, user, methods, error=error, status=401)
-    await throttle.succeeded(user.username, "")
-    return await _signed_in(auth, user)
+    code = params.text("code", "", max_length=100)
+    outcome = await _second_steps().attempt(key, user, code, answer, now)
+    if outcome == second_step.PASSED:
+        return await _signed_in(auth, user)
+    methods = await two_factor.methods(rt.db, user)
+    if outcome == second_step.BLOCKED:
+        return await _second_step_form(auth, user, methods, error=TOO_MANY, status=429)
+    error = "That security key was not accepted." if answer else "That code is not right, or was used already."
+    return await _second_step_form(auth, user, methods, error=error, status=401)
 
 
 async def _second_step_form(
@@ -267,8 +267,9 @@ def _throttle() -> sessions.LoginThrottle:
     return current_app.extensions.setdefault("redfed.login_throttle", sessions.LoginThrottle(runtime().db))
 
 
-def _second_step_throttle() -> sessions.LoginThrottle:
-    return current_app.extensions.setdefault("redfed.two_factor_throttle", second_step.throttle(runtime().db))
+def _second_steps() -> second_step.SecondStep:
+    rt = runtime()
+    return current_app.extensions.setdefault(second_step.EXTENSION, second_step.SecondStep(rt.db, rt.config))
 
 
 def _secure() -> bool:

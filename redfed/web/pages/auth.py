@@ -100,7 +100,9 @@ async def start_session(user, next_path: str) -> Response:
     return response
 
 
-async def second_step_form(user, methods: two_factor.Methods, next_path: str, *, error: str | None = None, status: int = 200) -> Response:
+async def second_step_form(
+    user, methods: two_factor.Methods, next_path: str, *, error: str | None = None, status: int = 200,
+) -> Response:
     """The page asking for a code or a security key, carrying the signed pending state (bound to
     this browser's sign-in nonce cookie, which the password step has just checked)."""
     rt = runtime()

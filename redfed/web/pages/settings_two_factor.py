@@ -9,11 +9,11 @@ import qrcode
 import qrcode.image.svg
 from quart import Response, request
 
-from ...errors import NotFound, RedfedError
+from ...errors import NotFound, RedfedError, Unprocessable
 from ...services.accounts import sessions
 from ...services.accounts.two_factor import passkeys, totp
 from ..context import runtime
-from .common import _, blueprint, signed_in
+from .common import _, blueprint, see_other, signed_in
 from .settings import posted_form, saved, settings_page
 from .settings_security import login_throttle
 
@@ -28,12 +28,17 @@ def qr_image(uri: str) -> str:
     return "data:image/svg+xml;base64," + base64.b64encode(svg.getvalue()).decode()
 
 
+def _account_name(user) -> str:
+    """How the authenticator app lists the account."""
+    return f"{user.username}@{runtime().config.domain}"
+
+
 async def _page(status: int = 200, **context) -> Response:
     rt = runtime()
     current, viewer = await signed_in()
     user = current.session.user
     key = await sessions.load_secret_key(rt.config.secret_key_path)
-    setup = await totp.pending_setup(rt.db, key, user, f"{user.username}@{rt.config.domain}", rt.config.instance.name)
+    setup = await totp.pending_setup(rt.db, key, user, _account_name(user), rt.config.instance.name)
     return await settings_page(
         TEMPLATE, PATH, status, totp_on=await totp.is_on(rt.db, user), setup=setup,
         qr=qr_image(setup.uri) if setup else None, codes_left=await totp.recovery_codes_left(rt.db, user),
@@ -53,11 +58,10 @@ async def set_up_totp():
     user = current.session.user
     key = await sessions.load_secret_key(rt.config.secret_key_path)
     try:
-        await totp.begin(rt.db, key, user, f"{user.username}@{rt.config.domain}", rt.config.instance.name, rt.services.now_ms())
-    except RedfedError as error:
-        if error.status >= 500:
-            raise
-    return Response("", 303, {"Location": PATH})
+        await totp.begin(rt.db, key, user, _account_name(user), rt.config.instance.name, rt.services.now_ms())
+    except Unprocessable:
+        pass  # on already (a second tab): the page says so
+    return see_other(PATH)
 
 
 @blueprint.post(f"{PATH}/totp/confirm")

@@ -15,12 +15,12 @@ from ..context import runtime
 from .auth import LOGIN_CSRF_COOKIE, second_step_form, sign_in_form, start_session
 from .common import EXPIRED_FORM, _, blueprint, form, safe_next, visit
 
-THROTTLE_KEY = "redfed.two_factor_throttle"
 MAX_ANSWER = passkeys.MAX_ANSWER
 
 
-def _throttle() -> sessions.LoginThrottle:
-    return current_app.extensions.setdefault(THROTTLE_KEY, second_step.throttle(runtime().db))
+def _second_steps() -> second_step.SecondStep:
+    rt = runtime()
+    return current_app.extensions.setdefault(second_step.EXTENSION, second_step.SecondStep(rt.db, rt.config))
 
 
 async def _checked_form() -> tuple[dict, bytes, int] | None:
@@ -49,17 +49,16 @@ async def sign_in_second_step():
     user = await _pending_user(fields, key, now)
     if user is None:
         return await sign_in_form(next_path, error=_("That sign-in took too long. Log in again."), status=403)
-    methods, throttle = await two_factor.methods(rt.db, user), _throttle()
-    if await throttle.blocked(user.username, "", now):
+    answer = fields.get("credential", "")[:MAX_ANSWER]
+    outcome = await _second_steps().attempt(key, user, fields.get("code", ""), answer, now)
+    if outcome == second_step.PASSED:
+        return await start_session(user, next_path)
+    methods = await two_factor.methods(rt.db, user)
+    if outcome == second_step.BLOCKED:
         return await second_step_form(user, methods, next_path, status=429, error=_(
             "Too many failed sign-in attempts. Wait a few minutes and try again."))
-    answer = fields.get("credential", "")[:MAX_ANSWER]
-    if not await second_step.passes(rt.db, rt.config, key, user, fields.get("code", ""), answer, now):
-        await throttle.failed(user.username, "", now)
-        message = _("That security key was not accepted.") if answer else _("That code is not right, or was used already.")
-        return await second_step_form(user, methods, next_path, status=401, error=message)
-    await throttle.succeeded(user.username, "")
-    return await start_session(user, next_path)
+    message = _("That security key was not accepted.") if answer else _("That code is not right, or was used already.")
+    return await second_step_form(user, methods, next_path, status=401, error=message)
 
 
 @blueprint.post("/auth/passkey_options")

@@ -22,4 +22,5 @@ class Methods:
 
 async def methods(db: Database, user: User) -> Methods:
     totp = await store.totp_of(db.reader, user.id)
-    return Methods(totp is not None and totp.confirmed_at is not None, bool(await store.credentials_of(db.reader, user.id)))
+    keys = await store.credentials_of(db.reader, user.id)
+    return Methods(totp is not None and totp.confirmed_at is not None, bool(keys))

@@ -52,6 +52,10 @@ def relying_party(config: Config) -> RelyingParty:
     return RelyingParty(parts.hostname or "", f"{parts.scheme}://{parts.netloc}", config.instance.name)
 
 
+def _descriptor(credential: Credential) -> PublicKeyCredentialDescriptor:
+    return PublicKeyCredentialDescriptor(id=webauthn.base64url_to_bytes(credential.credential_id))
+
+
 def _challenge() -> bytes:
     return secrets.token_bytes(32)
 
@@ -107,13 +111,13 @@ async def registration_options(db: Database, config: Config, user: User, now: in
         authenticator_selection=AuthenticatorSelectionCriteria(
             resident_key=ResidentKeyRequirement.PREFERRED, user_verification=UserVerificationRequirement.PREFERRED,
         ),
-        exclude_credentials=[PublicKeyCredentialDescriptor(id=webauthn.base64url_to_bytes(c.credential_id)) for c in existing],
+        exclude_credentials=[_descriptor(c) for c in existing],
     )
     await _remember(db, challenge, user.id, REGISTER, now)
     return webauthn.options_to_json(options)
 
 
-async def register(db: Database, config: Config, user: User, answer: str, name: str, now: int) -> Credential:
+async def register(db: Database, config: Config, user: User, answer: str, name: str, now: int) -> None:
     """Keep the credential the browser made for `user` from the options above."""
     parsed, rp = _parse(answer), relying_party(config)
     challenge, for_user = await _take(db, parsed, REGISTER, now)
@@ -135,7 +139,6 @@ async def register(db: Database, config: Config, user: User, answer: str, name: 
             verified.sign_count, name, transports, now,
         ):
             raise Unprocessable(REFUSED)
-        return await store.credential(conn, credential_id)
 
 
 # --- signing in --------------------------------------------------------------------------------
@@ -146,10 +149,7 @@ async def authentication_options(db: Database, config: Config, user: User | None
     rp, challenge = relying_party(config), _challenge()
     allowed = []
     if user is not None:
-        allowed = [
-            PublicKeyCredentialDescriptor(id=webauthn.base64url_to_bytes(c.credential_id))
-            for c in await store.credentials_of(db.reader, user.id)
-        ]
+        allowed = [_descriptor(c) for c in await store.credentials_of(db.reader, user.id)]
     options = webauthn.generate_authentication_options(
         rp_id=rp.id, challenge=challenge, allow_credentials=allowed,
         user_verification=UserVerificationRequirement.PREFERRED if user else UserVerificationRequirement.REQUIRED,

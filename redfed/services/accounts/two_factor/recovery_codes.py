@@ -10,7 +10,7 @@ from ....db.api import Connection
 from ....store.accounts import two_factor as store
 
 COUNT = 10
-_ALPHABET_LENGTH = 16  # base32 characters: 80 bits
+_LENGTH = 16  # base32 characters: 80 bits
 
 
 def _normalise(code: str) -> str:
@@ -22,8 +22,8 @@ def _hash(code: str) -> str:
 
 
 def _new_code() -> str:
-    raw = base64.b32encode(secrets.token_bytes(10)).decode()[:_ALPHABET_LENGTH].lower()
-    return "-".join(raw[i:i + 4] for i in range(0, _ALPHABET_LENGTH, 4))
+    raw = base64.b32encode(secrets.token_bytes(10)).decode()[:_LENGTH].lower()
+    return "-".join(raw[i:i + 4] for i in range(0, _LENGTH, 4))
 
 
 async def replace(conn: Connection, user_id: int) -> list[str]:
@@ -34,7 +34,7 @@ async def replace(conn: Connection, user_id: int) -> list[str]:
 
 
 def looks_like_one(code: str) -> bool:
-    return len(_normalise(code)) == _ALPHABET_LENGTH
+    return len(_normalise(code)) == _LENGTH
 
 
 async def use(conn: Connection, user_id: int, code: str) -> bool:
