@@ -22,9 +22,9 @@ def _rows(instance, sql: str) -> list[tuple]:
     return instance.run(read())
 
 
-def _sign_in(instance, browser: Browser, password: str = PASSWORD):
+def _sign_in(instance, browser: Browser, password: str = PASSWORD, username: str = "alice"):
     form = browser.open(instance.url("/auth/sign_in"))
-    fields = {**hidden_fields(form), "username": "alice", "password": password}
+    fields = {**hidden_fields(form), "username": username, "password": password}
     return browser.open(instance.url("/auth/sign_in"), fields)
 
 
@@ -165,3 +165,23 @@ def test_totp__pending_state_bound_and_short_lived__attempts_limited__oauth_page
     mastodon = client_for(instance, client_id, secret)
     mastodon.log_in("alice", PASSWORD, scopes=["read"], allow_http=True)
     assert mastodon.account_verify_credentials()["username"] == "alice"
+
+
+def test_totp__wrong_codes_limited_per_address_across_accounts(instance):
+    """Whoever holds many passwords cannot spread code guesses over the accounts: after twenty
+    wrong codes from one address, even another account's right code waits."""
+    keys = {}
+    for name in ("alice", "bob", "carol", "dave", "erin"):
+        instance.create_user(name)
+        owner = Browser()
+        _sign_in(instance, owner, username=name)
+        keys[name], _recovery = _turn_on(instance, owner)
+    for name in ("alice", "bob", "carol", "dave"):
+        browser = Browser()
+        step = _sign_in(instance, browser, username=name)
+        for _ in range(5):
+            assert _second_step(instance, browser, step, "000000").status == 401
+    browser = Browser()
+    step = _sign_in(instance, browser, username="erin")
+    blocked = _second_step(instance, browser, step, _code(instance, keys["erin"], steps=1))
+    assert blocked.status == 429 and not _signed_in(browser)

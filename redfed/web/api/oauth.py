@@ -129,7 +129,7 @@ async def _second_step(auth: oauth.AuthRequest, params: Params) -> Response:
         return await _login_form(auth, error="That sign-in took too long. Sign in again.", status=403)
     answer = params.text("credential", "", max_length=passkeys.MAX_ANSWER)
     code = params.text("code", "", max_length=100)
-    outcome = await _second_steps().attempt(key, user, code, answer, now)
+    outcome = await _second_steps().attempt(key, user, request.remote_addr or "", code, answer, now)
     if outcome == second_step.PASSED:
         return await _signed_in(auth, user)
     methods = await two_factor.methods(rt.db, user)

@@ -49,8 +49,8 @@ async def sign_in_second_step():
     user = await _pending_user(fields, key, now)
     if user is None:
         return await sign_in_form(next_path, error=_("That sign-in took too long. Log in again."), status=403)
-    answer = fields.get("credential", "")[:MAX_ANSWER]
-    outcome = await _second_steps().attempt(key, user, fields.get("code", ""), answer, now)
+    code, answer = fields.get("code", ""), fields.get("credential", "")[:MAX_ANSWER]
+    outcome = await _second_steps().attempt(key, user, request.remote_addr or "", code, answer, now)
     if outcome == second_step.PASSED:
         return await start_session(user, next_path)
     methods = await two_factor.methods(rt.db, user)
