@@ -69,3 +69,12 @@ def test_passkey__registered__then_each_challenge_signs_once_in_time_from_this_o
     assert late.status == 401 and not _signed_in(phone)
     assert _key_step(instance, phone, step, key)[0].status == 303
     assert _rows(instance, "SELECT sign_count FROM webauthn_credentials") == [(key.sign_count,)]
+
+
+def test_passkey_options__a_stranger_cannot_fill_the_challenge_table(instance):
+    browser = Browser()
+    form = hidden_fields(browser.open(instance.url("/auth/sign_in")))
+    for _ in range(30):
+        assert browser.open(instance.url("/auth/passkey_options"), form).status == 200
+    assert browser.open(instance.url("/auth/passkey_options"), form).status == 429
+    assert _rows(instance, "SELECT count(*) FROM webauthn_challenges") == [(30,)]

@@ -9,6 +9,7 @@ sign-in page itself, for any passkey the browser holds for this site.
 from quart import Response, current_app, request
 
 from ...errors import Unprocessable
+from ...services import rate_limits
 from ...services.accounts import sessions, two_factor
 from ...services.accounts.two_factor import passkeys, pending, second_step
 from ..context import runtime
@@ -16,11 +17,18 @@ from .auth import LOGIN_CSRF_COOKIE, second_step_form, sign_in_form, start_sessi
 from .common import EXPIRED_FORM, _, blueprint, form, safe_next, visit
 
 MAX_ANSWER = passkeys.MAX_ANSWER
+OPTIONS_PER_ADDRESS = 30
+OPTIONS_WINDOW_MS = passkeys.CHALLENGE_LIFETIME_MS
 
 
 def _second_steps() -> second_step.SecondStep:
     rt = runtime()
     return current_app.extensions.setdefault(second_step.EXTENSION, second_step.SecondStep(rt.db, rt.config))
+
+
+def _options_window() -> rate_limits.Window:
+    window = rate_limits.Window(runtime().db, "passkey_options", OPTIONS_WINDOW_MS)
+    return current_app.extensions.setdefault("redfed.passkey_options", window)
 
 
 async def _checked_form() -> tuple[dict, bytes, int] | None:
@@ -69,6 +77,9 @@ async def passkey_options():
     if checked is None:
         return {"error": _(EXPIRED_FORM)}, 403
     fields, key, now = checked
+    # Each answer stores a challenge for five minutes: a stranger may not fill the table.
+    if await _options_window().add(request.remote_addr or "", now) > OPTIONS_PER_ADDRESS:
+        return {"error": "too many sign-ins from this address: wait a few minutes"}, 429  # read by the script only
     user = None
     if fields.get("pending"):
         if (user := await _pending_user(fields, key, now)) is None:
