@@ -23,8 +23,8 @@ VISITOR_PAGES = [
 SIGNED_IN_PAGES = [
     "/home", "/compose", "/compose?in_reply_to={post}", "/@alice", "/@alice/{post}", "{listing}", "/@alice/shop",
     "/tags/tea", "/search?q=tea", "/notifications", "/follow_requests", "/deals",
-    "/settings/profile", "/settings/preferences", "/settings/password", "/settings/sessions", "/settings/apps",
-    "/settings/export", "/settings/import", "/settings/aliases", "/settings/migration",
+    "/settings/profile", "/settings/preferences", "/settings/password", "/settings/two_factor", "/settings/sessions",
+    "/settings/apps", "/settings/export", "/settings/import", "/settings/aliases", "/settings/migration",
     "/report?account={alice_id}&post={post}", "/report/sent",
 ]
 ADMIN_PAGES = [

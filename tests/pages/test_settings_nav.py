@@ -21,9 +21,9 @@ def _sections(app) -> list[str]:
 
 def test_nav__this_areas_sections_first(tmp_path):
     found = _sections(create_app(make_config(tmp_path, "http://127.0.0.1:9")))
-    assert found[:6] == [
-        "/settings/profile", "/settings/preferences", "/settings/password", "/settings/sessions", "/settings/apps",
-        "/settings/export",
+    assert found[:7] == [
+        "/settings/profile", "/settings/preferences", "/settings/password", "/settings/two_factor",
+        "/settings/sessions", "/settings/apps", "/settings/export",
     ]
     assert set(found) <= {path for path, _label in settings.SECTIONS}
 

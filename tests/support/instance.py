@@ -42,16 +42,21 @@ def make_config(folder: Path, base_url: str, **sections: dict) -> Config:
 
 
 class LiveInstance:
-    def __init__(self, folder: Path, clock: Clock | None = None, port: int = 0, *, address_policy=None, **sections: dict):
+    def __init__(
+        self, folder: Path, clock: Clock | None = None, port: int = 0, *, address_policy=None, host: str = "127.0.0.1",
+        **sections: dict,
+    ):
         """`port` 0 picks a free one; an earlier instance's port and folder bring it back up.
         `address_policy` (with federation.allow_private_addresses false) lets 127.0.0.1 play a
-        public host while other private addresses stay refused."""
+        public host while other private addresses stay refused. `host` names the instance in its
+        URLs ("localhost" where a browser refuses an IP address, as WebAuthn does); it listens
+        on 127.0.0.1 either way."""
         folder.mkdir(parents=True, exist_ok=True)
         self.folder, self._sections = folder, sections
         self._socket = listening_socket(port)
         self.port = self._socket.getsockname()[1]
-        self.base_url = f"http://127.0.0.1:{self.port}"
-        self.domain = f"127.0.0.1:{self.port}"
+        self.base_url = f"http://{host}:{self.port}"
+        self.domain = f"{host}:{self.port}"
         self.config = make_config(folder, self.base_url, **sections)
         self.clock = clock or Clock()
         self.node = Instance(self.config, clock=self.clock, address_policy=address_policy)

@@ -20,7 +20,7 @@ from ...store import actors as actor_store
 from ...store.accounts import oauth as store
 from ...store.accounts import users as user_store
 from . import scopes as scope_rules
-from . import sessions
+from . import sessions, two_factor
 
 OOB = "urn:ietf:wg:oauth:2.0:oob"
 CLI_APP_NAME = "redfed CLI"
@@ -30,6 +30,11 @@ MAX_URI = 2000
 INVALID_GRANT = (
     "The provided authorization grant is invalid, expired, revoked, does not match the redirection URI "
     "used in the authorization request, or was issued to another client."
+)
+# Mastodon answers an account with two-factor sign-in invalid_grant too, without saying why.
+TWO_FACTOR_REQUIRED = (
+    "This account has two-factor sign-in on, which the password grant cannot ask for: "
+    "sign in through the browser (the authorization code flow) instead."
 )
 INVALID_SCOPE = "The requested scope is invalid, unknown, or malformed."
 INVALID_CLIENT = (
@@ -298,6 +303,9 @@ async def password_grant(
     user = await sessions.check_login(db, login or "", password or "") if login and password else None
     if user is None:
         raise OAuthError("invalid_grant", INVALID_GRANT)
+    # The grant has no second step: an account that has one signs in through /oauth/authorize.
+    if (await two_factor.methods(db, user)).any:
+        raise OAuthError("invalid_grant", TWO_FACTOR_REQUIRED)
     async with db.transaction() as conn:
         return await _insert_grant(conn, app.id, user.id, " ".join(sorted(granted)), now)
 

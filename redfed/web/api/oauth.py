@@ -12,7 +12,8 @@ from urllib.parse import parse_qsl, unquote_plus, urlencode, urlsplit, urlunspli
 from quart import Blueprint, Response, current_app, render_template, request
 
 from ...errors import RedfedError
-from ...services.accounts import oauth, scopes, sessions
+from ...services.accounts import oauth, scopes, sessions, two_factor
+from ...services.accounts.two_factor import passkeys, pending, second_step
 from ..context import runtime
 from .params import Params
 
@@ -29,6 +30,7 @@ PAGE_HEADERS = {
 }
 TOKEN_HEADERS = {"Cache-Control": "no-store", "Pragma": "no-cache"}
 AWAITING_APPROVAL = "Your account is awaiting approval by an administrator. You can log in once it is approved."
+TOO_MANY = "Too many failed sign-in attempts. Wait a few minutes and try again."
 UNSUPPORTED_GRANT = "The authorization grant type is not supported by the authorization server."
 _SCOPE_WORDS = {
     "read": "Read all your account's data",
@@ -74,6 +76,8 @@ async def authorize_decision():
         auth = await _auth_request(params)
         if params.text("action") == "login":
             return await _log_in(auth, params)
+        if params.text("action") == "two_factor":
+            return await _second_step(auth, params)
         return await _decide(auth, params)
     except RedfedError as error:
         return await _error_page(error.status, error.message)
@@ -99,7 +103,7 @@ async def _log_in(auth: oauth.AuthRequest, params: Params) -> Response:
     address = request.remote_addr or ""
     throttle = _throttle()
     if await throttle.blocked(login, address, now):
-        return await _error_page(429, "Too many failed sign-in attempts. Wait a few minutes and try again.")
+        return await _error_page(429, TOO_MANY)
     user = await sessions.password_matches(rt.db, login, password)
     if user is None or user.disabled_at is not None:
         await throttle.failed(login, address, now)
@@ -107,9 +111,68 @@ async def _log_in(auth: oauth.AuthRequest, params: Params) -> Response:
     await throttle.succeeded(login, address)
     if user.pending:
         return await _login_form(auth, error=AWAITING_APPROVAL, status=403, login=login)
+    methods = await two_factor.methods(rt.db, user)
+    if methods.any:
+        return await _second_step_form(auth, user, methods)
+    return await _signed_in(auth, user)
+
+
+async def _second_step(auth: oauth.AuthRequest, params: Params) -> Response:
+    """The code or the security key after the password, for the user the pending token names."""
+    rt = runtime()
+    now, nonce = rt.services.now_ms(), request.cookies.get(LOGIN_CSRF_COOKIE)
+    key = await sessions.load_secret_key(rt.config.secret_key_path)
+    if not sessions.login_csrf_valid(key, nonce, params.text("csrf_token", max_length=200), now):
+        return await _error_page(403, "This form has expired or was not sent from this site. Go back and try again.")
+    user = await pending.redeem(rt.db, key, nonce, params.text("pending", max_length=200), now)
+    if user is None:
+        return await _login_form(auth, error="That sign-in took too long. Sign in again.", status=403)
+    answer = params.text("credential", "", max_length=passkeys.MAX_ANSWER)
+    code = params.text("code", "", max_length=100)
+    outcome = await _second_steps().attempt(key, user, request.remote_addr or "", code, answer, now)
+    if outcome == second_step.PASSED:
+        return await _signed_in(auth, user)
+    methods = await two_factor.methods(rt.db, user)
+    if outcome == second_step.BLOCKED:
+        return await _second_step_form(auth, user, methods, error=TOO_MANY, status=429)
+    error = "That security key was not accepted." if answer else "That code is not right, or was used already."
+    return await _second_step_form(auth, user, methods, error=error, status=401)
+
+
+async def _second_step_form(
+    auth: oauth.AuthRequest, user, methods: two_factor.Methods, *, error: str | None = None, status: int = 200,
+) -> Response:
+    rt = runtime()
+    key = await sessions.load_secret_key(rt.config.secret_key_path)
+    now, nonce = rt.services.now_ms(), request.cookies.get(LOGIN_CSRF_COOKIE, "")
+    return await _page(
+        "oauth/two_factor.html", status, app=auth.app, fields=_fields(auth), methods=methods, error=error,
+        csrf_token=sessions.login_csrf_token(key, nonce, now), pending=pending.issue(key, nonce, user, now),
+    )
+
+
+@blueprint.post("/oauth/passkey_options")
+async def passkey_options():
+    """WebAuthn options for the second step of the sign-in page: the pending user's keys."""
+    rt = runtime()
+    params = await Params.read()
+    now, nonce = rt.services.now_ms(), request.cookies.get(LOGIN_CSRF_COOKIE)
+    key = await sessions.load_secret_key(rt.config.secret_key_path)
+    user = None
+    if sessions.login_csrf_valid(key, nonce, params.text("csrf_token", max_length=200), now):
+        user = await pending.redeem(rt.db, key, nonce, params.text("pending", max_length=200), now)
+    if user is None:
+        return {"error": "This form has expired. Sign in again."}, 403, TOKEN_HEADERS
+    options = await passkeys.authentication_options(rt.db, rt.config, user, now)
+    return Response(options, 200, TOKEN_HEADERS, content_type="application/json")
+
+
+async def _signed_in(auth: oauth.AuthRequest, user) -> Response:
+    """A session for `user` in this browser (every step passed), and the consent page."""
+    rt = runtime()
     if old := request.cookies.get(SESSION_COOKIE):
         await sessions.delete(rt.db, old)
-    cookie, session = await sessions.create(rt.db, user, request.headers.get("User-Agent"), now)
+    cookie, session = await sessions.create(rt.db, user, request.headers.get("User-Agent"), rt.services.now_ms())
     response = await _consent(auth, session)
     response.set_cookie(
         SESSION_COOKIE, cookie, max_age=sessions.SESSION_LIFETIME_MS // 1000, path="/", httponly=True,
@@ -204,6 +267,11 @@ def _throttle() -> sessions.LoginThrottle:
     return current_app.extensions.setdefault("redfed.login_throttle", sessions.LoginThrottle(runtime().db))
 
 
+def _second_steps() -> second_step.SecondStep:
+    rt = runtime()
+    return current_app.extensions.setdefault(second_step.EXTENSION, second_step.SecondStep(rt.db, rt.config))
+
+
 def _secure() -> bool:
     return runtime().config.base_url.startswith("https:")
 
@@ -250,7 +318,7 @@ async def _password_grant(app, params: Params, scope: str | None, now: int) -> o
     try:
         grant = await oauth.password_grant(rt.db, rt.config, app, login, params.text("password", max_length=1024), scope, now)
     except oauth.OAuthError as error:
-        if error.error == "invalid_grant":
+        if error.error == "invalid_grant" and error.message != oauth.TWO_FACTOR_REQUIRED:
             await throttle.failed(login, address, now)
         raise
     await throttle.succeeded(login, address)

@@ -16,6 +16,7 @@ SECTIONS = (
     ("/settings/profile", N_("Profile")),
     ("/settings/preferences", N_("Preferences")),
     ("/settings/password", N_("Password")),
+    ("/settings/two_factor", N_("Two-factor sign-in")),
     ("/settings/sessions", N_("Sessions")),
     ("/settings/apps", N_("Authorized apps")),
     ("/settings/export", N_("Export")),
