@@ -11,6 +11,7 @@ for a whole server; its follows are kept, so that lifting it restores them, as o
 from ...errors import NotFound, Unprocessable
 from ...models import Actor, User
 from ...store import actors as actor_store
+from ...store.id_pages import IdRange
 from ...store.moderation import admin_accounts as store
 from ...store.moderation.admin_accounts import AccountFilter, AccountRow
 from ..accounts import accounts
@@ -33,6 +34,10 @@ def account_filter(query: str, origin: str, status: str) -> AccountFilter:
 
 async def list_accounts(ctx: Context, found: AccountFilter, page: int = 0) -> list[AccountRow]:
     return await store.list_accounts(ctx.db.reader, found, PAGE_SIZE, max(0, page) * PAGE_SIZE)
+
+
+async def page_accounts(ctx: Context, found: AccountFilter, page: IdRange) -> list[AccountRow]:
+    return await store.page_accounts(ctx.db.reader, found, page)
 
 
 async def set_login_disabled(ctx: Context, admin: User, actor_id: int, disabled: bool) -> User:

@@ -91,6 +91,23 @@ async def act_on_account(
             await _set_resolved(ctx, conn, moderator, report, True)
 
 
+# What each of Mastodon's undoing routes (/api/v1/admin/accounts/:id/enable…) lifts.
+LIFTS = {"enable": "disable", "unsilence": "silence", "unsuspend": "suspend"}
+
+
+async def lift(ctx: Context, moderator: User, actor_id: int, undo: str) -> None:
+    """Undo an earlier action on an account (`enable`, `unsilence` or `unsuspend`), logged."""
+    if undo == "enable":
+        await admin_accounts.set_login_disabled(ctx, moderator, actor_id, False)
+        target = await admin_accounts.get_account(ctx, actor_id)
+    elif undo == "unsilence":
+        target = await admin_accounts.set_silenced(ctx, actor_id, False)
+    else:
+        target = await admin_accounts.set_remote_suspended(ctx, actor_id, False)
+    async with ctx.db.transaction() as conn:
+        await _log(ctx, conn, moderator, f"{undo}_account", "account", target.id, f"{moderator.username} lifted '{LIFTS[undo]}' on {target.handle}")
+
+
 async def list_log(ctx: Context, limit: int, max_id: int | None = None) -> list[Entry]:
     return await log_store.list_entries(ctx.db.reader, limit, max_id)
 

@@ -6,6 +6,7 @@ from dataclasses import dataclass
 from ...db.api import Connection
 from ...models import Actor
 from ..actors import ACTOR_COLUMNS, row_to_actor
+from ..id_pages import IdRange, fetch_page
 
 
 @dataclass(frozen=True)
@@ -21,13 +22,16 @@ class AccountFilter:
     username: str = ""  # a prefix, lower case
     domain: str = ""  # a prefix, lower case
     origin: str = ""  # "local", "remote" or "" for both
-    status: str = ""  # "disabled", "suspended", "silenced" or "" for any
+    status: str = ""  # "disabled", "suspended", "silenced", "pending", "active" or "" for any
+    staff: bool = False  # only accounts that may moderate
 
 
 _STATUS = {
     "disabled": "users.disabled_at IS NOT NULL",
     "suspended": "actors.suspended_at IS NOT NULL",
     "silenced": "actors.silenced_at IS NOT NULL",
+    "pending": "users.pending = 1",
+    "active": "actors.suspended_at IS NULL AND (users.actor_id IS NULL OR (users.pending = 0 AND users.disabled_at IS NULL))",
 }
 
 
@@ -35,11 +39,9 @@ def _like_prefix(text: str) -> str:
     return text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
 
 
-async def list_accounts(conn: Connection, found: AccountFilter, limit: int, offset: int) -> list[AccountRow]:
-    """Newest first; the instance actor is left out."""
-    columns = ", ".join(f"actors.{c}" for c in ACTOR_COLUMNS)
+def _where(found: AccountFilter) -> tuple[str, dict]:
     clauses = ["NOT (actors.is_local = 1 AND actors.type = 'Application')"]
-    params: dict = {"limit": limit, "offset": offset}
+    params: dict = {}
     if found.username:
         clauses.append("lower(actors.username) LIKE :username ESCAPE '\\'")
         params["username"] = _like_prefix(found.username)
@@ -50,15 +52,32 @@ async def list_accounts(conn: Connection, found: AccountFilter, limit: int, offs
         clauses.append(f"actors.is_local = {1 if found.origin == 'local' else 0}")
     if found.status in _STATUS:
         clauses.append(_STATUS[found.status])
-    sql = (
-        f"SELECT {columns}, users.email, users.is_admin, users.disabled_at FROM actors "
-        f"LEFT JOIN users ON users.actor_id = actors.id WHERE {' AND '.join(clauses)} "
-        "ORDER BY actors.id DESC LIMIT :limit OFFSET :offset"
-    )
-    async with conn.execute(sql, params) as cursor:
-        rows = await cursor.fetchall()
+    if found.staff:
+        clauses.append("users.is_admin = 1")
+    return " AND ".join(clauses), params
+
+
+_SELECT = (f"SELECT {', '.join(f'actors.{c}' for c in ACTOR_COLUMNS)}, users.email, users.is_admin, users.disabled_at "
+           "FROM actors LEFT JOIN users ON users.actor_id = actors.id")
+
+
+def _account_row(row) -> AccountRow:
     width = len(ACTOR_COLUMNS)
-    return [AccountRow(row_to_actor(row[:width]), row[width], bool(row[width + 1]), row[width + 2]) for row in rows]
+    return AccountRow(row_to_actor(row[:width]), row[width], bool(row[width + 1]), row[width + 2])
+
+
+async def list_accounts(conn: Connection, found: AccountFilter, limit: int, offset: int) -> list[AccountRow]:
+    """Newest first; the instance actor is left out."""
+    where, params = _where(found)
+    sql = f"{_SELECT} WHERE {where} ORDER BY actors.id DESC LIMIT :limit OFFSET :offset"
+    async with conn.execute(sql, {**params, "limit": limit, "offset": offset}) as cursor:
+        return [_account_row(row) for row in await cursor.fetchall()]
+
+
+async def page_accounts(conn: Connection, found: AccountFilter, page: IdRange) -> list[AccountRow]:
+    """One page by id (max_id, since_id, min_id), newest first, for the admin API."""
+    where, params = _where(found)
+    return await fetch_page(conn, _SELECT, where, params, page, "actors.id", _account_row)
 
 
 async def set_remote_suspended(conn: Connection, actor_id: int, at: int | None) -> bool:
