@@ -70,7 +70,7 @@ async def find_post(ctx: Context, username: str, post_id: int, request: FetchReq
         raise NotFound("no such post")
     # Public posts need no signature: checking one would cost a key fetch for nothing.
     viewer = None if post.visibility in PUBLIC_VISIBILITIES else await signer_of(ctx, request)
-    if not await can_see(ctx.db.reader, viewer, post):
+    if not await can_see(ctx.db.reader, viewer, post, ctx.now_ms()):
         raise NotFound("no such post")
     return await view_of(ctx, author, post)
 

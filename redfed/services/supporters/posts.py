@@ -1,0 +1,46 @@
+"""Supporters-only posts (layer 4): who they are addressed and delivered to, and who may read them.
+
+One is stored as a direct post with a mark (store/supporters/grants.py), so that every public,
+tag and local timeline, search, trends and other people's feeds leave it out as they leave out
+direct posts. It is addressed to the author's supporters collection and to each current
+supporter, and delivered to those supporters' inboxes only: a remote server gets a limited post
+(no Public, no followers), as Mastodon gets a direct one. Who reads it is decided when it is read:
+a new supporter reads the earlier ones, an expired grant reads none.
+"""
+
+from ...models import Actor, Post
+from ...store.supporters import grants as store
+from ...urls import Urls
+from ..context import Context
+from .grants import current_supporters
+
+
+def address(note: dict, urls: Urls, author: Actor, supporters: list[Actor]) -> dict:
+    """The Note addressed to the supporters (and the collection naming them), mentions in cc."""
+    to = [urls.supporters(author.uri)] + [actor.uri for actor in supporters]
+    mentioned = [uri for uri in note.get("to", []) + note.get("cc", []) if uri not in to]
+    return note | {"to": to, "cc": list(dict.fromkeys(mentioned))}
+
+
+async def readdressed(ctx: Context, conn, post: Post, author: Actor, note: dict) -> dict:
+    """An edited post's Note, addressed again to the current supporters when it is for them."""
+    if not await store.is_supporters_post(conn, post.id):
+        return note
+    return address(note, ctx.urls, author, await current_supporters(ctx, conn, author))
+
+
+async def recipients(ctx: Context, conn, post: Post, author: Actor) -> list[Actor]:
+    """Whom a supporters-only post's activities go to besides its mentions ([] for other posts)."""
+    if post.visibility != "direct" or not await store.is_supporters_post(conn, post.id):
+        return []
+    return await current_supporters(ctx, conn, author)
+
+
+async def mark(conn, post: Post) -> None:
+    await store.mark_post(conn, post.id, post.actor_id)
+
+
+async def may_read(conn, post: Post, viewer: Actor | None, now: int) -> bool:
+    """A supporter with a grant in force reads the creator's supporters-only posts."""
+    return (viewer is not None and post.visibility == "direct" and await store.is_supporters_post(conn, post.id)
+            and await store.is_supporter(conn, post.actor_id, viewer.id, now))
