@@ -5,12 +5,15 @@ stale deliveries refused and nothing changed."""
 
 import json
 import time
+import zipfile
 from urllib.parse import urlencode
 
 import pytest
 
+from redfed.services.portability import exports
 from redfed.services.supporters import stripe
 
+from ..imports.support import import_and_wait
 from ..support import api
 from ..support.http import request
 from .test_listings_api import call
@@ -98,9 +101,32 @@ def test_grants__open_the_supporters_posts_until_they_expire_or_are_revoked(crea
     # Granted again without expiry, then revoked
     assert call(instance, "POST", "/api/v1/redfed/supporters", token, {"handle": "@bob"}).status == 200
     assert _reads(instance, "bob", post)
+    _exported_and_imported(instance, tier)
     assert call(instance, "DELETE", "/api/v1/redfed/supporters", token, {"handle": "bob"}).status == 200
     assert not _reads(instance, "bob", post)
     assert call(instance, "DELETE", "/api/v1/redfed/supporters", token, {"handle": "bob"}).status == 404
+
+
+def _exported_and_imported(instance, tier):
+    """alice's archive holds her tiers and supporters; importing it into carol's account brings
+    the tiers (once, however often it is imported), not the supporters."""
+    archive = instance.folder / "alice.zip"
+    instance.run(exports.export_to_file(instance.runtime.db, instance.config, instance.ctx.files.media, "alice", archive, _quiet))
+    with zipfile.ZipFile(archive) as zf:
+        exported = json.loads(zf.read("supporters.json"))
+    assert exported["tiers"] == [{k: tier[k] for k in ("name", "description", "price", "url")}]
+    [supporter] = exported["supporters"]
+    assert (supporter["actor"], supporter["tier"], supporter["active"]) == (instance.url("/users/bob"), None, True)
+    carol = api.token_for(instance, "carol")
+    for _ in range(2):
+        job = import_and_wait(instance, carol, "archive", archive.read_bytes(), filename="alice.zip")
+        assert job["state"] == "done" and job["report"] == [], job
+    assert [t["name"] for t in call(instance, "GET", "/api/v1/redfed/support_tiers", carol).json()] == ["Sketchbook"]
+    assert call(instance, "GET", "/api/v1/redfed/supporters", carol).json() == []
+
+
+async def _quiet(_percent):
+    return None
 
 
 BAD_GRANTS = [

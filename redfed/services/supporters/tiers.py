@@ -88,3 +88,11 @@ async def tier_named(ctx: Context, creator: Actor, name) -> Tier | None:
     if not isinstance(name, str) or not name.strip():
         return None
     return await store.find_tier_by_name(ctx.db.reader, creator.id, name.strip())
+
+
+async def import_tier(ctx: Context, creator: Actor, raw: dict) -> Tier | None:
+    """A tier from an archive, checked as a new one; one the account has by that name is kept."""
+    fields = check_fields(raw.get("name"), raw.get("description", ""), raw.get("price", ""), raw.get("url"))
+    if await store.find_tier_by_name(ctx.db.reader, creator.id, fields.name) is not None:
+        return None
+    return await create(ctx, creator, fields)
