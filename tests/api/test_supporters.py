@@ -15,7 +15,7 @@ from redfed.services.supporters import stripe
 
 from ..imports.support import import_and_wait
 from ..support import api
-from ..support.http import request
+from ..support.http import get, request
 from .test_listings_api import call
 
 TIER = {"name": "Sketchbook", "description": "Monthly scans", "price": "3 € a month", "url": "https://ko-fi.com/alice"}
@@ -30,7 +30,7 @@ def creator(instance):
         instance.create_user(name)
     token = api.token_for(instance, "alice")
     tier = call(instance, "POST", "/api/v1/redfed/support_tiers", token, TIER).json()
-    post = call(instance, "POST", "/api/v1/statuses", token, {"status": "Scans inside", "redfed_audience": "supporters"}).json()
+    post = call(instance, "POST", "/api/v1/statuses", token, {"status": "Sketchbook for March\nThe scans, page by page", "redfed_audience": "supporters"}).json()
     return instance, token, tier, post
 
 
@@ -84,6 +84,7 @@ def test_grants__open_the_supporters_posts_until_they_expire_or_are_revoked(crea
     assert post["visibility"] == "private" and post["redfed"] == {"audience": "supporters"}
     assert not _reads(instance, "bob", post)
     _bad_grants_refused(instance, token)
+    _teased_on_the_web(instance, token, post)
     # A grant for an hour, by handle
     in_an_hour = time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime(instance.clock() + 3600))
     reply = call(instance, "POST", "/api/v1/redfed/supporters", token,
@@ -127,6 +128,18 @@ def _exported_and_imported(instance, tier):
 
 async def _quiet(_percent):
     return None
+
+
+def _teased_on_the_web(instance, token, post):
+    """On its page a visitor sees its first line and the tiers, never the rest; a direct post
+    stays a plain 404."""
+    page = get(instance.url(f"/@alice/{post['id']}"), {"Accept": "text/html"})
+    assert page.status == 200
+    text = page.body.decode()
+    assert "Sketchbook for March" in text and "page by page" not in text
+    assert 'href="https://ko-fi.com/alice" rel="payment' in text and "3 € a month" in text
+    direct = call(instance, "POST", "/api/v1/statuses", token, {"status": "just for @bob", "visibility": "direct"}).json()
+    assert get(instance.url(f"/@alice/{direct['id']}"), {"Accept": "text/html"}).status == 404
 
 
 BAD_GRANTS = [

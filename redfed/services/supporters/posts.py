@@ -8,8 +8,15 @@ supporter, and delivered to those supporters' inboxes only: a remote server gets
 a new supporter reads the earlier ones, an expired grant reads none.
 """
 
+from dataclasses import dataclass
+
+from ... import content
 from ...models import Actor, Post
+from ...store import actors as actor_store
+from ...store import posts as post_store
 from ...store.supporters import grants as store
+from ...store.supporters import tiers as tier_store
+from ...store.supporters.tiers import Tier
 from ...urls import Urls
 from ..context import Context
 from .grants import current_supporters
@@ -44,3 +51,27 @@ async def may_read(conn, post: Post, viewer: Actor | None, now: int) -> bool:
     """A supporter with a grant in force reads the creator's supporters-only posts."""
     return (viewer is not None and post.visibility == "direct" and await store.is_supporters_post(conn, post.id)
             and await store.is_supporter(conn, post.actor_id, viewer.id, now))
+
+
+@dataclass(frozen=True)
+class Teaser:
+    """What a visitor who may not read a supporters-only post is shown of it instead."""
+    author: Actor
+    line: str  # its content warning, or else its first line
+    tiers: list[Tier]
+
+
+TEASER_CHARACTERS = 100
+
+
+async def teaser(ctx: Context, username: str, post_id: int) -> Teaser | None:
+    """The teaser of local user `username`'s supporters-only post `post_id`; None for any other."""
+    post = await post_store.get_post(ctx.db.reader, post_id)
+    if post is None or not post.is_local or not await store.is_supporters_post(ctx.db.reader, post.id):
+        return None
+    author = await actor_store.get_actor(ctx.db.reader, post.actor_id)
+    if author is None or author.username.lower() != username.lower() or author.suspended_at is not None:
+        return None
+    text = post.summary or (post.source or content.html_to_text(post.content)).strip().split("\n", 1)[0]
+    line = text if len(text) <= TEASER_CHARACTERS else text[: TEASER_CHARACTERS - 1] + "…"
+    return Teaser(author, line, await tier_store.list_tiers(ctx.db.reader, author.id))
