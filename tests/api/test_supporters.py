@@ -40,6 +40,12 @@ def _reads(instance, username, post) -> bool:
     return reply.status == 200
 
 
+def _on_profile(instance, username, post) -> bool:
+    alice_id = instance.actor("alice").id
+    shown = call(instance, "GET", f"/api/v1/accounts/{alice_id}/statuses", api.token_for(instance, username)).json()
+    return post["id"] in [s["id"] for s in shown]
+
+
 def _supporters(instance, token) -> list[str]:
     return [g["account"]["acct"] for g in call(instance, "GET", "/api/v1/redfed/supporters", token).json() if g["active"]]
 
@@ -92,13 +98,15 @@ def test_grants__open_the_supporters_posts_until_they_expire_or_are_revoked(crea
     assert reply.status == 200, reply.body
     assert reply.json()["tier"]["name"] == "Sketchbook" and reply.json()["source"] == "manual"
     assert _reads(instance, "bob", post) and not _reads(instance, "carol", post)
+    assert _on_profile(instance, "bob", post) and not _on_profile(instance, "carol", post)
     assert _supporters(instance, token) == ["bob"]
     # The list is the creator's alone
     assert call(instance, "GET", "/api/v1/redfed/supporters", api.token_for(instance, "bob")).json() == []
     assert call(instance, "GET", "/api/v1/redfed/supporters").status == 401
     # Two hours later the grant has run out
     instance.clock.advance(2 * 3600)
-    assert not _reads(instance, "bob", post) and _supporters(instance, token) == []
+    assert not _reads(instance, "bob", post) and not _on_profile(instance, "bob", post)
+    assert _supporters(instance, token) == []
     # Granted again without expiry, then revoked
     assert call(instance, "POST", "/api/v1/redfed/supporters", token, {"handle": "@bob"}).status == 200
     assert _reads(instance, "bob", post)

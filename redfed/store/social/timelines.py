@@ -156,12 +156,19 @@ async def tagged(conn: Connection, viewer_id: int | None, any_of: list[str], all
     return await _page(conn, where, params, page)
 
 
+# The author's supporters-only posts, for a viewer whose grant from the author is in force.
+_SUPPORTED_BY_VIEWER = """
+    (posts.id IN (SELECT post_id FROM supporter_posts WHERE creator_id = :author)
+     AND EXISTS (SELECT 1 FROM supporter_grants WHERE creator_id = :author AND supporter_id = :viewer
+                 AND (expires_at IS NULL OR expires_at > :now)))"""
+
+
 async def by_account(conn: Connection, viewer_id: int | None, author_id: int, page: IdRange, *,
                      exclude_replies: bool, exclude_reblogs: bool, only_media: bool, tagged_name: str | None,
-                     pinned: bool) -> list[Post]:
+                     pinned: bool, now: int) -> list[Post]:
     """An account's posts as the viewer may see them (its profile)."""
-    params: dict = {"viewer": viewer_id or 0, "author": author_id, "tag": tagged_name}
-    where = f"posts.actor_id = :author AND {_VISIBLE} AND {_NOT_SUSPENDED}"
+    params: dict = {"viewer": viewer_id or 0, "author": author_id, "tag": tagged_name, "now": now}
+    where = f"posts.actor_id = :author AND ({_VISIBLE} OR {_SUPPORTED_BY_VIEWER}) AND {_NOT_SUSPENDED}"
     if exclude_replies:
         # Mastodon keeps self-replies (threads) on the profile.
         where += " AND (posts.in_reply_to_uri IS NULL OR posts.in_reply_to_id IN (SELECT id FROM posts WHERE actor_id = :author))"
