@@ -18,6 +18,7 @@ SECTIONS = (
     ("/settings/password", N_("Password")),
     ("/settings/sessions", N_("Sessions")),
     ("/settings/apps", N_("Authorized apps")),
+    ("/settings/supporters", N_("Supporters")),
     ("/settings/export", N_("Export")),
     ("/settings/import", N_("Import")),
     ("/settings/aliases", N_("Account aliases")),
