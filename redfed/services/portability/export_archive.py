@@ -31,9 +31,9 @@ from ...objectstore.base import ObjectStore
 from ...protocol import as2
 from ...store import actors as actor_store
 from ...store import posts as post_store
+from ...store import views as view_store
 from ...store.portability import exports as store
 from ...store.responses import boards as board_store
-from ...store import views as view_store
 from ...store.social import account_domain_blocks as domain_block_store
 from ...store.supporters import grants as grant_store
 from ...store.supporters import tiers as tier_store

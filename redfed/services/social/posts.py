@@ -33,7 +33,6 @@ from ..languages.detection import language_of
 from ..notify import notify
 from ..responses import quotes
 from ..supporters import posts as supporter_posts
-from ..supporters.grants import current_supporters
 from ..visibility import can_see
 from . import post_copies
 
@@ -82,7 +81,7 @@ async def create_local_post(
     note = quotes.note_with_quote(note, post, author, quote, quote_policy)
     note = emoji_service.with_tags(note, emojis)
     if for_supporters:
-        note = supporter_posts.address(note, ctx.urls, author, await current_supporters(ctx, ctx.db.reader, author))
+        note = await supporter_posts.to_supporters(ctx, ctx.db.reader, author, note)
     post = replace(post, audience=tuple(note["to"] + note["cc"]))
     parent_author = await _author_of(ctx, in_reply_to)
     async with ctx.db.transaction() as conn:

@@ -1,6 +1,6 @@
 """Who supports whom (layer 4): a creator grants a tier by handle, local or remote (resolved
 through WebFinger), with an optional expiry, revokes it, and alone sees the list. A payment
-provider's webhook grants through the same function (services/supporters/webhooks.py).
+provider's webhook grants through the same checks (new_grant; services/supporters/webhooks.py).
 
 Expiry is read against the instance's clock when a grant is used, so nothing has to run at
 the moment a grant runs out.
@@ -64,10 +64,6 @@ async def grants_of(ctx: Context, creator: Actor) -> list[tuple[Grant, Actor]]:
     found = await store.list_grants(ctx.db.reader, creator.id)
     actors = await view_store.actors_by_ids(ctx.db.reader, [g.supporter_id for g in found])
     return [(g, actors[g.supporter_id]) for g in found if g.supporter_id in actors]
-
-
-async def supports(conn, creator_id: int, viewer: Actor | None, now: int) -> bool:
-    return viewer is not None and await store.is_supporter(conn, creator_id, viewer.id, now)
 
 
 async def current_supporters(ctx: Context, conn, creator: Actor) -> list[Actor]:

@@ -29,11 +29,16 @@ def address(note: dict, urls: Urls, author: Actor, supporters: list[Actor]) -> d
     return note | {"to": to, "cc": list(dict.fromkeys(mentioned))}
 
 
+async def to_supporters(ctx: Context, conn, author: Actor, note: dict) -> dict:
+    """A supporters-only post's Note, addressed to the author's supporters of the day."""
+    return address(note, ctx.urls, author, await current_supporters(ctx, conn, author))
+
+
 async def readdressed(ctx: Context, conn, post: Post, author: Actor, note: dict) -> dict:
     """An edited post's Note, addressed again to the current supporters when it is for them."""
     if not await store.is_supporters_post(conn, post.id):
         return note
-    return address(note, ctx.urls, author, await current_supporters(ctx, conn, author))
+    return await to_supporters(ctx, conn, author, note)
 
 
 async def recipients(ctx: Context, conn, post: Post, author: Actor) -> list[Actor]:
@@ -45,12 +50,6 @@ async def recipients(ctx: Context, conn, post: Post, author: Actor) -> list[Acto
 
 async def mark(conn, post: Post) -> None:
     await store.mark_post(conn, post.id, post.actor_id)
-
-
-async def may_read(conn, post: Post, viewer: Actor | None, now: int) -> bool:
-    """A supporter with a grant in force reads the creator's supporters-only posts."""
-    return (viewer is not None and post.visibility == "direct" and await store.is_supporters_post(conn, post.id)
-            and await store.is_supporter(conn, post.actor_id, viewer.id, now))
 
 
 @dataclass(frozen=True)

@@ -28,7 +28,7 @@ class TierFields:
 
 def check_fields(name, description, price, url) -> TierFields:
     """What a client sent → checked fields, or Unprocessable naming what is wrong."""
-    name, description, price, url = (value.strip() if isinstance(value, str) else value for value in (name, description, price, url))
+    name, description, price, url = (v.strip() if isinstance(v, str) else v for v in (name, description, price, url))
     if not isinstance(name, str) or not name or len(name) > MAX_NAME:
         raise Unprocessable(f"a tier needs a name of at most {MAX_NAME} characters")
     if not isinstance(description, str) or len(description) > MAX_DESCRIPTION:
