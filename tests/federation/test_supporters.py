@@ -1,7 +1,8 @@
 """Supporters-only posts across two instances: the creator on A grants a supporter on B by handle;
 the post reaches that supporter's server as a limited post, addressed to the supporters and not
 to Public or the followers, and no one else sees it: not a follower on B who is no supporter,
-not a local follower on A, not the public, tag or local timelines, nor search."""
+not a local follower on A, not the Fedify peer following the creator, not the public, tag or
+local timelines, nor search."""
 
 import pytest
 
@@ -22,10 +23,13 @@ def _home(instance, username):
 
 
 @pytest.fixture
-def creator_and_fans(start_instance):
-    """alice on A; bob (to become a supporter) and carol (a follower only) on B; dave on A follows."""
+def creator_and_fans(start_instance, fedify_peer):
+    """alice on A; bob (to become a supporter) and carol (a follower only) on B; dave on A and
+    fern on the Fedify peer follow her too."""
     a, b = start_instance("a"), start_instance("b")
     a.create_user("alice")
+    fedify_peer.create_actor("fern")
+    fedify_peer.follow("fern", a.url("/users/alice"))
     a.create_user("dave")
     b.create_user("bob")
     b.create_user("carol")
@@ -37,7 +41,7 @@ def creator_and_fans(start_instance):
     return a, b, api.token_for(a, "alice")
 
 
-def test_supporters_post__reaches_the_supporter_on_the_other_server_and_no_one_else(creator_and_fans):
+def test_supporters_post__reaches_the_supporter_on_the_other_server_and_no_one_else(creator_and_fans, fedify_peer):
     a, b, token = creator_and_fans
     # Given alice has a tier and grants it to bob@B by handle
     tier = call(a, "POST", "/api/v1/redfed/support_tiers", token,
@@ -79,6 +83,9 @@ def test_supporters_post__reaches_the_supporter_on_the_other_server_and_no_one_e
     # Search does find it for its author, so the search above did look.
     found = call(a, "GET", "/api/v2/search?q=members&type=statuses", token).json()
     assert [s["uri"] for s in found["statuses"]] == [status["uri"]]
+    # The peer's follower got the public preview, and nothing of the supporters-only post
+    created = [r["json"]["object"]["id"] for r in fedify_peer.received() if r["type"] == "Create"]
+    assert created == [preview["uri"]]
     # The creator's own views show it; her conversations do not list it as a direct message.
     assert status["uri"] in _home(a, "alice")
     assert call(a, "GET", "/api/v1/conversations", token).json() == []
