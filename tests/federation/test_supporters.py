@@ -6,6 +6,7 @@ local timelines, nor search."""
 
 import pytest
 
+from redfed.services import objects
 from redfed.services.social import follows
 from redfed.store import posts as post_store
 from redfed.store.social import timelines
@@ -64,6 +65,10 @@ def test_supporters_post__reaches_the_supporter_on_the_other_server_and_no_one_e
     alice_uri, bob_uri = a.url("/users/alice"), b.url("/users/bob")
     assert set(copy.audience) == {f"{alice_uri}/supporters", bob_uri}
     assert status["uri"] in _home(b, "bob")
+    # and the Note served at its id to those allowed is addressed the same way
+    alice, post = a.actor("alice"), a.run(post_store.find_post_by_uri(a.runtime.db.reader, status["uri"]))
+    served = objects.note_of(a.run(objects.view_of(a.ctx, alice, post)), a.runtime.urls)
+    assert (served["to"], served["cc"]) == ([f"{alice_uri}/supporters", bob_uri], [])
     bob_sees = call(b, "GET", f"/api/v1/statuses/{copy.id}", api.token_for(b, "bob"))
     assert bob_sees.status == 200 and "Members only" in bob_sees.json()["content"]
 
@@ -89,3 +94,13 @@ def test_supporters_post__reaches_the_supporter_on_the_other_server_and_no_one_e
     # The creator's own views show it; her conversations do not list it as a direct message.
     assert status["uri"] in _home(a, "alice")
     assert call(a, "GET", "/api/v1/conversations", token).json() == []
+
+    # Its edit and its delete reach the supporter's server too, and still only that one
+    edited = call(a, "PUT", f"/api/v1/statuses/{status['id']}", token, {"status": "Members only: scans, now in colour"})
+    assert edited.status == 200 and edited.json()["redfed"] == {"audience": "supporters"}
+    _settle(a, b)
+    assert "in colour" in b.run(post_store.find_post_by_uri(b.runtime.db.reader, status["uri"])).content
+    assert call(a, "DELETE", f"/api/v1/statuses/{status['id']}", token).status == 200
+    _settle(a, b)
+    assert b.run(post_store.find_post_by_uri(b.runtime.db.reader, status["uri"])) is None
+    assert {r["type"] for r in fedify_peer.received()} == {"Accept", "Create"}  # no Update, no Delete

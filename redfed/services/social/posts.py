@@ -144,7 +144,7 @@ async def edit_local_post(
     note = imported.mark(serialize.post_to_ap(edited, author, mentioned, list(rendered.hashtags), ctx.urls), origin)
     note = await quotes.stored_note(ctx.db.reader, note, edited, author)
     note = emoji_service.with_tags(note, emojis)
-    note = await supporter_posts.readdressed(ctx, ctx.db.reader, post, author, note)
+    note |= await supporter_posts.addressing(ctx, ctx.db.reader, post, author, note["to"] + note["cc"]) or {}
     edited = replace(edited, audience=tuple(note["to"] + note["cc"]))
     parent_author = await _author_of(ctx, await _parent(ctx, post))
     async with ctx.db.transaction() as conn:

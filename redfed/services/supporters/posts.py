@@ -34,11 +34,12 @@ async def to_supporters(ctx: Context, conn, author: Actor, note: dict) -> dict:
     return address(note, ctx.urls, author, await current_supporters(ctx, conn, author))
 
 
-async def readdressed(ctx: Context, conn, post: Post, author: Actor, note: dict) -> dict:
-    """An edited post's Note, addressed again to the current supporters when it is for them."""
-    if not await store.is_supporters_post(conn, post.id):
-        return note
-    return await to_supporters(ctx, conn, author, note)
+async def addressing(ctx: Context, conn, post: Post, author: Actor, mentions: list[str]) -> dict | None:
+    """A supporters-only post's `to` and `cc` as of now (None for any other post): for an edit's
+    Note, and for the Note served at its id."""
+    if post.visibility != "direct" or not await store.is_supporters_post(conn, post.id):
+        return None
+    return await to_supporters(ctx, conn, author, {"to": mentions, "cc": []})
 
 
 async def recipients(ctx: Context, conn, post: Post, author: Actor) -> list[Actor]:
