@@ -80,12 +80,13 @@ async def account_tiers(account_id: str):
 
 
 async def _grant_entities(found: list[tuple[Grant, object]]) -> list[dict]:
-    rt, now = runtime(), runtime().services.now_ms()
+    rt = runtime()
+    now = rt.services.now_ms()
     accounts = {v.actor.id: v for v in await views.account_views(rt.db, [actor for _, actor in found])}
-    names = {t.id: t for t in await tiers.tiers_of(rt.services, caller().actor)}
+    own_tiers_by_id = {t.id: t for t in await tiers.tiers_of(rt.services, caller().actor)}
     return [{
         "account": entities.account(accounts[g.supporter_id], rt.urls),
-        "tier": tier_entity(names[g.tier_id]) if g.tier_id in names else None,
+        "tier": tier_entity(own_tiers_by_id[g.tier_id]) if g.tier_id in own_tiers_by_id else None,
         "source": g.source,
         "created_at": entities.iso(g.created_at),
         "expires_at": entities.iso(g.expires_at),
