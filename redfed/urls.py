@@ -46,6 +46,11 @@ class Urls:
         return f"{actor_uri}/followers"
 
     @staticmethod
+    def supporters(actor_uri: str) -> str:
+        """Whom supporters-only posts are addressed to; never served (its members are private)."""
+        return f"{actor_uri}/supporters"
+
+    @staticmethod
     def following(actor_uri: str) -> str:
         return f"{actor_uri}/following"
 

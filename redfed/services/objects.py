@@ -29,6 +29,7 @@ from .emoji import emojis as custom_emojis
 from .fetch_auth import FetchRequest, signer_of
 from .responses import quotes
 from .shop import listings
+from .supporters import posts as supporter_posts
 from .visibility import can_see
 
 PUBLIC_VISIBILITIES = ("public", "unlisted")
@@ -46,6 +47,7 @@ class PostView:
     imported_from: str | None = None  # an imported post's id where it was first published
     quoting: dict | None = None  # what the Note says it quotes and who may quote it (FEP-044f)
     emoji_tags: tuple[dict, ...] = ()  # the custom emoji its text shows, as Emoji tags
+    addressing: dict | None = None  # a supporters-only post's to and cc, as its delivery had them
 
 
 class Deleted(Gone):
@@ -70,7 +72,7 @@ async def find_post(ctx: Context, username: str, post_id: int, request: FetchReq
         raise NotFound("no such post")
     # Public posts need no signature: checking one would cost a key fetch for nothing.
     viewer = None if post.visibility in PUBLIC_VISIBILITIES else await signer_of(ctx, request)
-    if not await can_see(ctx.db.reader, viewer, post):
+    if not await can_see(ctx.db.reader, viewer, post, ctx.now_ms()):
         raise NotFound("no such post")
     return await view_of(ctx, author, post)
 
@@ -112,9 +114,11 @@ async def view_of(ctx: Context, author: Actor, post: Post) -> PostView:
     origin = await post_origins.origin_of(ctx.db.reader, post.id) if post.is_local else None
     quoting = await quotes.stored_note(ctx.db.reader, {}, post, author) if post.is_local else None
     emojis = (await emoji_store.emojis_of_posts(ctx.db.reader, [post.id])).get(post.id, [])
+    mentioned = [actor for actor in mentioned if actor is not None]
+    addressing = await supporter_posts.addressing(ctx, ctx.db.reader, post, author, [a.uri for a in mentioned])
     return PostView(
-        post, author, [actor for actor in mentioned if actor is not None], tags, None, carried, rating, origin,
-        quoting=quoting, emoji_tags=tuple(custom_emojis.ap_tags(emojis)),
+        post, author, mentioned, tags, None, carried, rating, origin, quoting=quoting,
+        emoji_tags=tuple(custom_emojis.ap_tags(emojis)), addressing=addressing,
     )
 
 
@@ -124,4 +128,5 @@ def note_of(view: PostView, urls: Urls) -> dict:
     note = imported.mark(serialize.post_to_ap(view.post, view.author, view.mentioned, view.tags, urls), view.imported_from)
     note = quotes.merged(note, view.quoting) if view.quoting else note
     note = emoji_ap.with_emoji_tags(note, list(view.emoji_tags))
+    note = note | view.addressing if view.addressing else note
     return with_rating(note, view.rating) if view.rating is not None else note

@@ -20,6 +20,7 @@ from ..store.responses import quotes as quote_store
 from ..store.responses import reactions as reaction_store
 from ..store.social import polls as poll_store
 from ..store.social import timelines as timeline_store
+from ..store.supporters import grants as supporter_store
 from .responses import quote_policy
 from .visibility import can_see
 
@@ -57,6 +58,7 @@ class StatusView:
     reactions: tuple[reaction_store.ReactionCount, ...] = ()  # per emoji, most used first
     saves_count: int = 0  # public boards holding the post
     emojis: tuple[CustomEmoji, ...] = ()  # the custom emoji its text or summary shows
+    for_supporters: bool = False  # a supporters-only post (stored as direct)
 
 
 @dataclass(frozen=True)
@@ -132,6 +134,7 @@ async def status_views(db: Database, posts: list[Post], viewer: Actor | None, *,
     quote_counts = await quote_store.count_accepted(db.reader, ids)
     reactions = await reaction_store.counts(db.reader, ids, viewer.id if viewer else None)
     saves = await board_store.public_saves(db.reader, ids)
+    for_supporters = await supporter_store.supporters_posts_among(db.reader, [p.id for p in everything if p.visibility == "direct"])
 
     def view(post: Post) -> StatusView:
         replies, reblogs, favourites = counts.get(post.id, (0, 0, 0))
@@ -147,7 +150,7 @@ async def status_views(db: Database, posts: list[Post], viewer: Actor | None, *,
             own_votes=tuple(votes.get(post.id, ())) if post.poll and viewer else None,
             quote=quotes.get(post.id), quote_approval=approvals.get(post.id), quotes_count=quote_counts.get(post.id, 0),
             reactions=tuple(reactions.get(post.id, ())), saves_count=saves.get(post.id, 0),
-            emojis=tuple(emojis.get(post.id, ())),
+            emojis=tuple(emojis.get(post.id, ())), for_supporters=post.id in for_supporters,
         )
 
     return [view(post) for post in posts]

@@ -13,6 +13,7 @@ from ...models import Actor, Post
 from ...protocol import as2
 from ..context import Context
 from ..responses import boards
+from ..supporters import tiers
 from ..social import interactions, statuses
 from . import archive_reader
 from .import_rows import Importer, RowFailed
@@ -76,11 +77,11 @@ async def import_archive(ctx: Context, author: Actor, path: Path, progress: Prog
     notes = thread_order(archive.notes)
     outcome = outcome or Outcome()
     saves = [(board, uri) for board in archive.boards for uri in board.uris]
-    outcome.total = len(notes) + len(archive.bookmarks) + len(archive.likes) + len(saves)
+    outcome.total = len(notes) + len(archive.bookmarks) + len(archive.likes) + len(saves) + len(archive.tiers)
     made: dict[str, Post] = {}
     importer = Importer(ctx, author)
     steps = [("post", note) for note in notes] + [("bookmark", uri) for uri in archive.bookmarks] + [("like", uri) for uri in archive.likes]
-    steps += [("board", save) for save in saves]
+    steps += [("board", save) for save in saves] + [("tier", tier) for tier in archive.tiers]
     unsaved: list = []
     for number, (what, item) in enumerate(steps, start=1):
         if number <= start and what != "post":
@@ -107,7 +108,9 @@ async def import_archive(ctx: Context, author: Actor, path: Path, progress: Prog
 
 def _value(what: str, item):
     """What a report row names: a post's id, or the URI saved, bookmarked or liked."""
-    return item.get("id") if what == "post" else item[1] if what == "board" else item
+    if what in ("post", "tier"):
+        return item.get("id" if what == "post" else "name")
+    return item[1] if what == "board" else item
 
 
 async def _step(ctx, importer: Importer, archive, source: Source, made: dict, what: str, item) -> dict | None:
@@ -119,6 +122,8 @@ async def _step(ctx, importer: Importer, archive, source: Source, made: dict, wh
             imported = await import_post(ctx, importer.actor, item, source, attachments=_attachments(archive, item),
                                          parent=parent, listing=listing)
             made[item["id"]] = imported.post
+        elif what == "tier":
+            await tiers.import_tier(ctx, importer.actor, item)
         elif what == "board":
             board, uri = item
             await boards.import_save(ctx, importer.actor, board.name, board.description, board.public,

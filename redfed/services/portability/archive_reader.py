@@ -26,6 +26,7 @@ MAX_RATIO = 100  # uncompressed / compressed, for members above RATIO_FLOOR
 RATIO_FLOOR = 1024 * 1024
 MAX_POSTS = 50_000
 MAX_BOARDS = 200  # as many as an account may have (services/responses/boards.py)
+MAX_TIERS = 20  # as many as an account may have (services/supporters/tiers.py)
 MAX_NAME = 512
 CHUNK = 1024 * 1024
 POST_TYPES = frozenset({"Note", "Question", "Article", "Page", "Image", "Video", "Audio"})
@@ -56,6 +57,7 @@ class Archive:
     # redfed's listings.json: post id → the listing it carried (checked by listing_import)
     listings: dict[str, dict] = dataclasses.field(default_factory=dict)
     boards: list["ArchivedBoard"] = dataclasses.field(default_factory=list)  # redfed's boards.json
+    tiers: list[dict] = dataclasses.field(default_factory=list)  # redfed's supporters.json (checked on import)
 
     def member_for(self, url) -> str | None:
         """The member an attachment's url names (Mastodon writes paths without /system/, some
@@ -165,6 +167,15 @@ def _boards(doc) -> list[ArchivedBoard]:
     return found
 
 
+def _tiers(doc) -> list[dict]:
+    """The support tiers in redfed's supporters.json; each is checked as a new tier when imported.
+    Its supporters stay behind: they supported the old account, and their grants are its own."""
+    tiers = doc.get("tiers") if isinstance(doc, dict) else [] if doc is None else None
+    if not isinstance(tiers, list) or len(tiers) > MAX_TIERS or not all(isinstance(t, dict) for t in tiers):
+        raise BadArchive("supporters.json must hold a list of tiers")
+    return tiers
+
+
 def _listings(doc) -> dict[str, dict]:
     """redfed's listings.json, by the id of the post that carries each listing (the first entry
     for a post counts). Its fields are checked item by item when the post is imported."""
@@ -233,5 +244,6 @@ def read_archive(path: Path) -> Archive:
         bookmarks = _uri_list(_json(zf, "bookmarks.json", required=False), "bookmarks.json")
         listings = _listings(_json(zf, "listings.json", required=False))
         boards = _boards(_json(zf, "boards.json", required=False))
+        tiers = _tiers(_json(zf, "supporters.json", required=False))
         members = frozenset(info.filename for info in infos if not info.is_dir())
-    return Archive(path, actor["id"], followers, notes, skipped, likes, bookmarks, members, listings, boards)
+    return Archive(path, actor["id"], followers, notes, skipped, likes, bookmarks, members, listings, boards, tiers)

@@ -31,9 +31,12 @@ from ...objectstore.base import ObjectStore
 from ...protocol import as2
 from ...store import actors as actor_store
 from ...store import posts as post_store
+from ...store import views as view_store
 from ...store.portability import exports as store
 from ...store.responses import boards as board_store
 from ...store.social import account_domain_blocks as domain_block_store
+from ...store.supporters import grants as grant_store
+from ...store.supporters import tiers as tier_store
 from ...urls import Urls
 from ..media import media_files
 
@@ -200,6 +203,7 @@ async def _write(
     for name, uris in (("likes.json", await store.liked_uris(db.reader, actor.id)), ("bookmarks.json", await store.bookmarked_uris(db.reader, actor.id))):
         writer.add(name, _dump(_collection(name, uris)), "https://www.w3.org/TR/activitystreams-core/#collections", f"{name[:-5]}: post URIs")
     writer.add("boards.json", _dump(_collection("boards.json", await _boards(db, actor))), f"{config.base_url}/", "redfed boards: saved posts' URIs by board, oldest saved first")
+    writer.add("supporters.json", _dump(await _supporters(db, actor, now_ms())), f"{config.base_url}/", "redfed support tiers and who supports the account")
     listings = [
         {"post": uri, **{k: v for k, v in dataclasses.asdict(listing).items() if k not in ("post_id", "actor_id")}}
         for listing, uri in await store.listings_of(db.reader, actor.id)
@@ -219,6 +223,23 @@ async def _boards(db: Database, actor: Actor) -> list[dict]:
         found.append({"type": "OrderedCollection", "name": board.name, "summary": board.description,
                       "public": board.is_public, "orderedItems": [post.uri for post in reversed(saved)]})
     return found
+
+
+async def _supporters(db: Database, actor: Actor, now: int) -> dict:
+    """The account's tiers, and its supporters by actor id (private: the archive is the owner's)."""
+    tiers = await tier_store.list_tiers(db.reader, actor.id)
+    names = {tier.id: tier.name for tier in tiers}
+    grants = await grant_store.list_grants(db.reader, actor.id)
+    actors = await view_store.actors_by_ids(db.reader, [g.supporter_id for g in grants])
+    return {
+        "tiers": [{"name": t.name, "description": t.description, "price": t.price, "url": t.url} for t in tiers],
+        "supporters": [
+            {"actor": actors[g.supporter_id].uri, "tier": names.get(g.tier_id), "source": g.source,
+             "granted": as2.iso_time(g.created_at), "expires": as2.iso_time(g.expires_at) if g.expires_at else None,
+             "active": g.expires_at is None or g.expires_at > now}
+            for g in grants if g.supporter_id in actors
+        ],
+    }
 
 
 async def write_archive(

@@ -32,6 +32,7 @@ from ..emoji import emojis as emoji_service
 from ..languages.detection import language_of
 from ..notify import notify
 from ..responses import quotes
+from ..supporters import posts as supporter_posts
 from ..visibility import can_see
 from . import post_copies
 
@@ -49,13 +50,16 @@ async def create_local_post(
     sensitive: bool = False, in_reply_to: Post | None = None, language: str | None = None,
     media: list[Media] = (), app_id: int | None = None, poll: dict | None = None, paid_partnership: bool = False,
     idempotency_key: str | None = None, quote: quotes.QuoteDraft | None = None, quote_policy: str | None = None,
+    for_supporters: bool = False,
 ) -> Post:
     """A new local post. `media` are uploads already checked to be the author's, ready and unused.
     A paid partnership is disclosed by a first line of the content and a marker on the Note.
+    One `for_supporters` is stored as direct and addressed to the supporters (supporters/posts.py).
 
     An `idempotency_key` is checked and stored in the post's own transaction, so a retry, however
     the first request ended and however close behind it came, gets the first post back."""
     check_can_post(author)
+    visibility = "direct" if for_supporters else visibility
     check_text(text, visibility, summary, has_media=bool(media) or bool(poll))
     if in_reply_to is not None and not await can_see(ctx.db.reader, author, in_reply_to):
         raise NotFound("the post you reply to does not exist")
@@ -76,6 +80,8 @@ async def create_local_post(
     note = serialize.post_to_ap(post, author, mentioned, list(rendered.hashtags), ctx.urls)
     note = quotes.note_with_quote(note, post, author, quote, quote_policy)
     note = emoji_service.with_tags(note, emojis)
+    if for_supporters:
+        note = await supporter_posts.to_supporters(ctx, ctx.db.reader, author, note)
     post = replace(post, audience=tuple(note["to"] + note["cc"]))
     parent_author = await _author_of(ctx, in_reply_to)
     async with ctx.db.transaction() as conn:
@@ -91,6 +97,8 @@ async def create_local_post(
         if app_id is not None:
             await post_store.set_app(conn, post.id, app_id)
         await quotes.record(ctx, conn, post, author, note, quote, quote_policy)
+        if for_supporters:
+            await supporter_posts.mark(conn, post)
         await link_and_fan_out(
             ctx, conn, post, author, rendered, mentioned, parent_author, serialize.create_activity(note),
             is_public=visibility in ("public", "unlisted"),
@@ -136,6 +144,7 @@ async def edit_local_post(
     note = imported.mark(serialize.post_to_ap(edited, author, mentioned, list(rendered.hashtags), ctx.urls), origin)
     note = await quotes.stored_note(ctx.db.reader, note, edited, author)
     note = emoji_service.with_tags(note, emojis)
+    note |= await supporter_posts.addressing(ctx, ctx.db.reader, post, author, note["to"] + note["cc"]) or {}
     edited = replace(edited, audience=tuple(note["to"] + note["cc"]))
     parent_author = await _author_of(ctx, await _parent(ctx, post))
     async with ctx.db.transaction() as conn:
@@ -244,7 +253,8 @@ async def count_tags(ctx: Context, conn, post: Post, author: Actor, names: list[
 
 async def _inboxes(ctx: Context, conn, author: Actor, post: Post, mentioned: list[Actor], parent_author: Actor | None) -> list[str]:
     if post.visibility == "direct":
-        return await audience.for_mentions(conn, ctx.config, author, mentioned)
+        supporters = await supporter_posts.recipients(ctx, conn, post, author)
+        return await audience.for_mentions(conn, ctx.config, author, mentioned + supporters)
     also = mentioned + ([parent_author] if parent_author else [])
     return await audience.for_followers(conn, ctx.config, author, also)
 
@@ -375,10 +385,19 @@ async def _insert_with_free_id(conn, post: Post) -> Post:
     return await post_store.insert_post(conn, post)
 
 
+# How many of a limited post's addressees are looked up as our own accounts.
+MAX_ADDRESSED = 200
+
+
 async def _known_local_mentions(ctx: Context, remote: RemotePost) -> list[int]:
-    """Mentions of our own accounts; remote ones are not fetched (no amplification)."""
+    """Mentions of our own accounts; remote ones are not fetched (no amplification). A limited
+    post (direct) also reaches the local accounts it is addressed to without a Mention tag, as
+    Mastodon's silent mentions: another server's supporters-only post names its supporters so."""
+    uris = list(remote.mention_uris)
+    if remote.post.visibility == "direct":
+        uris += [uri for uri in remote.post.audience[:MAX_ADDRESSED] if uri not in uris]
     ids = []
-    for uri in remote.mention_uris:
+    for uri in uris:
         if ctx.urls.is_local(uri):
             actor = await actor_store.find_actor_by_uri(ctx.db.reader, uri)
             if actor:

@@ -23,7 +23,7 @@ async def visible_post(ctx: Context, post_id: int, viewer: Actor | None) -> Post
     """The post, if it exists and the viewer may see it; else NotFound (never 403: existence is
     not revealed)."""
     post = await post_store.get_post(ctx.db.reader, post_id)
-    if post is None or not await can_see(ctx.db.reader, viewer, post):
+    if post is None or not await can_see(ctx.db.reader, viewer, post, ctx.now_ms()):
         raise NotFound("Record not found")
     return post
 
@@ -60,7 +60,7 @@ async def context(ctx: Context, post: Post, viewer: Actor | None) -> tuple[list[
         replies = await timeline_store.replies_to(ctx.db.reader, queue.pop(0))
         descendants += replies
         queue += [reply.id for reply in replies]
-    visible = [p for p in ancestors[::-1] + descendants[:MAX_DESCENDANTS] if await can_see(ctx.db.reader, viewer, p)]
+    visible = [p for p in ancestors[::-1] + descendants[:MAX_DESCENDANTS] if await can_see(ctx.db.reader, viewer, p, ctx.now_ms())]
     return [p for p in visible if p in ancestors], [p for p in visible if p not in ancestors]
 
 

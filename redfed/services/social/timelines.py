@@ -29,7 +29,7 @@ async def tag(ctx: Context, viewer: Actor | None, name: str, page: IdRange, *, a
 
 
 async def account_posts(ctx: Context, viewer: Actor | None, author: Actor, page: IdRange, **options) -> list[Post]:
-    return await store.by_account(ctx.db.reader, viewer.id if viewer else None, author.id, page, **options)
+    return await store.by_account(ctx.db.reader, viewer.id if viewer else None, author.id, page, now=ctx.now_ms(), **options)
 
 
 async def favourites(ctx: Context, viewer: Actor, page: IdRange) -> list[tuple[int, Post]]:

@@ -71,6 +71,12 @@ _HOME_AUTHORS = """
 # A followed account's direct post shows only when it mentions the viewer (the mentions branch).
 _HOME_SHOWN = "(candidate.actor_id = :viewer OR candidate.visibility != 'direct')"
 _MENTIONS = "posts.id IN (SELECT post_id FROM post_mentions WHERE actor_id = :viewer)"
+# Supporters-only posts (stored as direct) of the creators whose grant to the viewer is in force.
+_SUPPORTING = """
+    posts.id IN (SELECT marked.post_id FROM supporter_grants
+                 JOIN supporter_posts AS marked ON marked.creator_id = supporter_grants.creator_id
+                 WHERE supporter_grants.supporter_id = :viewer AND marked.post_id < :max_id AND marked.post_id > :lower
+                 AND (supporter_grants.expires_at IS NULL OR supporter_grants.expires_at > :now))"""
 # Public and unlisted posts (not boosts, not from silenced accounts) carrying a hashtag the viewer
 # follows: the newest `limit` of each followed tag, one index seek per tag however busy it is.
 _FOLLOWED_TAGS = """
@@ -86,8 +92,8 @@ _FOLLOWED_TAGS = """
 async def home(conn: Connection, viewer_id: int, limit: int, before_id: int | None = None, *,
                page: IdRange | None = None, now: int = 0) -> list[Post]:
     """The viewer's own posts and boosts, those of accounts it follows (direct ones only when they
-    mention the viewer), posts that mention it, and public or unlisted posts with a hashtag it
-    follows; nothing from blocked or muted accounts.
+    mention the viewer), posts that mention it, supporters-only posts of those it supports, and
+    public or unlisted posts with a hashtag it follows; nothing from blocked or muted accounts.
 
     Two routes to the same rows: a walk down the newest posts, quick while the followed accounts
     post often; and, when that walk comes back short, an index seek per followed account, whose
@@ -102,7 +108,7 @@ async def home(conn: Connection, viewer_id: int, limit: int, before_id: int | No
         (posts.id IN (SELECT candidate.id FROM (SELECT id, actor_id, visibility FROM posts NOT INDEXED
                                                 WHERE id < :max_id AND id > :lower ORDER BY id {order} LIMIT :walk) AS candidate
                       WHERE candidate.actor_id IN ({_HOME_AUTHORS}) AND {_HOME_SHOWN})
-         OR {_MENTIONS} OR {tags}) AND {_NOT_HIDDEN} AND {_NOT_SUSPENDED}"""
+         OR {_MENTIONS} OR {_SUPPORTING} OR {tags}) AND {_NOT_HIDDEN} AND {_NOT_SUSPENDED}"""
     found = await _page(conn, walk, params, page)
     if len(found) == page.limit:
         return found
@@ -111,7 +117,7 @@ async def home(conn: Connection, viewer_id: int, limit: int, before_id: int | No
                           SELECT candidate.id FROM posts AS candidate WHERE candidate.actor_id = author.id
                           AND candidate.id < :max_id AND candidate.id > :lower AND {_HOME_SHOWN}
                           ORDER BY candidate.id {order} LIMIT :limit))
-         OR {_MENTIONS} OR {tags}) AND {_NOT_HIDDEN} AND {_NOT_SUSPENDED}"""
+         OR {_MENTIONS} OR {_SUPPORTING} OR {tags}) AND {_NOT_HIDDEN} AND {_NOT_SUSPENDED}"""
     return await _page(conn, seek, params, page)
 
 
@@ -150,12 +156,19 @@ async def tagged(conn: Connection, viewer_id: int | None, any_of: list[str], all
     return await _page(conn, where, params, page)
 
 
+# The author's supporters-only posts, for a viewer whose grant from the author is in force.
+_SUPPORTED_BY_VIEWER = """
+    (posts.id IN (SELECT post_id FROM supporter_posts WHERE creator_id = :author)
+     AND EXISTS (SELECT 1 FROM supporter_grants WHERE creator_id = :author AND supporter_id = :viewer
+                 AND (expires_at IS NULL OR expires_at > :now)))"""
+
+
 async def by_account(conn: Connection, viewer_id: int | None, author_id: int, page: IdRange, *,
                      exclude_replies: bool, exclude_reblogs: bool, only_media: bool, tagged_name: str | None,
-                     pinned: bool) -> list[Post]:
+                     pinned: bool, now: int) -> list[Post]:
     """An account's posts as the viewer may see them (its profile)."""
-    params: dict = {"viewer": viewer_id or 0, "author": author_id, "tag": tagged_name}
-    where = f"posts.actor_id = :author AND {_VISIBLE} AND {_NOT_SUSPENDED}"
+    params: dict = {"viewer": viewer_id or 0, "author": author_id, "tag": tagged_name, "now": now}
+    where = f"posts.actor_id = :author AND ({_VISIBLE} OR {_SUPPORTED_BY_VIEWER}) AND {_NOT_SUSPENDED}"
     if exclude_replies:
         # Mastodon keeps self-replies (threads) on the profile.
         where += " AND (posts.in_reply_to_uri IS NULL OR posts.in_reply_to_id IN (SELECT id FROM posts WHERE actor_id = :author))"
@@ -204,10 +217,12 @@ async def public_posts_by(conn: Connection, actor_id: int, limit: int, before_id
 
 
 async def direct_posts(conn: Connection, viewer_id: int, limit: int) -> list[Post]:
-    """The newest direct posts the viewer wrote or was addressed in."""
+    """The newest direct posts the viewer wrote or was addressed in (supporters-only posts, stored
+    as direct, are no conversation)."""
     async with conn.execute(
         f"{SELECT_POSTS} WHERE posts.visibility = 'direct' AND (posts.actor_id = :viewer "
         "OR posts.id IN (SELECT post_id FROM post_mentions WHERE actor_id = :viewer)) "
+        "AND posts.id NOT IN (SELECT post_id FROM supporter_posts) "
         "ORDER BY posts.id DESC LIMIT :limit",
         {"viewer": viewer_id, "limit": limit},
     ) as cursor:

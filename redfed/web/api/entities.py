@@ -172,6 +172,9 @@ def status(view: StatusView, urls: Urls) -> dict:
     }
     if not post.is_local:
         entity.pop("pinned")
+    if view.for_supporters:
+        # Stored as direct; shown as Mastodon's closest, with redfed's extension saying to whom.
+        entity |= {"visibility": "private", "redfed": {"audience": "supporters"}}
     return entity
 
 

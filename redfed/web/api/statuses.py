@@ -45,7 +45,10 @@ async def create():
     visibility = params.text("visibility") or ("direct" if parent and parent.visibility == "direct" else defaults.visibility)
     if visibility not in VISIBILITIES:
         raise Unprocessable(f"Validation failed: visibility must be one of {', '.join(VISIBILITIES)}")
+    for_supporters = _for_supporters(params)
     scheduled_at = params.instant("scheduled_at")
+    if scheduled_at is not None and for_supporters:
+        raise Unprocessable("supporters-only posts cannot be scheduled")
     if scheduled_at is not None:
         return await _schedule(params, author, visibility, parent, scheduled_at)
     attached = await _media(params, author)
@@ -57,10 +60,18 @@ async def create():
         sensitive=bool(params.flag("sensitive", defaults.sensitive)), in_reply_to=parent,
         language=params.text("language", max_length=10) or defaults.language, app_id=caller().app_id,
         poll=_poll(params, rt), paid_partnership=bool(params.flag("paid_partnership", False)),
-        idempotency_key=key, quote=quote,
+        idempotency_key=key, quote=quote, for_supporters=for_supporters,
         quote_policy=params.text("quote_approval_policy", max_length=20) or await quotes.default_policy(rt.services, author),
     )
     return await _render(post)
+
+
+def _for_supporters(params: Params) -> bool:
+    """redfed's extension: `redfed_audience=supporters` makes a supporters-only post (README.md)."""
+    audience = params.text("redfed_audience", max_length=40)
+    if audience not in (None, "", "supporters"):
+        raise Unprocessable("Validation failed: redfed_audience must be supporters")
+    return audience == "supporters"
 
 
 async def _media(params: Params, author, post_id: int | None = None) -> list:

@@ -9,10 +9,12 @@ the client API (services/social/threads.py).
 
 from quart import redirect, render_template, request
 
+from ...errors import NotFound
 from ...models import Actor, Post
 from ...protocol import as2
 from ...services import objects
 from ...services.social import post_copies, relationships, threads
+from ...services.supporters import posts as supporter_posts
 from ..activitypub import activity_json, fetch_request
 from ..context import runtime
 from .cards import card, cards
@@ -43,7 +45,14 @@ async def post_page(username: str, post_id: int):
             return redirect(view.boosted.uri)
         return activity_json(objects.note_of(view, rt.urls))
     current = await visit()
-    post = await threads.local_post(rt.services, current.viewer, username, post_id)
+    try:
+        post = await threads.local_post(rt.services, current.viewer, username, post_id)
+    except NotFound:
+        # A supporters-only post shows others a teaser: a line, and how to become a supporter.
+        teaser = await supporter_posts.teaser(rt.services, username, post_id)
+        if teaser is None:
+            raise
+        return await page("supporters_teaser.html", teaser=teaser)
     copy = await post_copies.copy_of(rt.services, post)
     if copy is not None:  # its author moved, and the post with them (services/social/post_copies.py)
         return redirect(copy.url or copy.uri)
