@@ -42,6 +42,15 @@ async def add(ctx: Context, admin: Actor, shortcode: str, image: BinaryIO, categ
     return await store.find_local(ctx.db.reader, shortcode)
 
 
+async def change(ctx: Context, shortcode: str, category: str | None, visible_in_picker: bool) -> None:
+    """File an emoji under another category (none: uncategorised), and show or hide it in pickers."""
+    if category is not None and len(category) > MAX_CATEGORY:
+        raise Unprocessable(f"Category is too long (at most {MAX_CATEGORY} characters)")
+    async with ctx.db.transaction() as conn:
+        if not await store.update_local(conn, shortcode, category or None, visible_in_picker, ctx.now_ms()):
+            raise NotFound(f"No emoji :{shortcode}:")
+
+
 async def remove(ctx: Context, shortcode: str) -> None:
     async with ctx.db.transaction() as conn:
         removed = await store.delete_local(conn, shortcode)

@@ -80,6 +80,14 @@ async def list_local(conn: Connection, shortcodes: list[str] | None = None) -> l
         return [_row_to_emoji(row) for row in await cursor.fetchall()]
 
 
+async def update_local(conn: Connection, shortcode: str, category: str | None, visible_in_picker: bool, now: int) -> bool:
+    cursor = await conn.execute(
+        "UPDATE custom_emojis SET category = ?, visible_in_picker = ?, updated_at = ? WHERE shortcode = ? AND domain = ?",
+        (category, int(visible_in_picker), now, shortcode, LOCAL),
+    )
+    return cursor.rowcount > 0
+
+
 async def delete_local(conn: Connection, shortcode: str) -> CustomEmoji | None:
     async with conn.execute(
         f"DELETE FROM custom_emojis WHERE shortcode = ? AND domain = ? RETURNING {_COLUMNS}", (shortcode, LOCAL)

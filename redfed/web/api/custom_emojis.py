@@ -11,4 +11,5 @@ blueprint = Blueprint("api_custom_emojis", __name__)
 
 @blueprint.get("/api/v1/custom_emojis")
 async def index():
-    return [custom_emoji(e) for e in await emojis.list_local(runtime().db)]
+    # As Mastodon lists them: the ones an admin hid from pickers still work in posts, unlisted.
+    return [custom_emoji(e) for e in await emojis.list_local(runtime().db) if e.visible_in_picker]
