@@ -29,6 +29,7 @@ from ...store.media import media as media_store
 from ...store.social import bookmarks as bookmark_store
 from ..context import Context
 from ..emoji import emojis as emoji_service
+from ..groups import sharing as group_sharing
 from ..languages.detection import language_of
 from ..notify import notify
 from ..responses import quotes
@@ -91,10 +92,11 @@ async def create_local_post(
         if app_id is not None:
             await post_store.set_app(conn, post.id, app_id)
         await quotes.record(ctx, conn, post, author, note, quote, quote_policy)
+        created = serialize.create_activity(note)
         await link_and_fan_out(
-            ctx, conn, post, author, rendered, mentioned, parent_author, serialize.create_activity(note),
-            is_public=visibility in ("public", "unlisted"),
+            ctx, conn, post, author, rendered, mentioned, parent_author, created, is_public=visibility in ("public", "unlisted"),
         )
+        await group_sharing.share_in(ctx, conn, post, author, created)
     ctx.wake_delivery()
     return post
 

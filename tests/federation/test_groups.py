@@ -1,0 +1,98 @@
+"""Groups (FEP-1b12) across redfed instances and with a Lemmy-shaped community: people on any
+server join a group by following it, a member's post addressed to the group is announced by the
+group to every member, and a moderator's removal reaches every member's server."""
+
+import pytest
+
+from redfed.services.groups import groups, membership, sharing
+from redfed.services.social import follows, posts
+from redfed.store import posts as post_store
+from redfed.store.social import follows as follow_store
+from redfed.store.social import timelines
+
+from ..support.hostile import PUBLIC, sign_post
+from ..support.http import AP, get
+from .test_posts import _settle, _stored
+
+
+@pytest.fixture
+def two(start_instance):
+    """alice (the group's founder) and carol on A; bob, dan and eve on B."""
+    a, b = start_instance("a"), start_instance("b")
+    for name in ("alice", "carol"):
+        a.create_user(name)
+    for name in ("bob", "dan", "eve"):
+        b.create_user(name)
+    return a, b
+
+
+def _join(instance, username, group_uri):
+    follow = instance.run(follows.follow(instance.ctx, instance.actor(username), instance.resolve(group_uri), backfill=False))
+    return follow
+
+
+def _state(instance, username, group_uri):
+    group = instance.resolve(group_uri)
+    found = instance.run(follow_store.find_follow(instance.runtime.db.reader, instance.actor(username).id, group.id))
+    return found.state if found else None
+
+
+def _post(instance, username, text, **options):
+    return instance.run(posts.create_local_post(instance.ctx, instance.actor(username), text, **options))
+
+
+def _sees_boosted(instance, username, post_uri):
+    """Whether the post is in the member's home timeline, as a boost (the group's)."""
+    viewer, post = instance.actor(username), _stored(instance, post_uri)
+    home = instance.run(timelines.home(instance.runtime.db.reader, viewer.id, 40))
+    return any(p.reblog_of_id == post.id for p in home)
+
+
+def _group_boosts(instance, group_uri, post_uri):
+    """Whether `instance` holds the group's boost of the post."""
+    group, post = instance.resolve(group_uri), _stored(instance, post_uri)
+    return post is not None and instance.run(post_store.find_reblog(instance.runtime.db.reader, group.id, post.id)) is not None
+
+
+def test_open_group__members_everywhere_receive_what_members_post_and_removals(two):
+    a, b = two
+    group = a.run(groups.create(a.ctx, a.actor("alice"), "cooking", display_name="Cooking", rules="Be kind"))
+    uri = group.actor.uri
+    # Served as a Group actor with its moderators, found by WebFinger from another server.
+    document = get(uri, AP).json()
+    assert (document["type"], document["postingRestrictedToMods"], document["manuallyApprovesFollowers"]) == ("Group", False, False)
+    assert get(document["attributedTo"], AP).json()["orderedItems"] == [a.actor("alice").uri]
+    _join(a, "carol", uri)
+    for name in ("bob", "dan"):
+        _join(b, name, uri)
+    _settle(a, b)
+    assert [_state(b, name, uri) for name in ("bob", "dan", "eve")] == ["accepted", "accepted", None]
+    assert get(uri + "/followers", AP).json()["totalItems"] == 4
+
+    # bob (a remote member) mentions the group: the group announces it to members on both servers.
+    said = _post(b, "bob", f"@cooking@{a.domain} my bread recipe")
+    # eve is no member: her post to the group is not announced; nor is bob's followers-only one.
+    stranger = _post(b, "eve", f"@cooking@{a.domain} buy my pills")
+    hidden = _post(b, "bob", f"@cooking@{a.domain} only for my followers", visibility="private")
+    _settle(a, b)
+    assert _group_boosts(a, uri, said.uri) and _group_boosts(b, uri, said.uri)
+    assert not _group_boosts(a, uri, stranger.uri) and not _group_boosts(a, uri, hidden.uri)
+    assert _sees_boosted(a, "carol", said.uri) and _sees_boosted(b, "dan", said.uri)
+    # A local member's reply in the group's thread is announced too, and reaches B.
+    reply = _post(a, "carol", "rye or wheat?", in_reply_to=_stored(a, said.uri))
+    _settle(a, b)
+    assert _group_boosts(b, uri, reply.uri)
+    assert [p.uri for p in a.run(sharing.shared_posts(a.ctx, a.run(groups.get(a.ctx, group.actor.id)), 10))] == [reply.uri, said.uri]
+
+    # A moderator removes bob's post: the group's boost goes on both servers, the post stays bob's.
+    a.run(sharing.remove_post(a.ctx, a.actor("alice"), group, _stored(a, said.uri)))
+    _settle(a, b)
+    assert not _group_boosts(a, uri, said.uri) and not _group_boosts(b, uri, said.uri)
+    assert _stored(b, said.uri) is not None
+    # Banned, bob is out, and his next post to the group is not announced.
+    a.run(membership.ban(a.ctx, a.actor("alice"), group, a.resolve(b.actor("bob").uri)))
+    _settle(a, b)
+    assert _state(b, "bob", uri) is None
+    again = _post(b, "bob", f"@cooking@{a.domain} let me back in")
+    _settle(a, b)
+    assert not _group_boosts(a, uri, again.uri)
