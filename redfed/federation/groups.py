@@ -35,9 +35,9 @@ def moderators_collection(group: Actor, moderator_uris: list[str]) -> dict:
 
 
 def announce(group: Actor, announce_id: str, activity: dict, published: str) -> dict:
-    """The group's Announce of `activity`, to everyone and its members."""
-    inner = {key: value for key, value in activity.items() if key != "@context"}
-    doc = as2.activity("Announce", announce_id, group.uri, inner, to=[as2.PUBLIC], cc=[group.followers_uri], published=published)
+    """The group's Announce of `activity`, to everyone and its members. The activity goes in
+    whole, its @context with it: the author's integrity proof or LD signature stays checkable."""
+    doc = as2.activity("Announce", announce_id, group.uri, activity, to=[as2.PUBLIC], cc=[group.followers_uri], published=published)
     doc["audience"] = group.uri
     return doc
 

@@ -96,3 +96,60 @@ def test_open_group__members_everywhere_receive_what_members_post_and_removals(t
     again = _post(b, "bob", f"@cooking@{a.domain} let me back in")
     _settle(a, b)
     assert not _group_boosts(a, uri, again.uri)
+
+
+def _send(instance, actor, activity):
+    reply = sign_post(instance.url("/inbox"), activity, actor.signing_key, instance.clock()).send()
+    assert reply.status == 202, reply.body
+    instance.drain()
+
+
+def test_lemmy_community__its_announced_posts_reach_members_as_its_boosts_by_their_authors(instance, hostile):
+    alice = instance.create_user("alice").actor
+    community, author, mallory = hostile.add_actor("c_sourdough", publish=False), hostile.add_actor("baker"), hostile.add_actor("mallory")
+    hostile.serve(community.path, {**community.document(), "type": "Group", "name": "Sourdough"})
+    page = {
+        "id": hostile.url("/post/1"), "type": "Page", "attributedTo": author.uri, "name": "My starter",
+        "content": "<p>fed twice a day</p>", "to": [community.uri, PUBLIC], "audience": community.uri,
+        "published": "2024-01-01T00:00:00Z",
+    }
+    hostile.serve("/post/1", page)
+    # alice joins from redfed by following; the community accepts.
+    follow = _join(instance, "alice", community.uri)
+    instance.drain()
+    _send(instance, community, community.activity("Accept", {"id": follow.uri, "type": "Follow", "actor": alice.uri, "object": community.uri}))
+    assert _state(instance, "alice", community.uri) == "accepted"
+
+    # Lemmy wraps the author's Create in the community's Announce. The copy inside is the
+    # community's word only: the post is read from its author's server.
+    forged = {**page, "content": "<p>send me your bank details</p>"}
+    create = author.activity("Create", forged, to=[community.uri, PUBLIC], audience=community.uri)
+    _send(instance, community, community.activity("Announce", create, to=[PUBLIC], cc=[community.uri + "/followers"]))
+    stored = _stored(instance, page["id"])
+    assert stored.actor_id == instance.resolve(author.uri).id and "fed twice a day" in stored.content
+    assert _sees_boosted(instance, "alice", page["id"])
+
+    # Someone else announcing a removal changes nothing; the community's own removal (Lemmy's
+    # moderator Delete, announced) takes its boost away.
+    removal = author.activity("Delete", page["id"], to=[PUBLIC])
+    _send(instance, mallory, mallory.activity("Announce", removal, to=[PUBLIC]))
+    assert _group_boosts(instance, community.uri, page["id"])
+    _send(instance, community, community.activity("Announce", removal, to=[PUBLIC]))
+    assert not _group_boosts(instance, community.uri, page["id"])
+    assert not _sees_boosted(instance, "alice", page["id"])
+
+
+def test_fedify_member__joins_posts_to_the_group_and_receives_its_announce(instance, fedify_peer):
+    instance.create_user("alice")
+    group = instance.run(groups.create(instance.ctx, instance.actor("alice"), "bakers"))
+    fedify_peer.create_actor("fern")
+    fedify_peer.follow("fern", group.actor.uri)
+    instance.drain()
+    assert [r["type"] for r in fedify_peer.received() if r["actor"] == group.actor.uri] == ["Accept"]
+    sent = fedify_peer.post("fern", "<p>rye starter, day three</p>", to=[PUBLIC], cc=[group.actor.uri])
+    instance.drain()
+    [announce] = [r for r in fedify_peer.received() if r["type"] == "Announce"]
+    assert announce["actor"] == group.actor.uri and announce["verifiedBy"] == "http-signature"
+    # The member's Create goes in whole, its integrity proof with it.
+    shared = announce["json"]["object"]
+    assert (shared["type"], shared["object"]["id"], "proof" in shared) == ("Create", sent["note"], True)
