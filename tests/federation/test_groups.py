@@ -83,6 +83,10 @@ def test_open_group__members_everywhere_receive_what_members_post_and_removals(t
     _settle(a, b)
     assert _group_boosts(b, uri, reply.uri)
     assert [p.uri for p in a.run(sharing.shared_posts(a.ctx, a.run(groups.get(a.ctx, group.actor.id)), 10))] == [reply.uri, said.uri]
+    # Its page shows its rules, its people and what it shared; in Chinese for a Chinese reader.
+    page = get(a.url("/@cooking"), {"Accept": "text/html", "Accept-Language": "zh-CN"})
+    assert page.status == 200 and "Be kind" in page.text and "4 位成员" in page.text and "加入小组" not in page.text
+    assert "my bread recipe" in page.text and "rye or wheat?" in page.text and "buy my pills" not in page.text
 
     # A moderator removes bob's post: the group's boost goes on both servers, the post stays bob's.
     a.run(sharing.remove_post(a.ctx, a.actor("alice"), group, _stored(a, said.uri)))

@@ -161,3 +161,11 @@ async def members(ctx: Context, viewer: Actor | None, group: Group, page: int) -
     uris = await follow_store.list_follow_uris_at(ctx.db.reader, group.actor.id, "followers", MEMBERS_PAGE, offset)
     found = {actor.uri: actor for actor in await actor_store.find_actors_by_uris(ctx.db.reader, uris)}
     return [found[uri] for uri in uris if uri in found]
+
+
+async def membership_of(ctx: Context, viewer: Actor | None, group: Group) -> str | None:
+    """"member", "pending" (asked, not let in yet) or None."""
+    follow = viewer and await follow_store.find_follow(ctx.db.reader, viewer.id, group.actor.id)
+    if not follow:
+        return None
+    return "member" if follow.state == "accepted" else "pending"
