@@ -173,6 +173,7 @@ async def on_delete(ctx: Context, actor: Actor, activity: dict) -> bool:
     # Listings: a Delete naming a listing's Proposal (not its Note) removes the listing's post.
     if await listings.receive_delete(ctx, actor, object_id):
         return True
+    await group_sharing.receive_delete(ctx, actor, object_id, activity)
     return await posts.receive_delete(ctx, actor, object_id)
 
 
@@ -211,7 +212,7 @@ async def _group_announce(ctx: Context, actor: Actor, activity: dict, shared: di
     if shared.get("type") == "Create":
         return await interactions.receive_announce(ctx, actor, activity["id"], object_id, to, cc) is not None
     if shared.get("type") in ("Delete", "Remove"):
-        return await group_sharing.receive_removal(ctx, actor, object_id)
+        return await group_sharing.receive_removal(ctx, actor, object_id, deleted=shared["type"] == "Delete")
     return False
 
 

@@ -88,6 +88,15 @@ def test_open_group__members_everywhere_receive_what_members_post_and_removals(t
     assert page.status == 200 and "Be kind" in page.text and "4 位成员" in page.text and "加入小组" not in page.text
     assert "my bread recipe" in page.text and "rye or wheat?" in page.text and "buy my pills" not in page.text
 
+    # carol deletes a post of hers the group shared: nobody on B follows her, but the group passes
+    # her Delete on to its members there.
+    tip = _post(a, "carol", "@cooking salt the water")
+    _settle(a, b)
+    assert _group_boosts(b, uri, tip.uri)
+    a.run(posts.delete_local_post(a.ctx, a.actor("carol"), tip))
+    _settle(a, b)
+    assert _stored(b, tip.uri) is None
+
     # A moderator removes bob's post: the group's boost goes on both servers, the post stays bob's.
     a.run(sharing.remove_post(a.ctx, a.actor("alice"), group, _stored(a, said.uri)))
     _settle(a, b)
@@ -141,6 +150,13 @@ def test_lemmy_community__its_announced_posts_reach_members_as_its_boosts_by_the
     _send(instance, community, community.activity("Announce", removal, to=[PUBLIC]))
     assert not _group_boosts(instance, community.uri, page["id"])
     assert not _sees_boosted(instance, "alice", page["id"])
+    # The post itself stays while its server still serves it; once gone there, an announced
+    # Delete takes it away here too.
+    assert _stored(instance, page["id"]) is not None
+    _send(instance, community, community.activity("Announce", create, to=[PUBLIC]))
+    hostile.gone("/post/1")
+    _send(instance, community, community.activity("Announce", removal, to=[PUBLIC]))
+    assert _stored(instance, page["id"]) is None
 
 
 def test_fedify_member__joins_posts_to_the_group_and_receives_its_announce(instance, fedify_peer):

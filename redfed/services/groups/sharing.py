@@ -1,5 +1,6 @@
 """What a group shares (layer 4): a member's post addressed to a local group is announced by the
-group to all its members; a moderator removes it again; a remote group's removal is applied.
+group to all its members, and so is its author's Delete of it later; a moderator removes it again;
+a remote group's removal is applied.
 
 A post is addressed to a group when it names the group among its recipients or as its `audience`
 (a mention puts the group in `cc`; Lemmy sets `audience`), or when it replies to a post the group
@@ -10,7 +11,10 @@ Groups never share a group's post, and a boost is no post, so two groups that fo
 cannot announce each other's announces in a loop.
 """
 
+import logging
+
 from ...clock import new_id
+from ...errors import Gone, NotFound, RedfedError
 from ...federation import audience, delivery
 from ...federation import groups as group_ap
 from ...models import Actor, Post
@@ -23,6 +27,8 @@ from ...store.social import interactions as interaction_store
 from ..context import Context
 from ..notify import notify
 from .groups import Group, check_moderator
+
+log = logging.getLogger(__name__)
 
 SHAREABLE = ("public", "unlisted")
 
@@ -39,6 +45,29 @@ async def receive_post(ctx: Context, author: Actor, post: Post, activity: dict) 
     """A remote post just stored: shared by the local groups it is addressed to."""
     async with ctx.db.transaction() as conn:
         await share_in(ctx, conn, post, author, activity)
+    ctx.wake_delivery()
+
+
+async def share_delete(ctx: Context, conn, post: Post, activity: dict) -> None:
+    """Inside the deletion's transaction, before the post goes: each local group that shared the
+    post announces its author's Delete to its members, who may not follow the author."""
+    now = ctx.now_ms()
+    for group_id in await store.groups_boosting(conn, post.id):
+        group = await actor_store.get_actor(conn, group_id)
+        if group is None or not group.is_local:
+            continue
+        announce = group_ap.announce(group, ctx.urls.activity(new_id(now)), activity, as2.iso_time(now))
+        inboxes = await audience.for_followers(conn, ctx.config, group)
+        await delivery.enqueue(conn, announce, group, inboxes, is_public=False, object_uri=post.uri, now=now)
+
+
+async def receive_delete(ctx: Context, author: Actor, post_uri: str | None, activity: dict) -> None:
+    """A remote author is deleting a post: the local groups that shared it pass the Delete on."""
+    post = post_uri and await post_store.find_post_by_uri(ctx.db.reader, post_uri)
+    if not post or post.actor_id != author.id:
+        return
+    async with ctx.db.transaction() as conn:
+        await share_delete(ctx, conn, post, activity)
     ctx.wake_delivery()
 
 
@@ -63,15 +92,32 @@ async def remove_post(ctx: Context, moderator: Actor, group: Group, post: Post) 
     ctx.wake_delivery()
 
 
-async def receive_removal(ctx: Context, group: Actor, post_uri: str | None) -> bool:
-    """A remote group announced the Delete or Remove of a post it shared: its boost goes here too."""
+async def receive_removal(ctx: Context, group: Actor, post_uri: str | None, *, deleted: bool) -> bool:
+    """A remote group announced the Delete or Remove of a post it shared: its boost goes here too.
+    For a Delete, the post's own server is asked whether it is gone (the group's word is not its
+    author's), and then it goes too, as if its author had told us."""
     post = post_uri and await post_store.find_post_by_uri(ctx.db.reader, post_uri)
+    reblog = post and await post_store.find_reblog(ctx.db.reader, group.id, post.id)
+    if not reblog:
+        return False
+    gone = deleted and not post.is_local and await _gone_at_origin(ctx, post)
+    author = await actor_store.get_actor(ctx.db.reader, post.actor_id) if gone else None
     async with ctx.db.transaction() as conn:
-        reblog = post and await post_store.find_reblog(conn, group.id, post.id)
-        if not reblog:
-            return False
         await post_store.delete_post(conn, reblog.id)
+        if author is not None:
+            await post_store.delete_post(conn, post.id)
+            await post_store.insert_tombstone(conn, post.uri, author.uri, ctx.now_ms())
     return True
+
+
+async def _gone_at_origin(ctx: Context, post: Post) -> bool:
+    try:
+        await ctx.resolver.fetch_object(post.uri)
+    except (Gone, NotFound):
+        return True
+    except RedfedError as error:
+        log.info("could not check whether %s is gone: %s", post.uri, error.message)
+    return False
 
 
 async def shared_posts(ctx: Context, group: Group, limit: int) -> list[Post]:

@@ -163,14 +163,14 @@ async def delete_local_post(ctx: Context, author: Actor, post: Post) -> None:
     mentioned = await mentioned_in(ctx, post)
     note = serialize.post_to_ap(post, author, mentioned, [], ctx.urls)
     parent_author = await _author_of(ctx, await _parent(ctx, post))
+    deleted = serialize.delete_activity(note)
     async with ctx.db.transaction() as conn:
         inboxes = await _inboxes(ctx, conn, author, post, mentioned, parent_author)
+        await delivery_store.unpublish_object(conn, post.uri)
+        await group_sharing.share_delete(ctx, conn, post, deleted)
         await post_store.delete_post(conn, post.id)
         await post_store.insert_tombstone(conn, post.uri, author.uri, ctx.now_ms())
-        await delivery_store.unpublish_object(conn, post.uri)
-        await delivery.enqueue(
-            conn, serialize.delete_activity(note), author, inboxes, is_public=False, object_uri=post.uri, now=ctx.now_ms()
-        )
+        await delivery.enqueue(conn, deleted, author, inboxes, is_public=False, object_uri=post.uri, now=ctx.now_ms())
     ctx.wake_delivery()
 
 
