@@ -37,7 +37,9 @@ def moderators_collection(group: Actor, moderator_uris: list[str]) -> dict:
 def announce(group: Actor, announce_id: str, activity: dict, published: str) -> dict:
     """The group's Announce of `activity`, to everyone and its members. The activity goes in
     whole, its @context with it: the author's integrity proof or LD signature stays checkable."""
-    doc = as2.activity("Announce", announce_id, group.uri, activity, to=[as2.PUBLIC], cc=[group.followers_uri], published=published)
+    doc = as2.activity(
+        "Announce", announce_id, group.uri, activity, to=[as2.PUBLIC], cc=[group.followers_uri], published=published
+    )
     doc["audience"] = group.uri
     return doc
 
@@ -55,15 +57,9 @@ def undo_announce(group: Actor, announce_id: str, post_uri: str) -> dict:
 
 
 def announced_activity(activity: dict) -> dict | None:
-    """What a Group's Announce wraps, when it wraps an activity rather than naming a post."""
+    """What an Announce wraps when it wraps an activity (as groups do) rather than naming a post."""
     inner = activity.get("object")
     if isinstance(inner, dict) and inner.get("type") in ANNOUNCED_TYPES:
         return inner
     return None
 
-
-def addressed_to(activity_or_note: dict, group_uri: str) -> bool:
-    """Whether a post or its activity names the group as audience or addressee (Lemmy's
-    `audience`, FEP-1b12's `to`/`cc`)."""
-    named = as2.as_list(activity_or_note.get("audience")) + as2.as_list(activity_or_note.get("to")) + as2.as_list(activity_or_note.get("cc"))
-    return group_uri in [as2.get_id(value) for value in named]

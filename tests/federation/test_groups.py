@@ -1,6 +1,7 @@
 """Groups (FEP-1b12) across redfed instances and with a Lemmy-shaped community: people on any
 server join a group by following it, a member's post addressed to the group is announced by the
-group to every member, and a moderator's removal reaches every member's server."""
+group to every member, its author's Delete and a moderator's removal reach every member's server,
+and the Fedify peer takes part as a member."""
 
 import pytest
 
@@ -27,8 +28,9 @@ def two(start_instance):
 
 
 def _join(instance, username, group_uri):
-    follow = instance.run(follows.follow(instance.ctx, instance.actor(username), instance.resolve(group_uri), backfill=False))
-    return follow
+    """`username` follows the group: a member, or asking to be one."""
+    joiner, group = instance.actor(username), instance.resolve(group_uri)
+    return instance.run(follows.follow(instance.ctx, joiner, group, backfill=False))
 
 
 def _state(instance, username, group_uri):
@@ -51,7 +53,9 @@ def _sees_boosted(instance, username, post_uri):
 def _group_boosts(instance, group_uri, post_uri):
     """Whether `instance` holds the group's boost of the post."""
     group, post = instance.resolve(group_uri), _stored(instance, post_uri)
-    return post is not None and instance.run(post_store.find_reblog(instance.runtime.db.reader, group.id, post.id)) is not None
+    if post is None:
+        return False
+    return instance.run(post_store.find_reblog(instance.runtime.db.reader, group.id, post.id)) is not None
 
 
 def test_open_group__members_everywhere_receive_what_members_post_and_removals(two):
@@ -60,7 +64,8 @@ def test_open_group__members_everywhere_receive_what_members_post_and_removals(t
     uri = group.actor.uri
     # Served as a Group actor with its moderators, found by WebFinger from another server.
     document = get(uri, AP).json()
-    assert (document["type"], document["postingRestrictedToMods"], document["manuallyApprovesFollowers"]) == ("Group", False, False)
+    shape = (document["type"], document["postingRestrictedToMods"], document["manuallyApprovesFollowers"])
+    assert shape == ("Group", False, False)
     assert get(document["attributedTo"], AP).json()["orderedItems"] == [a.actor("alice").uri]
     _join(a, "carol", uri)
     for name in ("bob", "dan"):
@@ -82,7 +87,8 @@ def test_open_group__members_everywhere_receive_what_members_post_and_removals(t
     reply = _post(a, "carol", "rye or wheat?", in_reply_to=_stored(a, said.uri))
     _settle(a, b)
     assert _group_boosts(b, uri, reply.uri)
-    assert [p.uri for p in a.run(sharing.shared_posts(a.ctx, a.run(groups.get(a.ctx, group.actor.id)), 10))] == [reply.uri, said.uri]
+    shared = a.run(sharing.shared_posts(a.ctx, a.run(groups.get(a.ctx, group.actor.id)), 10))
+    assert [p.uri for p in shared] == [reply.uri, said.uri]
     # Its page shows its rules, its people and what it shared; in Chinese for a Chinese reader.
     page = get(a.url("/@cooking"), {"Accept": "text/html", "Accept-Language": "zh-CN"})
     assert page.status == 200 and "Be kind" in page.text and "4 位成员" in page.text and "加入小组" not in page.text
@@ -119,7 +125,8 @@ def _send(instance, actor, activity):
 
 def test_lemmy_community__its_announced_posts_reach_members_as_its_boosts_by_their_authors(instance, hostile):
     alice = instance.create_user("alice").actor
-    community, author, mallory = hostile.add_actor("c_sourdough", publish=False), hostile.add_actor("baker"), hostile.add_actor("mallory")
+    community = hostile.add_actor("c_sourdough", publish=False)
+    author, mallory = hostile.add_actor("baker"), hostile.add_actor("mallory")
     hostile.serve(community.path, {**community.document(), "type": "Group", "name": "Sourdough"})
     page = {
         "id": hostile.url("/post/1"), "type": "Page", "attributedTo": author.uri, "name": "My starter",
@@ -130,7 +137,8 @@ def test_lemmy_community__its_announced_posts_reach_members_as_its_boosts_by_the
     # alice joins from redfed by following; the community accepts.
     follow = _join(instance, "alice", community.uri)
     instance.drain()
-    _send(instance, community, community.activity("Accept", {"id": follow.uri, "type": "Follow", "actor": alice.uri, "object": community.uri}))
+    followed = {"id": follow.uri, "type": "Follow", "actor": alice.uri, "object": community.uri}
+    _send(instance, community, community.activity("Accept", followed))
     assert _state(instance, "alice", community.uri) == "accepted"
 
     # Lemmy wraps the author's Create in the community's Announce. The copy inside is the

@@ -84,7 +84,8 @@ async def create_actor(
         async with db.transaction() as conn:
             if await actor_store.find_actor_by_handle(conn, username, config.domain):
                 raise Conflict(f"username '{username}' is already taken")
-            actor = await _insert_local_actor(conn, dataclasses.replace(_local_actor(config, username, actor_type), **profile), new_keys)
+            new_actor = dataclasses.replace(_local_actor(config, username, actor_type), **profile)
+            actor = await _insert_local_actor(conn, new_actor, new_keys)
             await then(conn, actor)
     except INTEGRITY_ERRORS:
         raise Conflict(f"username '{username}' is already taken") from None

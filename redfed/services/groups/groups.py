@@ -43,7 +43,9 @@ async def create(
     """A new group named `username` (the handle's first part, shared with accounts)."""
     _check_rules(rules)
     if len(display_name) > profiles.MAX_DISPLAY_NAME or len(description) > profiles.MAX_BIO:
-        raise Unprocessable(f"a group's name is at most {profiles.MAX_DISPLAY_NAME} characters, its description {profiles.MAX_BIO}")
+        raise Unprocessable(
+            f"a group's name is at most {profiles.MAX_DISPLAY_NAME} characters, its description {profiles.MAX_BIO}"
+        )
     now = ctx.now_ms()
 
     async def founded(conn, actor: Actor) -> None:

@@ -127,7 +127,8 @@ async def shared_posts(ctx: Context, group: Group, limit: int) -> list[Post]:
 
 async def _addressed_groups(ctx: Context, conn, post: Post, activity: dict) -> list[Actor]:
     note = activity.get("object") if isinstance(activity.get("object"), dict) else {}
-    named = list(post.audience) + [as2.get_id(v) for v in as2.as_list(activity.get("audience")) + as2.as_list(note.get("audience"))]
+    audiences = as2.as_list(activity.get("audience")) + as2.as_list(note.get("audience"))
+    named = list(post.audience) + [as2.get_id(value) for value in audiences]
     candidates = await actor_store.find_actors_by_uris(conn, [uri for uri in named if uri and ctx.urls.is_local(uri)])
     if post.in_reply_to_id is not None:
         boosting = await store.groups_boosting(conn, post.in_reply_to_id)

@@ -94,7 +94,8 @@ async def create_local_post(
         await quotes.record(ctx, conn, post, author, note, quote, quote_policy)
         created = serialize.create_activity(note)
         await link_and_fan_out(
-            ctx, conn, post, author, rendered, mentioned, parent_author, created, is_public=visibility in ("public", "unlisted"),
+            ctx, conn, post, author, rendered, mentioned, parent_author, created,
+            is_public=visibility in ("public", "unlisted"),
         )
         await group_sharing.share_in(ctx, conn, post, author, created)
     ctx.wake_delivery()

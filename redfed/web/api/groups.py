@@ -137,7 +137,8 @@ async def answer_request(group_id: str, account_id: str, answer: str):
 @scope("write:accounts")
 async def ban(group_id: str):
     params = await Params.read()
-    await membership.ban(runtime().services, caller().actor, await _group(group_id), await _account(params.record("account_id") or 0))
+    member = await _account(params.record("account_id") or 0)
+    await membership.ban(runtime().services, caller().actor, await _group(group_id), member)
     return {}
 
 

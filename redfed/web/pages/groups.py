@@ -21,7 +21,8 @@ async def group_page(group: Group, current: Visit):
     except Forbidden:
         members = None  # a hidden list: the page shows only the count
     return await page(
-        "group.html", group=group, actor=group.actor, cards=cards(await views.status_views(rt.db, shared, current.viewer), rt.urls),
+        "group.html", group=group, actor=group.actor,
+        cards=cards(await views.status_views(rt.db, shared, current.viewer), rt.urls),
         moderators=await groups.moderators(rt.services, group), members=members,
         membership=await groups.membership_of(rt.services, current.viewer, group),
     )
