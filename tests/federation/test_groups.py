@@ -3,6 +3,8 @@ server join a group by following it, a member's post addressed to the group is a
 group to every member, its author's Delete and a moderator's removal reach every member's server,
 and the Fedify peer takes part as a member."""
 
+from urllib.parse import urlsplit
+
 import pytest
 
 from redfed.services.groups import groups, membership, sharing
@@ -181,3 +183,26 @@ def test_fedify_member__joins_posts_to_the_group_and_receives_its_announce(insta
     # The member's Create goes in whole, its integrity proof with it.
     shared = announce["json"]["object"]
     assert (shared["type"], shared["object"]["id"], "proof" in shared) == ("Create", sent["note"], True)
+
+
+def test_groups_in_a_ring__a_group_member_is_never_announced_so_nothing_loops(instance, hostile):
+    instance.create_user("alice")
+    group = instance.run(groups.create(instance.ctx, instance.actor("alice"), "bread"))
+    other = hostile.add_actor("c_loaves", publish=False)
+    hostile.serve(other.path, {**other.document(), "type": "Group"})
+    _send(instance, other, other.activity("Follow", group.actor.uri))
+    members = instance.run(follow_store.count_follows(instance.runtime.db.reader, group.actor.id, "followers"))
+    assert members == 2  # alice, who founded it, and the other group
+    # The other group, a member, addresses ours with a post of its own and announces our boosts
+    # back: neither is announced again.
+    note = other.note("from the other group", cc=[group.actor.uri], audience=group.actor.uri)
+    hostile.serve(urlsplit(note["id"]).path, note)
+    _send(instance, other, other.create(note, cc=[group.actor.uri]))
+    assert _stored(instance, note["id"]) is not None
+    alice_post = _post(instance, "alice", "@bread crust tips")
+    instance.drain()
+    [boost] = instance.run(sharing.shared_posts(instance.ctx, group, 10))
+    assert boost.uri == alice_post.uri
+    reblog = instance.run(post_store.find_reblog(instance.runtime.db.reader, group.actor.id, alice_post.id))
+    _send(instance, other, other.activity("Announce", reblog.uri, to=[PUBLIC], cc=[group.actor.uri]))
+    assert [p.uri for p in instance.run(sharing.shared_posts(instance.ctx, group, 10))] == [alice_post.uri]
