@@ -17,12 +17,14 @@ def test_group__made_joined_and_run_from_its_pages(instance):
     alice.sign_in(instance, "alice")
     carol.sign_in(instance, "carol")
 
+    assert "You do not run any group yet." in alice.open(instance.url("/settings/groups")).text
     form = alice.open(instance.url("/groups/new"))
     fields = {"csrf_token": _token(form), "display_name": "Quiet readers", "rules": "No spoilers", "approval_required": "1"}
     refused = alice.open(instance.url("/groups/new"), {**fields, "username": "not valid"})
     assert refused.status == 422 and "Not saved" in refused.text
     made = alice.open(instance.url("/groups/new"), {**fields, "username": "quiet"})
     assert (made.status, made.headers["Location"]) == (303, "/@quiet")
+    assert "/@quiet/group/edit" in alice.open(instance.url("/settings/groups")).text
 
     # carol asks to join; alice, its moderator, sees her on the group page and lets her in.
     page = carol.open(instance.url("/@quiet"))

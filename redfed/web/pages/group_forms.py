@@ -1,6 +1,7 @@
-"""Running a group from the pages (layer 6): a form to make one, the same form for its
-moderators to change it, and their answers to people asking to join. The services decide who may
-(only moderators, 403 for anyone else); these handlers read the form and show what went wrong."""
+"""Running a group from the pages (layer 6): the groups one runs (a settings section), a form
+to make one, the same form for its moderators to change it, and their answers to people asking
+to join. The services decide who may (only moderators, 403 for anyone else); these handlers read
+the form and show what went wrong."""
 
 from ...errors import Conflict, NotFound, Unprocessable
 from ...services.accounts import accounts
@@ -8,8 +9,16 @@ from ...services.groups import groups, membership
 from ...services.social import relationships
 from ..context import runtime
 from .common import _, blueprint, check_csrf, form, page, see_other, signed_in
+from .settings import settings_page
 
 _ROW_ID = "int(max=9223372036854775807)"
+
+
+@blueprint.get("/settings/groups")
+async def my_groups():
+    _current, viewer = await signed_in()
+    moderated = await groups.moderated_by(runtime().services, viewer)
+    return await settings_page("settings/groups.html", "/settings/groups", moderated=moderated)
 
 
 @blueprint.get("/groups/new")
