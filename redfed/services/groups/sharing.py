@@ -42,7 +42,10 @@ async def share_in(ctx: Context, conn, post: Post, author: Actor, activity: dict
 
 
 async def receive_post(ctx: Context, author: Actor, post: Post, activity: dict) -> None:
-    """A remote post just stored: shared by the local groups it is addressed to."""
+    """A remote post just stored: shared by the local groups it is addressed to. Most posts are
+    addressed to none, and open no write transaction."""
+    if not await _addressed_groups(ctx, ctx.db.reader, post, activity):
+        return
     async with ctx.db.transaction() as conn:
         await share_in(ctx, conn, post, author, activity)
     ctx.wake_delivery()
@@ -64,7 +67,7 @@ async def share_delete(ctx: Context, conn, post: Post, activity: dict) -> None:
 async def receive_delete(ctx: Context, author: Actor, post_uri: str | None, activity: dict) -> None:
     """A remote author is deleting a post: the local groups that shared it pass the Delete on."""
     post = post_uri and await post_store.find_post_by_uri(ctx.db.reader, post_uri)
-    if not post or post.actor_id != author.id:
+    if not post or post.actor_id != author.id or not await store.groups_boosting(ctx.db.reader, post.id):
         return
     async with ctx.db.transaction() as conn:
         await share_delete(ctx, conn, post, activity)
