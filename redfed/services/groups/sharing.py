@@ -57,8 +57,6 @@ async def share_delete(ctx: Context, conn, post: Post, activity: dict) -> None:
     now = ctx.now_ms()
     for group_id in await store.groups_boosting(conn, post.id):
         group = await actor_store.get_actor(conn, group_id)
-        if group is None or not group.is_local:
-            continue
         announce = group_ap.announce(group, ctx.urls.activity(new_id(now)), activity, as2.iso_time(now))
         inboxes = await audience.for_followers(conn, ctx.config, group)
         await delivery.enqueue(conn, announce, group, inboxes, is_public=False, object_uri=post.uri, now=now)
