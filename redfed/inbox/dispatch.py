@@ -8,11 +8,13 @@ change, because that needs the database.
 
 from collections.abc import Awaitable, Callable
 
+from ..federation import groups as group_ap
 from ..federation import quotes as quote_ap
 from ..federation import reactions as reaction_ap
 from ..models import Actor
 from ..protocol import as2
 from ..services.context import Context
+from ..services.groups import sharing as group_sharing
 from ..services.moderation import reports
 from ..services.portability import moves
 from ..services.responses import quotes, reactions
@@ -108,7 +110,10 @@ async def on_create(ctx: Context, actor: Actor, activity: dict) -> bool:
     if reviews.is_review(note):
         post = await posts.receive_create(ctx, actor, note)
         return post is not None and (await reviews.receive(ctx, actor, post, note) or True)
-    return await _with_quote(ctx, actor, note, await posts.receive_create(ctx, actor, note))
+    post = await posts.receive_create(ctx, actor, note)
+    if post is not None:
+        await group_sharing.receive_post(ctx, actor, post, activity)
+    return await _with_quote(ctx, actor, note, post)
 
 
 async def _with_quote(ctx: Context, actor: Actor, note: dict, post) -> bool:
@@ -168,6 +173,7 @@ async def on_delete(ctx: Context, actor: Actor, activity: dict) -> bool:
     # Listings: a Delete naming a listing's Proposal (not its Note) removes the listing's post.
     if await listings.receive_delete(ctx, actor, object_id):
         return True
+    await group_sharing.receive_delete(ctx, actor, object_id, activity)
     return await posts.receive_delete(ctx, actor, object_id)
 
 
@@ -192,7 +198,22 @@ async def on_emoji_react(ctx: Context, actor: Actor, activity: dict) -> bool:
 
 async def on_announce(ctx: Context, actor: Actor, activity: dict) -> bool:
     to, cc = as2.as_list(activity.get("to")), as2.as_list(activity.get("cc"))
+    shared = group_ap.announced_activity(activity)
+    if shared is not None:
+        return await _group_announce(ctx, actor, activity, shared, to, cc)
     return await interactions.receive_announce(ctx, actor, activity["id"], _object_id(activity), to, cc) is not None
+
+
+async def _group_announce(ctx: Context, actor: Actor, activity: dict, shared: dict, to: list, cc: list) -> bool:
+    """FEP-1b12: a group shares its members' activities wrapped whole. A shared Create becomes the
+    group's boost of the post, which is fetched from its own origin (the embedded copy is the
+    group's word, not its author's); a shared Delete or Remove takes that boost away."""
+    object_id = as2.get_id(shared.get("object"))
+    if shared.get("type") == "Create":
+        return await interactions.receive_announce(ctx, actor, activity["id"], object_id, to, cc) is not None
+    if shared.get("type") in ("Delete", "Remove"):
+        return await group_sharing.receive_removal(ctx, actor, object_id, deleted=shared["type"] == "Delete")
+    return False
 
 
 async def on_block(ctx: Context, actor: Actor, activity: dict) -> bool:

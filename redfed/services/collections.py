@@ -17,6 +17,7 @@ from ..store.social import follows as follow_store
 from ..store.social import interactions as interaction_store
 from .accounts import accounts
 from .context import Context
+from .groups import groups
 from .objects import PUBLIC_VISIBILITIES, note_of, view_of
 
 OUTBOX_PAGE_SIZE = 20
@@ -46,6 +47,8 @@ async def follows(ctx: Context, username: str, direction: str, *, page: int | No
     actor = await accounts.find_local_actor(ctx.db, ctx.config, username)
     base = actor.followers_uri if direction == "followers" else actor.following_uri
     total = await follow_store.count_follows(ctx.db.reader, actor.id, direction)
+    if direction == "followers" and await groups.members_hidden(ctx, actor):
+        return _collection(base, total, None)  # a group that hides its members shows only their count
     if page is None:
         return _collection(base, total, f"{base}?page=1")
     offset = (page - 1) * FOLLOWS_PAGE_SIZE
@@ -70,11 +73,9 @@ async def featured(ctx: Context, username: str) -> dict:
     return as2.ordered_collection(actor.featured_uri, notes)
 
 
-def _collection(collection_id: str, total: int, first: str) -> dict:
-    return {
-        "@context": as2.AS_CONTEXT, "id": collection_id, "type": "OrderedCollection", "totalItems": total,
-        "first": first,
-    }
+def _collection(collection_id: str, total: int, first: str | None) -> dict:
+    doc = {"@context": as2.AS_CONTEXT, "id": collection_id, "type": "OrderedCollection", "totalItems": total}
+    return doc | ({"first": first} if first else {})
 
 
 def _page(

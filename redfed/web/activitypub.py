@@ -10,6 +10,7 @@ import json
 
 from quart import Blueprint, Response, redirect, render_template, request
 
+from ..federation import groups as group_ap
 from ..federation import serialize
 from ..federation.payment_links import links_to_ap
 from ..models import Actor
@@ -19,6 +20,7 @@ from ..services.accounts import accounts, payment_links
 from ..services.discovery import featured as featured_tags_service
 from ..services.emoji import emojis as custom_emojis
 from ..services.fetch_auth import FetchRequest
+from ..services.groups import groups
 from .context import runtime
 
 blueprint = Blueprint("activitypub", __name__)
@@ -40,7 +42,10 @@ async def actor_response(actor: Actor) -> Response:
     keys = await accounts.actor_keys(runtime().db, actor)
     links = links_to_ap(await payment_links.links_of(runtime().services, actor))  # FEP-0ea0
     emoji_tags = await custom_emojis.local_actor_tags(runtime().db.reader, actor)
-    return activity_json(serialize.actor_to_ap(actor, keys, links, emoji_tags))
+    doc = serialize.actor_to_ap(actor, keys, links, emoji_tags)
+    if await groups.find(runtime().services, actor) is not None:
+        doc = group_ap.group_properties(doc, actor)
+    return activity_json(doc)
 
 
 @blueprint.after_request
@@ -94,6 +99,11 @@ async def follows(username: str, direction: str):
     # Mastodon reads a present but unusable page number as the first page.
     page = _number_arg("page", 1, _MAX_PAGE, default=1) if "page" in request.args else None
     return activity_json(await collections.follows(runtime().services, username, direction, page=page))
+
+
+@blueprint.get("/users/<username>/moderators")
+async def group_moderators(username: str):
+    return activity_json(await groups.moderators_collection(runtime().services, username))
 
 
 @blueprint.get("/users/<username>/collections/tags")

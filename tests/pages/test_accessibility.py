@@ -8,6 +8,7 @@ axe-playwright-python package and is evaluated through the DevTools protocol, wh
 import pytest
 from axe_playwright_python.sync_playwright import Axe
 
+from redfed.services.groups import groups
 from redfed.services.moderation import reports
 from redfed.services.moderation.reports import ReportForm
 from redfed.services.shop import listings
@@ -18,7 +19,7 @@ from .conftest import sign_in
 SERIOUS = {"serious", "critical"}
 VISITOR_PAGES = [
     "/", "/explore", "/explore?scope=federated", "/@alice", "/@alice?tab=media", "/@alice/{post}", "/@alice/shop",
-    "{listing}", "/tags/tea", "/search?q=tea", "/about", "/auth/sign_in", "/auth/sign_up", "/@nobody",
+    "{listing}", "/tags/tea", "/search?q=tea", "/about", "/auth/sign_in", "/auth/sign_up", "/@nobody", "/@teahouse",
 ]
 SIGNED_IN_PAGES = [
     "/home", "/compose", "/compose?in_reply_to={post}", "/@alice", "/@alice/{post}", "{listing}", "/@alice/shop",
@@ -26,6 +27,7 @@ SIGNED_IN_PAGES = [
     "/settings/profile", "/settings/preferences", "/settings/password", "/settings/two_factor", "/settings/sessions",
     "/settings/apps", "/settings/export", "/settings/import", "/settings/aliases", "/settings/migration",
     "/report?account={alice_id}&post={post}", "/report/sent",
+    "/@teahouse", "/@teahouse/group/edit", "/groups/new", "/settings/groups",
 ]
 ADMIN_PAGES = [
     "/admin/dashboard", "/admin/accounts", "/admin/sign_ups", "/admin/invites", "/admin/domain_blocks", "/admin/settings",
@@ -41,8 +43,8 @@ def axe():
 @pytest.fixture
 def published(instance) -> dict:
     """alice with a post carrying a hashtag, a content warning and a reply, and a listing in her
-    shop, followed by bob (so his home feed shows them), who reported her post; what the page paths
-    name."""
+    shop, followed by bob (so his home feed shows them), who reported her post and runs a group;
+    what the page paths name."""
     alice = instance.create_user("alice").actor
     bob = instance.create_user("bob").actor
     instance.create_user("ada", is_admin=True)
@@ -52,6 +54,7 @@ def published(instance) -> dict:
     tea = {"title": "Longjing tea, 250 g", "price_amount": "88", "price_currency": "CNY", "quantity": "5", "condition": "new"}
     listing, _carrier = instance.run(listings.create_listing(instance.ctx, alice, tea, "Picked in April #tea"))
     report = instance.run(reports.file_report(instance.ctx, bob, ReportForm(alice.id, [post.id], comment="too much tea")))
+    instance.run(groups.create(instance.ctx, bob, "teahouse", display_name="Tea house", rules="Be kind", members_visible=True))
     return {
         "post": post.id, "listing": listing.proposal_uri.removeprefix(instance.url("")), "alice_id": alice.id,
         "report": report.report.id,

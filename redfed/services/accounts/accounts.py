@@ -72,6 +72,26 @@ async def create_user(
     return NewUser(user=user, actor=actor, password=generated)
 
 
+async def create_actor(
+    db: Database, config: Config, username: str, actor_type: str, *,
+    then: Callable[[object, Actor], Awaitable[None]], **profile,
+) -> Actor:
+    """A local actor with no user behind it (a group), named by the rules for usernames, with
+    `profile` (display_name, summary …) set; `then(conn, actor)` runs in the same transaction."""
+    _check_username(username, allow_reserved=False)
+    new_keys = await _new_key_pairs(Urls(config).actor(username))
+    try:
+        async with db.transaction() as conn:
+            if await actor_store.find_actor_by_handle(conn, username, config.domain):
+                raise Conflict(f"username '{username}' is already taken")
+            new_actor = dataclasses.replace(_local_actor(config, username, actor_type), **profile)
+            actor = await _insert_local_actor(conn, new_actor, new_keys)
+            await then(conn, actor)
+    except INTEGRITY_ERRORS:
+        raise Conflict(f"username '{username}' is already taken") from None
+    return actor
+
+
 async def ensure_instance_actor(db: Database, config: Config) -> Actor:
     """The Application actor that signs the instance's own fetches; created on first start."""
     uri = Urls(config).instance_actor()

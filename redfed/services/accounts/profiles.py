@@ -67,7 +67,7 @@ async def update_profile(
     if bio is not None:
         if len(bio) > MAX_BIO:
             raise Unprocessable(f"bio is longer than {MAX_BIO} characters")
-        changed = replace(changed, summary=_bio_html(ctx, bio), summary_source=bio)
+        changed = replace(changed, summary=render_bio(ctx, bio), summary_source=bio)
     if fields is not None:
         if len(fields) > MAX_FIELDS:
             raise Unprocessable(f"at most {MAX_FIELDS} profile fields")
@@ -80,7 +80,7 @@ async def update_profile(
     return await save_profile(ctx, changed)
 
 
-def _bio_html(ctx: Context, bio: str) -> str:
+def render_bio(ctx: Context, bio: str) -> str:
     """A bio's paragraphs and links, its hashtags linked to their tag pages as in posts (mentions
     stay text: finding their accounts would mean fetching them while saving the form)."""
     return render_local_post(bio, {}, ctx.urls.tag, local_domain=ctx.config.domain).html

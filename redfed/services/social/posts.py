@@ -29,6 +29,7 @@ from ...store.media import media as media_store
 from ...store.social import bookmarks as bookmark_store
 from ..context import Context
 from ..emoji import emojis as emoji_service
+from ..groups import sharing as group_sharing
 from ..languages.detection import language_of
 from ..notify import notify
 from ..responses import quotes
@@ -99,10 +100,12 @@ async def create_local_post(
         await quotes.record(ctx, conn, post, author, note, quote, quote_policy)
         if for_supporters:
             await supporter_posts.mark(conn, post)
+        created = serialize.create_activity(note)
         await link_and_fan_out(
-            ctx, conn, post, author, rendered, mentioned, parent_author, serialize.create_activity(note),
+            ctx, conn, post, author, rendered, mentioned, parent_author, created,
             is_public=visibility in ("public", "unlisted"),
         )
+        await group_sharing.share_in(ctx, conn, post, author, created)
     ctx.wake_delivery()
     return post
 
@@ -170,14 +173,14 @@ async def delete_local_post(ctx: Context, author: Actor, post: Post) -> None:
     mentioned = await mentioned_in(ctx, post)
     note = serialize.post_to_ap(post, author, mentioned, [], ctx.urls)
     parent_author = await _author_of(ctx, await _parent(ctx, post))
+    deleted = serialize.delete_activity(note)
     async with ctx.db.transaction() as conn:
         inboxes = await _inboxes(ctx, conn, author, post, mentioned, parent_author)
+        await delivery_store.unpublish_object(conn, post.uri)
+        await group_sharing.share_delete(ctx, conn, post, deleted)
         await post_store.delete_post(conn, post.id)
         await post_store.insert_tombstone(conn, post.uri, author.uri, ctx.now_ms())
-        await delivery_store.unpublish_object(conn, post.uri)
-        await delivery.enqueue(
-            conn, serialize.delete_activity(note), author, inboxes, is_public=False, object_uri=post.uri, now=ctx.now_ms()
-        )
+        await delivery.enqueue(conn, deleted, author, inboxes, is_public=False, object_uri=post.uri, now=ctx.now_ms())
     ctx.wake_delivery()
 
 

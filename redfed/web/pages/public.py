@@ -9,11 +9,13 @@ from ...services import instance
 from ...services.accounts import accounts, payment_links
 from ...services.discovery import featured
 from ...services.emoji import emojis as custom_emojis
+from ...services.groups import groups
 from ...services.portability import moves
 from ...services.social import follows, showcase
 from ..activitypub import actor_response
 from ..context import runtime
 from .cards import cards
+from .groups import group_page
 from .common import blueprint, check_csrf, form, page, safe_next, see_other, signed_in, visit
 
 LANDING_PHOTOS = 24
@@ -49,6 +51,11 @@ async def profile(username: str):
         response.vary.add("Accept")
         return response
     current = await visit()
+    group = await groups.find(rt.services, actor)
+    if group is not None:
+        response = await group_page(group, current)
+        response.vary.add("Accept")
+        return response
     shown = await showcase.profile(rt.services, current.viewer, actor, request.args.get("tab", "posts"))
     response = await page(
         "profile.html", actor=actor, profile=shown, cards=cards(shown.posts, rt.urls),

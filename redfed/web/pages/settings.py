@@ -24,6 +24,7 @@ SECTIONS = (
     ("/settings/import", N_("Import")),
     ("/settings/aliases", N_("Account aliases")),
     ("/settings/migration", N_("Move to another account")),
+    ("/settings/groups", N_("Groups")),
 )
 _NAV_KEY = "redfed.settings_nav"
 
