@@ -19,11 +19,11 @@ SECTIONS = (
     ("/settings/two_factor", N_("Two-factor sign-in")),
     ("/settings/sessions", N_("Sessions")),
     ("/settings/apps", N_("Authorized apps")),
-    ("/settings/supporters", N_("Supporters")),
     ("/settings/export", N_("Export")),
     ("/settings/import", N_("Import")),
     ("/settings/aliases", N_("Account aliases")),
     ("/settings/migration", N_("Move to another account")),
+    ("/settings/supporters", N_("Supporters")),
     ("/settings/groups", N_("Groups")),
 )
 _NAV_KEY = "redfed.settings_nav"
