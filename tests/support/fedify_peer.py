@@ -200,8 +200,11 @@ class FedifyPeer:
         """Undo one of our activities, sent to the inboxes the original went to."""
         return self._post("undo", actor=actor, activity=activity_id)
 
-    def update_profile(self, actor: str, *, display_name: str | None = None, summary: str | None = None) -> dict:
-        return self._post("update-profile", actor=actor, name=display_name, summary=summary)
+    def update_profile(self, actor: str, *, display_name: str | None = None, summary: str | None = None,
+                       emojis: dict[str, str] | None = None) -> dict:
+        """Change the profile and send the Update; `emojis` maps each shortcode to its image's URL."""
+        shown = [{"shortcode": code, "url": url} for code, url in emojis.items()] if emojis is not None else None
+        return self._post("update-profile", actor=actor, name=display_name, summary=summary, emojis=shown)
 
     def set_aliases(self, actor: str, aliases: list[str]) -> dict:
         """The accounts `actor` lists in its alsoKnownAs."""
