@@ -4,6 +4,7 @@ carry them as `Emoji` tags to other servers and show them in statuses' `emojis`.
 import io
 
 import pytest
+import requests
 from PIL import Image
 
 from redfed.errors import Unprocessable
@@ -124,3 +125,26 @@ def test_accounts__names_and_bios_show_their_emoji_on_this_and_other_servers(sta
     _connect(a, b)  # alice@a follows bob@b: a fetches bob's document, with its Emoji tags
     seen = api.client(a, "alice").account_search("bob@" + b.domain)[0]
     assert [(e["shortcode"], e["url"]) for e in seen["emojis"]] == [("blobcat", blobcat.image_url), ("bread", bread.image_url)]
+
+
+def test_admin_api__adds_files_and_removes_an_emoji_and_refuses_others(instance):
+    instance.create_user("ada", is_admin=True)
+    instance.create_user("bob")
+    admin = {"Authorization": "Bearer " + api.token_for(instance, "ada", scopes="read write admin:read admin:write")}
+    image = io.BytesIO()
+    Image.new("RGB", (24, 24), "teal").save(image, "PNG")
+    url = instance.url("/api/v1/redfed/admin/custom_emojis")
+
+    added = requests.post(url, headers=admin, data={"shortcode": "tealcat", "category": "cats"},
+                          files={"image": ("tealcat.png", image.getvalue(), "image/png")}, timeout=10)
+    assert added.status_code == 200 and added.json()["category"] == "cats"
+    changed = requests.patch(f"{url}/tealcat", headers=admin, json={"visible_in_picker": False}, timeout=10)
+    assert changed.json()["visible_in_picker"] is False and changed.json()["category"] == "cats"
+    huge = requests.post(url, headers=admin, data={"shortcode": "huge"},
+                         files={"image": ("huge.png", b"\x89PNG" + b"0" * 300_000, "image/png")}, timeout=10)
+    assert huge.status_code == 422 and "256 KB" in huge.json()["error"]
+
+    bob = {"Authorization": "Bearer " + api.token_for(instance, "bob", scopes="read write admin:read admin:write")}
+    assert requests.delete(f"{url}/tealcat", headers=bob, timeout=10).status_code == 403
+    assert requests.delete(f"{url}/tealcat", headers=admin, timeout=10).status_code == 200
+    assert requests.delete(f"{url}/tealcat", headers=admin, timeout=10).status_code == 404
