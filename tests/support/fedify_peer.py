@@ -221,6 +221,10 @@ class FedifyPeer:
         """Fedify's lookupObject on a URI or @user@host handle; `as_actor` signs the fetches."""
         return self._get("lookup", uri=uri, **{"as": as_actor})
 
+    def verify_object(self, document: dict) -> bool:
+        """Whether Fedify's verifyObject finds every integrity proof of `document` good."""
+        return self._post("verify-object", document=document)["verified"]
+
     def received(self, since: int = 0) -> list[dict]:
         """Activities that passed Fedify's verification and reached a listener, oldest first."""
         return self._get("received", since=since)["items"]

@@ -11,7 +11,7 @@ import { AsyncLocalStorage } from "node:async_hooks";
 import { randomUUID } from "node:crypto";
 import { parseArgs } from "node:util";
 import { Temporal } from "@js-temporal/polyfill";
-import { createFederation, generateCryptoKeyPair, MemoryKvStore, signRequest } from "@fedify/fedify";
+import { createFederation, generateCryptoKeyPair, MemoryKvStore, signRequest, verifyObject } from "@fedify/fedify";
 import {
   Accept, Activity, Announce, Block, Create, Delete, Emoji, EmojiReact, Endpoints, Flag, Follow, getTypeId, Image, Like,
   Move, Note, Person, PUBLIC_COLLECTION, Reject, Tombstone, Undo, Update,
@@ -439,6 +439,12 @@ const control = {
     const remove = new Delete({ id: newId(ctx, username), actor: ctx.getActorUri(username),
       object: new Tombstone({ id: note.id }), tos: note.toIds, ccs: note.ccIds });
     return { id: remove.id.href, ...(await send(ctx, username, sentTo.get(object) ?? [], remove)) };
+  },
+
+  // Fedify's own check of a document's FEP-8b32 proofs, fetching the keys they name.
+  async "POST /_control/verify-object"(ctx, { document }) {
+    const verified = await verifyObject(Activity, document, { documentLoader: ctx.documentLoader, contextLoader: ctx.contextLoader });
+    return { verified: verified != null, id: verified?.id?.href ?? null };
   },
 
   async "GET /_control/lookup"(ctx, { uri, as }) {
