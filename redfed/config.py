@@ -62,6 +62,8 @@ class FederationConfig:
     user_agent: str = ""
     blocked_domains: tuple[str, ...] = ()
     rfc9421_first: bool = False
+    # Outgoing activities carry an FEP-8b32 integrity proof (eddsa-jcs-2022, the actor's Ed25519 key).
+    integrity_proofs: bool = True
     outbox_backfill: int = 20
     inbox_per_host_per_minute: int = 600
 

@@ -24,6 +24,7 @@ from .inbox.worker import InboxWorker
 from .objectstore import stores
 from .services.accounts import accounts, passwords, sessions
 from .services.context import Context
+from .services.emoji import emoji_copies
 from .services.media import media_sweep
 from .services.media.media_jobs import VideoWorker
 from .services.push import keys as push_keys
@@ -105,7 +106,7 @@ class Instance:
         # Domain blocks may have changed in another process (`redfed domain block`).
         await self.domains.reload(self.db.reader)
         handled = await self.inbox.run_once() + await scheduled.publish_due(self.ctx) + await self.delivery.run_once()
-        return handled + await self.push.run_once()
+        return handled + await self.push.run_once() + await emoji_copies.copy_due(self.ctx)
 
     async def drain(self, max_rounds: int = 100, *, videos: bool = True) -> int:
         """Run the queues until none has anything due; the total handled. With `videos`, the

@@ -27,7 +27,8 @@ from email.utils import parsedate_to_datetime
 from ..config import Config
 from ..db.api import Connection, Database
 from ..errors import AddressRefused, FetchError
-from ..models import Actor, Delivery
+from ..models import Actor, ActorKey, Delivery
+from ..protocol import keys, proofs
 from ..protocol.signatures import SigningKey
 from ..store import actors as actor_store
 from ..store import deliveries as store
@@ -123,17 +124,19 @@ class DeliveryWorker:
         hosts = {d.host: await store.get_host(self.db.reader, d.host) for d in batch}
         # Looked up per batch, not cached for good: a rotated key must sign the next batch. The
         # costly part, parsing the PEM, stays memoised in protocol.keys.
-        keys = {
-            actor_id: SigningKey.newest_rsa(await actor_store.list_keys(self.db.reader, actor_id))
-            for actor_id in {d.actor_id for d in batch}
-        }
+        actor_keys = {actor_id: await actor_store.list_keys(self.db.reader, actor_id) for actor_id in {d.actor_id for d in batch}}
+        signing = {actor_id: SigningKey.newest_rsa(found) for actor_id, found in actor_keys.items()}
+        # Each activity is signed once for all its inboxes.
+        bodies = {(d.actor_id, d.activity_raw): self._body(d.activity_raw, actor_keys[d.actor_id]) for d in batch}
         limit_concurrency = asyncio.Semaphore(self.config.workers.concurrency)
         outcomes = _OutcomeRecorder(self.db, self.clock, [d.id for d in batch])
 
         async def attempt(delivery: Delivery):
             async with limit_concurrency:
                 started = time.monotonic()
-                outcome, style = await self._attempt(delivery, hosts[delivery.host], keys[delivery.actor_id])
+                outcome, style = await self._attempt(
+                    delivery, bodies[delivery.actor_id, delivery.activity_raw], hosts[delivery.host], signing[delivery.actor_id],
+                )
                 took = time.monotonic() - started
             await outcomes.record(outcome)
             return outcome, style, took
@@ -154,7 +157,19 @@ class DeliveryWorker:
             self.observe(outcome.state)
         return len(batch)
 
-    async def _attempt(self, delivery: Delivery, host: tuple, key: SigningKey) -> tuple[store.Outcome, str | None]:
+    def _body(self, raw: str, actor_keys: list[ActorKey]) -> bytes:
+        """What is sent: the activity, with an FEP-8b32 proof by the sender's Ed25519 key when
+        proofs are on (a sender without a private one, as a remote actor's forward, sends it as is)."""
+        ed25519 = [k for k in actor_keys if k.kind == "ed25519" and k.private_pem]
+        if not (self.config.federation.integrity_proofs and ed25519):
+            return raw.encode()
+        key = ed25519[-1]
+        signed = proofs.sign_proof(json.loads(raw), key.key_id, keys.load_private_key(key.private_pem), self.clock())
+        return json.dumps(signed, ensure_ascii=False).encode()
+
+    async def _attempt(
+        self, delivery: Delivery, body: bytes, host: tuple, key: SigningKey,
+    ) -> tuple[store.Outcome, str | None]:
         """(outcome, signature style that worked) for one delivery."""
         _, unavailable_since, known_style = host
         # Checked at send time, so that a row queued before the block, or by another process that
@@ -163,7 +178,6 @@ class DeliveryWorker:
             return self._outcome(delivery, "failed", None, "domain is suspended"), None
         if unavailable_since is not None:
             return self._outcome(delivery, "failed", None, "host is marked unavailable"), None
-        body = delivery.activity_raw.encode()
         style = known_style or ("rfc9421" if self.config.federation.rfc9421_first else "cavage")
         try:
             response = await self.http.post(delivery.inbox_uri, body, key=key, rfc9421=style == "rfc9421")

@@ -29,7 +29,11 @@ MASTODON_TERMS = {
     "movedTo": {"@id": "as:movedTo", "@type": "@id"},
 }
 
-ACTOR_CONTEXT = [AS_CONTEXT, SECURITY_CONTEXT, MULTIKEY_CONTEXT, MASTODON_TERMS]
+# FEP-521a's assertionMethod, which neither the security nor the multikey context defines: without
+# it a JSON-LD reader (Fedify) drops the actor's Ed25519 keys and cannot check its proofs.
+ASSERTION_METHOD_TERM = {"assertionMethod": {"@id": "https://w3id.org/security#assertionMethod", "@type": "@id", "@container": "@set"}}
+
+ACTOR_CONTEXT = [AS_CONTEXT, SECURITY_CONTEXT, MULTIKEY_CONTEXT, MASTODON_TERMS | ASSERTION_METHOD_TERM]
 
 
 def wants_activitypub(accept: str | None) -> bool:

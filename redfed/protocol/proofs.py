@@ -25,10 +25,13 @@ from cryptography.exceptions import InvalidSignature
 from cryptography.hazmat.primitives.asymmetric import ed25519
 
 from ..errors import SignatureError
+from .as2 import AS_CONTEXT
 
 PROOF_TYPE = "DataIntegrityProof"
 CRYPTOSUITE = "eddsa-jcs-2022"
 PURPOSE = "assertionMethod"
+# The context that defines `proof` and its terms: without it a JSON-LD reader (Fedify) drops the proof.
+DATA_INTEGRITY_CONTEXT = "https://w3id.org/security/data-integrity/v1"
 
 # A proof may be dated up to an hour ahead of our clock, the skew HTTP signatures get too.
 _MAX_SKEW_SECONDS = 3600
@@ -75,6 +78,8 @@ def sign_proof(document: dict, key_id: str, private_key: ed25519.Ed25519PrivateK
     FEP-8b32 has the signature made after the proof.
     """
     unsecured = copy.deepcopy(_unsecured(document))
+    if "@context" in unsecured:
+        unsecured["@context"] = _with_integrity_context(unsecured["@context"])
     proof = {
         "type": PROOF_TYPE,
         "cryptosuite": CRYPTOSUITE,
@@ -88,6 +93,16 @@ def sign_proof(document: dict, key_id: str, private_key: ed25519.Ed25519PrivateK
     signature = private_key.sign(_hash_data(proof, unsecured))
     proof["proofValue"] = _BASE58BTC + base58.b58encode(signature).decode("ascii")
     return unsecured | {"proof": proof}
+
+
+def _with_integrity_context(context):
+    """An ActivityStreams document's @context with the data integrity context added, when it is
+    not there yet (other vocabularies, as Verifiable Credentials, define `proof` themselves)."""
+    contexts = context if isinstance(context, list) else [context]
+    defined = any(isinstance(c, str) and c.startswith(DATA_INTEGRITY_CONTEXT.removesuffix("v1")) for c in contexts)
+    if AS_CONTEXT not in contexts or defined:
+        return context
+    return [*contexts, DATA_INTEGRITY_CONTEXT]
 
 
 def _unsecured(document: dict) -> dict:

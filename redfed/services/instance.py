@@ -2,6 +2,9 @@
 
 from dataclasses import dataclass
 
+from babel import Locale
+from babel.localedata import locale_identifiers
+
 from ..clock import now_ms
 from ..db.api import Database
 from ..store import instance as instance_store
@@ -9,6 +12,8 @@ from ..store import posts as post_store
 from ..store.accounts import users as user_store
 
 _DAY_MS = 24 * 3600 * 1000
+_ENGLISH = Locale("en").languages
+_LANGUAGES = sorted((code, _ENGLISH[code]) for code in set(locale_identifiers()) if len(code) == 2 and code in _ENGLISH)
 
 
 @dataclass(frozen=True)
@@ -29,6 +34,11 @@ async def usage(db: Database) -> Usage:
         local_posts=await post_store.count_local_posts(db.reader),
         domains=len(await instance_store.known_domains(db.reader)),
     )
+
+
+def languages() -> list[tuple[str, str]]:
+    """The languages a post may be in (ISO 639-1 codes with their English names), as Mastodon lists them."""
+    return _LANGUAGES
 
 
 async def peers(db: Database) -> list[str]:

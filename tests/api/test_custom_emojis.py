@@ -4,6 +4,7 @@ carry them as `Emoji` tags to other servers and show them in statuses' `emojis`.
 import io
 
 import pytest
+import requests
 from PIL import Image
 
 from redfed.errors import Unprocessable
@@ -88,8 +89,8 @@ def test_federation__emoji_travel_as_tags_to_another_instance(start_instance):
     _settle(a, b)
 
     copy = _stored(a, post.uri)
-    status = api.client(a, "alice").status(copy.id)
-    assert [(e["shortcode"], e["url"]) for e in status["emojis"]] == [("blobcat", blobcat.image_url)]
+    [emoji] = api.client(a, "alice").status(copy.id)["emojis"]
+    assert emoji["shortcode"] == "blobcat" and _our_copy(a, emoji["url"], of=blobcat.image_url)
     # a's own picker is not filled with other servers' emoji.
     assert api.client(a).custom_emojis() == []
 
@@ -122,5 +123,37 @@ def test_accounts__names_and_bios_show_their_emoji_on_this_and_other_servers(sta
     assert [(e["shortcode"], e["url"]) for e in own["emojis"]] == [("blobcat", blobcat.image_url), ("bread", bread.image_url)]
 
     _connect(a, b)  # alice@a follows bob@b: a fetches bob's document, with its Emoji tags
+    a.drain()  # and its workers copy their images
     seen = api.client(a, "alice").account_search("bob@" + b.domain)[0]
-    assert [(e["shortcode"], e["url"]) for e in seen["emojis"]] == [("blobcat", blobcat.image_url), ("bread", bread.image_url)]
+    assert [e["shortcode"] for e in seen["emojis"]] == ["blobcat", "bread"]
+    assert all(_our_copy(a, e["url"], of=o.image_url) for e, o in zip(seen["emojis"], (blobcat, bread), strict=True))
+
+
+def _our_copy(instance, url: str, *, of: str) -> bool:
+    """`url` is this instance's copy of the remote image at `of`: served from here, the same picture."""
+    mine, theirs = get(url), get(of)
+    same = Image.open(io.BytesIO(mine.body)).convert("RGBA").tobytes() == Image.open(io.BytesIO(theirs.body)).convert("RGBA").tobytes()
+    return url.startswith(instance.url("/media/")) and mine.status == 200 and same
+
+
+def test_admin_api__adds_files_and_removes_an_emoji_and_refuses_others(instance):
+    instance.create_user("ada", is_admin=True)
+    instance.create_user("bob")
+    admin = {"Authorization": "Bearer " + api.token_for(instance, "ada", scopes="read write admin:read admin:write")}
+    image = io.BytesIO()
+    Image.new("RGB", (24, 24), "teal").save(image, "PNG")
+    url = instance.url("/api/v1/redfed/admin/custom_emojis")
+
+    added = requests.post(url, headers=admin, data={"shortcode": "tealcat", "category": "cats"},
+                          files={"image": ("tealcat.png", image.getvalue(), "image/png")}, timeout=10)
+    assert added.status_code == 200 and added.json()["category"] == "cats"
+    changed = requests.patch(f"{url}/tealcat", headers=admin, json={"visible_in_picker": False}, timeout=10)
+    assert changed.json()["visible_in_picker"] is False and changed.json()["category"] == "cats"
+    huge = requests.post(url, headers=admin, data={"shortcode": "huge"},
+                         files={"image": ("huge.png", b"\x89PNG" + b"0" * 300_000, "image/png")}, timeout=10)
+    assert huge.status_code == 422 and "256 KB" in huge.json()["error"]
+
+    bob = {"Authorization": "Bearer " + api.token_for(instance, "bob", scopes="read write admin:read admin:write")}
+    assert requests.delete(f"{url}/tealcat", headers=bob, timeout=10).status_code == 403
+    assert requests.delete(f"{url}/tealcat", headers=admin, timeout=10).status_code == 200
+    assert requests.delete(f"{url}/tealcat", headers=admin, timeout=10).status_code == 404

@@ -62,6 +62,9 @@ def test_conversations__group_direct_posts_by_thread(instance):
     assert [c["id"] for c in api.client(instance, "carol").conversations()] != [first["id"]]
     assert alice.conversations_read(first["id"])["unread"] is False
     assert not next(c for c in alice.conversations() if c["id"] == first["id"])["unread"]
+    unread = alice._Mastodon__api_request("POST", f"/api/v1/conversations/{first['id']}/unread")
+    assert unread["unread"] is True and next(c for c in alice.conversations() if c["id"] == first["id"])["unread"]
+    alice.conversations_read(first["id"])
     # Mastodon.py has no call for removing a conversation; Tusky and Elk do.
     removed = request("DELETE", instance.url(f"/api/v1/conversations/{first['id']}"),
                       headers={"Authorization": f"Bearer {alice.access_token}"})

@@ -44,7 +44,7 @@ def test_fedify_offer__gets_redfeds_signed_accept_with_the_agreement(instance, p
     instance.run(deals.accept(instance.ctx, alice, deal.id))
     instance.drain()
     [accept] = [r for r in peer.received() if r["type"] == "Accept"]
-    assert accept["verified"] and accept["verifiedBy"] == "http-signature"
+    assert accept["verified"] and accept["verifiedBy"] == "object-integrity-proof"
     assert accept["actor"] == alice.uri and accept["object"] == sent["id"]
     agreement = accept["json"]["result"]
     assert agreement["type"] == "Agreement" and agreement["id"] == f"{alice.uri}/agreements/{deal.id}"

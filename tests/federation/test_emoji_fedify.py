@@ -9,6 +9,8 @@ from redfed.services.accounts import profiles
 from redfed.services.emoji import emojis
 from redfed.services.social import posts
 
+from ..support import api
+
 
 def _blobcat(instance):
     image = io.BytesIO()
@@ -34,3 +36,13 @@ def test_fedify_reads_the_emoji_tags_of_posts_and_accounts(instance, fedify_peer
     assert ":blobcat:" in note["content"]
     person = fedify_peer.lookup(alice.uri)["json"]
     assert _emoji_tags(person) == [(":blobcat:", blobcat.image_url)]
+
+
+def test_a_fedify_accounts_emoji__are_in_its_account_entity(instance, fedify_peer):
+    instance.create_user("alice")
+    pia = fedify_peer.create_actor("pia")
+    image = f"http://127.0.0.1:{fedify_peer.port}/emojis/fedicat.png"
+    fedify_peer.update_profile("pia", display_name="Pia :fedicat:", emojis={"fedicat": image})
+    account = api.client(instance, "alice").account(instance.resolve(pia["id"]).id)
+    assert account["display_name"] == "Pia :fedicat:"
+    assert [(e["shortcode"], e["url"]) for e in account["emojis"]] == [("fedicat", image)]

@@ -1,5 +1,7 @@
-"""Interop of integrity proofs with an independent implementation: the proof Fedify attaches to
-what it delivers verifies with redfed.protocol.proofs, against the key Fedify publishes."""
+"""Interop of integrity proofs with an independent implementation, both ways: the proof Fedify
+attaches to what it delivers verifies with redfed.protocol.proofs, against the key Fedify
+publishes; and the proof redfed attaches to what it delivers verifies with Fedify's own
+verifyObject, against the key redfed publishes."""
 
 import time
 
@@ -9,6 +11,7 @@ from redfed.errors import SignatureError
 from redfed.protocol import keys
 from redfed.protocol.as2 import as_list
 from redfed.protocol.proofs import proof_key_id, verify_proof
+from redfed.services.social import posts
 
 from ..support.http import request
 
@@ -40,3 +43,34 @@ def test_fedify_proof__verifies_with_the_key_in_its_actors_assertion_method(inst
     # and it covers the activity: a changed object no longer verifies
     with pytest.raises(SignatureError, match="proof does not verify"):
         verify_proof(follow | {"object": bob}, public_key, time.time())
+
+
+def _create_received_by_fedify(instance, fedify_peer) -> dict:
+    """alice posts to her Fedify follower bob; the Create as bob's inbox received it."""
+    instance.create_user("alice")
+    fedify_peer.create_actor("bob")
+    fedify_peer.follow("bob", instance.url("/users/alice"))
+    instance.drain()
+
+    # her server delivers the Create after the Accept of the follow
+    instance.run(posts.create_local_post(instance.ctx, instance.actor("alice"), "proof of crust"))
+    instance.drain()
+    return next(e for e in fedify_peer.inbox_log() if e["type"] == "Create")
+
+
+def test_redfed_proof__verifies_with_fedify(instance, fedify_peer):
+    create = _create_received_by_fedify(instance, fedify_peer)["json"]
+
+    # Then it carries an eddsa-jcs-2022 proof by her Ed25519 key, which Fedify finds good
+    assert create["proof"]["cryptosuite"] == "eddsa-jcs-2022"
+    assert create["proof"]["verificationMethod"].startswith(instance.url("/users/alice") + "#")
+    assert fedify_peer.verify_object(create) is True
+    # and which covers the activity: a changed copy does not pass
+    forged = create | {"object": create["object"] | {"content": "<p>proof of nothing</p>"}}
+    assert fedify_peer.verify_object(forged) is False
+
+
+def test_without_proofs__fedify_checks_the_http_signature(start_instance, fedify_peer):
+    instance = start_instance("a", federation={"integrity_proofs": False})
+    received = _create_received_by_fedify(instance, fedify_peer)
+    assert "proof" not in received["json"] and received["verifiedBy"] == "http-signature"

@@ -47,7 +47,7 @@ def test_fedify_follows_redfed__accepted_and_verified_by_fedify(instance, peer):
     assert len(sent["deliveries"]) == 1
     instance.drain()
     [accept] = [r for r in peer.received() if r["type"] == "Accept"]
-    assert accept["verified"] and accept["verifiedBy"] == "http-signature"
+    assert accept["verified"] and accept["verifiedBy"] == "object-integrity-proof"
     assert peer.following("fern")[0]["state"] == "accepted"
 
 
@@ -76,7 +76,8 @@ def test_redfed_post__reaches_fedify_and_verifies(instance, peer, alice_follows_
     instance.drain()
     [create] = [r for r in peer.received() if r["type"] == "Create"]
     assert create["object"] == post.uri or create["json"]["object"]["id"] == post.uri
-    assert create["verifiedBy"] == "http-signature"
+    # Fedify trusts its FEP-8b32 proof first, and the HTTP signature is there for everyone else.
+    assert create["verifiedBy"] == "object-integrity-proof"
     assert create["signatureStyle"] == CAVAGE  # redfed's default sending style
 
 

@@ -200,8 +200,11 @@ class FedifyPeer:
         """Undo one of our activities, sent to the inboxes the original went to."""
         return self._post("undo", actor=actor, activity=activity_id)
 
-    def update_profile(self, actor: str, *, display_name: str | None = None, summary: str | None = None) -> dict:
-        return self._post("update-profile", actor=actor, name=display_name, summary=summary)
+    def update_profile(self, actor: str, *, display_name: str | None = None, summary: str | None = None,
+                       emojis: dict[str, str] | None = None) -> dict:
+        """Change the profile and send the Update; `emojis` maps each shortcode to its image's URL."""
+        shown = [{"shortcode": code, "url": url} for code, url in emojis.items()] if emojis is not None else None
+        return self._post("update-profile", actor=actor, name=display_name, summary=summary, emojis=shown)
 
     def set_aliases(self, actor: str, aliases: list[str]) -> dict:
         """The accounts `actor` lists in its alsoKnownAs."""
@@ -217,6 +220,10 @@ class FedifyPeer:
     def lookup(self, uri: str, *, as_actor: str | None = None) -> dict:
         """Fedify's lookupObject on a URI or @user@host handle; `as_actor` signs the fetches."""
         return self._get("lookup", uri=uri, **{"as": as_actor})
+
+    def verify_object(self, document: dict) -> bool:
+        """Whether Fedify's verifyObject finds every integrity proof of `document` good."""
+        return self._post("verify-object", document=document)["verified"]
 
     def received(self, since: int = 0) -> list[dict]:
         """Activities that passed Fedify's verification and reached a listener, oldest first."""

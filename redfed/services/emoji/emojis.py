@@ -20,6 +20,7 @@ from ..context import Context
 from ..media import media
 
 MAX_CATEGORY = 64
+MAX_IMAGE_BYTES = 256 * 1024  # Mastodon's limit for a custom emoji's image
 
 
 async def add(ctx: Context, admin: Actor, shortcode: str, image: BinaryIO, category: str | None = None) -> CustomEmoji:
@@ -30,6 +31,10 @@ async def add(ctx: Context, admin: Actor, shortcode: str, image: BinaryIO, categ
         raise Unprocessable(f"Category is too long (at most {MAX_CATEGORY} characters)")
     if await store.find_local(ctx.db.reader, shortcode) is not None:
         raise Unprocessable(f"Shortcode :{shortcode}: is taken")
+    image.seek(0, 2)
+    if image.tell() > MAX_IMAGE_BYTES:
+        raise Unprocessable(f"An emoji's image can be at most {MAX_IMAGE_BYTES // 1024} KB")
+    image.seek(0)
     accepted = await media.upload(ctx, admin, image)
     if accepted.media.type != "image":
         await media.delete(ctx, admin, accepted.media.id)

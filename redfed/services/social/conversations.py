@@ -59,6 +59,14 @@ async def mark_read(ctx: Context, viewer: Actor, root_id: int) -> Conversation:
     return replace(conversation, unread=False)
 
 
+async def mark_unread(ctx: Context, viewer: Actor, root_id: int) -> Conversation:
+    """Unread again from its last post, as Mastodon's `unread` (the viewer's own last post stays read)."""
+    conversation = await find(ctx, viewer, root_id)
+    async with ctx.db.transaction() as conn:
+        await store.set_read_up_to(conn, viewer.id, root_id, conversation.last.id - 1)
+    return replace(conversation, unread=conversation.last.actor_id != viewer.id)
+
+
 async def remove(ctx: Context, viewer: Actor, root_id: int) -> None:
     conversation = await find(ctx, viewer, root_id)
     async with ctx.db.transaction() as conn:

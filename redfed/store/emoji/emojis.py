@@ -47,17 +47,47 @@ async def set_uri(conn: Connection, emoji_id: int, uri: str) -> None:
 
 
 async def save_remote(conn: Connection, domain: str, found: list[tuple[str, str, str]], now: int) -> list[int]:
-    """Store (shortcode, uri, image url) of `domain`'s emoji, newest image winning; their ids."""
+    """Store (shortcode, uri, image url) of `domain`'s emoji, newest image winning; their ids. A
+    new image is shown from its original until the workers have made our copy of it."""
     ids = []
     for shortcode, uri, image_url in found:
         async with conn.execute(
-            "INSERT INTO custom_emojis (shortcode, domain, uri, image_url, visible_in_picker, created_at, updated_at) "
-            "VALUES (?, ?, ?, ?, 0, ?, ?) ON CONFLICT (shortcode, domain) DO UPDATE SET uri = excluded.uri, "
-            "image_url = excluded.image_url, updated_at = excluded.updated_at RETURNING id",
-            (shortcode, domain, uri, image_url, now, now),
+            "INSERT INTO custom_emojis (shortcode, domain, uri, image_url, original_url, visible_in_picker, "
+            "created_at, updated_at) VALUES (?, ?, ?, ?, ?, 0, ?, ?) ON CONFLICT (shortcode, domain) DO UPDATE SET "
+            "uri = excluded.uri, updated_at = excluded.updated_at, "
+            "image_url = CASE WHEN custom_emojis.original_url = excluded.original_url "
+            "THEN custom_emojis.image_url ELSE excluded.image_url END, "
+            "fetch_tries = CASE WHEN custom_emojis.original_url = excluded.original_url "
+            "THEN custom_emojis.fetch_tries ELSE 0 END, "
+            "next_fetch_at = CASE WHEN custom_emojis.original_url = excluded.original_url "
+            "THEN custom_emojis.next_fetch_at ELSE NULL END, "
+            "original_url = excluded.original_url RETURNING id",
+            (shortcode, domain, uri, image_url, image_url, now, now),
         ) as cursor:
             ids.append((await cursor.fetchone())[0])
     return ids
+
+
+async def claim_uncopied(conn: Connection, now: int, lease_until: int, max_tries: int, limit: int) -> list[tuple[int, str, str]]:
+    """(id, domain, original url) of remote emoji still shown from their original and due for a
+    try, each claimed until `lease_until` so that one worker alone fetches it."""
+    async with conn.execute(
+        "UPDATE custom_emojis SET next_fetch_at = :lease, fetch_tries = fetch_tries + 1 WHERE id IN ("
+        "SELECT id FROM custom_emojis WHERE domain != '' AND image_url = original_url AND fetch_tries < :tries "
+        "AND (next_fetch_at IS NULL OR next_fetch_at <= :now) ORDER BY id LIMIT :limit) "
+        "AND (next_fetch_at IS NULL OR next_fetch_at <= :now) RETURNING id, domain, original_url",
+        {"lease": lease_until, "tries": max_tries, "now": now, "limit": limit},
+    ) as cursor:
+        return [tuple(row) for row in await cursor.fetchall()]
+
+
+async def set_copy(conn: Connection, emoji_id: int, original_url: str, image_url: str, media_id: int) -> bool:
+    """Show our copy, unless the remote named another image meanwhile."""
+    cursor = await conn.execute(
+        "UPDATE custom_emojis SET image_url = ?, media_id = ?, next_fetch_at = NULL WHERE id = ? AND original_url = ?",
+        (image_url, media_id, emoji_id, original_url),
+    )
+    return cursor.rowcount > 0
 
 
 async def find_local(conn: Connection, shortcode: str) -> CustomEmoji | None:

@@ -22,3 +22,12 @@ async def mark(conn: Connection, actor_id: int, root_post_id: int, *, read_up_to
         "THEN excluded.hidden_up_to ELSE conversation_states.hidden_up_to END",
         (actor_id, root_post_id, read_up_to, hidden_up_to),
     )
+
+
+async def set_read_up_to(conn: Connection, actor_id: int, root_post_id: int, read_up_to: int) -> None:
+    """Move the read mark back as well as forth (marking a conversation unread)."""
+    await conn.execute(
+        "INSERT INTO conversation_states (actor_id, root_post_id, read_up_to, hidden_up_to) VALUES (?, ?, ?, 0) "
+        "ON CONFLICT (actor_id, root_post_id) DO UPDATE SET read_up_to = excluded.read_up_to",
+        (actor_id, root_post_id, read_up_to),
+    )

@@ -38,10 +38,11 @@ async def index():
     return await _render(found), 200, link_header([c.last.id for c in found])
 
 
-@blueprint.post("/api/v1/conversations/<conversation_id>/read")
+@blueprint.post("/api/v1/conversations/<conversation_id>/<any(read, unread):mark>")
 @scope("write:conversations")
-async def read(conversation_id: str):
-    conversation = await conversations.mark_read(runtime().services, caller().actor, record_id(conversation_id))
+async def read(conversation_id: str, mark: str):
+    change = conversations.mark_read if mark == "read" else conversations.mark_unread
+    conversation = await change(runtime().services, caller().actor, record_id(conversation_id))
     return (await _render([conversation]))[0]
 
 

@@ -5,6 +5,7 @@ from quart import Blueprint
 from ... import __version__
 from ...content import render_local_text
 from ...services import instance
+from ...services import privacy_policy as privacy
 from ...services.moderation import instance_settings
 from ..context import runtime
 from . import entities
@@ -34,8 +35,8 @@ def _configuration(config) -> dict:
             "image_size_limit": media.max_image_bytes,
             "image_matrix_limit": media.max_image_pixels,
             "video_size_limit": media.max_video_bytes,
-            "video_frame_rate_limit": 120,
-            "video_matrix_limit": media.max_image_pixels,
+            "video_frame_rate_limit": int(media.max_video_fps),
+            "video_matrix_limit": media.max_video_pixels,
         },
         "polls": {"max_options": 4, "max_characters_per_option": 50, "min_expiration": 300, "max_expiration": 2629746},
         "translation": {"enabled": bool(config.translation.provider)},
@@ -110,6 +111,16 @@ async def extended_description():
     rt = runtime()
     settings = await instance_settings.current(rt.db, rt.config)
     return {"updated_at": entities.iso(settings.updated_at), "content": render_local_text(settings.about)}
+
+
+@blueprint.get("/api/v1/instance/privacy_policy")
+async def privacy_policy():
+    return {"updated_at": entities.iso(privacy.UPDATED), "content": render_local_text(privacy.TEXT)}
+
+
+@blueprint.get("/api/v1/instance/languages")
+async def languages():
+    return [{"code": code, "name": name} for code, name in instance.languages()]
 
 
 @blueprint.get("/api/v1/instance/peers")

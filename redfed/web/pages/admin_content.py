@@ -17,7 +17,6 @@ from .common import _, blueprint, check_csrf, form, page, see_other
 
 EMOJI_PATH = "/admin/emoji"
 ANNOUNCEMENTS_PATH = "/admin/announcements"
-MAX_EMOJI_BYTES = 256 * 1024  # Mastodon's limit for a custom emoji's image
 
 
 async def _emoji_page(status: int = 200, *, error: str | None = None, fields: dict | None = None):
@@ -37,10 +36,10 @@ async def add_emoji():
     fields = await form()
     check_csrf(current, fields.get("csrf_token"))
     upload = (await request.files).get("image")
-    data = upload.read(MAX_EMOJI_BYTES + 1) if upload else b""
+    data = upload.read(emojis.MAX_IMAGE_BYTES + 1) if upload else b""
     if not data:
         return await _emoji_page(422, error=_("Choose an image for the emoji."), fields=fields)
-    if len(data) > MAX_EMOJI_BYTES:
+    if len(data) > emojis.MAX_IMAGE_BYTES:
         return await _emoji_page(422, error=_("An emoji's image can be at most 256 KB."), fields=fields)
     try:
         await emojis.add(runtime().services, current.viewer, fields.get("shortcode", "").strip(":"),

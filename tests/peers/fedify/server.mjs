@@ -11,10 +11,10 @@ import { AsyncLocalStorage } from "node:async_hooks";
 import { randomUUID } from "node:crypto";
 import { parseArgs } from "node:util";
 import { Temporal } from "@js-temporal/polyfill";
-import { createFederation, generateCryptoKeyPair, MemoryKvStore, signRequest } from "@fedify/fedify";
+import { createFederation, generateCryptoKeyPair, MemoryKvStore, signRequest, verifyObject } from "@fedify/fedify";
 import {
-  Accept, Activity, Announce, Block, Create, Delete, EmojiReact, Endpoints, Flag, Follow, getTypeId, Like, Move, Note,
-  Person, PUBLIC_COLLECTION, Reject, Tombstone, Undo, Update,
+  Accept, Activity, Announce, Block, Create, Delete, Emoji, EmojiReact, Endpoints, Flag, Follow, getTypeId, Image, Like,
+  Move, Note, Person, PUBLIC_COLLECTION, Reject, Tombstone, Undo, Update,
 } from "@fedify/fedify/vocab";
 
 const options = {
@@ -129,6 +129,10 @@ async function person(ctx, identifier) {
     publicKey: keys[0].cryptographicKey, // the RSA key: Mastodon-like servers read one publicKey
     assertionMethods: keys.map((key) => key.multikey), // the Ed25519 one signs proofs
     aliases: actor.aliases.map((uri) => new URL(uri)), successor: actor.movedTo && new URL(actor.movedTo),
+    tags: actor.emojis.map(({ shortcode, url }) => new Emoji({
+      id: new URL(`/emojis/${shortcode}`, origin), name: `:${shortcode}:`,
+      icon: new Image({ url: new URL(url), mediaType: "image/png" }),
+    })),
   });
 }
 
@@ -325,7 +329,7 @@ const control = {
     if (actors.has(username)) throw new HttpError(409, `${username} exists`);
     const keyPairs = [await rsaKeyPair(rsaBits), await generateCryptoKeyPair("Ed25519")];
     actors.set(username, { name: name ?? username, summary: summary ?? null, manuallyApprovesFollowers,
-      keyPairs, followers: new Map(), following: new Map(), outbox: [], aliases: [], movedTo: null });
+      keyPairs, followers: new Map(), following: new Map(), outbox: [], aliases: [], movedTo: null, emojis: [] });
     return { id: ctx.getActorUri(username).href, handle: `@${username}@${new URL(origin).host}`,
       inbox: ctx.getInboxUri(username).href, sharedInbox: ctx.getInboxUri().href,
       followers: ctx.getFollowersUri(username).href };
@@ -401,10 +405,12 @@ const control = {
   "POST /_control/announce": (ctx, body) => interact(ctx, Announce, body),
   "POST /_control/undo": (ctx, { actor, activity }) => undo(ctx, actor, activity),
 
-  async "POST /_control/update-profile"(ctx, { actor: username, name, summary }) {
+  // emojis: [{shortcode, url}], the custom emoji its name and summary show, as Emoji tags.
+  async "POST /_control/update-profile"(ctx, { actor: username, name, summary, emojis }) {
     const actor = actorNamed(username);
     if (name !== undefined) actor.name = name;
     if (summary !== undefined) actor.summary = summary;
+    if (emojis !== undefined) actor.emojis = emojis;
     const update = new Update({ id: newId(ctx, username), actor: ctx.getActorUri(username),
       object: await person(ctx, username), tos: [PUBLIC_COLLECTION], ccs: [ctx.getFollowersUri(username)] });
     return { id: update.id.href, ...(await send(ctx, username, acceptedFollowers(username), update)) };
@@ -433,6 +439,12 @@ const control = {
     const remove = new Delete({ id: newId(ctx, username), actor: ctx.getActorUri(username),
       object: new Tombstone({ id: note.id }), tos: note.toIds, ccs: note.ccIds });
     return { id: remove.id.href, ...(await send(ctx, username, sentTo.get(object) ?? [], remove)) };
+  },
+
+  // Fedify's own check of a document's FEP-8b32 proofs, fetching the keys they name.
+  async "POST /_control/verify-object"(ctx, { document }) {
+    const verified = await verifyObject(Activity, document, { documentLoader: ctx.documentLoader, contextLoader: ctx.contextLoader });
+    return { verified: verified != null, id: verified?.id?.href ?? null };
   },
 
   async "GET /_control/lookup"(ctx, { uri, as }) {
