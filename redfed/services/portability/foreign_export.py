@@ -5,8 +5,11 @@ import of the same export finds what the first made."""
 
 import html
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
+
+from .archive_reader import MAX_POSTS, BadArchive
 
 MAX_CAPTION = 5000
 MAX_MEDIA = 20
@@ -39,6 +42,21 @@ class ForeignExport:
     failures: list[ItemFailure]
 
 
+def export_of(path: Path, source_uri: str, entries: list, read: Callable[[object], "ForeignPost | str"]) -> ForeignExport:
+    """The export whose entries `read` turns each into a post, or into the reason it cannot; the
+    posts oldest first."""
+    if len(entries) > MAX_POSTS:
+        raise BadArchive(f"the export holds more than {MAX_POSTS:,} posts")
+    posts, failures = [], []
+    for number, entry in enumerate(entries, start=1):
+        post = read(entry)
+        if isinstance(post, ForeignPost):
+            posts.append(post)
+        else:
+            failures.append(ItemFailure(number, str(entry)[:300], post))
+    return ForeignExport(path, source_uri, sorted(posts, key=lambda p: p.published), failures)
+
+
 def unmangled(text: str) -> str:
     """Meta's exports write UTF-8 bytes as if each were a Latin-1 character ("Ã©" for "é"); read
     them back. Text that is not so mangled (a real "é" alone) is returned as it is."""
@@ -63,4 +81,3 @@ def caption_html(caption: str, tag_href) -> str:
     parts.append(escape(caption[last:]))
     paragraphs = "".join(parts).split("\n\n")
     return "".join(f"<p>{p.strip(chr(10)).replace(chr(10), '<br>')}</p>" for p in paragraphs if p.strip())
-

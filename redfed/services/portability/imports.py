@@ -1,6 +1,6 @@
 """Import jobs (layer 4): a CSV of one of Mastodon's import types, an account archive, or an
-Instagram or TikTok data export (foreign_import), checked
-when it is handed in and applied in the background with progress and a per-row report.
+Instagram or TikTok data export (foreign_import), checked when it is handed in and applied in the
+background with progress and a per-row report.
 
 A CSV is parsed at once - a file over 20 MB or 20,000 rows, with the wrong header or not CSV at
 all is refused before anything is stored - and its rows are kept on the job. An archive is

@@ -16,7 +16,7 @@ from pathlib import Path
 
 from . import archive_reader
 from .archive_reader import BadArchive
-from .foreign_export import MAX_CAPTION, MAX_MEDIA, ForeignExport, ForeignPost, ItemFailure, unmangled
+from .foreign_export import MAX_CAPTION, MAX_MEDIA, ForeignExport, ForeignPost, export_of, unmangled
 
 SOURCE = "https://www.instagram.com/"
 FOLDERS = ("your_instagram_activity/content/", "content/")
@@ -27,16 +27,7 @@ def read_instagram(path: Path) -> ForeignExport:
     with archive_reader.checked_zip(path) as zf:
         members = archive_reader.member_names(zf)
         entries = [entry for name in _post_files(members) for entry in _entries(zf, name)]
-    if len(entries) > archive_reader.MAX_POSTS:
-        raise BadArchive(f"the export holds more than {archive_reader.MAX_POSTS:,} posts")
-    posts, failures = [], []
-    for number, entry in enumerate(entries, start=1):
-        post = _post(entry, members)
-        if isinstance(post, ForeignPost):
-            posts.append(post)
-        else:
-            failures.append(ItemFailure(number, str(entry)[:300], post))
-    return ForeignExport(path, SOURCE, sorted(posts, key=lambda p: p.published), failures)
+    return export_of(path, SOURCE, entries, lambda entry: _post(entry, members))
 
 
 def _post_files(members: frozenset[str]) -> list[str]:

@@ -13,12 +13,12 @@ import hashlib
 import re
 import zipfile
 from datetime import UTC, datetime
-from pathlib import PurePosixPath
+from pathlib import Path, PurePosixPath
 
 from ...protocol.http_urls import parse_http_url
 from . import archive_reader
 from .archive_reader import BadArchive
-from .foreign_export import MAX_CAPTION, ForeignExport, ForeignPost, ItemFailure
+from .foreign_export import MAX_CAPTION, ForeignExport, ForeignPost, export_of
 
 SOURCE = "https://www.tiktok.com/"
 JSON_NAMES = ("user_data_tiktok.json", "user_data.json")
@@ -30,21 +30,12 @@ VIDEO_SUFFIXES = (".mp4", ".mov", ".webm")
 _VIDEO_ID = re.compile(r"(?<!\d)(\d{15,22})(?!\d)")
 
 
-def read_tiktok(path) -> ForeignExport:
+def read_tiktok(path: Path) -> ForeignExport:
     with archive_reader.checked_zip(path) as zf:
         members = archive_reader.member_names(zf)
         items = _video_list(_user_data(zf, members))
         files = {PurePosixPath(name).stem: name for name in members if name.lower().endswith(VIDEO_SUFFIXES)}
-    if len(items) > archive_reader.MAX_POSTS:
-        raise BadArchive(f"the export holds more than {archive_reader.MAX_POSTS:,} videos")
-    posts, failures = [], []
-    for number, item in enumerate(items, start=1):
-        post = _post(item, files)
-        if isinstance(post, ForeignPost):
-            posts.append(post)
-        else:
-            failures.append(ItemFailure(number, str(item)[:300], post))
-    return ForeignExport(path, SOURCE, sorted(posts, key=lambda p: p.published), failures)
+    return export_of(path, SOURCE, items, lambda item: _post(item, files))
 
 
 def _user_data(zf: zipfile.ZipFile, members: frozenset[str]):
