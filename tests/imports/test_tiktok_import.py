@@ -67,3 +67,17 @@ def test_newer_export_shape__read_as_well(tmp_path):
     assert post.origin == f"https://www.tiktok.com/share/video/{ON_THE_WEB}" and post.link.endswith(f"/{ON_THE_WEB}/")
     [failure] = export.failures
     assert failure.number == 2 and "no Date" in failure.detail
+
+
+def test_link_to_a_private_address__refused_without_a_connection(start_instance, web):
+    """An instance that keeps to public addresses (the default) never connects to a link of the
+    export that names a private one: that video fails, in the report, and nothing is made."""
+    instance = start_instance("a", federation={"allow_private_addresses": False, "allow_http": True})
+    alice = instance.create_user("alice").actor
+    web.serve_bytes(f"/obj/{ON_THE_WEB}.mp4", clip(), "video/mp4")
+    job = import_and_wait(instance, api.token_for(instance, "alice"), "tiktok", tiktok_export(web.base_url), filename="t.zip")
+    assert (job["state"], job["imported"]) == ("done", 1)  # only the video that came in the zip
+    assert {f["error"] for f in job["report"]} == {"media"}
+    assert all("not a public address" in f["detail"] for f in job["report"]), job["report"]
+    assert web.requests() == []
+    assert _count(instance, "SELECT count(*) FROM posts WHERE actor_id = ?", alice.id) == 1
