@@ -144,9 +144,11 @@ def _parser() -> argparse.ArgumentParser:
     imported.add_argument("--type", required=True, choices=import_csv.CSV_KINDS, help="what the CSV lists")
     imported.add_argument("--overwrite", action="store_true", help="remove what the file does not list (default: merge)")
     imported.set_defaults(command=cmd_import)
-    archive = commands.add_parser("import-archive", help="import an account archive (redfed's or Mastodon's zip)")
+    archive = commands.add_parser("import-archive", help="import an account archive (redfed's or Mastodon's zip), or an Instagram or TikTok export")
     archive.add_argument("user")
     archive.add_argument("file")
+    archive.add_argument("--from", dest="kind", default="archive", choices=import_csv.FILE_KINDS,
+                         help="what the zip is: an account archive (default), or Instagram's or TikTok's data export")
     archive.set_defaults(command=cmd_import_archive)
     pull = commands.add_parser("import-posts", help="pull the posts of an account that moved to a user's account from its old server")
     pull.add_argument("user")
@@ -641,7 +643,7 @@ async def cmd_import(args) -> int:
 
 
 async def cmd_import_archive(args) -> int:
-    return await _import(args, "archive", "merge")
+    return await _import(args, args.kind, "merge")
 
 
 async def cmd_import_posts(args) -> int:

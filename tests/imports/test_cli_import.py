@@ -1,4 +1,4 @@
-"""`redfed import USER --type TYPE FILE [--overwrite]` and `redfed import-archive USER FILE`,
+"""`redfed import USER --type TYPE FILE [--overwrite]` and `redfed import-archive USER FILE [--from instagram|tiktok]`,
 through the real entry point, against a live instance's files."""
 
 import subprocess
@@ -8,6 +8,7 @@ from redfed.store.social import follows as follow_store
 
 from ..support import api
 from .archives import hostile_archives, mastodon_archive
+from .foreign_exports import instagram_export
 
 
 def _config_file(instance):
@@ -60,3 +61,14 @@ def test_import__unknown_user_and_bad_type(instance, tmp_path):
     assert result.returncode == 1 and result.stderr.strip() == "redfed: no local user named 'nobody'"
     result = _redfed(instance, "import", "nobody", "--type", "passwords", str(path))
     assert result.returncode == 2
+
+
+def test_import_archive_from_instagram__creates_the_posts(instance, tmp_path):
+    alice = instance.create_user("alice").actor
+    path = tmp_path / "instagram.zip"
+    path.write_bytes(instagram_export())
+    result = _redfed(instance, "import-archive", "alice", str(path), "--from", "instagram")
+    assert result.returncode == 0, result.stderr
+    assert "imported 2 of 3; 1 failed" in result.stdout
+    assert "row 1: bad_item" in result.stdout
+    assert len(api.client(instance, "alice").account_statuses(alice.id)) == 2

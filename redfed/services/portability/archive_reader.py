@@ -8,10 +8,12 @@ bytes counted against the declared size, the CRC checked by zipfile at the end),
 files are parsed with size caps and checked for the types the importer relies on.
 """
 
+import contextlib
 import dataclasses
 import json
 import stat
 import zipfile
+from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -64,12 +66,15 @@ class Archive:
         with a leading slash), if the archive has it."""
         if not isinstance(url, str):
             return None
-        name = url.lstrip("/")
-        return name if name in self.members and _safe_name(name) else None
+        return member_named(self.members, url.lstrip("/"))
 
     def read(self, name: str, limit: int = MAX_ENTRY_BYTES) -> bytes:
-        with zipfile.ZipFile(self.path) as zf:
-            return _read_member(zf, zf.getinfo(name), limit)
+        return read_member(self.path, name, limit)
+
+
+def member_named(members: frozenset[str], name: str) -> str | None:
+    """`name` when the archive has a member so called (and the name is a safe one)."""
+    return name if name in members and _safe_name(name) else None
 
 
 def _safe_name(name: str) -> bool:
@@ -128,7 +133,7 @@ def _refuse_constant(name: str):
     raise ValueError(f"{name} is not JSON")
 
 
-def _json(zf: zipfile.ZipFile, name: str, required: bool = True):
+def read_json(zf: zipfile.ZipFile, name: str, required: bool = True):
     try:
         info = zf.getinfo(name)
     except KeyError:
@@ -221,8 +226,10 @@ def _notes(outbox) -> tuple[list[dict], int]:
     return notes, skipped
 
 
-def read_archive(path: Path) -> Archive:
-    """Check the archive at `path` through and through; BadArchive says what is wrong with it."""
+@contextlib.contextmanager
+def checked_zip(path: Path) -> Iterator[zipfile.ZipFile]:
+    """The zip at `path`, open, once its directory and every member have passed the checks above
+    (every CRC, every size, before anything is stored); BadArchive says what is wrong with it."""
     if path.stat().st_size > MAX_ARCHIVE_BYTES:
         raise PayloadTooLarge(f"the archive is larger than {MAX_ARCHIVE_BYTES // 1024 // 1024} MB")
     try:
@@ -230,20 +237,34 @@ def read_archive(path: Path) -> Archive:
     except (zipfile.BadZipFile, zipfile.LargeZipFile, OSError, ValueError) as error:
         raise BadArchive(f"this is not a zip archive ({error})") from None
     with zf:
-        infos = zf.infolist()
-        _check_directory(infos)
-        for info in infos:
+        _check_directory(zf.infolist())
+        for info in zf.infolist():
             if not info.is_dir():
-                _read_member(zf, info, MAX_ENTRY_BYTES)  # every CRC, every size, before anything is stored
-        actor = _json(zf, "actor.json")
+                _read_member(zf, info, MAX_ENTRY_BYTES)
+        yield zf
+
+
+def member_names(zf: zipfile.ZipFile) -> frozenset[str]:
+    return frozenset(info.filename for info in zf.infolist() if not info.is_dir())
+
+
+def read_member(path: Path, name: str, limit: int = MAX_ENTRY_BYTES) -> bytes:
+    with zipfile.ZipFile(path) as zf:
+        return _read_member(zf, zf.getinfo(name), limit)
+
+
+def read_archive(path: Path) -> Archive:
+    """Check the archive at `path` through and through; BadArchive says what is wrong with it."""
+    with checked_zip(path) as zf:
+        actor = read_json(zf, "actor.json")
         if not isinstance(actor, dict) or not isinstance(actor.get("id"), str) or not actor["id"].startswith(("https://", "http://")):
             raise BadArchive("actor.json must be an actor with an id")
         followers = actor.get("followers") if isinstance(actor.get("followers"), str) else None
-        notes, skipped = _notes(_json(zf, "outbox.json"))
-        likes = _uri_list(_json(zf, "likes.json", required=False), "likes.json")
-        bookmarks = _uri_list(_json(zf, "bookmarks.json", required=False), "bookmarks.json")
-        listings = _listings(_json(zf, "listings.json", required=False))
-        boards = _boards(_json(zf, "boards.json", required=False))
-        tiers = _tiers(_json(zf, "supporters.json", required=False))
-        members = frozenset(info.filename for info in infos if not info.is_dir())
+        notes, skipped = _notes(read_json(zf, "outbox.json"))
+        likes = _uri_list(read_json(zf, "likes.json", required=False), "likes.json")
+        bookmarks = _uri_list(read_json(zf, "bookmarks.json", required=False), "bookmarks.json")
+        listings = _listings(read_json(zf, "listings.json", required=False))
+        boards = _boards(read_json(zf, "boards.json", required=False))
+        tiers = _tiers(read_json(zf, "supporters.json", required=False))
+        members = member_names(zf)
     return Archive(path, actor["id"], followers, notes, skipped, likes, bookmarks, members, listings, boards, tiers)

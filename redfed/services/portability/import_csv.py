@@ -44,6 +44,8 @@ ATTRIBUTE_BY_HEADER = {
 # Mastodon's type names, accepted beside redfed's (which are its export's names).
 KIND_ALIASES = {"blocking": "blocks", "muting": "mutes", "domain_blocking": "domain_blocks"}
 CSV_KINDS = tuple(EXPECTED_HEADERS)
+# Zips rather than CSVs: an account archive (redfed's or Mastodon's), an Instagram or TikTok export.
+FILE_KINDS = ("archive", "instagram", "tiktok")
 _FALSE = {"", "0", "f", "false", "off", "no", "n"}
 
 TOO_LARGE = "File is too large (the limit is 20 MB)"
@@ -60,8 +62,8 @@ class ParsedCsv:
 
 def kind_of(value: str | None) -> str:
     kind = KIND_ALIASES.get(value or "", value or "")
-    if kind not in CSV_KINDS and kind != "archive":
-        raise Unprocessable(f"type must be one of {', '.join((*CSV_KINDS, 'archive'))}")
+    if kind not in CSV_KINDS and kind not in FILE_KINDS:
+        raise Unprocessable(f"type must be one of {', '.join((*CSV_KINDS, *FILE_KINDS))}")
     return kind
 
 

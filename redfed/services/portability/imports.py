@@ -1,5 +1,6 @@
-"""Import jobs (layer 4): a CSV of one of Mastodon's import types, or an account archive, checked
-when it is handed in and applied in the background with progress and a per-row report.
+"""Import jobs (layer 4): a CSV of one of Mastodon's import types, an account archive, or an
+Instagram or TikTok data export (foreign_import), checked when it is handed in and applied in the
+background with progress and a per-row report.
 
 A CSV is parsed at once - a file over 20 MB or 20,000 rows, with the wrong header or not CSV at
 all is refused before anything is stored - and its rows are kept on the job. An archive is
@@ -33,7 +34,7 @@ from ...store.portability.imports import ImportJob
 from .. import disk_space
 from ..accounts.accounts import find_local_actor
 from ..context import Context
-from . import archive_import, archive_reader, import_csv, outbox_import
+from . import archive_import, archive_reader, foreign_import, import_csv, instagram_reader, outbox_import, tiktok_reader
 from . import background as jobs
 from .background import ARCHIVE_KEY, spawn, sweep_unnamed
 from .import_rows import Importer, apply_row
@@ -45,6 +46,8 @@ NOT_FOUND = "Record not found"
 GONE = "The uploaded archive is no longer available; upload it again"
 PROGRESS_EVERY = 10
 CHUNK = 1024 * 1024
+# The zips other services export, each read (and checked whole) by its own reader.
+FOREIGN_READERS = {"instagram": instagram_reader.read_instagram, "tiktok": tiktok_reader.read_tiktok}
 
 
 def ensure_room(ctx: Context, size: int) -> None:
@@ -89,15 +92,15 @@ async def request_import(ctx: Context, actor: Actor, kind: str | None, mode: str
     kind, mode = import_csv.kind_of(kind), import_csv.mode_of(mode)
     if isinstance(source, bytes):
         source = io.BytesIO(source)
-    if kind == "archive":
+    if kind in import_csv.FILE_KINDS:
         path = await asyncio.to_thread(_save, scratch(ctx.config, IMPORTS), source, archive_reader.MAX_ARCHIVE_BYTES)
         try:
-            archive = await asyncio.to_thread(archive_reader.read_archive, path)
+            total = await asyncio.to_thread(_checked_total, kind, path)
             with disk_space.storage_errors():
                 await ctx.files.imports.put(path.name, path, "application/zip")
         finally:
             path.unlink(missing_ok=True)
-        rows, key, total = [], path.name, len(archive.notes) + len(archive.bookmarks) + len(archive.likes)
+        rows, key = [], path.name
     else:
         parsed = import_csv.parse(kind, await asyncio.to_thread(_read_csv, source))
         rows, key, total = parsed.rows, None, len(parsed.rows)
@@ -109,6 +112,15 @@ async def request_import(ctx: Context, actor: Actor, kind: str | None, mode: str
     if lease is not None:
         spawn(ctx, run_job(ctx, job_id, held=lease))
     return await store.get_job(ctx.db.reader, job_id)
+
+
+def _checked_total(kind: str, path: Path) -> int:
+    """How many items the zip at `path` holds, once its reader has checked it through."""
+    if kind == "archive":
+        archive = archive_reader.read_archive(path)
+        return len(archive.notes) + len(archive.bookmarks) + len(archive.likes)
+    export = FOREIGN_READERS[kind](path)
+    return len(export.posts) + len(export.failures)
 
 
 async def request_pull(ctx: Context, actor: Actor, given: str, *, background: bool = True) -> ImportJob:
@@ -152,7 +164,7 @@ async def _apply(ctx: Context, job: ImportJob) -> None:
 
     state, error = "done", None
     try:
-        if job.kind == "archive":
+        if job.kind in import_csv.FILE_KINDS:
             await _run_archive(ctx, job, actor, progress)
         elif job.kind == "outbox":
             outcome = archive_import.Outcome(job.total, job.processed, job.imported)
@@ -164,7 +176,7 @@ async def _apply(ctx: Context, job: ImportJob) -> None:
         state, error = "failed", getattr(e, "message", None) or f"{type(e).__name__}: {e}"[:500]
     async with ctx.db.transaction() as conn:
         await store.set_finished(conn, job_id, state, error, ctx.now_ms())
-    if job.kind == "archive" and job.file_key:
+    if job.kind in import_csv.FILE_KINDS and job.file_key:
         await ctx.files.imports.delete(job.file_key)
 
 
@@ -197,7 +209,11 @@ async def _run_archive(ctx: Context, job: ImportJob, actor: Actor, progress) -> 
     # A zip is read by seeking: one in a bucket is first copied here.
     path = opened.path or await _local_copy(scratch(ctx.config, IMPORTS), job.file_key, opened.chunks)
     try:
-        await archive_import.import_archive(ctx, actor, path, progress, start=job.processed, outcome=outcome)
+        if job.kind == "archive":
+            await archive_import.import_archive(ctx, actor, path, progress, start=job.processed, outcome=outcome)
+        else:
+            export = await asyncio.to_thread(FOREIGN_READERS[job.kind], path)
+            await foreign_import.import_export(ctx, actor, export, progress, start=job.processed, outcome=outcome)
     finally:
         if opened.path is None:
             path.unlink(missing_ok=True)

@@ -22,6 +22,8 @@ TYPES = {
     "lists": N_("Lists"),
     "followed_hashtags": N_("Followed hashtags"),
     "archive": N_("Account archive (posts, photos, likes and bookmarks)"),
+    "instagram": N_("Instagram data export (posts with their photos and videos)"),
+    "tiktok": N_("TikTok data export (your videos)"),
 }
 # What a job's heading says: one of the uploads above, or the posts of a moved account.
 KINDS = {**TYPES, "outbox": N_("Posts of your old account, from its server")}
