@@ -12,6 +12,7 @@ from ...services.shop import listings
 from ...services.social import interactions, polls, posts, scheduled, statuses
 from ...store import views as view_store
 from ..context import runtime
+from ..view_counts import post_viewed
 from ..inputs import record_id
 from . import entities
 from .auth import caller, optional_token, scope, viewer
@@ -180,7 +181,10 @@ def _choice(value: str) -> int:
 @blueprint.get("/api/v1/statuses/<status_id>")
 @optional_token
 async def show(status_id: str):
-    return await _render(await statuses.visible_post(runtime().services, record_id(status_id), viewer()))
+    post = await statuses.visible_post(runtime().services, record_id(status_id), viewer())
+    if viewer() is not None:  # an app's reader, signed in: anonymous API reads are mostly crawlers
+        post_viewed(post, viewer(), "other")
+    return await _render(post)
 
 
 @blueprint.delete("/api/v1/statuses/<status_id>")

@@ -12,6 +12,7 @@ from ...services.portability import moves
 from ...services.social import follows, showcase
 from ..activitypub import actor_response
 from ..context import runtime
+from ..view_counts import posts_listed, profile_viewed
 from .cards import cards
 from .common import blueprint, check_csrf, form, page, safe_next, see_other, signed_in, visit
 
@@ -32,6 +33,7 @@ async def explore():
     current = await visit()
     scope = "federated" if request.args.get("scope") == "federated" else "local"
     posts = await showcase.recent_photo_posts(rt.services, current.viewer, local=scope == "local")
+    posts_listed(posts, current.viewer, "explore")
     return await page("explore.html", scope=scope, cards=cards(posts, rt.urls))
 
 
@@ -49,6 +51,7 @@ async def profile(username: str):
         return response
     current = await visit()
     shown = await showcase.profile(rt.services, current.viewer, actor, request.args.get("tab", "posts"))
+    profile_viewed(actor, current.viewer)
     response = await page(
         "profile.html", actor=actor, profile=shown, cards=cards(shown.posts, rt.urls),
         summary_text=html_to_text(actor.summary), payment_links=await payment_links.links_of(rt.services, actor),
