@@ -28,6 +28,16 @@ async def by_day_and_source(conn: Connection, kind: str, subject_ids: list[int],
         return [(row[0], row[1], int(row[2])) for row in await cursor.fetchall()]
 
 
+async def post_views_of_author(conn: Connection, actor_id: int, since_day: int) -> list[tuple]:
+    """(day, source, views) summed over all of an author's posts, from `since_day` on."""
+    async with conn.execute(
+        "SELECT v.day, v.source, sum(v.views) FROM insight_views v JOIN posts p ON p.id = v.subject_id "
+        "WHERE v.kind = 'post' AND p.actor_id = ? AND v.day >= ? GROUP BY v.day, v.source ORDER BY v.day",
+        (actor_id, since_day),
+    ) as cursor:
+        return [(row[0], row[1], int(row[2])) for row in await cursor.fetchall()]
+
+
 async def totals(conn: Connection, kind: str, subject_ids: list[int]) -> dict[int, int]:
     """All the views kept of each subject."""
     if not subject_ids:
