@@ -4,6 +4,9 @@ shown through /api/v1/redfed/insights only to the author; none of it when turned
 
 import time
 
+from redfed.services.social import interactions, posts
+
+from ..federation.test_posts import _connect, _settle, _stored
 from ..support import api
 from ..support.http import get
 
@@ -104,3 +107,22 @@ def test_insights_turned_off__nothing_counted_and_404(start_instance):
     on = start_instance("a", port=off.port)
     assert _insights(on, "alice", "account")["post_views"]["total"] == 0
     assert _insights(on, "alice", "account")["profile_views"]["total"] == 0
+
+
+def test_reach__responses_and_followers_by_server__deliveries_made(start_instance):
+    # Given dave on another server following alice, and liking and replying to her post
+    a, b = start_instance("a"), start_instance("b")
+    a.create_user("alice"), b.create_user("dave")
+    _connect(b, a, "dave", "alice")
+    status = api.client(a, "alice").status_post("Open studio on Sunday")
+    _settle(a, b)
+    on_b = _stored(b, status["uri"])
+    b.run(interactions.like(b.ctx, b.actor("dave"), on_b))
+    b.run(posts.create_local_post(b.ctx, b.actor("dave"), "See you there", visibility="public", in_reply_to=on_b))
+    _settle(a, b)
+
+    found = _insights(a, "alice", f"posts/{status['id']}")
+    assert found["likes"] == {"total": 1, "local": 0, "remote": {b.domain: 1}}
+    assert found["replies"]["remote"] == {b.domain: 1}
+    assert found["deliveries"] == {"servers": 1, "sent": 1, "failed": 0}
+    assert _insights(a, "alice", "account")["followers"] == {"total": 1, "local": 0, "remote": {b.domain: 1}}
