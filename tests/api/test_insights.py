@@ -2,13 +2,12 @@
 per day and without storing who; written in batches (at the flush interval or a graceful stop);
 shown through /api/v1/redfed/insights only to the author; none of it when turned off."""
 
-import time
-
 from redfed.services.social import interactions, posts
 
 from ..federation.test_posts import _connect, _settle, _stored
 from ..support import api
 from ..support.http import get
+from ..support.waiting import wait_until
 
 DAY = 86_400
 
@@ -84,10 +83,8 @@ def test_views__written_every_flush_interval__and_as_csv(start_instance):
     status = api.client(instance, "alice").status_post("Hello #harbour")
     _page(instance, "/tags/harbour", "reader-1")
 
-    deadline = time.monotonic() + 5
-    while _insights(instance, "alice", f"posts/{status['id']}")["views"]["total"] == 0:
-        assert time.monotonic() < deadline, "the views were never flushed"
-        time.sleep(0.1)
+    wait_until(lambda: _insights(instance, "alice", f"posts/{status['id']}")["views"]["total"],
+               "the flush of the view counts", seconds=5)
 
     csv = _ask(instance, "alice", f"posts/{status['id']}?format=csv")
     assert csv.headers["Content-Type"].startswith("text/csv")

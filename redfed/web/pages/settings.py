@@ -22,6 +22,7 @@ SECTIONS = (
     ("/settings/import", N_("Import")),
     ("/settings/aliases", N_("Account aliases")),
     ("/settings/migration", N_("Move to another account")),
+    ("/settings/insights", N_("Insights")),
 )
 _NAV_KEY = "redfed.settings_nav"
 
