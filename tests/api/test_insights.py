@@ -31,19 +31,20 @@ def _insights(instance, username: str, path: str) -> dict:
 def test_views__once_per_viewer_per_day_by_source__kept_through_a_graceful_stop(start_instance, clock):
     # Given alice's post with a hashtag, that bob follows, likes and boosts
     first = start_instance("a")
-    first.create_user("alice"), first.create_user("bob")
+    first.create_user("alice"), first.create_user("bob"), first.create_user("carol")
     alice, bob = api.client(first, "alice"), api.client(first, "bob")
     status = alice.status_post("Sunrise over the bay #harbour")
     post_path = f"/@alice/{status['id']}"
     bob.account_follow(bob.account_lookup("alice")["id"])
     bob.status_favourite(status["id"]), bob.status_reblog(status["id"])
 
-    # When readers come from a hashtag page, another site, an app and the profile, some twice
+    # When readers come from a hashtag page, another site, apps and the profile, some twice
     _page(first, "/tags/harbour", "reader-1")
     _page(first, "/tags/harbour", "reader-1")
     _page(first, post_path, "reader-1", referer=first.url("/tags/harbour"))  # seen today already
     _page(first, post_path, "reader-2", referer="https://elsewhere.example/blog")
     bob.status(status["id"]), bob.status(status["id"])
+    api.client(first, "carol").timeline_hashtag("harbour")  # an app's hashtag timeline
     alice.status(status["id"])  # the author's own reads are not views
     _page(first, "/@alice", "reader-1")
     _page(first, "/@alice", "reader-1")
@@ -56,21 +57,21 @@ def test_views__once_per_viewer_per_day_by_source__kept_through_a_graceful_stop(
     first.stop()
     again = start_instance("a", port=first.port)
     found = _insights(again, "alice", f"posts/{status['id']}")
-    assert found["views"]["total"] == 4
+    assert found["views"]["total"] == 5
     assert found["views"]["by_source"] == {
-        "profile": 0, "hashtag": 2, "explore": 0, "home": 0, "external": 1, "other": 1,
+        "profile": 0, "hashtag": 3, "explore": 0, "home": 0, "external": 1, "other": 1,
     }
-    assert [day["views"] for day in found["views"]["by_day"][-2:]] == [3, 1]
+    assert [day["views"] for day in found["views"]["by_day"][-2:]] == [4, 1]
     assert found["likes"] == {"total": 1, "local": 1, "remote": {}}
     assert found["boosts"]["local"] == 1 and found["replies"]["total"] == 0
     assert found["deliveries"] == {"servers": 0, "sent": 0, "failed": 0}
 
     account = _insights(again, "alice", "account")
     assert account["profile_views"]["total"] == 1 and account["profile_views"]["by_source"]["other"] == 1
-    assert account["post_views"]["total"] == 4
+    assert account["post_views"]["total"] == 5
     assert account["followers"] == {"total": 1, "local": 1, "remote": {}}
     assert sum(day["followers"] for day in account["new_followers"]) == 1
-    assert account["posts"] == [{"status_id": status["id"], "views": 4}]
+    assert account["posts"] == [{"status_id": status["id"], "views": 5}]
 
     # Only the author sees them
     assert _ask(again, "bob", f"posts/{status['id']}").status == 404

@@ -16,8 +16,8 @@ def _text(header: list[str], rows: list[list]) -> str:
 
 
 def post_csv(found: PostInsights) -> str:
-    """Views by day (and by source that day is not kept apart here: the totals row says it), then
-    each response by server."""
+    """Views by day, then the window's views by source, each response by server, and deliveries:
+    one (measure, date, server, count) per row."""
     rows = [["views", day, "", views] for day, views in found.views.by_day]
     rows += [["views_from_" + source, "", "", found.views.by_source[source]] for source in SOURCES]
     for measure, counts in found.responses.items():
