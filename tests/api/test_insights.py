@@ -78,8 +78,8 @@ def test_views__once_per_viewer_per_day_by_source__kept_through_a_graceful_stop(
     assert _ask(again, None, f"posts/{status['id']}").status == 401
 
 
-def test_views__written_every_flush_interval__and_as_csv(start_instance):
-    instance = start_instance("a", insights={"flush_seconds": 0.2})
+def test_views__written_every_flush_interval__as_csv__and_deleted_past_the_retention_limit(start_instance, clock):
+    instance = start_instance("a", insights={"flush_seconds": 0.2, "retention_days": 1})
     instance.create_user("alice")
     status = api.client(instance, "alice").status_post("Hello #harbour")
     _page(instance, "/tags/harbour", "reader-1")
@@ -90,6 +90,10 @@ def test_views__written_every_flush_interval__and_as_csv(start_instance):
     csv = _ask(instance, "alice", f"posts/{status['id']}?format=csv")
     assert csv.headers["Content-Type"].startswith("text/csv")
     assert "views_from_hashtag,,,1" in csv.text
+
+    clock.advance(2 * DAY)
+    wait_until(lambda: _insights(instance, "alice", f"posts/{status['id']}")["views"]["total"] == 0,
+               "the views older than a day to be deleted", seconds=5)
 
 
 def test_insights_turned_off__nothing_counted_and_404(start_instance):
