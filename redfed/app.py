@@ -11,6 +11,7 @@ from .config import Config
 from .db.errors import DATABASE_ERRORS
 from .errors import RedfedError
 from .instance import Instance
+from .services.insights.views import ViewCounter
 from .services.moderation import instance_settings
 from .services.portability import job_runner
 from .web import (activitypub, api, files, inbox, limits, listings, operations, pages, request_metrics,
@@ -39,6 +40,7 @@ def create_app(config: Config, instance: Instance | None = None) -> Quart:
     limits.install(app, config.server)
     request_metrics.install(app, instance.metrics)
     workers: list[asyncio.Task] = []
+    views = ViewCounter(config, instance.clock)
 
     @app.context_processor
     async def instance_context():
@@ -56,7 +58,7 @@ def create_app(config: Config, instance: Instance | None = None) -> Quart:
     async def start():
         await instance.start()
         app.extensions["redfed"] = Runtime(
-            config, instance.db, instance.urls, instance.ctx, instance.wake, instance.metrics,
+            config, instance.db, instance.urls, instance.ctx, instance.wake, instance.metrics, views,
         )
         # Exports and imports run inside web processes (not in `redfed worker`), in whichever holds
         # a job's lease.
@@ -66,6 +68,8 @@ def create_app(config: Config, instance: Instance | None = None) -> Quart:
             workers.append(asyncio.create_task(instance.run_workers(), name="redfed-workers"))
         else:
             workers.append(asyncio.create_task(instance.follow_domain_blocks(), name="redfed-domain-blocks"))
+        if views.enabled:
+            workers.append(asyncio.create_task(views.run(instance.db), name="redfed-view-counts"))
 
     @app.after_serving
     async def stop():
@@ -74,9 +78,18 @@ def create_app(config: Config, instance: Instance | None = None) -> Quart:
             with contextlib.suppress(asyncio.CancelledError):
                 await task
         await job_runner.stop(instance.ctx)
+        await _flush_views(views, instance)
         await instance.close()
 
     return app
+
+
+async def _flush_views(views: ViewCounter, instance: Instance) -> None:
+    # The counts since the last flush; a stop that cannot write them loses them (as a crash would).
+    try:
+        await views.flush(instance.db)
+    except (RedfedError, *DATABASE_ERRORS):
+        log.warning("the view counts of the last %g s were lost at stop", instance.config.insights.flush_seconds)
 
 
 def _without_trailing_slash(asgi_app):

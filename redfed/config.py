@@ -163,6 +163,18 @@ class OperationsConfig:
 
 
 @dataclass(frozen=True)
+class InsightsConfig:
+    # Count views of posts and profiles for their authors (services/insights). Off: nothing is
+    # counted and the insights pages and API answer 404.
+    enabled: bool = True
+    # Counts are kept in memory and written every this many seconds (and at a graceful stop); a
+    # crash loses at most this interval's views.
+    flush_seconds: float = 60.0
+    # Daily view counts older than this are deleted.
+    retention_days: int = 365
+
+
+@dataclass(frozen=True)
 class Config:
     instance: InstanceConfig = field(default_factory=InstanceConfig)
     database: DatabaseConfig = field(default_factory=DatabaseConfig)
@@ -176,6 +188,7 @@ class Config:
     translation: TranslationConfig = field(default_factory=TranslationConfig)
     languages: LanguagesConfig = field(default_factory=LanguagesConfig)
     operations: OperationsConfig = field(default_factory=OperationsConfig)
+    insights: InsightsConfig = field(default_factory=InsightsConfig)
     # Relative paths in the file are relative to the file's folder.
     base_dir: Path = field(default_factory=Path.cwd)
 
@@ -320,6 +333,8 @@ def _validate(config: Config) -> None:
         "delivery.max_delay_seconds": config.delivery.max_delay_seconds,
         "workers.concurrency": config.workers.concurrency,
         "workers.lease_seconds": config.workers.lease_seconds,
+        "insights.flush_seconds": config.insights.flush_seconds,
+        "insights.retention_days": config.insights.retention_days,
         "federation.inbox_per_host_per_minute": config.federation.inbox_per_host_per_minute,
         "media.max_image_bytes": config.media.max_image_bytes,
         "media.max_video_bytes": config.media.max_video_bytes,

@@ -13,6 +13,7 @@ from quart import current_app
 from ..config import Config
 from ..db.api import Database
 from ..services.context import Context
+from ..services.insights.views import ViewCounter
 from ..services.operations.metrics import Metrics
 from ..urls import Urls
 
@@ -25,6 +26,8 @@ class Runtime:
     services: Context
     wake_workers: Callable[[], None]
     metrics: Metrics
+    # Views of posts and profiles, counted in memory and flushed by a task (services/insights).
+    views: ViewCounter
 
 
 def runtime() -> Runtime:

@@ -145,7 +145,7 @@ async def statuses(account_id: str):
         tagged_name=(params.text("tagged", max_length=200) or "").lower().lstrip("#") or None,
         pinned=params.flag("pinned", False),
     )
-    return await render(posts, context="account")
+    return await render(posts, context="account", seen_from="profile")
 
 
 async def _listed(kind: str, owner) -> tuple:

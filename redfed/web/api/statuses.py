@@ -13,6 +13,7 @@ from ...services.social import interactions, polls, posts, scheduled, statuses
 from ...store import views as view_store
 from ..context import runtime
 from ..inputs import record_id
+from ..view_counts import post_viewed
 from . import entities
 from .auth import caller, optional_token, scope, viewer
 from .pagination import link_header, read_page
@@ -191,7 +192,11 @@ def _choice(value: str) -> int:
 @blueprint.get("/api/v1/statuses/<status_id>")
 @optional_token
 async def show(status_id: str):
-    return await _render(await statuses.visible_post(runtime().services, record_id(status_id), viewer()))
+    reader = viewer()
+    post = await statuses.visible_post(runtime().services, record_id(status_id), reader)
+    if reader is not None:  # a person in an app; anonymous API reads are mostly crawlers
+        post_viewed(post, reader, "other")
+    return await _render(post)
 
 
 @blueprint.delete("/api/v1/statuses/<status_id>")

@@ -9,6 +9,7 @@ from quart import request
 from ...errors import NotFound
 from ...services.discovery import discover, tags
 from ..context import runtime
+from ..view_counts import posts_listed
 from .cards import card, cards
 from .common import _, blueprint, check_csrf, form, page, safe_next, see_other, signed_in, visit
 
@@ -29,6 +30,7 @@ async def tag_page(tag: str):
         shown = await discover.tag_page(rt.services, current.viewer, tag, _max_id(request.args.get("max_id")))
     except NotFound:
         raise NotFound(_("No such hashtag.")) from None
+    posts_listed(shown.posts, current.viewer, "hashtag")
     return await page(
         "tag.html", tag=shown, cards=cards(shown.posts, rt.urls),
         listing_cards={i.listing.post_id: card(i.view, rt.urls) for i in shown.listings},

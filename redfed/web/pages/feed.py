@@ -16,6 +16,7 @@ from ...services.social import compose as compose_service
 from ...services.social import interactions, posts, showcase, statuses
 from .. import i18n
 from ..context import runtime
+from ..view_counts import posts_listed
 from . import photo_choices
 from .cards import card, cards
 from .common import (
@@ -38,6 +39,7 @@ async def home():
     _current, viewer = await signed_in()
     feed = await showcase.home_feed(rt.services, viewer, _post_id(request.args.get("max_id")))
     older = feed[-1].post.id if len(feed) == showcase.PAGE_SIZE else None
+    posts_listed(feed, viewer, "home")
     layout = await preferences.home_layout(rt.db, viewer)
     notices = await announcements.shown_to(rt.db, viewer, rt.services.now_ms())
     return await page(

@@ -17,6 +17,7 @@ from ...services.social import post_copies, relationships, threads
 from ...services.supporters import posts as supporter_posts
 from ..activitypub import activity_json, fetch_request
 from ..context import runtime
+from ..view_counts import post_viewed
 from .cards import card, cards
 from .common import blueprint, page, visit
 from .polls import poll_of
@@ -86,6 +87,7 @@ async def _page_of(post: Post, viewer: Actor | None):
         original = await threads.boosted(rt.services, post)
         return redirect(original.url if original.is_local and original.url else f"/posts/{original.id}")
     thread = await threads.thread(rt.services, viewer, post)
+    post_viewed(post, viewer)
     shown = card(thread.view, rt.urls)
     response = await page(
         "post.html", post=shown, ancestors=cards(thread.ancestors, rt.urls),

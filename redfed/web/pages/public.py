@@ -14,6 +14,7 @@ from ...services.portability import moves
 from ...services.social import follows, showcase
 from ..activitypub import actor_response
 from ..context import runtime
+from ..view_counts import posts_listed, profile_viewed
 from .cards import cards
 from .groups import group_page
 from .common import blueprint, check_csrf, form, page, safe_next, see_other, signed_in, visit
@@ -35,6 +36,7 @@ async def explore():
     current = await visit()
     scope = "federated" if request.args.get("scope") == "federated" else "local"
     posts = await showcase.recent_photo_posts(rt.services, current.viewer, local=scope == "local")
+    posts_listed(posts, current.viewer, "explore")
     return await page("explore.html", scope=scope, cards=cards(posts, rt.urls))
 
 
@@ -57,6 +59,7 @@ async def profile(username: str):
         response.vary.add("Accept")
         return response
     shown = await showcase.profile(rt.services, current.viewer, actor, request.args.get("tab", "posts"))
+    profile_viewed(actor, current.viewer)
     response = await page(
         "profile.html", actor=actor, profile=shown, cards=cards(shown.posts, rt.urls),
         summary_text=html_to_text(actor.summary), payment_links=await payment_links.links_of(rt.services, actor),

@@ -25,6 +25,7 @@ SECTIONS = (
     ("/settings/migration", N_("Move to another account")),
     ("/settings/supporters", N_("Supporters")),
     ("/settings/groups", N_("Groups")),
+    ("/settings/insights", N_("Insights")),
 )
 _NAV_KEY = "redfed.settings_nav"
 
