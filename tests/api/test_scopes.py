@@ -105,7 +105,8 @@ def _guarded_routes(instance) -> dict[tuple[str, str], str]:
         if not rule.rule.startswith("/api/") or getattr(rule, "websocket", False) or "required" not in names:
             continue
         required = dict(zip(names, (cell.cell_contents for cell in view.__closure__)))["required"]
-        path = re.sub(r"<[^>]+>", "1", rule.rule)
+        path = re.sub(r"<any\(([^,)]+)[^>]*>", r"\1", rule.rule)  # the first of its names
+        path = re.sub(r"<[^>]+>", "1", path)
         for method in rule.methods - {"HEAD", "OPTIONS"}:
             found[(method, path)] = required
     return found

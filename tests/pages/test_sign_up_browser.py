@@ -56,7 +56,7 @@ def test_approval__pending_until_the_admin_approves(instance, new_page):
     page.fill("#username", "newbie")
     page.fill("#password", PASSWORD)
     page.click("form.form button[type=submit]")
-    expect(page.locator(".alert")).to_contain_text("awaiting approval")
+    expect(page.locator(".alert:visible")).to_contain_text("awaiting approval")
 
     admin = new_page(width=1440, height=900)
     sign_in(admin, instance, "boss", PASSWORD)
