@@ -6,6 +6,7 @@ from mastodon import MastodonAPIError
 from redfed.services.social import follows
 
 from ..support import api
+from ..support.http import get
 
 
 def test_endorse__features_a_followed_account_until_unendorsed(instance):
@@ -19,6 +20,9 @@ def test_endorse__features_a_followed_account_until_unendorsed(instance):
     assert client.account_relationships([bob.id])[0]["endorsed"] is True
     public = api.client(instance)._Mastodon__api_request("GET", f"/api/v1/accounts/{alice.id}/endorsements")
     assert [a["username"] for a in public] == ["carol", "bob"]
+
+    profile = get(instance.url("/@alice")).body.decode()
+    assert "Featured accounts" in profile and profile.index(carol.url) < profile.index(bob.url)
 
     assert client.account_unendorse(bob.id)["endorsed"] is False
     assert [a["username"] for a in client.endorsements()] == ["carol"]

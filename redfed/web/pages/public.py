@@ -11,7 +11,7 @@ from ...services.discovery import featured
 from ...services.emoji import emojis as custom_emojis
 from ...services.groups import groups
 from ...services.portability import moves
-from ...services.social import follows, showcase
+from ...services.social import endorsements, follows, showcase
 from ..activitypub import actor_response
 from ..context import runtime
 from ..view_counts import posts_listed, profile_viewed
@@ -20,6 +20,7 @@ from .groups import group_page
 from .common import blueprint, check_csrf, form, page, safe_next, see_other, signed_in, visit
 
 LANDING_PHOTOS = 24
+SHOWN_ENDORSED = 12  # the accounts a profile features, as Mastodon's profile shows them
 
 
 @blueprint.get("/")
@@ -64,6 +65,7 @@ async def profile(username: str):
         "profile.html", actor=actor, profile=shown, cards=cards(shown.posts, rt.urls),
         summary_text=html_to_text(actor.summary), payment_links=await payment_links.links_of(rt.services, actor),
         featured_tags=await featured.list_for(rt.services, actor),
+        endorsed=await endorsements.endorsed(rt.services, actor, SHOWN_ENDORSED),
         emojis=await custom_emojis.named_in(rt.db, actor.display_name, actor.summary_source),
     )
     response.vary.add("Accept")
