@@ -105,6 +105,7 @@ def test_the_small_routes__answer_as_mastodon(instance):
     with pytest.raises(MastodonAPIError) as refused:
         client._Mastodon__api_request("POST", "/api/v1/emails/confirmations")
     assert refused.value.args[1] == 403
+    assert client._Mastodon__api_request("GET", "/api/v1/emails/check_confirmation") is True
     assert client._Mastodon__api_request("GET", f"/api/v1/accounts/{alice.id}/identity_proofs") == []
     embed = get(instance.url("/api/oembed?url=" + post.url)).json()
     assert embed["type"] == "rich" and "sourdough at dawn" in embed["html"] and embed["author_name"] == "alice"

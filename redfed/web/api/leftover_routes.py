@@ -7,7 +7,7 @@ import re
 from urllib.parse import urlsplit
 
 from markupsafe import escape
-from quart import Blueprint
+from quart import Blueprint, jsonify
 
 from ...errors import Forbidden, NotFound
 from ...services import instance
@@ -31,7 +31,7 @@ async def resend_confirmation():
 @blueprint.get("/api/v1/emails/check_confirmation")
 @scope("read:accounts")
 async def check_confirmation():
-    return True
+    return jsonify(True)
 
 
 @blueprint.get("/api/v1/annual_reports")
